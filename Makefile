@@ -1,0 +1,43 @@
+# Two commands on a fresh machine: `make report` and `make test`. Both create .venv if missing.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install report test lab bench lint format clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/planeval kernel
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## make report: the main job on the shipped real data (reports/*.html and reports/index.html)
+report: $(STAMP)
+	$(BIN)/planeval batch data/runs/main.yaml
+
+## make test: the test suite (includes papermill end-to-end runs)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## make lab: JupyterLab on the project's notebooks with the project's kernel
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=.
+
+## make bench: backtest and throughput figures (prints, asserts nothing)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
+
+format: $(STAMP)
+	$(BIN)/ruff format src tests scripts benchmarks
+	$(BIN)/ruff check --fix src tests scripts benchmarks
+
+clean:
+	rm -rf reports/*.html reports/failed data/processed

@@ -1,0 +1,94 @@
+"""Command line: ``planeval report|batch|assess|catalogue|kernel ...`` (a thin shell over the package)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from .errors import InputError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="planeval: monitoring and evaluation of development plans.")
+
+
+def _fail(exc: InputError) -> None:
+    typer.echo(f"planeval: {len(exc.problems)} problem(s) in the input:", err=True)
+    for p in exc.problems:
+        typer.echo(f"  - {p}", err=True)
+    raise typer.Exit(code=1)
+
+
+@app.command()
+def report(
+    plan: str = typer.Option(..., help="Plan name: women or children (a file under DATA_DIR/plans)."),
+    stage: str = typer.Option(..., help="annual, midterm or final."),
+    year: int = typer.Option(..., help="Data cut-off year: data after it is never used."),
+    geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. china."),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
+    lang: str = typer.Option("zh", help="Report language: zh (default) or en."),
+    out: Path = typer.Option(Path("reports"), help="Output folder."),
+) -> None:
+    """Execute the evaluation notebook with papermill and write <geography>_<plan>_<stage>_<year>.html."""
+    from .report import run_report, write_index
+
+    try:
+        path = run_report(plan, stage, year, geography, data_dir, lang, out)
+    except InputError as exc:
+        _fail(exc)
+    write_index(out)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+def assess(
+    plan: str = typer.Option(..., help="Plan name: women or children."),
+    geography: str = typer.Option(..., help="Folder under DATA_DIR/observations."),
+    year: int = typer.Option(..., help="Data cut-off year."),
+    data_dir: Path = typer.Option(Path("data")),
+    format: str = typer.Option("csv", "--format", help="csv or json."),
+) -> None:
+    """Print one row per indicator: forecast, interval, probability of attainment, status."""
+    from .api import assess as run_assess
+
+    try:
+        result = run_assess(plan, geography, year, data_dir=data_dir)
+    except InputError as exc:
+        _fail(exc)
+    frame = result.to_frame()
+    if format == "json":
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    elif format == "csv":
+        sys.stdout.write(frame[list(result.to_frame().columns[:13])].to_csv(index=False))
+    else:
+        typer.echo("--format must be csv or json", err=True)
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def batch(
+    runlist: Path = typer.Argument(..., help="Run list YAML (see data/runs/main.yaml)."),
+    workers: int = typer.Option(1, help="Parallel worker processes."),
+    force: bool = typer.Option(False, help="Rebuild reports whose inputs have not changed."),
+) -> None:
+    """Run every report of a run list, then write the index."""
+    from .batch import run_batch
+
+    try:
+        code = run_batch(runlist, workers=workers, force=force)
+    except InputError as exc:
+        _fail(exc)
+    raise typer.Exit(code=code)
+
+
+@app.command()
+def kernel() -> None:
+    """Register this environment as the Jupyter kernel 'planeval' (used by papermill and JupyterLab)."""
+    from .report import ensure_kernel
+
+    typer.echo(f"kernel '{ensure_kernel()}' -> {sys.executable}")
+
+
+if __name__ == "__main__":
+    app()
