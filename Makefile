@@ -29,7 +29,7 @@ lab: $(STAMP)
 
 ## make bench: backtest and throughput figures (prints, asserts nothing)
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py
+	for script in benchmarks/bench_*.py; do $(BIN)/python "$$script" || exit 1; done
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks

@@ -18,7 +18,7 @@ sensitivity flag for leaving out one flagged year. Every decision is kept in ``a
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -279,11 +279,16 @@ def assess_target(
     settings: dict,
     account: str = "",
     sensitivity: bool = True,
+    use_plan_baseline: bool = True,
 ) -> IndicatorAssessment:
     """Assess one target from its observed series (``years`` ints, ``values`` floats, unit of
     the target), using only data up to ``data_year``. ``period`` is the plan period
-    ``(start, end)``. See the module docstring for the rules.
+    ``(start, end)``. ``use_plan_baseline``: take the plan's stated baseline value (true only
+    for the plan's own geography; another geography's baseline is its own observation in the
+    base year). See the module docstring for the rules.
     """
+    if not use_plan_baseline and target.baseline_value is not None:
+        target = replace(target, baseline_value=None)
     years = np.asarray(years, int)
     values = np.asarray(values, float)
     keep = years <= data_year
@@ -458,7 +463,7 @@ def assess_target(
             if flagged in years.tolist():
                 keep = years != flagged
                 alt = assess_target(target, years[keep], values[keep], data_year, period, settings,
-                                    account, sensitivity=False)
+                                    account, sensitivity=False, use_plan_baseline=use_plan_baseline)
                 a.sensitivity_year = int(flagged)
                 a.status_without_flagged = alt.status
                 a.sensitivity_changed = alt.status != a.status
@@ -512,7 +517,8 @@ def assess(
             acc = obs[(obs["indicator_id"] == target.indicator_id) & (obs["account"].fillna("") != "")]
             if len(acc):
                 account = str(acc.sort_values("year")["account"].iloc[-1])
-        results.append(assess_target(target, s.index.to_numpy(), s.to_numpy(), year, period, settings, account))
+        results.append(assess_target(target, s.index.to_numpy(), s.to_numpy(), year, period, settings, account,
+                                     use_plan_baseline=(geography == plan.geography)))
     return Assessment(plan=plan, geography=geography, data_year=year, settings=settings, results=results,
                       observations=obs)
 
