@@ -67,9 +67,19 @@ def main() -> None:
     log: list[dict] = []
 
     def record(r, decision, reason):
-        log.append({"raw_row": r["raw_row"], "indicator_id": r["indicator_key"], "year": r["year"],
-                    "value": r["value"], "unit": r["unit"], "decision": decision, "reason": reason,
-                    "source": r["source"], "note": r["note"]})
+        log.append(
+            {
+                "raw_row": r["raw_row"],
+                "indicator_id": r["indicator_key"],
+                "year": r["year"],
+                "value": r["value"],
+                "unit": r["unit"],
+                "decision": decision,
+                "reason": reason,
+                "source": r["source"],
+                "note": r["note"],
+            }
+        )
 
     for key, key_rows in by_key.items():
         counts = Counter(r["unit"] for r in key_rows)
@@ -100,7 +110,9 @@ def main() -> None:
             else:
                 chosen = max(pool, key=lambda r: (release_year(r["source"]), -r["raw_row"]))
                 why_other = f"disagrees with a later release (kept row {chosen['raw_row']})"
-            record(chosen, "kept", "only row" if len(cands) == 1 else f"chosen among {len(cands)} rows")
+            record(
+                chosen, "kept", "only row" if len(cands) == 1 else f"chosen among {len(cands)} rows"
+            )
             for r in pool:
                 if r is not chosen:
                     record(r, "discarded", why_other)
@@ -120,13 +132,25 @@ def main() -> None:
                 note = f"raw row {r['raw_row']}; {r['note']}".strip("; ")
                 w.writerow([r["indicator_key"], r["value"], r["unit"], "total", r["source"], note])
     with (OUT / "resolution_log.csv").open("w", encoding="utf-8", newline="") as fh:
-        fields = ["raw_row", "indicator_id", "year", "value", "unit", "decision", "reason", "source", "note"]
+        fields = [
+            "raw_row",
+            "indicator_id",
+            "year",
+            "value",
+            "unit",
+            "decision",
+            "reason",
+            "source",
+            "note",
+        ]
         w = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         w.writeheader()
         for entry in sorted(log, key=lambda e: e["raw_row"]):
             w.writerow(entry)
     n_disc = sum(e["decision"] == "discarded" for e in log)
-    print(f"{len(rows)} raw rows -> {len(kept)} values in {len(per_year)} year files; {n_disc} rows discarded (logged)")
+    print(
+        f"{len(rows)} raw rows -> {len(kept)} values in {len(per_year)} year files; {n_disc} rows discarded (logged)"
+    )
 
 
 if __name__ == "__main__":

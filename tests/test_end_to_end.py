@@ -40,7 +40,12 @@ def test_report_written_with_expected_name(report):
     out, path = report
     assert path.name == "china_children_midterm_2023.html"
     meta = json.loads((out / "china_children_midterm_2023.html.json").read_text(encoding="utf-8"))
-    assert (meta["plan"], meta["stage"], meta["year"], meta["geography"]) == ("children", "midterm", 2023, "china")
+    assert (meta["plan"], meta["stage"], meta["year"], meta["geography"]) == (
+        "children",
+        "midterm",
+        2023,
+        "china",
+    )
 
 
 def test_chinese_indicator_names_and_hand_checked_statuses(report):

@@ -20,14 +20,18 @@ def _pins(specs):
 
 def test_every_dependency_is_pinned_exactly():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    specs = project["dependencies"] + [s for group in project["optional-dependencies"].values() for s in group]
+    specs = project["dependencies"] + [
+        s for group in project["optional-dependencies"].values() for s in group
+    ]
     unpinned = [s for s in specs if "==" not in s]
     assert unpinned == []
 
 
 def test_environment_yml_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    py_pins = _pins(project["dependencies"] + [s for g in project["optional-dependencies"].values() for s in g])
+    py_pins = _pins(
+        project["dependencies"] + [s for g in project["optional-dependencies"].values() for s in g]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip_block = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     env_pins = _pins([s for s in pip_block if not s.startswith("-e")])

@@ -27,9 +27,12 @@ def _write(data_dir, text, year=2022):
 
 
 def test_non_numeric_value_names_file_row_and_column(data_dir):
-    path = _write(data_dir, "indicator_id,value,unit,sex,source,note\n"
-                            "infant_mortality,4.9,‰,total,s,\n"
-                            "under5_mortality,six point eight,‰,total,s,\n")
+    path = _write(
+        data_dir,
+        "indicator_id,value,unit,sex,source,note\n"
+        "infant_mortality,4.9,‰,total,s,\n"
+        "under5_mortality,six point eight,‰,total,s,\n",
+    )
     with pytest.raises(InputError) as err:
         load_observations(data_dir, "x", units=known_units(data_dir))
     (problem,) = err.value.problems
@@ -46,8 +49,11 @@ def test_wrong_column_is_named(data_dir):
 
 
 def test_unknown_indicator_is_named_with_row(data_dir):
-    _write(data_dir, "indicator_id,value,unit,sex,source,note\ninfant_mortality,4.9,‰,total,s,\n"
-                     "infant_mortallity,4.9,‰,total,s,\n")
+    _write(
+        data_dir,
+        "indicator_id,value,unit,sex,source,note\ninfant_mortality,4.9,‰,total,s,\n"
+        "infant_mortallity,4.9,‰,total,s,\n",
+    )
     with pytest.raises(InputError) as err:
         load_observations(data_dir, "x", units=known_units(data_dir))
     (problem,) = err.value.problems
