@@ -9,8 +9,9 @@ reason, so nothing is lost.
 Resolution rule, applied in order per indicator:
 
 1. **One unit per indicator.** The unit of the plan catalogue or the indicator register
-   (``data/indicators.yaml``) when the indicator is listed there, otherwise the unit of most rows (ties: ``%``). Rows in another unit are not
-   used (e.g. ``female_basic_medical_insurance`` in 亿人 beside the share in %).
+   (``data/indicators.yaml``) when the indicator is listed there, otherwise the unit of most
+   rows (ties: ``%``). Rows in another unit are not used (e.g.
+   ``female_basic_medical_insurance`` in 亿人 beside the share in %).
 2. **Read beats derived.** Per year, a value read directly from a release is preferred to one
    derived from a stated change (note starting ``derived:``).
 3. **Point beats bound.** A point value is preferred to a lower bound (note says ``LOWER BOUND``).
@@ -149,7 +150,8 @@ def main() -> None:
             w.writerow(entry)
     n_disc = sum(e["decision"] == "discarded" for e in log)
     print(
-        f"{len(rows)} raw rows -> {len(kept)} values in {len(per_year)} year files; {n_disc} rows discarded (logged)"
+        f"{len(rows)} raw rows -> {len(kept)} values in {len(per_year)} year files; "
+        f"{n_disc} rows discarded (logged)"
     )
 
 
