@@ -8,6 +8,7 @@ A plan file holds the plan's metadata and one entry per target (see
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -36,8 +37,66 @@ TARGET_TYPES = NUMERIC_TYPES | QUALITATIVE_TYPES
 DIRECTIONS = frozenset({"increase", "decrease", "none"})
 #: Units understood by the reports. "1/10万" is per 100,000 (maternal mortality ratio).
 UNITS = frozenset(
-    {"%", "‰", "1/10万", "岁", "所", "个", "家", "万个", "万人", "亿人", "人", "次", "小时", "分钟", "年", ""}
+    {
+        "%",
+        "‰",
+        "1/10万",
+        "岁",
+        "所",
+        "个",
+        "家",
+        "万个",
+        "万人",
+        "亿人",
+        "人",
+        "次",
+        "小时",
+        "分钟",
+        "年",
+        "",
+    }
 )
+
+#: Target types that need ``direction: increase`` / ``direction: decrease``: the target's own
+#: wording fixes the good direction (达到…以上 is a rise, 降至…以下 a fall).
+NEEDS_INCREASE = frozenset({"at_least", "maintain_at_least", "count_at_least"})
+NEEDS_DECREASE = frozenset({"at_most", "maintain_at_most", "zero_events", "trend_slowing"})
+#: Qualitative types judged from a trend: they need a good direction (increase or decrease).
+NEEDS_SIGN = frozenset({"direction", "maintain"})
+
+#: Usual source departments (district level), Chinese -> English. A plan file may only use these,
+#: so that a typo does not create a department nobody answers for.
+DEPARTMENTS = {
+    "卫健委": "Health Commission",
+    "教育局": "Education Bureau",
+    "人社局": "Human Resources and Social Security Bureau",
+    "民政局": "Civil Affairs Bureau",
+    "统计局": "Statistics Bureau",
+    "医保局": "Healthcare Security Bureau",
+    "体育局": "Sports Bureau",
+    "妇联": "Women's Federation",
+    "组织部": "Organisation Department of the Party Committee",
+    "区人大常委会": "Standing Committee of the District People's Congress",
+    "区政协": "District Committee of the CPPCC",
+    "国资委": "State-owned Assets Supervision and Administration Commission",
+    "总工会": "Federation of Trade Unions",
+    "科协": "Association for Science and Technology",
+    "生态环境局": "Ecology and Environment Bureau",
+    "住建局": "Housing and Urban-Rural Development Bureau",
+    "应急管理局": "Emergency Management Bureau",
+    "司法局": "Justice Bureau",
+    "公安局": "Public Security Bureau",
+    "法院": "People's Court",
+    "检察院": "People's Procuratorate",
+    "文旅局": "Culture and Tourism Bureau",
+    "农业农村局": "Agriculture and Rural Affairs Bureau",
+    "市场监管局": "Market Regulation Administration",
+    "网信办": "Cyberspace Affairs Office",
+    "发改委": "Development and Reform Commission",
+    "团委": "Communist Youth League Committee",
+    "妇儿工委办公室": "Office of the Working Committee on Women and Children",
+}
+_SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")
 
 #: Default tolerance of an ``about`` (左右) target when the plan file gives none:
 #: ±2 percentage points for % indicators, otherwise ±5 % of the target value.
@@ -92,6 +151,7 @@ class Target:
     sdg: str | None = None
     source_line: int | None = None
     domain_en: str = ""
+    note: str = ""
 
     @property
     def is_numeric(self) -> bool:
@@ -112,6 +172,12 @@ class Target:
 
     def name(self, lang: str = "zh") -> str:
         return self.name_en if lang == "en" else self.name_zh
+
+    def department_name(self, lang: str = "zh") -> str:
+        """The source department in ``lang`` (English from :data:`DEPARTMENTS`)."""
+        if lang == "en":
+            return DEPARTMENTS.get(self.department, self.department)
+        return self.department
 
 
 @dataclass(frozen=True)
@@ -202,21 +268,34 @@ def _is_number(value) -> bool:
     )
 
 
-def validate_catalogue(raw: dict, file: str) -> list[Problem]:
+def validate_catalogue(raw: dict, file: str, lines: dict[int, int] | None = None) -> list[Problem]:
     """Every problem of a parsed plan file (an empty list when it is clean).
 
-    Checks: top-level keys, required target keys, unknown keys, duplicate ``indicator_id``,
-    unknown ``target_type``/``direction``/``unit``/``domain``, a number where the type needs
-    none and none where it needs one, ``relative_change`` without ``baseline_year``, a
-    baseline value without its year, ``item`` not of the form ``T<n>``/``M<n>``.
+    ``raw`` is the file as parsed by ``yaml.safe_load``; ``lines`` optionally maps a target's
+    1-based position to its line in the YAML file, so that each problem names the row to fix.
+
+    Checks, per target: required and unknown keys; duplicate ``indicator_id``; unknown
+    ``target_type``, ``direction``, ``unit``, ``domain`` or ``department``; a number where the
+    type needs none and none where it needs one; ``relative_change`` without ``baseline_year``;
+    a direction that contradicts the type (达到…以上 with ``decrease``) or the sign of a relative
+    change; ``tolerance`` on a type other than ``about``; ``target_year`` outside the plan
+    period; ``baseline_year`` not before ``target_year``; a baseline value without its year;
+    ``item`` not of the form ``T<n>``/``M<n>``; non-boolean ``sex_disaggregated``; malformed
+    ``sdg`` code or ``source_line``; empty names or source text. Per domain: 主要目标 items must
+    run T1, T2, ... without a gap (a missing number is a target left out).
     """
     problems: list[Problem] = []
+    lines = lines or {}
 
     def add(msg_en, msg_zh, fix, column=None, row=None):
         problems.append(Problem(file, msg_en, msg_zh, fix, row=row, column=column))
 
     if not isinstance(raw, dict):
-        add("a plan file must be a YAML mapping", "规划文件应为 YAML 映射", "see docs/catalogue_schema.md")
+        add(
+            "a plan file must be a YAML mapping",
+            "规划文件应为 YAML 映射",
+            "see docs/catalogue_schema.md",
+        )
         return problems
     for key, typ in _PLAN_KEYS.items():
         if key not in raw:
@@ -230,28 +309,41 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
             )
     if problems:
         return problems
+    period = (raw["period_start"], raw["period_end"])
     domains = set()
     for d in raw["domains"]:
         if not isinstance(d, dict) or not {"zh", "en"} <= set(d):
-            add("each domain needs 'zh' and 'en'", "每个领域需有 zh 和 en", "write {zh: 健康, en: Health}", "domains")
+            add(
+                "each domain needs 'zh' and 'en'",
+                "每个领域需有 zh 和 en",
+                "write {zh: 健康, en: Health}",
+                "domains",
+            )
         else:
             domains.add(d["zh"])
     seen: dict[str, int] = {}
+    main_items: dict[str, set[int]] = {}
     for i, t in enumerate(raw["targets"], start=1):
         where = f"target #{i}"
+        row = lines.get(i)
         if not isinstance(t, dict):
-            add(f"{where} is not a mapping", f"第{i}个目标格式错误", "write it as key: value lines")
+            add(
+                f"{where} is not a mapping",
+                f"第{i}个目标格式错误",
+                "write it as key: value lines",
+                row=row,
+            )
             continue
         tid = t.get("indicator_id", where)
         where = f"target #{i} ({tid})"
 
-        def bad(msg_en, msg_zh, fix, column, where=where):
-            add(f"{where}: {msg_en}", f"{where}：{msg_zh}", fix, column)
+        def bad(msg_en, msg_zh, fix, column, where=where, row=row):
+            add(f"{where}: {msg_en}", f"{where}：{msg_zh}", fix, column, row=row)
 
         for key in _REQUIRED_TARGET_KEYS:
             if key not in t:
                 bad(f"missing key '{key}'", f"缺少字段 '{key}'", f"add '{key}:'", key)
-        for key in set(t) - set(_REQUIRED_TARGET_KEYS) - _OPTIONAL_TARGET_KEYS:
+        for key in sorted(set(t) - set(_REQUIRED_TARGET_KEYS) - _OPTIONAL_TARGET_KEYS):
             bad(f"unknown key '{key}'", f"未知字段 '{key}'", "remove it or fix its spelling", key)
         if "indicator_id" in t:
             if tid in seen:
@@ -262,6 +354,14 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
                     "indicator_id",
                 )
             seen.setdefault(tid, i)
+        for key in ("name_zh", "name_en", "source_text"):
+            if key in t and (not isinstance(t[key], str) or not t[key].strip()):
+                bad(
+                    f"{key} is empty",
+                    f"{key} 为空",
+                    f"write the {key} (see docs/catalogue_schema.md)",
+                    key,
+                )
         ttype = t.get("target_type")
         if "target_type" in t and ttype not in TARGET_TYPES:
             bad(
@@ -270,13 +370,33 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
                 f"use one of {', '.join(sorted(TARGET_TYPES))}",
                 "target_type",
             )
-        if "direction" in t and t["direction"] not in DIRECTIONS:
+        direction = t.get("direction")
+        if "direction" in t and direction not in DIRECTIONS:
             bad(
-                f"unknown direction '{t['direction']}'",
-                f"未知方向 '{t['direction']}'",
+                f"unknown direction '{direction}'",
+                f"未知方向 '{direction}'",
                 "use increase, decrease or none",
                 "direction",
             )
+        elif "direction" in t and ttype in TARGET_TYPES:
+            if ttype in NEEDS_INCREASE:
+                wanted = ("increase",)
+            elif ttype in NEEDS_DECREASE:
+                wanted = ("decrease",)
+            elif ttype in NEEDS_SIGN:
+                wanted = ("increase", "decrease")
+            elif ttype == "not_statistical":
+                wanted = ("none",)
+            else:
+                wanted = tuple(sorted(DIRECTIONS))
+            if direction not in wanted:
+                bad(
+                    f"target_type '{ttype}' needs direction {' or '.join(repr(w) for w in wanted)} "
+                    f"(got '{direction}')",
+                    f"目标类型 '{ttype}' 的方向应为 {' 或 '.join(wanted)}（现为 '{direction}'）",
+                    "correct direction (the good direction of the indicator) or target_type",
+                    "direction",
+                )
         if "unit" in t and t["unit"] not in UNITS:
             bad(
                 f"unknown unit '{t['unit']}'",
@@ -291,14 +411,26 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
                 "use a domain name listed at the top of the file",
                 "domain",
             )
+        dept = t.get("department")
+        if dept not in (None, "") and dept not in DEPARTMENTS:
+            bad(
+                f"unknown department '{dept}'",
+                f"未知部门 '{dept}'",
+                f"use one of {', '.join(DEPARTMENTS)} (or add it to catalogue.DEPARTMENTS)",
+                "department",
+            )
         item = str(t.get("item", ""))
-        if "item" in t and not (item[:1] in ("T", "M") and item[1:].isdigit()):
+        if "item" in t and not (
+            item[:1] in ("T", "M") and item[1:].isdigit() and int(item[1:]) > 0
+        ):
             bad(
                 f"item '{item}' is not T<n> or M<n>",
                 f"条目编号 '{item}' 应为 T<n> 或 M<n>",
                 "write T3 for 主要目标 3, M4 for 策略措施 4",
                 "item",
             )
+        elif item.startswith("T") and t.get("domain") in domains:
+            main_items.setdefault(t["domain"], set()).add(int(item[1:]))
         value = t.get("target_value")
         if ttype in NUMERIC_TYPES and not _is_number(value):
             bad(
@@ -321,6 +453,31 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
                 "add the plan's base year, e.g. baseline_year: 2020",
                 "baseline_year",
             )
+        if ttype == "relative_change" and _is_number(value) and direction in DIRECTIONS:
+            wanted = "decrease" if value < 0 else "increase"
+            if direction != wanted:
+                bad(
+                    f"relative_change of {value:g}% needs direction '{wanted}' (got '{direction}')",
+                    f"相对变化 {value:g}% 的方向应为 '{wanted}'（现为 '{direction}'）",
+                    "write a fall as a negative target_value (下降20% = -20) "
+                    "with direction decrease",
+                    "direction",
+                )
+        tol = t.get("tolerance")
+        if tol is not None and ttype != "about":
+            bad(
+                f"tolerance is only used by target_type 'about' (got {tol!r} on '{ttype}')",
+                f"容差 tolerance 仅用于 about 类型（'{ttype}' 上为 {tol!r}）",
+                "set tolerance: null",
+                "tolerance",
+            )
+        elif tol is not None and not (_is_number(tol) and tol > 0):
+            bad(
+                "tolerance must be a positive number",
+                "容差应为正数",
+                "write e.g. tolerance: 2",
+                "tolerance",
+            )
         if t.get("baseline_value") is not None and t.get("baseline_year") is None:
             bad(
                 "baseline_value given without baseline_year",
@@ -329,9 +486,76 @@ def validate_catalogue(raw: dict, file: str) -> list[Problem]:
                 "baseline_year",
             )
         if t.get("baseline_value") is not None and not _is_number(t.get("baseline_value")):
-            bad("baseline_value must be a number", "基期值应为数值", "write a number", "baseline_value")
-        if "target_year" in t and not isinstance(t["target_year"], int):
+            bad(
+                "baseline_value must be a number",
+                "基期值应为数值",
+                "write a number",
+                "baseline_value",
+            )
+        year = t.get("target_year")
+        if "target_year" in t and (not isinstance(year, int) or isinstance(year, bool)):
             bad("target_year must be a year", "目标年份应为年份", "write e.g. 2025", "target_year")
+        elif "target_year" in t and not period[0] <= year <= period[1]:
+            bad(
+                f"target_year {year} is outside the plan period {period[0]}-{period[1]}",
+                f"目标年份 {year} 不在规划期 {period[0]}—{period[1]} 内",
+                "use the plan's target year (usually period_end)",
+                "target_year",
+            )
+        base_year = t.get("baseline_year")
+        if base_year is not None and (
+            not isinstance(base_year, int) or isinstance(base_year, bool)
+        ):
+            bad(
+                "baseline_year must be a year",
+                "基期年份应为年份",
+                "write e.g. 2020",
+                "baseline_year",
+            )
+        elif base_year is not None and isinstance(year, int) and base_year >= year:
+            bad(
+                f"baseline_year {base_year} is not before target_year {year}",
+                f"基期年份 {base_year} 应早于目标年份 {year}",
+                "check the two years against the plan text",
+                "baseline_year",
+            )
+        if "sex_disaggregated" in t and not isinstance(t["sex_disaggregated"], bool):
+            bad(
+                f"sex_disaggregated must be true or false (got {t['sex_disaggregated']!r})",
+                f"sex_disaggregated 应为 true 或 false（现为 {t['sex_disaggregated']!r}）",
+                "write true or false",
+                "sex_disaggregated",
+            )
+        sdg = t.get("sdg")
+        if sdg is not None and not _SDG_CODE.match(str(sdg)):
+            bad(
+                f"sdg '{sdg}' is not an SDG indicator code like 3.2.1",
+                f"sdg '{sdg}' 不是 SDG 指标编号（如 3.2.1）",
+                'write the indicator code in quotes, e.g. sdg: "3.2.1", or null',
+                "sdg",
+            )
+        line = t.get("source_line")
+        if line is not None and (not isinstance(line, int) or isinstance(line, bool) or line < 1):
+            bad(
+                f"source_line must be a positive line number (got {line!r})",
+                f"source_line 应为正整数行号（现为 {line!r}）",
+                "write the plan-text line where source_text starts",
+                "source_line",
+            )
+        for key in ("note", "definition"):
+            if t.get(key) is not None and not isinstance(t[key], str):
+                bad(f"{key} must be text", f"{key} 应为文本", f"quote the {key}", key)
+    for domain, numbers in main_items.items():
+        missing = sorted(set(range(1, max(numbers) + 1)) - numbers)
+        if missing:
+            gaps = ", ".join(f"T{n}" for n in missing)
+            add(
+                f"domain '{domain}': 主要目标 items run T1-T{max(numbers)} "
+                f"but {gaps} has no target",
+                f"领域 '{domain}'：主要目标 T1—T{max(numbers)} 中缺少 {gaps}",
+                "add the missing item (a not_statistical target if no number measures it)",
+                "item",
+            )
     return problems
 
 
@@ -343,7 +567,7 @@ def _target_from_raw(t: dict, plan: str, domain_en: dict[str, str]) -> Target:
     for key in ("target_value", "baseline_value", "tolerance"):
         if kwargs.get(key) is not None:
             kwargs[key] = float(kwargs[key])
-    for key in ("department", "definition"):
+    for key in ("department", "definition", "note"):
         if kwargs.get(key) is None:
             kwargs[key] = ""
     if kwargs.get("sex_disaggregated") is None:
@@ -353,6 +577,20 @@ def _target_from_raw(t: dict, plan: str, domain_en: dict[str, str]) -> Target:
     return Target(**kwargs)
 
 
+def target_lines(text: str) -> dict[int, int]:
+    """Line in the YAML ``text`` where each target starts: ``{1: 20, 2: 39, ...}`` (1-based).
+
+    Empty when the file has no ``targets`` list; used to give each problem its row.
+    """
+    root = yaml.compose(text)
+    if not isinstance(root, yaml.MappingNode):
+        return {}
+    for key, value in root.value:
+        if key.value == "targets" and isinstance(value, yaml.SequenceNode):
+            return {i: node.start_mark.line + 1 for i, node in enumerate(value.value, start=1)}
+    return {}
+
+
 def read_plan_file(path: str | Path) -> Plan:
     """Read and validate one plan YAML file.
 
@@ -360,17 +598,25 @@ def read_plan_file(path: str | Path) -> Plan:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        raw = yaml.safe_load(text)
     except FileNotFoundError:
-        raise InputError(Problem(str(path), "plan file not found", "找不到规划文件", "check the path")) from None
+        raise InputError(
+            Problem(str(path), "plan file not found", "找不到规划文件", "check the path")
+        ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
         raise InputError(
-            Problem(str(path), f"not valid YAML: {getattr(exc, 'problem', exc)}", "YAML 格式错误",
-                    "fix the syntax at the line shown", row=row)
+            Problem(
+                str(path),
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "YAML 格式错误",
+                "fix the syntax at the line shown",
+                row=row,
+            )
         ) from None
-    problems = validate_catalogue(raw, str(path))
+    problems = validate_catalogue(raw, str(path), target_lines(text))
     if problems:
         raise InputError(problems)
     domain_en = {d["zh"]: d["en"] for d in raw["domains"]}
@@ -428,10 +674,16 @@ def known_units(data_dir: str | Path = "data") -> dict[str, str]:
     for plan in load_all_plans(data_dir):
         for t in plan.targets:
             if t.indicator_id in units and units[t.indicator_id] != t.unit:
-                problems.append(Problem(plan.path, f"{t.indicator_id} has unit '{t.unit}' here but "
-                                        f"'{units[t.indicator_id]}' in {origin[t.indicator_id]}",
-                                        f"指标 {t.indicator_id} 在两个规划中单位不一致",
-                                        "use one unit per indicator_id", column="unit"))
+                problems.append(
+                    Problem(
+                        plan.path,
+                        f"{t.indicator_id} has unit '{t.unit}' here but "
+                        f"'{units[t.indicator_id]}' in {origin[t.indicator_id]}",
+                        f"指标 {t.indicator_id} 在两个规划中单位不一致",
+                        "use one unit per indicator_id",
+                        column="unit",
+                    )
+                )
             units.setdefault(t.indicator_id, t.unit)
             origin.setdefault(t.indicator_id, plan.path)
     register = Path(data_dir) / "indicators.yaml"
@@ -439,8 +691,14 @@ def known_units(data_dir: str | Path = "data") -> dict[str, str]:
         raw = yaml.safe_load(register.read_text(encoding="utf-8")) or {}
         for i, entry in enumerate(raw.get("indicators", []), start=1):
             if not isinstance(entry, dict) or "indicator_id" not in entry or "unit" not in entry:
-                problems.append(Problem(str(register), f"entry #{i} needs indicator_id and unit",
-                                        f"第{i}项缺少 indicator_id 或 unit", "add both keys"))
+                problems.append(
+                    Problem(
+                        str(register),
+                        f"entry #{i} needs indicator_id and unit",
+                        f"第{i}项缺少 indicator_id 或 unit",
+                        "add both keys",
+                    )
+                )
                 continue
             units.setdefault(entry["indicator_id"], entry["unit"])
     if problems:

@@ -83,6 +83,31 @@ def batch(
 
 
 @app.command()
+def catalogue(
+    plan: str = typer.Option("", help="Plan name: women or children (both when omitted)."),
+    format: str = typer.Option("csv", "--format", help="csv, markdown (stdout) or html (pages)."),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/."),
+    out: Path = typer.Option(Path("reports"), help="--format html: output folder."),
+) -> None:
+    """Print every target of the plan(s) as CSV or Markdown, or write the HTML audit page(s)."""
+    from .catalogue import load_all_plans, load_plan
+    from .catalogue_report import catalogue_csv, catalogue_markdown, write_catalogue_page
+
+    if format not in ("csv", "markdown", "html"):
+        typer.echo("--format must be csv, markdown or html", err=True)
+        raise typer.Exit(code=2)
+    try:
+        plans = [load_plan(plan, data_dir)] if plan else load_all_plans(data_dir)
+        if format == "html":
+            for p in plans:
+                typer.echo(f"wrote {write_catalogue_page(p, out)}")
+            return
+    except InputError as exc:
+        _fail(exc)
+    sys.stdout.write(catalogue_csv(plans) if format == "csv" else catalogue_markdown(plans))
+
+
+@app.command()
 def kernel() -> None:
     """Register this environment as the Jupyter kernel 'planeval' (used by papermill and JupyterLab)."""
     from .report import ensure_kernel
