@@ -108,6 +108,69 @@ def catalogue(
 
 
 @app.command()
+def template(
+    plan: str = typer.Option(..., help="Plan name: women or children (a file under DATA_DIR/plans)."),
+    year: int = typer.Option(..., help="Data year the workbook collects."),
+    geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. baijiantan."),
+    out: Path = typer.Option(..., help="Workbook to write (.xlsx); name it <year>.xlsx."),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/."),
+    force: bool = typer.Option(False, help="Replace --out if it exists."),
+) -> None:
+    """Write the submission workbook: one row per indicator, locked header, unit and checks."""
+    from .template import write_template
+
+    try:
+        path = write_template(plan, year, geography, out, data_dir=data_dir, overwrite=force)
+    except InputError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
+def validate(
+    paths: list[Path] = typer.Argument(
+        None, help="Files (.csv/.xlsx) or folders; default: every file under DATA_DIR/observations."
+    ),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and indicators.yaml."),
+    html: Path = typer.Option(None, help="Also write the HTML validation report here."),
+    year: int = typer.Option(None, help="Data year, when the file name does not say it."),
+    geography: str = typer.Option(None, help="Geography, when the folder does not say it."),
+) -> None:
+    """Check submissions; exit 0 when clean, 1 listing every problem. Without PATHS, check all
+    of DATA_DIR/observations and rebuild DATA_DIR/processed (the Parquet store)."""
+    from .catalogue import known_units
+    from .observations import check_paths
+    from .store import build_store
+    from .validation_report import write_validation_report
+
+    try:
+        units = known_units(data_dir)
+    except InputError as exc:
+        _fail(exc)
+    whole = not paths
+    checks, problems = check_paths(paths or [data_dir / "observations"], data_dir, units,
+                                   geography=geography, year=year)
+    for c in checks:
+        status = "ok  " if c.ok else "FAIL"
+        typer.echo(f"{status} {c.path}: {len(c.frame)} values, {len(c.notes)} normalised, "
+                   f"{len(c.problems)} problem(s)")
+    every = problems + [p for c in checks for p in c.problems]
+    if html is not None:
+        typer.echo(f"wrote {write_validation_report(html, checks, problems, data_dir)}")
+    if every:
+        typer.echo(f"planeval: {len(every)} problem(s) in the input:", err=True)
+        for p in every:
+            typer.echo(f"  - {p}", err=True)
+        raise typer.Exit(code=1)
+    if whole:
+        try:
+            typer.echo(f"store rebuilt: {build_store(data_dir)}")
+        except InputError as exc:
+            _fail(exc)
+    typer.echo(f"clean: {len(checks)} file(s)")
+
+
+@app.command()
 def kernel() -> None:
     """Register this environment as the Jupyter kernel 'planeval' (used by papermill and JupyterLab)."""
     from .report import ensure_kernel

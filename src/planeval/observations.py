@@ -1,25 +1,59 @@
-"""Yearly observations: ``data/observations/<geography>/<year>.csv``, one file per year.
+"""Yearly observations: ``data/observations/<geography>/<year>.csv`` or ``<year>.xlsx``.
 
-Each file holds what a statistics bureau submits for one geography and year, with columns
-``indicator_id,value,unit,sex,source,note`` (``sex`` is ``total``, ``female`` or ``male``) and
-an optional ``account`` column for a department's written account of a qualitative target.
-Files are read, never written: the tidy frame returned records for every value the file and row
-it came from and the file's SHA-256, so any number in a report can be traced back.
+Each file holds what a statistics bureau submits for one geography and year: a CSV with columns
+``indicator_id,value,unit,sex,source,note`` (``sex`` is ``total``, ``female`` or ``male``; an
+optional ``account`` column holds a department's written account of a qualitative target), or
+the workbook written by ``planeval template`` (one row per indicator, female/male as columns).
+CSV files may be UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); values written the way people
+write them are read and the change noted in ``parse_note`` (see :mod:`planeval.intake`), and every
+rule of :mod:`planeval.validation` is checked.
+
+Revisions (vintages). A later submission that revises a year is saved beside the original as
+``<year>_rev<N>.csv`` / ``<year>_rev<N>.xlsx`` (N = 1, 2, ...); it may hold only the revised
+rows. :func:`load_observations` returns, per indicator, year and sex, the value of the highest
+vintage (0 = the original file) with a ``vintage`` column; :func:`revision_history` lists every
+vintage of each revised value for a report's appendix. A revision row marked missing (``—``)
+withdraws the earlier value.
+
+Files are read, never written: the tidy frame records for every value its file, sheet, row,
+column and the file's SHA-256, so any number in a report can be traced back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from .errors import InputError, Problem
+from .intake import read_grid, tidy_rows
+from .validation import SEXES, validate_frame
 
+__all__ = [
+    "FRAME_COLUMNS",
+    "SEXES",
+    "SubmissionCheck",
+    "SubmissionFile",
+    "check_paths",
+    "check_submission",
+    "list_geographies",
+    "load_observations",
+    "observation_files",
+    "parse_submission_name",
+    "read_submission",
+    "revision_history",
+    "series_for",
+    "sha256_of",
+    "submission_files",
+]
+
+#: Columns a long-form CSV should have; only ``indicator_id``, ``value`` and ``unit`` are
+#: required (``sex`` defaults to total, the others to empty).
 REQUIRED_COLUMNS = ["indicator_id", "value", "unit", "sex", "source", "note"]
-OPTIONAL_COLUMNS = ["account"]
-SEXES = ("total", "female", "male")
+OPTIONAL_COLUMNS = ["account", "female", "male", "year", "geography"]
 #: Columns of the tidy observation frame returned by :func:`load_observations`.
 FRAME_COLUMNS = [
     "geography",
@@ -34,8 +68,15 @@ FRAME_COLUMNS = [
     "file",
     "row",
     "sha256",
+    "sheet",
+    "column",
+    "parse_note",
+    "vintage",
 ]
-_YEAR_FILE = re.compile(r"^(\d{4})\.csv$")
+_YEAR_FILE = re.compile(r"^(\d{4})(?:_rev(\d+))?\.(csv|xlsx)$", re.IGNORECASE)
+_YEAR_LIKE = re.compile(r"^(19|20)\d{2}(?!\d)")
+_YEAR_ANYWHERE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_REV_ANYWHERE = re.compile(r"_rev(\d+)", re.IGNORECASE)
 
 
 def sha256_of(path: str | Path) -> str:
@@ -47,11 +88,85 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def _parse_number(text: str) -> float | None:
-    text = text.strip()
-    if text == "":
+def parse_submission_name(name: str) -> tuple[int, int] | None:
+    """``(year, vintage)`` of a file name: ``2023.csv`` -> (2023, 0), ``2023_rev2.xlsx`` ->
+    (2023, 2); ``None`` for any other name."""
+    match = _YEAR_FILE.match(name)
+    if not match:
         return None
-    return float(text)
+    return int(match.group(1)), int(match.group(2) or 0)
+
+
+@dataclass(frozen=True)
+class SubmissionFile:
+    """One yearly submission file of a geography: ``vintage`` 0 is the original."""
+
+    year: int
+    vintage: int
+    path: Path
+
+
+@dataclass
+class SubmissionCheck:
+    """Everything learnt from reading and validating one file (for ``planeval validate``)."""
+
+    path: Path
+    geography: str | None
+    year: int | None
+    vintage: int
+    sha256: str | None = None
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FRAME_COLUMNS))
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def notes(self) -> pd.DataFrame:
+        """Rows whose reading changed what was written (``parse_note`` not empty)."""
+        return self.frame[self.frame["parse_note"].astype(str) != ""]
+
+
+def check_submission(
+    path: str | Path,
+    geography: str | None,
+    year: int | None,
+    units: dict[str, str] | None = None,
+    vintage: int = 0,
+) -> SubmissionCheck:
+    """Read and validate one .csv/.xlsx submission; never raises for bad data.
+
+    ``units`` (indicator_id -> catalogue unit, see :func:`planeval.catalogue.known_units`)
+    enables the catalogue checks. Rows with problems are left out of ``frame``; every problem
+    is listed. ``frame`` has :data:`FRAME_COLUMNS` (``value`` float, NaN = missing, in the
+    indicator's unit).
+    """
+    path = Path(path)
+    result = SubmissionCheck(path, geography, year, vintage)
+    grid = read_grid(path)
+    result.encoding = grid.encoding
+    result.sheets = [s.name for s in grid.sheets if s.name]
+    rows, problems = tidy_rows(grid, geography, year, units)
+    if path.is_file():
+        result.sha256 = sha256_of(path)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        more, bad = validate_frame(frame, units)
+        problems = problems + more
+        frame = frame.drop(index=list(bad))
+        frame["sha256"] = result.sha256
+        frame["vintage"] = vintage
+        frame["sheet"] = frame["sheet"].fillna("")
+        frame = frame[FRAME_COLUMNS].reset_index(drop=True)
+        frame["value"] = frame["value"].astype(float)
+    else:
+        frame = pd.DataFrame(columns=FRAME_COLUMNS)
+    result.frame = frame
+    result.problems = sorted(problems, key=lambda p: (p.sheet or "", p.row or 0))
+    return result
 
 
 def read_submission(
@@ -59,96 +174,99 @@ def read_submission(
     geography: str,
     year: int,
     units: dict[str, str] | None = None,
+    vintage: int = 0,
 ) -> tuple[pd.DataFrame, list[Problem]]:
-    """Read one yearly CSV file into tidy rows; return ``(frame, problems)``.
+    """Read one yearly file (.csv in UTF-8/UTF-8 BOM/GBK, or .xlsx) into tidy rows;
+    return ``(frame, problems)``.
 
     ``units`` maps known ``indicator_id`` to the catalogue's unit; when given, unknown
     indicators and units that disagree with the catalogue are problems. Rows with problems are
     left out of the frame but every one is listed, so nothing is dropped silently.
     """
-    path = Path(path)
-    name = str(path)
-    problems: list[Problem] = []
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        return pd.DataFrame(columns=FRAME_COLUMNS), [
-            Problem(name, f"cannot read as a UTF-8 CSV table ({type(exc).__name__}: {exc})",
-                    "无法按 UTF-8 CSV 读取", "save the file as CSV UTF-8 with one header row")
-        ]
-    raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
-    unknown = [c for c in raw.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    for col in missing:
-        problems.append(Problem(name, f"missing column '{col}'", f"缺少列 '{col}'",
-                                f"the header must be {','.join(REQUIRED_COLUMNS)}", row=1, column=col))
-    for col in unknown:
-        problems.append(Problem(name, f"unknown column '{col}'", f"未知列 '{col}'",
-                                f"rename or remove it; the header must be {','.join(REQUIRED_COLUMNS)}",
-                                row=1, column=col))
-    if problems:
-        return pd.DataFrame(columns=FRAME_COLUMNS), problems
-    checksum = sha256_of(path)
-    rows = []
-    for idx, rec in enumerate(raw.to_dict("records")):
-        row = idx + 2  # header is row 1
-        rec = {k: (v.strip() if isinstance(v, str) else v) for k, v in rec.items()}
-        ok = True
-        indicator = rec["indicator_id"]
-        if units is not None and indicator not in units:
-            problems.append(Problem(name, f"unknown indicator '{indicator}'", f"未知指标 '{indicator}'",
-                                    "use an indicator_id of the plan catalogue (planeval catalogue)",
-                                    row=row, column="indicator_id"))
-            ok = False
-        try:
-            value = _parse_number(rec["value"])
-        except ValueError:
-            problems.append(Problem(name, f"value '{rec['value']}' is not a number", f"数值 '{rec['value']}' 不是数字",
-                                    "write a plain number such as 95.2, or leave it empty", row=row, column="value"))
-            ok = False
-            value = None
-        if rec["sex"] not in SEXES:
-            problems.append(Problem(name, f"sex '{rec['sex']}' is not one of {', '.join(SEXES)}",
-                                    f"性别 '{rec['sex']}' 应为 total、female 或 male",
-                                    "write total, female or male", row=row, column="sex"))
-            ok = False
-        if units is not None and indicator in units and rec["unit"] != units[indicator]:
-            problems.append(Problem(name, f"unit '{rec['unit']}' does not match the catalogue unit "
-                                    f"'{units[indicator]}' of {indicator}",
-                                    f"单位 '{rec['unit']}' 与指标目录单位 '{units[indicator]}' 不符",
-                                    f"convert the value to {units[indicator]} and write that unit",
-                                    row=row, column="unit"))
-            ok = False
-        if ok:
-            rows.append({
-                "geography": geography, "year": year, "indicator_id": indicator, "sex": rec["sex"],
-                "value": value, "unit": rec["unit"], "source": rec["source"], "note": rec["note"],
-                "account": rec.get("account", ""), "file": name, "row": row, "sha256": checksum,
-            })
-    frame = pd.DataFrame(rows, columns=FRAME_COLUMNS)
-    dup = frame.duplicated(["indicator_id", "sex"], keep="first")
-    for rec in frame[dup].to_dict("records"):
-        problems.append(Problem(name, f"second value for {rec['indicator_id']} ({rec['sex']}) in {year}",
-                                f"{rec['indicator_id']}（{rec['sex']}）{year}年重复",
-                                "keep one row per indicator and sex", row=rec["row"], column="indicator_id"))
-    return frame[~dup].reset_index(drop=True), problems
+    result = check_submission(path, geography, year, units, vintage)
+    return result.frame, result.problems
+
+
+def _stray_problem(path: Path) -> Problem:
+    return Problem(
+        str(path),
+        "file name not understood: the file is not read",
+        "无法识别文件名：该文件未被读取",
+        "name it <year>.csv or <year>.xlsx (a revision: <year>_rev<N>.csv)",
+        "命名为 <年份>.csv 或 <年份>.xlsx（修订：<年份>_rev<N>.csv）",
+        code="file",
+    )
+
+
+def submission_files(data_dir: str | Path, geography: str) -> list[SubmissionFile]:
+    """Every submission file of a geography, sorted by year then vintage.
+
+    Files of ``<data_dir>/observations/<geography>`` named ``<year>.csv|xlsx`` (vintage 0) or
+    ``<year>_rev<N>.csv|xlsx`` (vintage N). Other files (``resolution_log.csv``, Excel lock
+    files ``~$...``) are not submissions.
+    """
+    folder = Path(data_dir) / "observations" / geography
+    out = []
+    if not folder.is_dir():
+        return out
+    for path in folder.iterdir():
+        parsed = parse_submission_name(path.name)
+        if parsed and path.is_file():
+            out.append(SubmissionFile(parsed[0], parsed[1], path))
+    return sorted(out, key=lambda f: (f.year, f.vintage, f.path.name))
+
+
+def _stray_files(data_dir: str | Path, geography: str) -> list[Path]:
+    """Files whose name starts with a year but is not a submission name (``2024 (1).xlsx``,
+    ``2024.xls``): reported rather than silently skipped."""
+    folder = Path(data_dir) / "observations" / geography
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and _YEAR_LIKE.match(p.name) and not parse_submission_name(p.name)
+    )
 
 
 def observation_files(data_dir: str | Path, geography: str) -> list[tuple[int, Path]]:
-    """``(year, path)`` of every ``<year>.csv`` under ``<data_dir>/observations/<geography>``."""
-    folder = Path(data_dir) / "observations" / geography
-    out = []
-    for path in sorted(folder.glob("*")):
-        match = _YEAR_FILE.match(path.name)
-        if match:
-            out.append((int(match.group(1)), path))
-    return out
+    """``(year, path)`` of every submission file (originals and revisions) under
+    ``<data_dir>/observations/<geography>``, sorted by year then vintage."""
+    return [(f.year, f.path) for f in submission_files(data_dir, geography)]
 
 
 def list_geographies(data_dir: str | Path = "data") -> list[str]:
     """Folder names under ``<data_dir>/observations`` that hold at least one year file."""
     root = Path(data_dir) / "observations"
-    return sorted(p.name for p in root.iterdir() if p.is_dir() and observation_files(data_dir, p.name))
+    if not root.is_dir():
+        return []
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and submission_files(data_dir, p.name)
+    )
+
+
+def _same_vintage_problems(checks: list[SubmissionCheck]) -> list[Problem]:
+    seen: dict[tuple, Path] = {}
+    problems = []
+    for c in checks:
+        key = (c.geography, c.year, c.vintage)
+        if c.year is None:
+            continue
+        if key in seen:
+            problems.append(
+                Problem(
+                    str(c.path),
+                    f"a second file for {c.geography or ''} {c.year} (vintage "
+                    f"{c.vintage}) beside {seen[key].name}",
+                    f"{c.year} 年（版本 {c.vintage}）有第二个文件，另一个是 {seen[key].name}",
+                    "keep one file per year; save a revision as <year>_rev<N>.csv or .xlsx",
+                    "每年只保留一个文件；修订数据另存为 <年份>_rev<N>.csv 或 .xlsx",
+                    code="file",
+                )
+            )
+        else:
+            seen[key] = c.path
+    return problems
 
 
 def load_observations(
@@ -156,39 +274,190 @@ def load_observations(
     geography: str,
     units: dict[str, str] | None = None,
     up_to_year: int | None = None,
+    vintages: str = "latest",
 ) -> pd.DataFrame:
     """All observations of one geography as a tidy frame (:data:`FRAME_COLUMNS`).
 
-    ``up_to_year`` leaves out files of later years (a 2023 mid-term report never sees 2024).
-    Raises :class:`InputError` listing every problem of every file, or when the geography has
-    no data.
+    One row per indicator, year and sex: the value of the latest vintage (``vintages="all"``
+    returns every vintage's rows, with a boolean ``current`` column). ``value`` is a float in
+    ``unit`` (%, ‰, 1/10万 = per 100,000 ...), NaN where marked missing. ``up_to_year`` leaves
+    out data years after it (a 2023 mid-term report never sees 2024). Raises
+    :class:`InputError` listing every problem of every file, or when the geography has no data.
     """
-    files = observation_files(data_dir, geography)
+    if vintages not in ("latest", "all"):
+        raise ValueError("vintages must be 'latest' or 'all'")
+    files = submission_files(data_dir, geography)
     if not files:
-        raise InputError(Problem(str(Path(data_dir) / "observations" / geography),
-                                 f"no yearly files (<year>.csv) for geography '{geography}'",
-                                 f"地区 '{geography}' 没有年度数据文件",
-                                 "check --geography and --data-dir"))
-    frames, problems = [], []
-    for year, path in files:
-        if up_to_year is not None and year > up_to_year:
+        raise InputError(
+            Problem(
+                str(Path(data_dir) / "observations" / geography),
+                f"no yearly files (<year>.csv or <year>.xlsx) for geography '{geography}'",
+                f"地区 '{geography}' 没有年度数据文件",
+                "check --geography and --data-dir",
+                "检查 --geography 和 --data-dir",
+            )
+        )
+    problems = [_stray_problem(p) for p in _stray_files(data_dir, geography)]
+    checks = []
+    for f in files:
+        if up_to_year is not None and f.year > up_to_year:
             continue
-        frame, probs = read_submission(path, geography, year, units)
-        frames.append(frame)
-        problems.extend(probs)
+        checks.append(check_submission(f.path, geography, f.year, units, f.vintage))
+    problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
     if problems:
         raise InputError(problems)
-    frames = [f for f in frames if not f.empty]
+    frames = [c.frame for c in checks if not c.frame.empty]
+    columns = FRAME_COLUMNS + (["current"] if vintages == "all" else [])
     if not frames:
-        return pd.DataFrame(columns=FRAME_COLUMNS)
+        return pd.DataFrame(columns=columns)
     out = pd.concat(frames, ignore_index=True)
     out["year"] = out["year"].astype(int)
     out["value"] = out["value"].astype(float)
-    return out.sort_values(["indicator_id", "sex", "year"]).reset_index(drop=True)
+    out["vintage"] = out["vintage"].astype(int)
+    out = out.sort_values(["indicator_id", "sex", "year", "vintage"], kind="stable")
+    latest = ~out.duplicated(["indicator_id", "sex", "year"], keep="last")
+    if vintages == "all":
+        out["current"] = latest
+    else:
+        out = out[latest]
+    return out[columns].reset_index(drop=True)
+
+
+def revision_history(
+    data_dir: str | Path,
+    geography: str,
+    units: dict[str, str] | None = None,
+    up_to_year: int | None = None,
+) -> pd.DataFrame:
+    """Every vintage of each value that a revision file changed or restated, for the appendix.
+
+    One row per indicator, year, sex and vintage, only for keys with more than one vintage;
+    columns: geography, year, indicator_id, sex, vintage, value, unit, previous_value,
+    current (the vintage the reports use), file, sheet, row, sha256, note. Sorted by
+    indicator, sex, year, vintage. Empty frame when nothing was revised. Raises
+    :class:`InputError` like :func:`load_observations`.
+    """
+    cols = [
+        "geography",
+        "year",
+        "indicator_id",
+        "sex",
+        "vintage",
+        "value",
+        "unit",
+        "previous_value",
+        "current",
+        "file",
+        "sheet",
+        "row",
+        "sha256",
+        "note",
+    ]
+    allv = load_observations(data_dir, geography, units, up_to_year, vintages="all")
+    if allv.empty:
+        return pd.DataFrame(columns=cols)
+    key = ["indicator_id", "sex", "year"]
+    counts = allv.groupby(key)["vintage"].transform("size")
+    hist = allv[counts > 1].copy()
+    if hist.empty:
+        return pd.DataFrame(columns=cols)
+    hist["previous_value"] = hist.groupby(key)["value"].shift(1)
+    return hist[cols].reset_index(drop=True)
+
+
+def _infer_year_vintage(path: Path) -> tuple[int | None, int]:
+    parsed = parse_submission_name(path.name)
+    if parsed:
+        return parsed
+    match = _YEAR_ANYWHERE.search(path.stem)
+    rev = _REV_ANYWHERE.search(path.stem)
+    return (int(match.group(1)) if match else None), (int(rev.group(1)) if rev else 0)
+
+
+def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    files, problems = [], []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file() and (parse_submission_name(p.name) or _YEAR_LIKE.match(p.name))
+            )
+            if not found:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "no <year>.csv or <year>.xlsx file in this folder",
+                        "该文件夹中没有 <年份>.csv 或 <年份>.xlsx 文件",
+                        "pass the files or the folder that holds them",
+                        "指定数据文件或其所在文件夹",
+                        code="file",
+                    )
+                )
+            files += found
+        else:
+            files.append(path)
+    return files, problems
+
+
+def check_paths(
+    paths: list[str | Path],
+    data_dir: str | Path = "data",
+    units: dict[str, str] | None = None,
+    geography: str | None = None,
+    year: int | None = None,
+) -> tuple[list[SubmissionCheck], list[Problem]]:
+    """Validate files and folders as ``planeval validate`` does; never raises for bad data.
+
+    Folders are searched for submission files. The year comes from ``year`` or the file name
+    (``2023.csv``, ``2023_rev1.xlsx``, ``白碱滩2023年.xlsx``); the geography from ``geography`` or
+    the folder when it sits in ``observations/<geography>/``. Returns ``(checks, problems)``
+    where ``problems`` are those not tied to one file's content (unreadable names, a folder
+    with no files, two files for one year).
+    """
+    files, problems = _expand([Path(p) for p in paths])
+    checks = []
+    for path in files:
+        y, vintage = _infer_year_vintage(path)
+        y = year if year is not None else y
+        geo = geography
+        if geo is None and path.parent.parent.name == "observations":
+            geo = path.parent.name
+        if y is None and path.suffix.lower() in (".csv", ".xlsx"):
+            c = SubmissionCheck(path, geo, None, vintage)
+            c.problems.append(
+                Problem(
+                    str(path),
+                    "cannot tell the year from the file name",
+                    "无法从文件名判断年份",
+                    "name the file <year>.csv or <year>.xlsx, or pass --year",
+                    "将文件命名为 <年份>.csv 或 <年份>.xlsx，或使用 --year",
+                    code="file",
+                )
+            )
+            checks.append(c)
+            continue
+        if path.is_dir():
+            continue
+        in_store = parse_submission_name(path.name) is not None
+        c = check_submission(path, geo, y, units, vintage)
+        if (
+            not in_store
+            and path.parent.parent.name == "observations"
+            and _YEAR_LIKE.match(path.name)
+        ):
+            c.problems.insert(0, _stray_problem(path))
+        checks.append(c)
+    problems += _same_vintage_problems(checks)
+    return checks, problems
 
 
 def series_for(observations: pd.DataFrame, indicator_id: str, sex: str = "total") -> pd.Series:
-    """Observed values of one indicator as a float Series indexed by year (missing values dropped)."""
-    sel = observations[(observations["indicator_id"] == indicator_id) & (observations["sex"] == sex)]
+    """Observed values of one indicator as a float Series indexed by year (missing dropped)."""
+    sel = observations[
+        (observations["indicator_id"] == indicator_id) & (observations["sex"] == sex)
+    ]
     sel = sel.dropna(subset=["value"])
-    return pd.Series(sel["value"].to_numpy(float), index=sel["year"].to_numpy(int), name=indicator_id)
+    return pd.Series(
+        sel["value"].to_numpy(float), index=sel["year"].to_numpy(int), name=indicator_id
+    )

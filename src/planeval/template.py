@@ -1,0 +1,218 @@
+"""The submission workbook: ``planeval template --plan P --year Y --geography G --out F.xlsx``.
+
+One sheet ``填报 data`` with one row per target of the plan, in the plan's order: the
+identifying columns (indicator_id, Chinese name, unit, definition, responsible department) are
+pre-filled and locked; the data columns (value = total, female, male, source, note, account)
+are unlocked. The sheet is protected without a password (so the header and the pre-filled
+cells are not changed by accident); numeric cells carry Excel data validation (a number, 0–100
+for %, not below zero otherwise) with a bilingual prompt naming the unit. Targets of type
+``not_statistical`` have no number: their value cells are locked and shaded, and the
+``account`` column takes the department's written account. A second sheet ``说明 about``
+records plan, geography and year (checked against the file name when the workbook is read back)
+and the instructions.
+
+A filled workbook is read back by :mod:`planeval.observations` like a CSV file when saved as
+``data/observations/<geography>/<year>.xlsx``.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from .catalogue import Plan, Target, load_plan
+from .errors import InputError, Problem
+from .intake import META_SHEET
+from .validation import percent_may_exceed_100
+
+DATA_SHEET = "填报 data"
+#: (our column name, header text, width, locked, filled by the submitter)
+COLUMNS = [
+    ("indicator_id", "指标代码\nindicator_id", 30, True),
+    ("name_zh", "指标名称\nname_zh", 36, True),
+    ("unit", "单位\nunit", 8, True),
+    ("definition", "指标解释\ndefinition", 36, True),
+    ("department", "责任部门\ndepartment", 12, True),
+    ("value", "合计\nvalue", 12, False),
+    ("female", "女\nfemale", 10, False),
+    ("male", "男\nmale", 10, False),
+    ("source", "数据来源（部门）\nsource", 20, False),
+    ("note", "备注\nnote", 28, False),
+    ("account", "文字说明（定性目标）\naccount", 40, False),
+]
+NUMERIC_COLUMNS = ("value", "female", "male")
+TEMPLATE_VERSION = 1
+
+INSTRUCTIONS = [
+    "填写说明 / How to fill in",
+    "1. 只填写白色单元格：合计(value)、女(female)、男(male)、数据来源(source)、备注(note)、"
+    "文字说明(account)。 Fill in the white cells only.",
+    "2. 数值按“单位”列填写，不带单位符号；百分比 95.2% 填 95.2。"
+    " Write numbers in the unit shown, without the unit sign (95.2 for 95.2 %).",
+    "3. 没有数据时留空，并在备注中说明原因。"
+    " Leave a cell empty when there is no figure and say why in note.",
+    "4. 定性目标（灰色数值格）在“文字说明”列写明进展情况。"
+    " Qualitative targets (grey value cells): write the account of progress in 'account'.",
+    "5. 不要修改表头、指标代码和单位。 Do not change the header, the indicator codes or the units.",
+    "6. 保存为 <年份>.xlsx（如 2024.xlsx），放入 data/observations/<地区>/；"
+    "修订已报送的数据另存为 <年份>_rev1.xlsx。"
+    " Save as <year>.xlsx in data/observations/<geography>/;"
+    " a revision of a year already sent as <year>_rev1.xlsx.",
+    "7. 检查：planeval validate <文件>。 Check with: planeval validate <file>.",
+]
+
+
+def _validation_for(target: Target):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    unit = target.unit
+    unit_text = unit or "无单位 no unit"
+    if unit == "%" and not percent_may_exceed_100(target.indicator_id):
+        kind = dict(operator="between", formula1="0", formula2="100")
+        rule_zh, rule_en = "0 到 100 之间的数", "a number from 0 to 100"
+    else:
+        kind = dict(operator="greaterThanOrEqual", formula1="0")
+        rule_zh, rule_en = "不小于 0 的数", "a number not below 0"
+    return DataValidation(
+        type="decimal",
+        allow_blank=True,
+        showErrorMessage=True,
+        showInputMessage=True,
+        errorStyle="stop",
+        errorTitle="数值不符合要求 / Invalid value",
+        error=f"请填写{rule_zh}（单位：{unit_text}）；无数据请留空并在备注中说明。 "
+        f"Enter {rule_en} in {unit_text}; leave empty when missing and explain in note.",
+        promptTitle=f"单位 unit: {unit_text}",
+        prompt=f"{rule_zh} / {rule_en}",
+        **kind,
+    )
+
+
+def build_workbook(plan: Plan, year: int, geography: str):
+    """The template as an ``openpyxl.Workbook`` (not saved). One data row per plan target."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = DATA_SHEET
+    header_fill = PatternFill("solid", fgColor="DDEBF7")
+    locked_fill = PatternFill("solid", fgColor="F2F2F2")
+    grey_fill = PatternFill("solid", fgColor="BFBFBF")
+    for j, (_name, header, width, _locked) in enumerate(COLUMNS, start=1):
+        cell = ws.cell(row=1, column=j, value=header)
+        cell.font = Font(bold=True)
+        cell.fill = header_fill
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.row_dimensions[1].height = 34
+    col_index = {name: j for j, (name, *_rest) in enumerate(COLUMNS, start=1)}
+    validations: dict[tuple, object] = {}
+    for r, target in enumerate(plan.targets, start=2):
+        info = {
+            "indicator_id": target.indicator_id,
+            "name_zh": target.name_zh,
+            "unit": target.unit,
+            "definition": target.definition,
+            "department": target.department,
+        }
+        for name, _header, _width, locked in COLUMNS:
+            cell = ws.cell(row=r, column=col_index[name], value=info.get(name))
+            numeric = name in NUMERIC_COLUMNS
+            open_cell = not locked and not (numeric and not target.is_statistical)
+            cell.protection = Protection(locked=not open_cell)
+            if not open_cell:
+                cell.fill = grey_fill if numeric else locked_fill
+            if name in ("source", "note", "account", "indicator_id", "unit"):
+                cell.number_format = "@"
+            if locked:
+                cell.alignment = Alignment(
+                    wrap_text=name in ("name_zh", "definition"), vertical="top"
+                )
+        if target.is_statistical:
+            key = (target.unit, percent_may_exceed_100(target.indicator_id))
+            if key not in validations:
+                validations[key] = _validation_for(target)
+                ws.add_data_validation(validations[key])
+            first = get_column_letter(col_index["value"])
+            last = get_column_letter(col_index["male"])
+            validations[key].add(f"{first}{r}:{last}{r}")
+    ws.freeze_panes = "C2"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+
+    about = wb.create_sheet(META_SHEET)
+    meta = [
+        ("plan", plan.plan, "规划 plan"),
+        ("plan_title", plan.title_zh, "规划名称 plan title"),
+        ("geography", geography, "地区 geography (folder under data/observations)"),
+        ("year", year, "数据年份 data year"),
+        ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
+    ]
+    for r, (key, value, label) in enumerate(meta, start=1):
+        about.cell(row=r, column=1, value=key).font = Font(bold=True)
+        about.cell(row=r, column=2, value=value)
+        about.cell(row=r, column=3, value=label)
+    for r, line in enumerate(INSTRUCTIONS, start=len(meta) + 2):
+        about.cell(row=r, column=1, value=line)
+    about.column_dimensions["A"].width = 18
+    about.column_dimensions["B"].width = 40
+    about.column_dimensions["C"].width = 44
+    about.protection.sheet = True
+    return wb
+
+
+def write_template(
+    plan: str | Plan,
+    year: int,
+    geography: str,
+    out: str | Path,
+    data_dir: str | Path = "data",
+    overwrite: bool = False,
+) -> Path:
+    """Write the submission workbook for ``plan``, ``year`` and ``geography`` to ``out`` (.xlsx).
+
+    Written to a temporary file beside ``out`` and renamed, so a failure leaves no half file.
+    Raises :class:`InputError` when the plan is unknown, ``out`` is not ``.xlsx``, or ``out``
+    exists and ``overwrite`` is false (a filled submission is never overwritten by accident).
+    """
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        raise InputError(
+            Problem(
+                str(out),
+                "the template must be written as .xlsx",
+                "模板须保存为 .xlsx 文件",
+                "pass --out FILE.xlsx",
+                "使用 --out 文件名.xlsx",
+                code="file",
+            )
+        )
+    if out.exists() and not overwrite:
+        raise InputError(
+            Problem(
+                str(out),
+                "the file already exists and is not overwritten",
+                "文件已存在，不会被覆盖",
+                "choose another --out, or pass --force to replace it",
+                "换一个 --out 文件名，或加 --force 覆盖",
+                code="file",
+            )
+        )
+    p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
+    wb = build_workbook(p, year, geography)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=out.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output file is for people to read
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out

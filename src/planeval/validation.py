@@ -1,0 +1,380 @@
+"""Checks of a submission's tidy rows against the catalogue, written as a pandera schema.
+
+:func:`observation_schema` states every rule a submitted value must meet; :func:`validate_frame`
+runs it lazily (every failure, not just the first) and turns pandera's failure cases into
+:class:`~planeval.errors.Problem` s in English and Chinese that name file, sheet, row, column and
+the fix. The rules:
+
+========================  ====================================================================
+check                     rule
+========================  ====================================================================
+indicator_present         a row with a value names its ``indicator_id``
+known_indicator           ``indicator_id`` is a plan target or in ``data/indicators.yaml``
+unit_matches_catalogue    ``unit`` equals the catalogue unit (‰ is not %)
+sex_code                  ``sex`` is total, female or male
+percent_range             a % value lies in 0–100 (gross enrolment ratios may exceed 100)
+not_negative              rates (‰, 1/10万) and counts are not below zero
+year_matches_file         a ``year`` column agrees with the year in the file name
+geography_matches         a ``geography`` column agrees with the folder
+unique_key                one value per indicator, year, geography and sex
+female_male_total         rates (%, ‰, 1/10万): the total lies between the female and male
+                          values; counts (人, 万人 ...): female + male = total within rounding
+========================  ====================================================================
+
+Why "between": a rate for both sexes is a weighted mean of the female and male rates (weights:
+the population shares), so it cannot lie outside them. Rounding tolerance: half a unit of the
+last decimal written for each figure involved (values 96.0 and 94.0 allow a total up to 96.1).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .errors import Problem
+
+SEXES = ("total", "female", "male")
+#: Units of rates: a rate for both sexes lies between the female and the male rate.
+RATE_UNITS = frozenset({"%", "‰", "1/10万"})
+#: Units of counts: female + male = total. Scaled counts (万人 ...) are rounded figures.
+EXACT_COUNT_UNITS = frozenset({"人", "次", "个", "所", "家"})
+SCALED_COUNT_UNITS = frozenset({"万人", "亿人", "万个"})
+COUNT_UNITS = EXACT_COUNT_UNITS | SCALED_COUNT_UNITS
+#: Percentages allowed above 100: gross enrolment ratios (毛入学率/毛入园率) count pupils of any
+#: age against the population of official school age (UNESCO UIS definition), so they can
+#: exceed 100 %.
+OVER_100_ALLOWED = ("gross_enrollment", "gross_enrolment")
+
+_KEY = ["indicator_id", "year", "geography", "sex"]
+
+
+def percent_may_exceed_100(indicator_id: str) -> bool:
+    """True for indicators whose percentage may exceed 100 (gross enrolment ratios)."""
+    return any(token in indicator_id for token in OVER_100_ALLOWED)
+
+
+def _effective_unit(frame: pd.DataFrame, units: dict[str, str] | None) -> pd.Series:
+    if not units:
+        return frame["unit"].astype(str)
+    return frame["indicator_id"].map(units).fillna(frame["unit"]).astype(str)
+
+
+def _half_unit(decimals: int, unit: str) -> float:
+    if decimals > 0 or unit in SCALED_COUNT_UNITS or unit in RATE_UNITS:
+        return 0.5 * 10.0 ** (-decimals)
+    return 0.0
+
+
+def sex_consistency(frame: pd.DataFrame) -> pd.Series:
+    """Per row: False at a total row whose female/male values contradict it (see module doc).
+
+    ``frame`` needs ``_unit`` (effective unit), ``_decimals`` and :data:`_KEY` columns.
+    """
+    ok = pd.Series(True, index=frame.index)
+    have = frame[frame["value"].notna()]
+    for _key, group in have.groupby(
+        ["indicator_id", "year", "geography"], sort=False, dropna=False
+    ):
+        by_sex = {s: g.iloc[0] for s, g in group.groupby("sex")}
+        if not {"total", "female", "male"} <= set(by_sex):
+            continue
+        t, f, m = by_sex["total"], by_sex["female"], by_sex["male"]
+        unit = t["_unit"]
+        if unit in RATE_UNITS:
+            tol = _half_unit(int(t["_decimals"]), unit) + max(
+                _half_unit(int(f["_decimals"]), unit), _half_unit(int(m["_decimals"]), unit)
+            )
+            low, high = min(f["value"], m["value"]), max(f["value"], m["value"])
+            good = low - tol - 1e-9 <= t["value"] <= high + tol + 1e-9
+        elif unit in COUNT_UNITS:
+            tol = sum(_half_unit(int(r["_decimals"]), unit) for r in (t, f, m))
+            good = abs(f["value"] + m["value"] - t["value"]) <= tol + 1e-9
+        else:
+            continue
+        if not good:
+            ok[t.name] = False
+    return ok
+
+
+def percent_in_range(frame: pd.DataFrame) -> pd.Series:
+    """Per row: True unless a % value lies outside 0–100 (above 100 allowed for gross
+    enrolment ratios, see :data:`OVER_100_ALLOWED`)."""
+    value = frame["value"]
+    over_ok = frame["indicator_id"].map(percent_may_exceed_100).astype(bool)
+    inside = (value >= 0) & ((value <= 100) | over_ok)
+    return value.isna() | (frame["_unit"] != "%") | inside
+
+
+def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchema:
+    """The pandera schema of tidy submission rows.
+
+    Expects the columns of :func:`planeval.intake.tidy_rows` plus ``_unit`` (catalogue unit when
+    known, else the unit written). ``units`` (indicator_id -> unit) enables the catalogue
+    checks; without it only the rules that need no catalogue apply.
+    """
+    known = set(units or ())
+
+    def with_value(df):
+        return df["value"].notna()
+
+    checks = [
+        pa.Check(percent_in_range, name="percent_range"),
+        pa.Check(
+            lambda df: ~with_value(df) | df["_unit"].isin(["", "%"]) | (df["value"] >= 0),
+            name="not_negative",
+        ),
+        pa.Check(
+            lambda df: df["_content_year"].isna() | (df["_content_year"] == df["year"]),
+            name="year_matches_file",
+        ),
+        pa.Check(
+            lambda df: (
+                df["_content_geography"].isna()
+                | (df["geography"] == "")
+                | (df["_content_geography"] == df["geography"])
+            ),
+            name="geography_matches",
+        ),
+        pa.Check(sex_consistency, name="female_male_total"),
+    ]
+    if units:
+        checks.append(
+            pa.Check(
+                lambda df: (
+                    ~df["indicator_id"].isin(known) | (df["unit"] == df["indicator_id"].map(units))
+                ),
+                name="unit_matches_catalogue",
+            )
+        )
+    indicator_checks = [pa.Check(lambda s: s.str.len() > 0, name="indicator_present")]
+    if units:
+        indicator_checks.append(
+            pa.Check(lambda s: (s == "") | s.isin(known), name="known_indicator")
+        )
+    return pa.DataFrameSchema(
+        {
+            "indicator_id": pa.Column(str, indicator_checks),
+            "sex": pa.Column(str, pa.Check(lambda s: s.isin(SEXES), name="sex_code")),
+            "value": pa.Column(float, nullable=True, coerce=True),
+            "unit": pa.Column(str),
+        },
+        checks=checks,
+        unique=_KEY,
+        report_duplicates="exclude_first",
+    )
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.15g}"
+
+
+def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, str] | None):
+    """(column, message_en, message_zh, fix_en, fix_zh, code) for one failed check at one row."""
+    ind, unit, sex = row["indicator_id"], row["unit"], row["sex"]
+    col = row.get("column") or "value"
+    if check == "indicator_present":
+        return (
+            "indicator_id",
+            "the row has a value but no indicator_id",
+            "该行有数值但没有指标代码",
+            "write the indicator_id (see planeval template or the plan catalogue)",
+            "填写指标代码（见 planeval template 生成的模板或规划指标目录）",
+            "indicator",
+        )
+    if check == "known_indicator":
+        return (
+            "indicator_id",
+            f"unknown indicator '{ind}'",
+            f"未知指标 '{ind}'",
+            "use an indicator_id of the plan catalogue or data/indicators.yaml",
+            "使用规划指标目录或 data/indicators.yaml 中的指标代码",
+            "indicator",
+        )
+    if check == "unit_matches_catalogue":
+        want = units[ind]
+        return (
+            "unit",
+            f"unit '{unit}' does not match the catalogue unit '{want}' of {ind}",
+            f"单位 '{unit}' 与指标目录单位 '{want}' 不符（{ind}）",
+            f"convert the value to {want or 'no unit'} and write '{want}' as unit",
+            f"将数值换算为 {want or '无单位'}，单位写 '{want}'",
+            "unit",
+        )
+    if check == "sex_code":
+        return (
+            "sex",
+            f"sex '{sex}' is not one of total, female, male",
+            f"性别 '{sex}' 应为 total、female 或 male",
+            "write total, female or male",
+            "填写 total、female 或 male（或 合计、女、男）",
+            "sex",
+        )
+    value = row["value"]
+    if check == "percent_range":
+        return (
+            col,
+            f"percentage {_fmt(value)} is outside 0–100",
+            f"百分比 {_fmt(value)} 超出 0–100 范围",
+            "write the percentage as a number from 0 to 100 (95.2 for 95.2 %)",
+            "百分比按 0–100 填写（95.2% 填 95.2）",
+            "range",
+        )
+    if check == "not_negative":
+        kind, kind_zh = (
+            ("a rate", "比率") if row["_unit"] in RATE_UNITS else ("a count or amount", "数量")
+        )
+        return (
+            col,
+            f"value {_fmt(value)} is below zero; {kind} ({row['_unit']}) cannot be negative",
+            f"数值 {_fmt(value)} 小于零；{kind_zh}（{row['_unit']}）不能为负",
+            "check the sign and the figure",
+            "检查符号和数值",
+            "range",
+        )
+    if check == "year_matches_file":
+        year = int(row["year"])
+        got = int(row["_content_year"])
+        return (
+            "year",
+            f"year {got} in the file disagrees with year {year} in the file name",
+            f"文件内年份 {got} 与文件名年份 {year} 不一致",
+            f"put {got} data in a file named {got}.csv/.xlsx, or correct the year column",
+            f"{got} 年数据放入名为 {got}.csv/.xlsx 的文件，或更正 year 列",
+            "year",
+        )
+    if check == "geography_matches":
+        got, geo = row["_content_geography"], row["geography"]
+        return (
+            "geography",
+            f"geography '{got}' in the file disagrees with the folder '{geo}'",
+            f"文件内地区 '{got}' 与所在文件夹 '{geo}' 不一致",
+            f"move the rows to observations/{got}/ or correct the geography column",
+            f"将这些行移到 observations/{got}/，或更正 geography 列",
+            "geography",
+        )
+    if check == "unique_key":
+        same = frame[
+            (frame["indicator_id"] == ind) & (frame["sex"] == sex) & (frame["year"] == row["year"])
+        ]
+        first = same.iloc[0]
+        where = (
+            f"row {first['row']}"
+            if first["sheet"] == row["sheet"]
+            else f"sheet '{first['sheet']}' row {first['row']}"
+        )
+        where_zh = (
+            f"第 {first['row']} 行"
+            if first["sheet"] == row["sheet"]
+            else f"工作表 '{first['sheet']}' 第 {first['row']} 行"
+        )
+        year = "" if pd.isna(row["year"]) else f" in {int(row['year'])}"
+        year_zh = "" if pd.isna(row["year"]) else f"{int(row['year'])}年"
+        return (
+            col,
+            f"second value for {ind} ({sex}){year}; the first is in {where}",
+            f"{ind}（{sex}）{year_zh}重复，首次出现在{where_zh}",
+            "keep one row per indicator and sex; put a revision in <year>_rev<N>.csv",
+            "每个指标每个性别只保留一行；修订数据放入 <年份>_rev<N>.csv",
+            "duplicate",
+        )
+    if check == "female_male_total":
+        same = frame[
+            (frame["indicator_id"] == ind) & (frame["year"] == row["year"]) & frame["value"].notna()
+        ]
+        f = same[same["sex"] == "female"].iloc[0]["value"]
+        m = same[same["sex"] == "male"].iloc[0]["value"]
+        if row["_unit"] in RATE_UNITS:
+            return (
+                col,
+                f"total {_fmt(value)} is not between female {_fmt(f)} and male {_fmt(m)}",
+                f"合计 {_fmt(value)} 不在女性 {_fmt(f)} 与男性 {_fmt(m)} 之间",
+                "check the three values: a rate for both sexes lies between the female and "
+                "the male rate",
+                "核对三个数值：合计比率应介于女性与男性比率之间",
+                "sex_total",
+            )
+        return (
+            col,
+            f"female {_fmt(f)} + male {_fmt(m)} = {_fmt(f + m)}, but the total is {_fmt(value)}",
+            f"女性 {_fmt(f)} + 男性 {_fmt(m)} = {_fmt(f + m)}，但合计为 {_fmt(value)}",
+            "check the three values: female + male must equal the total",
+            "核对三个数值：女性 + 男性应等于合计",
+            "sex_total",
+        )
+    return (
+        col,
+        f"failed check {check}",
+        f"未通过检查 {check}",
+        "correct the row",
+        "更正该行",
+        "invalid",
+    )
+
+
+_CHECK_ORDER = [
+    "indicator_present",
+    "known_indicator",
+    "unit_matches_catalogue",
+    "sex_code",
+    "percent_range",
+    "not_negative",
+    "year_matches_file",
+    "geography_matches",
+    "unique_key",
+    "female_male_total",
+]
+
+
+def validate_frame(
+    frame: pd.DataFrame, units: dict[str, str] | None = None
+) -> tuple[list[Problem], set]:
+    """Run :func:`observation_schema` on tidy rows; return ``(problems, failing_index_labels)``.
+
+    ``frame``: rows of :func:`planeval.intake.tidy_rows` (needs ``indicator_id, sex, value,
+    unit, year, geography, file, sheet, row, column, _content_year, _content_geography,
+    _decimals``). Every failure of every row is reported, sorted by sheet, row and check.
+    Never raises for bad data.
+    """
+    if frame.empty:
+        return [], set()
+    work = frame.copy()
+    work["geography"] = work["geography"].fillna("").astype(str)
+    work["_unit"] = _effective_unit(work, units)
+    work["_content_year"] = pd.to_numeric(work["_content_year"], errors="coerce")
+    for col in ("indicator_id", "sex", "unit"):
+        work[col] = work[col].astype(str)
+    try:
+        observation_schema(units).validate(work, lazy=True)
+        return [], set()
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    cases = cases[cases["index"].notna()].copy()
+    cases["check"] = (
+        cases["check"].astype(str).replace({"multiple_fields_uniqueness": "unique_key"})
+    )
+    found = cases[["check", "index"]].drop_duplicates()
+    problems = []
+    for check, idx in found.itertuples(index=False):
+        row = work.loc[idx]
+        column, en, zh, fix, fix_zh, code = _message(check, row, work, units)
+        problems.append(
+            (
+                str(row["sheet"] or ""),
+                int(row["row"]),
+                _CHECK_ORDER.index(check) if check in _CHECK_ORDER else 99,
+                Problem(
+                    str(row["file"]),
+                    en,
+                    zh,
+                    fix,
+                    fix_zh,
+                    row=int(row["row"]),
+                    column=column,
+                    sheet=row["sheet"] or None,
+                    code=code,
+                ),
+            )
+        )
+    problems.sort(key=lambda p: p[:3])
+    return [p[3] for p in problems], set(found["index"])
