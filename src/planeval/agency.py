@@ -1,8 +1,20 @@
 """The reference agencies' point rules, reported beside our assessment for comparison.
 
-Notation as in the agencies' notes: ``y0`` value in base year ``t0``, ``yt`` latest value in
-year ``t``, ``target`` the target value in target year ``T``. All functions return ``None``
-when their inputs do not allow the rule (non-positive values, no distance to go).
+Notation as in the agencies' notes (``../shared/methods.md``): ``y0`` value in base year ``t0``,
+``yt`` latest value in year ``t``, ``target`` the target value in target year ``T``. All
+functions return ``None`` when their inputs do not allow the rule (non-positive values for a
+growth rate, no distance to go, too few points). Rates are fractions (``cagr``) or % a year
+(``aarr``) as stated per function.
+
+Sources (:data:`SOURCES` holds the labels printed next to each figure):
+
+* Eurostat, *Sustainable development in the European Union — monitoring report on progress
+  towards the SDGs in an EU context*, methodological annex ("Assessing progress").
+* UN ESCAP, *Asia and the Pacific SDG Progress Report*, technical notes (current status index,
+  anticipated progress index); ESCAP Statistics Division working paper SD/WP/04 (2017) on
+  time-weighted extrapolation.
+* UNICEF / UN IGME, *Levels and trends in child mortality* (annual report): AARR and the
+  "on track" rule for SDG 3.2.
 """
 
 from __future__ import annotations
@@ -10,11 +22,20 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import statsmodels.api as sm
+
+SOURCES = {
+    "eurostat": "Eurostat, EU SDG monitoring report, methodological annex (CAGR ratio rule)",
+    "escap": "UN ESCAP, Asia and the Pacific SDG Progress Report, technical notes "
+    "(anticipated progress index; time-weighted linear regression)",
+    "unicef": "UNICEF / UN IGME, Levels and trends in child mortality (observed vs required AARR)",
+}
 
 
 def cagr(y_a: float, y_b: float, t_a: int, t_b: int) -> float | None:
-    """Compound annual growth rate from ``y_a`` (year ``t_a``) to ``y_b`` (year ``t_b``), a fraction.
+    """Compound annual growth rate from ``y_a`` (year ``t_a``) to ``y_b`` (year ``t_b``).
 
+    A fraction:
     ``(y_b / y_a) ** (1 / (t_b - t_a)) - 1``; e.g. 0.02 = +2 % a year.
     """
     if y_a is None or y_b is None or y_a <= 0 or y_b <= 0 or t_b == t_a:
@@ -23,7 +44,8 @@ def cagr(y_a: float, y_b: float, t_a: int, t_b: int) -> float | None:
 
 
 def aarr(y_a: float, y_b: float, t_a: int, t_b: int) -> float | None:
-    """Annual average rate of reduction in % a year (UNICEF / UN IGME): ``-100 ln(y_b/y_a)/(t_b-t_a)``."""
+    """Annual average rate of reduction in % a year (UNICEF / UN IGME):
+    ``-100 ln(y_b / y_a) / (t_b - t_a)``; positive when the rate falls."""
     if y_a is None or y_b is None or y_a <= 0 or y_b <= 0 or t_b == t_a:
         return None
     return -100.0 * math.log(y_b / y_a) / (t_b - t_a)
@@ -33,8 +55,6 @@ def eurostat_category(ratio: float | None) -> str | None:
     """Eurostat SDG monitoring class of R = observed CAGR / required CAGR (with a numeric target).
 
     R >= 0.95 significant progress; 0.60–0.95 moderate; 0–0.60 insufficient; < 0 movement away.
-    Source: Eurostat, *Sustainable development in the European Union, monitoring report*,
-    methodological annex.
     """
     if ratio is None:
         return None
@@ -48,7 +68,8 @@ def eurostat_category(ratio: float | None) -> str | None:
 
 
 def eurostat_ratio(y0, t0, yt, t, target, target_year) -> float | None:
-    """Eurostat's R: observed CAGR (t0→t) divided by the CAGR required (t0→T) to reach ``target``."""
+    """Eurostat's R: observed CAGR (t0→t) divided by the CAGR required (t0→T) to reach
+    ``target``."""
     observed = cagr(y0, yt, t0, t)
     required = cagr(y0, target, t0, target_year)
     if observed is None or required is None or required == 0:
@@ -56,11 +77,35 @@ def eurostat_ratio(y0, t0, yt, t, target, target_year) -> float | None:
     return observed / required
 
 
-def escap_weighted_forecast(years, values, target_year: int) -> float | None:
-    """ESCAP-style forecast: linear regression with weights rising in time (1, 2, ..., n).
+def eurostat_no_target_category(y0, t0, yt, t, sign: int) -> str | None:
+    """Eurostat class for an indicator without a numeric target, from the direction-adjusted CAGR
+    (``sign`` = +1 when an increase is desired, −1 for a decrease), in % a year:
+    ≥ 1 significant progress; 0..1 moderate progress; −1..0 moderate movement away;
+    < −1 significant movement away."""
+    rate = cagr(y0, yt, t0, t)
+    if rate is None or sign == 0:
+        return None
+    adjusted = 100.0 * rate * sign
+    if adjusted >= 1:
+        return "significant_progress"
+    if adjusted >= 0:
+        return "moderate_progress"
+    if adjusted > -1:
+        return "moderate_movement_away"
+    return "significant_movement_away"
 
-    UN ESCAP, *Asia and the Pacific SDG Progress Report*, technical notes: the anticipated value
-    comes from a time-weighted regression so recent years weigh more.
+
+def escap_weights(n: int) -> np.ndarray:
+    """Time weights of the ESCAP-style regression: 1, 2, …, n (oldest to latest)."""
+    return np.arange(1, n + 1, dtype=float)
+
+
+def escap_weighted_forecast(years, values, target_year: int) -> float | None:
+    """ESCAP-style forecast: weighted least squares of value on year with weights rising in time
+    (:func:`escap_weights`), extrapolated to ``target_year``. Needs 2 points.
+
+    ESCAP's technical notes say only that recent years weigh more; the linear 1…n weights are
+    our choice (documented in docs/method.md), not ESCAP's published weights.
     """
     years = np.asarray(years, float)
     values = np.asarray(values, float)
@@ -68,20 +113,28 @@ def escap_weighted_forecast(years, values, target_year: int) -> float | None:
         return None
     order = np.argsort(years)
     years, values = years[order], values[order]
-    w = np.arange(1, len(values) + 1, dtype=float)
-    slope, intercept = np.polyfit(years, values, 1, w=np.sqrt(w))
-    return float(intercept + slope * target_year)
+    x = sm.add_constant(years - years[-1])
+    res = sm.WLS(values, x, weights=escap_weights(len(values))).fit()
+    return float(res.params[0] + res.params[1] * (target_year - years[-1]))
 
 
 def escap_index(y0, target, forecast_value) -> float | None:
     """ESCAP anticipated progress index ``(ŷT - y0) / (target - y0)``; >= 1 maintain progress,
     0–1 accelerate, < 0 reverse trend."""
-    if y0 is None or forecast_value is None or target == y0:
+    if y0 is None or forecast_value is None or target is None or target == y0:
         return None
     return (forecast_value - y0) / (target - y0)
 
 
+def escap_current_status(y0, yt, target) -> float | None:
+    """ESCAP current status index ``(yt - y0) / (target - y0)``: share of the way covered."""
+    if y0 is None or yt is None or target is None or target == y0:
+        return None
+    return (yt - y0) / (target - y0)
+
+
 def escap_category(index: float | None) -> str | None:
+    """ESCAP class of the anticipated progress index."""
     if index is None:
         return None
     if index >= 1:
@@ -92,7 +145,8 @@ def escap_category(index: float | None) -> str | None:
 
 
 def unicef_required_aarr(yt: float, t: int, target: float, target_year: int) -> float | None:
-    """AARR (% a year) needed from the latest value to reach ``target`` (UNICEF/UN IGME)."""
+    """AARR (% a year) needed from the latest value to reach ``target`` (UNICEF/UN IGME):
+    ``-100 ln(target / yt) / (T - t)``."""
     return aarr(yt, target, t, target_year)
 
 

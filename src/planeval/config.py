@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -15,24 +17,164 @@ _REQUIRED = {
     "volatility": ["min_observations", "min_sign_changes", "residual_to_slope", "min_relative_sd"],
     "sensitivity": ["flagged_years"],
 }
+#: Settings added after the first release: taken from the package copy when a file lacks them.
+_OPTIONAL = {
+    "forecast": ["n_draws"],
+    "early_warning": ["fall_back_max_p"],
+}
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
+
+
+@cache
+def _package_default() -> dict:
+    return yaml.safe_load(PACKAGE_DEFAULT.read_text(encoding="utf-8"))
+
+
+def _problem(path, en: str, zh: str, fix: str) -> Problem:
+    return Problem(str(path), en, zh, fix)
+
+
+def _check_values(raw: dict, path) -> list[Problem]:
+    """Range checks: probabilities in (0, 1), thresholds ordered, counts positive integers."""
+    problems = []
+
+    def prob(section, key, closed=False):
+        v = raw[section][key]
+        ok = isinstance(v, int | float) and not isinstance(v, bool)
+        ok = ok and ((0 <= v <= 1) if closed else (0 < v < 1))
+        if not ok:
+            problems.append(
+                _problem(
+                    path,
+                    f"{section}.{key} = {v!r} must be a number in (0, 1)",
+                    f"{section}.{key} = {v!r} 应为 0 到 1 之间的数",
+                    "write a probability such as 0.75",
+                )
+            )
+
+    def count(section, key, minimum):
+        v = raw[section][key]
+        if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+            problems.append(
+                _problem(
+                    path,
+                    f"{section}.{key} = {v!r} must be an integer >= {minimum}",
+                    f"{section}.{key} = {v!r} 应为不小于 {minimum} 的整数",
+                    f"write a whole number such as {minimum}",
+                )
+            )
+
+    prob("status", "on_track_min_p")
+    prob("status", "off_track_max_p")
+    prob("change", "alpha")
+    prob("forecast", "main_level")
+    prob("early_warning", "fall_back_max_p", closed=True)
+    count("status", "min_observations", 3)
+    count("volatility", "min_observations", 3)
+    count("volatility", "min_sign_changes", 0)
+    count("forecast", "n_draws", 100)
+    st = raw["status"]
+    if not problems and st["off_track_max_p"] > st["on_track_min_p"]:
+        problems.append(
+            _problem(
+                path,
+                "status.off_track_max_p must not exceed status.on_track_min_p",
+                "status.off_track_max_p 不得大于 status.on_track_min_p",
+                "e.g. off_track_max_p: 0.25, on_track_min_p: 0.75",
+            )
+        )
+    levels = raw["forecast"]["levels"]
+    if (
+        not isinstance(levels, list)
+        or not levels
+        or not all(isinstance(v, int | float) and 0 < v < 1 for v in levels)
+    ):
+        problems.append(
+            _problem(
+                path,
+                f"forecast.levels = {levels!r} must be a list of numbers in (0, 1)",
+                f"forecast.levels = {levels!r} 应为 0 到 1 之间的数的列表",
+                "e.g. levels: [0.80, 0.95]",
+            )
+        )
+    years = raw["sensitivity"]["flagged_years"]
+    if not isinstance(years, list) or not all(isinstance(y, int) for y in years):
+        problems.append(
+            _problem(
+                path,
+                f"sensitivity.flagged_years = {years!r} must be a list of years",
+                f"sensitivity.flagged_years = {years!r} 应为年份列表",
+                "e.g. flagged_years: [2020]",
+            )
+        )
+    for key in ("tie_margin",):
+        v = raw["forecast"][key]
+        if not isinstance(v, int | float) or not 0 <= v < 1:
+            problems.append(
+                _problem(
+                    path,
+                    f"forecast.{key} = {v!r} must be a number in [0, 1)",
+                    f"forecast.{key} = {v!r} 应为 [0, 1) 之间的数",
+                    "e.g. tie_margin: 0.10",
+                )
+            )
+    return problems
 
 
 def load_settings(data_dir: str | Path = "data") -> dict:
     """Settings from ``<data_dir>/config/assessment.yaml``, else the package's copy.
 
-    Raises :class:`InputError` naming the missing key.
+    Settings added after the first release (``forecast.n_draws``,
+    ``early_warning.fall_back_max_p``) are taken from the package copy when the file lacks them.
+    Raises :class:`InputError` naming each missing or out-of-range key.
     """
     path = Path(data_dir) / "config" / "assessment.yaml"
     if not path.exists():
         path = PACKAGE_DEFAULT
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _load(path)
+
+
+def default_settings() -> dict:
+    """The package's own settings (``assessment_default.yaml``, a copy of the shipped
+    ``data/config/assessment.yaml``)."""
+    return _load(PACKAGE_DEFAULT)
+
+
+def _load(path: Path) -> dict:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(
+            _problem(
+                path,
+                f"not valid YAML ({exc})",
+                "不是有效的 YAML 文件",
+                "compare with the shipped data/config/assessment.yaml",
+            )
+        ) from None
+    if not isinstance(raw, dict):
+        raw = {}
     problems = []
     for section, keys in _REQUIRED.items():
         for key in keys:
-            if key not in raw.get(section, {}):
-                problems.append(Problem(str(path), f"missing setting {section}.{key}", f"缺少设置 {section}.{key}",
-                                        "copy it from the shipped data/config/assessment.yaml"))
+            if not isinstance(raw.get(section), dict) or key not in raw[section]:
+                problems.append(
+                    _problem(
+                        path,
+                        f"missing setting {section}.{key}",
+                        f"缺少设置 {section}.{key}",
+                        "copy it from the shipped data/config/assessment.yaml",
+                    )
+                )
+    if problems:
+        raise InputError(problems)
+    default = _package_default()
+    raw = copy.deepcopy(raw)
+    for section, keys in _OPTIONAL.items():
+        raw.setdefault(section, {})
+        for key in keys:
+            raw[section].setdefault(key, default[section][key])
+    problems = _check_values(raw, path)
     if problems:
         raise InputError(problems)
     raw["_path"] = str(path)

@@ -6,23 +6,34 @@ indicator stays inside its bounds:
 ==============  ======================  ==========================================================
 model           scale                   use
 ==============  ======================  ==========================================================
-``mean``        y                       no trend: the level is the mean of the observations
+``mean``        y (logit for %)         no trend: the level is the mean of the observations
 ``linear``      y                       OLS on year (constant absolute change per year)
 ``loglinear``   log y                   constant annual rate of change (the CAGR/AARR model);
                                         positive values only (mortality, counts)
-``logit``       log(p / (100 − p))      proportions in % strictly inside (0, 100): a 99.33 %
-                                        enrolment is never forecast above 100 %
-``damped``      y (or the scale above)  damped-trend exponential smoothing (ETS A,Ad,N;
+``logit``       log(p / (100 − p))      proportions in % within [0, 100]: a 99.33 % enrolment is
+                                        never forecast above 100 %
+``damped``      y (logit for %)         damped-trend exponential smoothing (ETS A,Ad,N;
                                         Gardner & McKenzie 1985), at least 6 consecutive years
 ==============  ======================  ==========================================================
 
-The OLS models give the classical prediction interval for a new observation (Student t with
-n − k degrees of freedom) on the model scale; because the transforms are monotone, quantiles and
-threshold probabilities carry over to the indicator scale exactly. Joint statements about
-several future years (``maintain_at_least`` every year) use draws from the posterior
-predictive distribution under the usual non-informative prior, which has the same marginal
-t distribution (Gelman et al., *Bayesian Data Analysis*, 3rd ed., §14.2). ETS uses
-``ETSResults.simulate``. All draws use a fixed seed.
+**Intervals.** The OLS-family models give the classical prediction interval for a new
+observation, ``ŷ0 ± t(1 − α/2; n − k) · s · sqrt(1 + x0' (X'X)⁻¹ x0)`` (for the straight line
+``s · sqrt(1 + 1/n + (x0 − x̄)² / Sxx)``), on the model scale; the transforms are monotone, so
+quantiles and threshold probabilities carry over to the indicator scale exactly (the point
+forecast is the predictive *median*). Joint statements about several future years
+(``maintain_at_least`` every year) use draws from the posterior predictive distribution under
+the usual non-informative prior, whose marginal is the same t distribution (Gelman et al.,
+*Bayesian Data Analysis*, 3rd ed., §14.2). ETS uses ``ETSResults.simulate`` with the innovation
+variance ``SSE / (n − 5)`` (five estimated parameters) drawn from its scaled inverse-χ²
+distribution, so the simulated errors are t-like; ETS draws do *not* include the uncertainty of
+the smoothing parameters and initial states (see docs/method.md). All draws use a fixed seed.
+
+**Rounding floor.** Published figures are rounded (99.9 %, 5.6 ‰); a series that is constant
+after rounding would otherwise get a residual variance of 0 and a zero-width interval. The
+residual variance is therefore never taken below the variance of the rounding error,
+``r² / 12`` for resolution ``r`` (0.1 for one decimal), carried to the model scale by the delta
+method. Values at exactly 0 % or 100 % are moved half a resolution inside before the logit
+(100 → 99.95 for one-decimal data), the usual squeeze for bounded data.
 """
 
 from __future__ import annotations
@@ -41,7 +52,13 @@ MODEL_ORDER = ("mean", "linear", "loglinear", "logit", "damped")
 COMPLEXITY = {"mean": 0, "linear": 1, "loglinear": 1, "logit": 1, "damped": 2}
 DEFAULT_SEED = 20210101
 N_DRAWS = 4000
-MIN_POINTS = {"mean": 1, "linear": 3, "loglinear": 3, "logit": 3, "damped": 6}
+#: Fewest observations for a model *with* an interval (one residual degree of freedom at least).
+MIN_POINTS = {"mean": 2, "linear": 3, "loglinear": 3, "logit": 3, "damped": 6}
+#: Fewest observations for a point fit (used inside leave-one-out cross-validation).
+MIN_POINTS_POINT = {"mean": 1, "linear": 2, "loglinear": 2, "logit": 2, "damped": 6}
+#: Estimated parameters of the damped-trend ETS model (alpha, beta, phi, level0, trend0).
+ETS_PARAMS = 5
+RATE_UNITS = ("‰", "1/10万")
 
 
 class ModelNotApplicable(ValueError):
@@ -67,6 +84,12 @@ TRANSFORMS = {
     "log": (np.log, np.exp),
     "logit": (_logit_pct, _inv_logit_pct),
 }
+#: Derivative of each transform (for the rounding floor, delta method).
+_DERIVATIVE = {
+    "identity": lambda y: np.ones_like(np.asarray(y, float)),
+    "log": lambda y: 1.0 / np.asarray(y, float),
+    "logit": lambda y: 100.0 / (np.asarray(y, float) * (100.0 - np.asarray(y, float))),
+}
 
 
 def _forward(scale: str, y):
@@ -79,15 +102,50 @@ def _inverse(scale: str, z):
         return TRANSFORMS[scale][1](z)
 
 
-def _inside_pct(values) -> bool:
+def decimals_of(values) -> int:
+    """Typical number of decimals of published values: the median over the values (max 6).
+
+    ``[8.1, 7.5, 5.0, 4.0]`` → 1 (a value such as 5.0 has lost its trailing zero as a float, so
+    the median rather than the minimum is used).
+    """
     values = np.asarray(values, float)
-    return bool(np.all((values > 0) & (values < 100)))
+    values = values[np.isfinite(values)]
+    if not len(values):
+        return 0
+    counts = []
+    for v in values:
+        text = f"{abs(float(v)):.6f}".rstrip("0")
+        counts.append(len(text.split(".")[1]) if "." in text else 0)
+    return int(np.median(counts))
+
+
+def resolution_of(values) -> float:
+    """Rounding resolution of published values: ``10 ** -decimals_of(values)`` (0.1, 0.01 ...)."""
+    return 10.0 ** -decimals_of(values)
+
+
+def _in_closed_pct(values) -> bool:
+    values = np.asarray(values, float)
+    return bool(len(values)) and bool(np.all((values >= 0) & (values <= 100)))
+
+
+def _squeeze_pct(values, resolution: float) -> np.ndarray:
+    """Move values at exactly 0 or 100 half a resolution inside (never past an interior value)."""
+    values = np.asarray(values, float).copy()
+    interior = values[(values > 0) & (values < 100)]
+    eps = resolution / 2.0
+    if len(interior):
+        eps = min(eps, interior.min() / 2.0, (100.0 - interior.max()) / 2.0)
+    values[values <= 0] = eps
+    values[values >= 100] = 100.0 - eps
+    return values
 
 
 def scale_of(model: str, unit: str = "", values=None) -> str:
-    """Scale a model is fitted on. For % indicators strictly inside (0, 100) the no-trend and
-    damped models are fitted on the logit scale too, so their intervals respect the bounds."""
-    if model in ("mean", "damped") and unit == "%" and values is not None and _inside_pct(values):
+    """Scale a model is fitted on. For % indicators within [0, 100] the no-trend and damped
+    models are fitted on the logit scale too, so their intervals respect the bounds."""
+    bounded = unit == "%" and values is not None and _in_closed_pct(values)
+    if model in ("mean", "damped") and bounded:
         return "logit"
     return {"loglinear": "log", "logit": "logit"}.get(model, "identity")
 
@@ -97,19 +155,29 @@ def bounded_alternative(model: str, unit: str, values) -> bool:
 
     Such candidates are fitted and recorded, but not selected (they can forecast 100.2 %).
     """
-    return unit == "%" and model in ("linear", "loglinear") and _inside_pct(values) and len(values) >= 3
+    return (
+        unit == "%"
+        and model in ("linear", "loglinear")
+        and _in_closed_pct(values)
+        and len(values) >= MIN_POINTS["logit"]
+    )
 
 
-def applicable(model: str, values: np.ndarray, years: np.ndarray | None = None, unit: str = "") -> bool:
-    """Whether ``model`` can be fitted to ``values`` (and ``years``)."""
+def applicable(model: str, values, years=None, unit: str = "", point_only: bool = False) -> bool:
+    """Whether ``model`` can be fitted to ``values`` (and ``years``).
+
+    ``point_only``: a point fit is enough (no interval), as inside leave-one-out.
+    """
     values = np.asarray(values, float)
     n = len(values)
-    if n < MIN_POINTS[model]:
+    if n < (MIN_POINTS_POINT if point_only else MIN_POINTS)[model]:
+        return False
+    if not np.all(np.isfinite(values)):
         return False
     if model == "loglinear":
         return bool(np.all(values > 0))
     if model == "logit":
-        return unit == "%" and bool(np.all((values > 0) & (values < 100)))
+        return unit == "%" and _in_closed_pct(values)
     if model == "damped":
         if years is None:
             return False
@@ -140,7 +208,8 @@ class TrendFit:
     """A fitted trend model: predict any year, give intervals, probabilities and draws.
 
     Create with :func:`fit_model`. ``years``/``values`` are the observations used (floats in the
-    indicator's unit). ``params`` holds the fitted parameters on the model scale.
+    indicator's unit). ``params`` holds the fitted parameters on the model scale, the residual
+    SD ``sigma`` actually used (after the rounding floor) and the degrees of freedom ``df``.
     """
 
     model: str
@@ -152,6 +221,11 @@ class TrendFit:
     _ets: object = None
     seed: int = DEFAULT_SEED
     unit: str = ""
+    sigma2: float = float("nan")
+    df: float = float("nan")
+    n_draws: int = N_DRAWS
+    upper_bound: float = np.inf
+    lower_bound: float = -np.inf
 
     @property
     def n_obs(self) -> int:
@@ -164,113 +238,116 @@ class TrendFit:
             return np.ones((len(years), 1))
         return np.column_stack([np.ones(len(years)), years - self.params["year0"]])
 
-    def _t_dist(self, year: int):
-        """Location, scale and df of the predictive t distribution on the model scale."""
+    def _t_dist(self, year: int) -> tuple[float, float, float]:
+        """Location, scale and df of the predictive t distribution on the model scale:
+        ``x0'β̂``, ``s · sqrt(1 + x0' (X'X)⁻¹ x0)`` and ``n − k``."""
         res = self._ols
         x = self._design([year])
         mean = float((x @ res.params)[0])
-        var_mean = float((x @ res.cov_params() @ x.T)[0, 0])
-        scale = math.sqrt(max(var_mean + res.scale, 0.0))
-        return mean, scale, res.df_resid
+        leverage = float((x @ np.asarray(res.normalized_cov_params) @ x.T)[0, 0])
+        return mean, math.sqrt(self.sigma2 * (1.0 + leverage)), self.df
+
+    def _clip(self, x):
+        return np.clip(x, self.lower_bound, self.upper_bound)
 
     def fitted(self, years=None) -> np.ndarray:
         """Fitted (median) values on the indicator scale for ``years`` (default: observed)."""
         years = self.years if years is None else np.atleast_1d(years)
         if self._ols is not None:
-            return _inverse(self.scale, self._design(years) @ self._ols.params)
-        # ETS: in-sample fit for observed years, point forecasts beyond
+            return self._clip(_inverse(self.scale, self._design(years) @ self._ols.params))
+        # ETS: in-sample one-step fit for observed years, point forecasts beyond
         out = []
         last = int(self.years[-1])
-        fitted = dict(zip(self.years.tolist(), _inverse(self.scale, np.asarray(self._ets.fittedvalues))))
+        fitted = dict(
+            zip(
+                self.years.tolist(),
+                _inverse(self.scale, np.asarray(self._ets.fittedvalues)),
+                strict=True,
+            )
+        )
         for y in years:
             y = int(y)
             if y in fitted:
                 out.append(fitted[y])
             elif y > last:
-                out.append(float(_inverse(self.scale, np.asarray(self._ets.forecast(y - last))[-1])))
+                path = np.asarray(self._ets.forecast(y - last))
+                out.append(float(_inverse(self.scale, path[-1])))
             else:
                 out.append(np.nan)
-        return np.asarray(out, float)
+        return self._clip(np.asarray(out, float))
 
     def predict(self, year: int, level: float = 0.95) -> Forecast:
         """Point forecast (median) and central ``level`` prediction interval for ``year``."""
         if self._ols is not None:
             mean, scale, df = self._t_dist(year)
-            if scale == 0 or df <= 0:
-                lo = hi = mean
-            else:
-                q = stats.t.ppf(0.5 + level / 2, df)
-                lo, hi = mean - q * scale, mean + q * scale
-            point = mean
+            q = stats.t.ppf(0.5 + level / 2, df)
+            z = np.array([mean, mean - q * scale, mean + q * scale])
+            point, lo, hi = self._clip(_inverse(self.scale, z))
         else:
             draws = self.draws([year])[:, 0]
             point = float(np.median(draws))
             lo, hi = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2])
-            return self._bounded(Forecast(self.model, int(year), point, float(lo), float(hi), level, self.n_obs))
-        return self._bounded(Forecast(
-            self.model,
-            int(year),
-            float(_inverse(self.scale, point)),
-            float(_inverse(self.scale, lo)),
-            float(_inverse(self.scale, hi)),
-            level,
-            self.n_obs,
-        ))
-
-    def _bounded(self, f: Forecast) -> Forecast:
-        """Clip to the natural bounds of the unit (% in [0, 100], rates >= 0).
-
-        Only models on the identity scale can cross; this is the last safeguard, used when the
-        logit model cannot be fitted (a series containing exactly 100 %)."""
-        hi_bound = 100.0 if self.unit == "%" else np.inf
-        lo_bound = 0.0 if self.unit in ("%", "‰", "1/10万") else -np.inf
-
-        def c(x):
-            return float(min(max(x, lo_bound), hi_bound))
-
-        return Forecast(f.model, f.year, c(f.value), c(f.low), c(f.high), f.level, f.n_obs)
+        return Forecast(
+            self.model, int(year), float(point), float(lo), float(hi), level, self.n_obs
+        )
 
     def prob_at_least(self, year: int, threshold: float) -> float:
         """P(value in ``year`` >= ``threshold``) under the predictive distribution."""
-        if self._ols is not None:
-            z = float(_forward(self.scale, threshold))
-            mean, scale, df = self._t_dist(year)
-            if not np.isfinite(z):  # threshold outside the transform's domain
-                return 1.0 if z < 0 else 0.0
-            if scale == 0 or df <= 0:
-                return float(mean >= z)
-            return float(stats.t.sf((z - mean) / scale, df))
-        return float(np.mean(self.draws([year])[:, 0] >= threshold))
+        if self._ols is None:
+            return float(np.mean(self.draws([year])[:, 0] >= threshold))
+        if threshold <= self.lower_bound:
+            return 1.0
+        if threshold > self.upper_bound:
+            return 0.0
+        # thresholds outside the transform's open domain
+        if self.scale == "log" and threshold <= 0:
+            return 1.0
+        if self.scale == "logit":
+            if threshold <= 0:
+                return 1.0
+            if threshold >= 100:
+                return 0.0
+        z = float(_forward(self.scale, threshold))
+        mean, scale, df = self._t_dist(year)
+        return float(stats.t.sf((z - mean) / scale, df))
 
     def prob_at_most(self, year: int, threshold: float) -> float:
         """P(value in ``year`` <= ``threshold``) (continuous: 1 − P(>=))."""
+        if self._ols is None:
+            return float(np.mean(self.draws([year])[:, 0] <= threshold))
         return 1.0 - self.prob_at_least(year, threshold)
 
-    def draws(self, years, n: int = N_DRAWS) -> np.ndarray:
-        """Joint predictive draws, shape ``(n, len(years))``, on the indicator scale."""
+    def draws(self, years, n: int | None = None) -> np.ndarray:
+        """Joint predictive draws, shape ``(n, len(years))``, on the indicator scale.
+
+        Years at or before the last observation come back as the observed value (ETS) or as a
+        draw of a new observation in that year (OLS family).
+        """
+        n = n or self.n_draws
         years = np.atleast_1d(np.asarray(years, int))
         rng = np.random.default_rng(self.seed)
+        df = max(float(self.df), 1.0)
+        sigma2 = self.sigma2 * df / rng.chisquare(df, size=n)
         if self._ols is not None:
             res = self._ols
-            df = max(int(res.df_resid), 1)
-            # sigma^2 | y ~ scaled inverse chi-square; beta | sigma^2 ~ N(beta_hat, sigma^2 (X'X)^-1)
-            sigma2 = res.scale * df / rng.chisquare(df, size=n) if res.scale > 0 else np.zeros(n)
             xtx_inv = np.asarray(res.normalized_cov_params)
             chol = np.linalg.cholesky(xtx_inv + 1e-12 * np.eye(len(xtx_inv)))
             z = rng.standard_normal((n, len(res.params)))
             beta = np.asarray(res.params) + (z @ chol.T) * np.sqrt(sigma2)[:, None]
             x = self._design(years)
             eps = rng.standard_normal((n, len(years))) * np.sqrt(sigma2)[:, None]
-            return _inverse(self.scale, beta @ x.T + eps)
+            return self._clip(_inverse(self.scale, beta @ x.T + eps))
         last = int(self.years[-1])
         horizon = int(max(years.max() - last, 1))
-        sims = self._ets.simulate(horizon, repetitions=n, anchor="end", rng=np.random.default_rng(self.seed))
+        errors = rng.standard_normal((horizon, n)) * np.sqrt(sigma2)[None, :]
+        sims = self._ets.simulate(horizon, anchor="end", repetitions=n, random_errors=errors)
         sims = np.asarray(sims).reshape(horizon, n).T  # (n, horizon)
+        sims = self._clip(_inverse(self.scale, sims))
+        observed = dict(zip(self.years.tolist(), self.values.tolist(), strict=True))
         out = np.empty((n, len(years)))
-        observed = dict(zip(self.years.tolist(), self.values.tolist()))
         for j, y in enumerate(years):
             out[:, j] = observed.get(int(y), np.nan) if y <= last else sims[:, int(y) - last - 1]
-        return _inverse(self.scale, out) if self.scale != "identity" else out
+        return out
 
     def slope_test(self) -> tuple[float, float, float]:
         """(slope per year, its standard error, two-sided p-value) of the linear-family model."""
@@ -279,135 +356,253 @@ class TrendFit:
         res = self._ols
         return float(res.params[1]), float(res.bse[1]), float(res.pvalues[1])
 
+    def describe(self) -> dict:
+        """Parameters for the audit trail: model, scale and ``params`` (model scale)."""
+        return {"model": self.model, "scale": self.scale, **self.params}
 
-def fit_model(years, values, model: str = "linear", unit: str = "", seed: int = DEFAULT_SEED) -> TrendFit:
+
+def _rounding_floor(scale: str, values, resolution: float) -> float:
+    """Variance of the rounding error ``r²/12`` carried to the model scale (delta method)."""
+    deriv = _DERIVATIVE[scale](values)
+    return float(resolution**2 / 12.0 * np.mean(deriv**2))
+
+
+def fit_model(
+    years,
+    values,
+    model: str = "linear",
+    unit: str = "",
+    seed: int = DEFAULT_SEED,
+    point_only: bool = False,
+    resolution: float | None = None,
+    n_draws: int = N_DRAWS,
+) -> TrendFit:
     """Fit one trend model to a yearly series.
 
-    ``years``: 1-D ints; ``values``: 1-D floats in the indicator's unit. Raises
+    ``years``: 1-D ints; ``values``: 1-D floats in the indicator's unit (%, ‰, 1/10万 ...).
+    ``resolution``: rounding resolution of the published values (default: from the values,
+    see :func:`resolution_of`). ``point_only`` allows the shortest series that still give a
+    point prediction (used by cross-validation; no interval then). Raises
     :class:`ModelNotApplicable` when the model does not apply (see :func:`applicable`).
     """
     years = np.asarray(years, int)
     values = np.asarray(values, float)
-    order = np.argsort(years)
+    order = np.argsort(years, kind="stable")
     years, values = years[order], values[order]
     if model not in MODEL_ORDER:
         raise ValueError(f"unknown model {model!r}; choose from {MODEL_ORDER}")
-    if not applicable(model, values, years, unit):
-        raise ModelNotApplicable(f"{model} does not apply to {len(values)} values {values.tolist()}")
+    if len(np.unique(years)) != len(years):
+        raise ValueError(f"years must be unique, got {years.tolist()}")
+    if not applicable(model, values, years, unit, point_only=point_only):
+        raise ModelNotApplicable(
+            f"{model} does not apply to {len(values)} values {values.tolist()}"
+        )
+    resolution = resolution_of(values) if resolution is None else float(resolution)
     scale = scale_of(model, unit, values)
-    z = _forward(scale, values)
-    fit = TrendFit(model=model, scale=scale, years=years, values=values, seed=seed, unit=unit)
+    used = _squeeze_pct(values, resolution) if scale == "logit" else values
+    z = _forward(scale, used)
+    upper = 100.0 if unit == "%" and np.all(values <= 100) else np.inf
+    lower = 0.0 if unit in ("%", *RATE_UNITS) or scale == "log" else -np.inf
+    fit = TrendFit(
+        model=model,
+        scale=scale,
+        years=years,
+        values=values,
+        seed=seed,
+        unit=unit,
+        n_draws=n_draws,
+        upper_bound=upper,
+        lower_bound=lower,
+    )
+    if scale == "logit" and np.any(used != values):
+        fit.params["squeezed_to"] = [float(v) for v in used[used != values]]
+    floor = _rounding_floor(scale, used, resolution)
+    fit.params["resolution"] = resolution
     if model == "damped":
         from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-        series = pd.Series(z, index=pd.RangeIndex(int(years[0]), int(years[-1]) + 1))
+        series = pd.Series(z)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = ETSModel(series.reset_index(drop=True), error="add", trend="add", damped_trend=True).fit(disp=False)
+            res = ETSModel(series, error="add", trend="add", damped_trend=True).fit(disp=False)
         fit._ets = res
-        fit.params = {k: float(v) for k, v in zip(res.param_names, res.params)}
-        return fit
-    fit.params["year0"] = float(years[0])
-    fit._ols = sm.OLS(z, fit._design(years)).fit()
-    names = ["level"] if model == "mean" else ["intercept", "slope"]
-    fit.params.update({k: float(v) for k, v in zip(names, fit._ols.params)})
-    fit.params["sigma"] = float(math.sqrt(fit._ols.scale))
+        fit.params.update({k: float(v) for k, v in zip(res.param_names, res.params, strict=True)})
+        fit.df = float(max(len(z) - ETS_PARAMS, 1))
+        s2 = float(res.sse) / fit.df
+    else:
+        fit.params["year0"] = float(years[0])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit._ols = sm.OLS(z, fit._design(years)).fit()
+        names = ["level"] if model == "mean" else ["intercept", "slope"]
+        fit.params.update({k: float(v) for k, v in zip(names, fit._ols.params, strict=True)})
+        fit.df = float(fit._ols.df_resid)
+        s2 = float(fit._ols.scale) if fit.df > 0 else float("nan")
+    fit.sigma2 = max(s2, floor) if np.isfinite(s2) else floor
+    fit.params["sigma"] = math.sqrt(fit.sigma2)
+    fit.params["sigma_estimated"] = math.sqrt(s2) if np.isfinite(s2) else float("nan")
+    fit.params["sigma_floor"] = math.sqrt(floor)
+    fit.params["df"] = fit.df
     return fit
 
 
 # --------------------------------------------------------------------------- selection
 @dataclass(frozen=True)
 class Selection:
-    """Outcome of model selection: chosen model, every candidate's error and forecast."""
+    """Outcome of model selection: chosen model, every candidate's errors and forecast.
+
+    ``cv_error`` is the error each candidate was judged on (leave-one-out for the OLS family,
+    one-step rolling-origin for ``damped``); ``loo_error`` and ``rolling_error`` give both kinds
+    where they exist; ``excluded`` names the candidates that were fitted but could not be chosen
+    and why.
+    """
 
     model: str
     reason: str
     cv_error: dict[str, float]
     candidates: dict[str, Forecast]
     fits: dict[str, TrendFit]
+    loo_error: dict[str, float] = field(default_factory=dict)
+    rolling_error: dict[str, float] = field(default_factory=dict)
+    excluded: dict[str, str] = field(default_factory=dict)
+    tie_margin: float = 0.10
 
 
-def loo_error(years, values, model: str, unit: str = "") -> float:
+def loo_error(years, values, model: str, unit: str = "", resolution: float | None = None) -> float:
     """Mean absolute leave-one-out error (indicator scale) of ``model`` on the series.
 
-    Each point is predicted by the model fitted to the other points. ``nan`` when the model
-    cannot be fitted on n − 1 points.
+    Each point is predicted by the model fitted to the other n − 1 points (a point fit: two
+    points are enough for a straight line). ``nan`` when the model cannot be fitted on n − 1
+    points.
     """
     years = np.asarray(years, int)
     values = np.asarray(values, float)
+    resolution = resolution_of(values) if resolution is None else resolution
     errors = []
     for i in range(len(values)):
         keep = np.arange(len(values)) != i
         try:
-            f = fit_model(years[keep], values[keep], model, unit)
+            f = fit_model(
+                years[keep], values[keep], model, unit, point_only=True, resolution=resolution
+            )
         except ModelNotApplicable:
             return float("nan")
         errors.append(abs(float(f.fitted([years[i]])[0]) - values[i]))
     return float(np.mean(errors)) if errors else float("nan")
 
 
-def candidate_models(years, values, unit: str = "") -> list[str]:
-    """The models that apply to this series, simplest first."""
-    return [m for m in MODEL_ORDER if applicable(m, values, years, unit) and len(values) >= max(MIN_POINTS[m], 3)]
-
-
-def select_model(years, values, target_year: int, unit: str = "", tie_margin: float = 0.10,
-                 level: float = 0.95) -> Selection:
-    """Choose a trend model by leave-one-out forecast error, favouring simpler models.
-
-    Every applicable candidate is scored by its mean absolute LOO error. A more complex
-    candidate replaces a simpler one only when its error is lower by more than ``tie_margin``
-    (10 % by default) — short series rarely justify extra parameters. Among models of equal
-    complexity the lower error wins. For % indicators strictly inside (0, 100) the linear and
-    log-linear candidates are recorded but not chosen: the logit model takes their place so
-    that no forecast crosses 100 %. ``damped`` (ETS) is not LOO-scored (it cannot be fitted
-    with a hole in the series); it is scored by one-step rolling-origin error from 6 points on
-    and compared on that basis with the others' rolling-origin error.
-    Raises :class:`ModelNotApplicable` when fewer than 3 values are given.
-    """
+def rolling_origin_error(
+    years, values, model: str, unit: str = "", min_train: int = 6, resolution: float | None = None
+) -> float:
+    """Mean absolute one-step-ahead error, refitting on the first k points for each
+    k = ``min_train`` … n − 1 (``nan`` with n ≤ ``min_train``)."""
     years = np.asarray(years, int)
     values = np.asarray(values, float)
-    names = candidate_models(years, values, unit)
-    if not names:
-        raise ModelNotApplicable("at least 3 observations are needed for a trend")
-    cv = {}
-    for m in names:
-        cv[m] = rolling_origin_error(years, values, m, unit) if m == "damped" else loo_error(years, values, m, unit)
-    fits = {m: fit_model(years, values, m, unit) for m in names}
-    candidates = {m: fits[m].predict(target_year, level) for m in names}
-    best = None
-    reason = ""
-    for m in sorted(names, key=lambda k: (COMPLEXITY[k], MODEL_ORDER.index(k))):
-        err = cv[m]
-        if not np.isfinite(err) or bounded_alternative(m, unit, values):
-            continue
-        if best is None:
-            best, reason = m, f"{m}: LOO error {err:.4g} (simplest applicable model)"
-            continue
-        ref = cv[best]
-        if m == "damped":
-            ref = rolling_origin_error(years, values, best, unit)
-        if COMPLEXITY[m] == COMPLEXITY[best]:
-            if err < ref:
-                reason = f"{m}: error {err:.4g} < {best} {ref:.4g} (same complexity)"
-                best = m
-        elif err < ref * (1 - tie_margin):
-            reason = f"{m}: error {err:.4g} beats simpler {best} {ref:.4g} by more than {tie_margin:.0%}"
-            best = m
-    if best is None:
-        best, reason = names[0], f"{names[0]}: no candidate could be cross-validated"
-    return Selection(best, reason, cv, candidates, fits)
-
-
-def rolling_origin_error(years, values, model: str, unit: str = "", min_train: int = 6) -> float:
-    """Mean absolute one-step-ahead error, refitting on years up to each origin (≥ ``min_train`` points)."""
-    years = np.asarray(years, int)
-    values = np.asarray(values, float)
+    resolution = resolution_of(values) if resolution is None else resolution
     errors = []
     for k in range(min_train, len(values)):
         try:
-            f = fit_model(years[:k], values[:k], model, unit)
+            f = fit_model(
+                years[:k], values[:k], model, unit, point_only=True, resolution=resolution
+            )
         except ModelNotApplicable:
             continue
         errors.append(abs(float(f.fitted([years[k]])[0]) - values[k]))
     return float(np.mean(errors)) if errors else float("nan")
+
+
+def candidate_models(years, values, unit: str = "") -> list[str]:
+    """The models that apply to this series (3 or more values), simplest first."""
+    if len(values) < 3:
+        return []
+    return [m for m in MODEL_ORDER if applicable(m, values, years, unit)]
+
+
+def select_model(
+    years,
+    values,
+    target_year: int,
+    unit: str = "",
+    tie_margin: float = 0.10,
+    level: float = 0.95,
+    seed: int = DEFAULT_SEED,
+    n_draws: int = N_DRAWS,
+) -> Selection:
+    """Choose a trend model by cross-validated forecast error, favouring simpler models.
+
+    Rule (docs/method.md): candidates are taken from the simplest (``mean``) to the most complex
+    (``damped``); a candidate replaces the current choice when its error is lower by more than
+    ``tie_margin`` (10 % by default) if it is more complex, or lower at all if it is equally
+    complex — short series rarely justify extra parameters. The OLS family is scored by mean
+    absolute leave-one-out error; ``damped`` (ETS, which cannot be refitted with a hole in the
+    series) by mean absolute one-step rolling-origin error from 6 points on, against the current
+    choice's rolling-origin error, so it can only be chosen from 7 consecutive years on. For %
+    indicators within [0, 100] the linear and log-linear candidates are recorded but not chosen:
+    the logit model takes their place so that no forecast crosses 100 %.
+    Raises :class:`ModelNotApplicable` when fewer than 3 values are given.
+    """
+    years = np.asarray(years, int)
+    values = np.asarray(values, float)
+    order = np.argsort(years, kind="stable")
+    years, values = years[order], values[order]
+    names = candidate_models(years, values, unit)
+    if not names:
+        raise ModelNotApplicable("at least 3 observations are needed for a trend")
+    resolution = resolution_of(values)
+    loo = {
+        m: (loo_error(years, values, m, unit, resolution) if m != "damped" else float("nan"))
+        for m in names
+    }
+    rolling = {}
+    if "damped" in names:
+        rolling = {
+            m: rolling_origin_error(years, values, m, unit, resolution=resolution) for m in names
+        }
+    cv = {m: (rolling[m] if m == "damped" else loo[m]) for m in names}
+    fits = {
+        m: fit_model(years, values, m, unit, seed=seed, resolution=resolution, n_draws=n_draws)
+        for m in names
+    }
+    candidates = {m: fits[m].predict(target_year, level) for m in names}
+    excluded = {}
+    for m in names:
+        if bounded_alternative(m, unit, values):
+            excluded[m] = "may cross 0–100 %; the logit model takes its place"
+        elif not np.isfinite(cv[m]):
+            excluded[m] = "no cross-validated error (too few points for the hold-out fits)"
+    best, steps = None, []
+    for m in sorted(names, key=lambda k: (COMPLEXITY[k], MODEL_ORDER.index(k))):
+        if m in excluded:
+            continue
+        if best is None:
+            best = m
+            steps.append(f"{m}: simplest selectable model (LOO error {cv[m]:.4g})")
+            continue
+        kind = "rolling-origin" if m == "damped" else "LOO"
+        err = cv[m]
+        ref = rolling.get(best, float("nan")) if m == "damped" else cv[best]
+        if not np.isfinite(ref):
+            steps.append(f"{m} not compared ({best} has no {kind} error)")
+            continue
+        if COMPLEXITY[m] == COMPLEXITY[best]:
+            if err < ref:
+                steps.append(f"{m}: {kind} error {err:.4g} < {best} {ref:.4g} (same complexity)")
+                best = m
+            else:
+                steps.append(f"{m}: {kind} error {err:.4g} not below {best} {ref:.4g}")
+        elif err < ref * (1 - tie_margin):
+            steps.append(
+                f"{m}: {kind} error {err:.4g} beats simpler {best} {ref:.4g} "
+                f"by more than {tie_margin:.0%}"
+            )
+            best = m
+        else:
+            steps.append(
+                f"{m}: {kind} error {err:.4g} not below {best} {ref:.4g} "
+                f"by more than {tie_margin:.0%}"
+            )
+    if best is None:
+        best = names[0]
+        steps.append(f"{best}: no candidate could be cross-validated")
+    reason = f"chose {best} — " + "; ".join(steps)
+    return Selection(best, reason, cv, candidates, fits, loo, rolling, excluded, tie_margin)
