@@ -49,21 +49,24 @@ def assess(
     data_dir: Path = typer.Option(Path("data")),
     format: str = typer.Option("csv", "--format", help="csv or json."),
 ) -> None:
-    """Print one row per indicator: forecast, interval, probability of attainment, status."""
-    from .api import assess as run_assess
+    """Print one row per indicator: forecast, interval, probability of attainment, status.
 
+    CSV: the columns of ``planeval.assessment.ASSESS_COLUMNS`` first, then a few more, values
+    rounded to 4 decimals. JSON: every field at full precision, with each indicator's ``audit``
+    (data points, candidate models and their errors, parameters, thresholds, the rule that fired).
+    """
+    from .api import assess as run_assess
+    from .assessment import assessment_csv, assessment_json
+
+    if format not in ("csv", "json"):
+        typer.echo(f"planeval: --format must be csv or json, not {format!r}", err=True)
+        raise typer.Exit(code=2)
     try:
         result = run_assess(plan, geography, year, data_dir=data_dir)
     except InputError as exc:
         _fail(exc)
-    frame = result.to_frame()
-    if format == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=1) + "\n")
-    elif format == "csv":
-        sys.stdout.write(frame[list(result.to_frame().columns[:13])].to_csv(index=False))
-    else:
-        typer.echo("--format must be csv or json", err=True)
-        raise typer.Exit(code=2)
+    text = assessment_json(result) if format == "json" else assessment_csv(result)
+    sys.stdout.write(text)
 
 
 @app.command()
