@@ -390,7 +390,7 @@ FIELD_CASES = [
     ),
     (
         "women",
-        "female_share_workers_congress",
+        "women_decision_t7_workers_congress",
         "企事业单位职工代表大会中女性比例与女职工比例相适应",
         dict(
             domain="决策和管理",
@@ -602,6 +602,20 @@ def test_every_indicator_has_definition_department_and_names(plans):
             assert t.name_zh and t.name_en and t.department, t.indicator_id
             if t.is_statistical:
                 assert t.definition, t.indicator_id
+
+
+def test_not_statistical_targets_follow_the_id_convention(plans):
+    """docs/catalogue_schema.md: not_statistical ids are <plan>_<domain>_t<n>_<topic>, with
+    direction none and no sex disaggregation (children's 安全 T4 -> children_safety_t4_...)."""
+    for name, plan in plans.items():
+        for t in plan.targets:
+            if t.target_type == "not_statistical":
+                assert re.match(rf"^{name}_[a-z]+_t{t.item[1:]}_[a-z_]+$", t.indicator_id), (
+                    t.indicator_id
+                )
+                assert (t.direction, t.sex_disaggregated, t.unit) == ("none", False, ""), (
+                    t.indicator_id
+                )
 
 
 def test_sex_disaggregation_follows_the_documented_rule(plans):
