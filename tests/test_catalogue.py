@@ -408,6 +408,12 @@ FIELD_CASES = [
         dict(domain="法律", item="T4", target_type="not_statistical", target_value=None),
     ),
     (
+        "women",
+        "female_young_adult_illiteracy",
+        "8. 女性青壮年文盲基本消除。",
+        dict(domain="教育", item="T8", target_type="at_most", target_value=2.0, unit="%"),
+    ),
+    (
         "children",
         "neonatal_mortality",
         "新生儿、婴儿和 5岁以下儿童死亡率分别降至 3.0‰、",
@@ -583,6 +589,16 @@ def test_field_cases_cover_every_target_type_the_plans_use(plans):
     checked = {c[3]["target_type"] for c in FIELD_CASES}
     assert used == checked == TARGET_TYPES - {"maintain_at_most"}
     assert len(FIELD_CASES) >= 20
+
+
+def test_readings_that_are_not_literal_carry_a_note(plans):
+    """基本消除 read as ≤ 2% (扫除文盲工作条例), the relational 党代会 target read as a gap ≥ 0,
+    达到并保持 read as every year: each says why in its note."""
+    w, c = plans["women"], plans["children"]
+    assert "扫除文盲工作条例" in w.target("female_young_adult_illiteracy").note
+    assert "difference" in w.target("party_congress_female_delegate_gap").note
+    assert "相适应" in w.target("women_decision_t7_workers_congress").note
+    assert "2234" in c.target("senior_secondary_gross_enrollment").note
 
 
 def test_same_measure_has_each_plans_own_target(plans):
