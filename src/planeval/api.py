@@ -1,4 +1,19 @@
-"""The notebook-facing API: the same functions the reports use, with friendly arguments."""
+"""The notebook-facing API: the same functions the reports use, with friendly arguments.
+
+=================================  ===========================================================
+function                           returns
+=================================  ===========================================================
+:func:`load_plan`                  :class:`~planeval.catalogue.Plan` (targets of one plan)
+:func:`load_observations`          tidy observation frame of one geography
+:func:`assess`                     :class:`~planeval.explore.AssessmentResult` (every target)
+:func:`forecast`                   :class:`~planeval.explore.ForecastResult` (one series)
+:func:`plot_indicator`             matplotlib Axes with the report's chart of one indicator
+=================================  ===========================================================
+
+Results show themselves as HTML in JupyterLab and give pandas frames with ``.to_frame()``;
+see :mod:`planeval.explore` and ``docs/explore.md``. Every function raises
+:class:`~planeval.errors.InputError` (naming file, row, column and the fix) on bad input.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +21,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from .assessment import Assessment
+from .assessment import Assessment, IndicatorAssessment
 from .assessment import assess as _assess
 from .catalogue import Plan, known_units
 from .catalogue import load_plan as _load_plan
+from .explore import AssessmentResult, ForecastResult, forecast_series
 from .observations import load_observations as _load_observations
 
 
@@ -18,18 +34,126 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
     return _load_plan(plan, data_dir)
 
 
-def load_observations(geography: str, data_dir: str | Path = "data", plan: Plan | None = None,
-                      up_to_year: int | None = None) -> pd.DataFrame:
+def load_observations(
+    geography: str,
+    data_dir: str | Path = "data",
+    plan: Plan | None = None,
+    up_to_year: int | None = None,
+) -> pd.DataFrame:
     """Tidy observations of a geography (every year up to ``up_to_year``).
 
-    Indicators and units are checked against all plans of ``data_dir`` and its indicator
-    register (``indicators.yaml``). Raises ``InputError`` listing every problem.
+    One row per indicator, sex and year (columns ``planeval.observations.FRAME_COLUMNS``:
+    value in the indicator's unit, source, note, file, row, sha256). Indicators and units are
+    checked against all plans of ``data_dir`` and its indicator register (``indicators.yaml``).
+    Raises ``InputError`` listing every problem. ``plan`` is accepted for symmetry and unused.
     """
-    return _load_observations(data_dir, geography, units=known_units(data_dir), up_to_year=up_to_year)
+    return _load_observations(
+        data_dir, geography, units=known_units(data_dir), up_to_year=up_to_year
+    )
 
 
-def assess(plan: str | Plan, geography: str, year: int, data_dir: str | Path = "data") -> Assessment:
-    """Assess every target of ``plan`` for ``geography`` with data up to ``year``."""
+def assess(
+    plan: str | Plan,
+    geography: str,
+    year: int,
+    data_dir: str | Path = "data",
+    observations: pd.DataFrame | None = None,
+) -> AssessmentResult:
+    """Assess every target of ``plan`` for ``geography`` with data up to ``year``.
+
+    ``observations``: a tidy frame to assess instead of the files of ``data_dir`` (e.g. an
+    edited copy of :func:`load_observations`' frame, to ask "what if"); rows after ``year`` are
+    ignored. Returns an :class:`~planeval.explore.AssessmentResult`, an
+    :class:`~planeval.assessment.Assessment` that renders as HTML in a notebook. Thresholds come
+    from ``<data_dir>/config/assessment.yaml``. Raises ``InputError``.
+    """
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
-    obs = load_observations(geography, data_dir, plan=p, up_to_year=year)
-    return _assess(p, obs, year, geography=geography, data_dir=str(data_dir))
+    if observations is None:
+        observations = load_observations(geography, data_dir, plan=p, up_to_year=year)
+    result = _assess(p, observations, year, geography=geography, data_dir=str(data_dir))
+    return AssessmentResult.of(result, data_dir=data_dir)
+
+
+def forecast(
+    series: pd.Series | IndicatorAssessment,
+    year: int,
+    model: str = "auto",
+    unit: str = "",
+    level: float | None = None,
+    data_dir: str | Path | None = None,
+    settings: dict | None = None,
+) -> ForecastResult:
+    """Forecast a yearly series to ``year`` with a named trend model, or the one the
+    assessment would choose (``model="auto"``).
+
+    ``series``: floats indexed by year (an int index, or a DatetimeIndex/PeriodIndex), in the
+    indicator's ``unit`` (``"%"`` admits the logit model and keeps forecasts inside 0–100 %;
+    ``"‰"`` and ``"1/10万"`` (per 100,000) keep them ≥ 0); an ``IndicatorAssessment`` gives its
+    own observations. Years without a value are left out and listed in ``dropped_years``.
+    ``model``: ``auto``, ``mean``, ``linear``, ``loglinear``, ``logit`` or ``damped``
+    (:mod:`planeval.models`). ``level``: the interval's coverage (default the settings'
+    ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
+    ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
+
+    Returns a :class:`~planeval.explore.ForecastResult` (a :class:`~planeval.models.Forecast`):
+    for the same data its ``value``/``low``/``high`` equal the assessment's ``forecast``/
+    ``pi_low``/``pi_high`` (auto) or its ``candidates[model]``. Raises ``InputError`` for a
+    Series not indexed by whole years, repeated years, fewer than 3 values, an unknown model or
+    one that does not apply (e.g. ``damped`` needs 6 consecutive years).
+    """
+    return forecast_series(
+        series, year, model=model, unit=unit, level=level, settings=settings, data_dir=data_dir
+    )
+
+
+def plot_indicator(
+    result: IndicatorAssessment | str,
+    assessment: Assessment | None = None,
+    ax=None,
+    lang: str = "zh",
+    reference: pd.Series | str | None = None,
+    reference_label: str = "",
+    **kwargs,
+):
+    """Draw the report's chart of one indicator; returns the matplotlib Axes.
+
+    ``result``: an ``IndicatorAssessment`` (``assessment["under5_mortality"]``), or an
+    indicator id together with ``assessment``. ``reference``: another geography's values as a
+    Series indexed by year, or a geography name (read from the assessment's data folder up to
+    its data year), drawn dashed. Other keyword arguments go to
+    :func:`planeval.charts.plot_indicator`. Raises ``KeyError`` for an id not in the plan and
+    ``InputError`` for an id without ``assessment`` or a geography without data.
+    """
+    from .errors import InputError, Problem
+    from .explore import _charts, reference_series
+
+    if isinstance(result, str):
+        if assessment is None:
+            raise InputError(
+                Problem(
+                    "plot_indicator",
+                    f"indicator id '{result}' given without an assessment",
+                    f"只给了指标 '{result}'，缺少评估结果",
+                    "pass assessment=planeval.assess(...) or the result itself",
+                    "传入 assessment=planeval.assess(...)",
+                )
+            )
+        result = assessment[result]
+    if isinstance(reference, str):
+        if assessment is None:
+            raise InputError(
+                Problem(
+                    "plot_indicator",
+                    "reference geography given without an assessment",
+                    "对比地区需要评估结果",
+                    "pass assessment=...",
+                    "传入 assessment=...",
+                )
+            )
+        geo = reference
+        data_dir = getattr(assessment, "data_dir", None) or "data"
+        reference = reference_series(result.indicator_id, geo, data_dir, assessment.data_year)
+        reference_label = reference_label or geo
+    return _charts().plot_indicator(
+        result, ax=ax, lang=lang, reference=reference, reference_label=reference_label, **kwargs
+    )
