@@ -12,13 +12,14 @@
 # ---
 
 # %% tags=["parameters"]
-# Parameters (papermill overrides these; see README "Run a notebook by hand").
-plan = "children"
-stage = "midterm"
-year = 2023
-geography = "china"
+# Parameters (papermill overrides these; see README "One report by hand").
+plan = "children"  # plan name (data/plans) or a plan YAML path
+stage = "midterm"  # annual, midterm or final
+year = 2023  # data cut-off year: later data is never used
+geography = "china"  # folder under data/observations
 data_dir = "../data"
-lang = "zh"
+lang = "zh"  # zh or en
+reference_geography = None  # None: "china" beside any other geography; "" for none
 
 # %%
 import datetime as dt
@@ -29,20 +30,37 @@ import planeval
 from planeval import reporting as rp
 
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
-produced = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-display(HTML(rp.cover_html(assessment, stage, lang, produced)))
+reference_geography = rp.default_reference(geography, reference_geography)
+report = rp.Report(
+    assessment,
+    stage=stage,
+    lang=lang,
+    produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    params={
+        "plan": plan,
+        "stage": stage,
+        "year": year,
+        "geography": geography,
+        "lang": lang,
+        "reference_geography": reference_geography,
+    },
+    reference=rp.load_reference(reference_geography, year, data_dir),
+    reference_geography=reference_geography,
+)
+display(HTML(report.cover()))
 
 # %%
-display(HTML(rp.toc_html(assessment, lang)))
+display(HTML(report.toc()))
 
 # %%
-display(HTML(rp.summary_html(assessment, stage, lang)))
+display(HTML(report.summary()))
 
 # %%
-for domain in assessment.plan.domains:
-    display(HTML(rp.domain_section_html(assessment, domain["zh"], lang)))
+for domain in report.domains:
+    display(HTML(report.domain_section(domain)))
 
 # %%
-display(HTML(rp.appendix_html(assessment, stage, lang, {
-    "plan": plan, "stage": stage, "year": year, "geography": geography, "lang": lang,
-})))
+display(HTML(report.gender_section()))
+
+# %%
+display(HTML(report.appendix()))

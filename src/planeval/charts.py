@@ -1,8 +1,13 @@
-"""Charts: one panel per indicator with observations, fitted trend, forecast fan to the target
-year, the target line or band and the straight baseline-to-target path.
+"""Charts of the evaluation reports (matplotlib + seaborn), embedded in the HTML as PNG.
 
-Palette: Okabe & Ito (2008), safe for the common colour-vision deficiencies; every series also
-differs by marker or line style so nothing depends on colour alone.
+One panel per indicator (:func:`indicator_figure`): observed points, the fitted trend of the
+selected model, the forecast fan (80 % and 95 % prediction intervals) to the target year, the
+target line (or band for 左右 targets), the straight baseline-to-target path and, when given, a
+reference geography's series. Annual monitoring panels leave out trend and fan.
+
+Palette: Okabe & Ito (2008), "Color Universal Design", safe for the common colour-vision
+deficiencies; every series also differs by marker or line style, and the legend is HTML text
+(:func:`legend_html`), so nothing depends on colour alone.
 """
 
 from __future__ import annotations
@@ -10,7 +15,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import math
 
 import matplotlib
 
@@ -19,6 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from .assessment import IndicatorAssessment  # noqa: E402
 from .fonts import use_cjk_font  # noqa: E402
@@ -34,16 +39,30 @@ OKABE_ITO = {
     "reference": "#CC79A7",
     "female": "#E69F00",
     "male": "#0072B2",
+    "gap": "#999999",
+}
+#: Line style of each series (so that series differ by more than colour).
+STYLE = {
+    "trend": {"ls": "-", "lw": 1.6},
+    "target": {"ls": (0, (5, 3)), "lw": 1.3},
+    "path": {"ls": ":", "lw": 1.5},
+    "reference": {"ls": "--", "lw": 1.0, "marker": "x", "ms": 4},
+    "female": {"ls": "-", "lw": 1.5, "marker": "o", "ms": 4},
+    "male": {"ls": "--", "lw": 1.5, "marker": "s", "ms": 4},
 }
 TEXT = {
     "observed": {"zh": "观测值", "en": "observed"},
-    "trend": {"zh": "趋势与预测", "en": "trend and forecast"},
+    "trend": {"zh": "趋势与预测（中位数）", "en": "trend and forecast (median)"},
     "fan80": {"zh": "80% 预测区间", "en": "80% prediction interval"},
     "fan95": {"zh": "95% 预测区间", "en": "95% prediction interval"},
-    "target": {"zh": "目标", "en": "target"},
-    "path": {"zh": "基期至目标路径", "en": "baseline-to-target path"},
-    "year": {"zh": "年份", "en": "year"},
+    "target": {"zh": "目标值（带状为“左右”范围）", "en": "target (band: 'about' range)"},
+    "path": {"zh": "基期至目标匀速路径", "en": "straight baseline-to-target path"},
+    "gap": {"zh": "差值（女−男）", "en": "gap (female − male)"},
+    "values": {"zh": "女、男数值", "en": "female and male values"},
 }
+#: Panel size in inches and resolution: 3 panels fit the report's 1180 px column.
+PANEL_SIZE = (3.7, 2.55)
+DPI = 100
 
 
 def _t(key: str, lang: str) -> str:
@@ -51,9 +70,47 @@ def _t(key: str, lang: str) -> str:
 
 
 def setup_style() -> None:
-    """Seaborn theme with the CJK font registered (call once per process)."""
+    """Seaborn theme with the CJK font registered (cheap to call again)."""
     family = use_cjk_font()
     sns.set_theme(style="whitegrid", font=family, rc={"axes.unicode_minus": False})
+
+
+def _fit_for(result: IndicatorAssessment, seed: int | None):
+    if not result.model or not result.years:
+        return None
+    kwargs = {} if seed is None else {"seed": seed}
+    try:
+        return fit_model(result.years, result.values, result.model, result.unit, **kwargs)
+    except ModelNotApplicable:
+        return None
+
+
+def fan_bounds(result: IndicatorAssessment, level: float, seed: int | None = None):
+    """``(years, low, high)`` of the ``level`` forecast fan from the last observed year to the
+    target year; the fan starts at the fitted value of the last observed year (width 0).
+
+    Returns None without a model. With the assessment's seed the bounds at the target year are
+    the assessment's ``pi_low``/``pi_high`` (level 0.95).
+    """
+    fit = _fit_for(result, seed)
+    if fit is None:
+        return None
+    last = int(max(result.years))
+    T = int(result.target_year)
+    if T <= last:
+        return None
+    ahead = np.arange(last, T + 1)
+    lo, hi = [], []
+    for y in ahead:
+        if y == last:
+            v = float(fit.fitted([last])[0])
+            lo.append(v)
+            hi.append(v)
+            continue
+        f = fit.predict(int(y), level)
+        lo.append(f.low)
+        hi.append(f.high)
+    return ahead, np.asarray(lo), np.asarray(hi)
 
 
 def plot_indicator(
@@ -63,144 +120,232 @@ def plot_indicator(
     reference: pd.Series | None = None,
     reference_label: str = "",
     levels: tuple[float, float] = (0.8, 0.95),
-    legend: bool = True,
+    trend: bool = True,
+    seed: int | None = None,
+    title: bool = False,
 ):
     """Draw one indicator's panel on ``ax`` (a new figure when None); returns the Axes.
 
-    ``reference``: values of another geography indexed by year (e.g. the national series),
-    drawn as a dashed line.
+    ``reference``: another geography's values indexed by year (dashed line with crosses).
+    ``trend=False`` (annual monitoring) leaves out the fitted trend and the forecast fan.
+    ``seed``: the assessment's simulation seed, so the fan matches the table's interval.
     """
     if ax is None:
         setup_style()
-        _, ax = plt.subplots(figsize=(5, 3.4))
+        _, ax = plt.subplots(figsize=PANEL_SIZE)
     years = np.asarray(result.years, int)
     values = np.asarray(result.values, float)
-    T = result.target_year
+    T = int(result.target_year)
     if reference is not None and len(reference):
-        ax.plot(reference.index, reference.to_numpy(float), ls="--", marker="x", ms=4, lw=1,
-                color=OKABE_ITO["reference"], label=reference_label or "reference")
-    if result.model and len(years):
-        try:
-            fit = fit_model(years, values, result.model, result.unit)
-        except ModelNotApplicable:
-            fit = None
-        if fit is not None:
-            grid = np.arange(years.min(), T + 1)
-            ax.plot(grid, fit.fitted(grid) if fit._ets is None else _ets_path(fit, grid),
-                    color=OKABE_ITO["trend"], lw=1.6, label=_t("trend", lang))
-            ahead = np.arange(years.max(), T + 1)
-            for lvl, alpha in ((levels[1], 0.18), (levels[0], 0.32)):
-                lo, hi = [], []
-                for y in ahead:
-                    if y == years.max():
-                        lo.append(values[-1])
-                        hi.append(values[-1])
-                        continue
-                    f = fit.predict(int(y), lvl)
-                    lo.append(f.low)
-                    hi.append(f.high)
-                ax.fill_between(ahead, lo, hi, color=OKABE_ITO["fan"], alpha=alpha, lw=0,
-                                label=_t("fan95" if lvl == levels[1] else "fan80", lang))
-    if len(years):
-        sns.scatterplot(x=years, y=values, ax=ax, color=OKABE_ITO["observed"], s=28, zorder=5,
-                        label=_t("observed", lang))
-    if result.target_sense in (">=", "<="):
-        ax.axhline(result.target_level, color=OKABE_ITO["target"], ls=(0, (5, 3)), lw=1.3,
-                   label=f"{_t('target', lang)} {result.target_sense} {_fmt(result.target_level)}")
+        ax.plot(
+            reference.index.to_numpy(int),
+            reference.to_numpy(float),
+            color=OKABE_ITO["reference"],
+            label=reference_label or "reference",
+            **STYLE["reference"],
+        )
+    fit = _fit_for(result, seed) if trend else None
+    if fit is not None:
+        grid = np.arange(int(years.min()), T + 1)
+        ax.plot(
+            grid,
+            fit.fitted(grid),
+            color=OKABE_ITO["trend"],
+            label=_t("trend", lang),
+            **STYLE["trend"],
+        )
+        for lvl, alpha in ((levels[1], 0.20), (levels[0], 0.38)):
+            fan = fan_bounds(result, lvl, seed)
+            if fan is not None:
+                ax.fill_between(
+                    fan[0],
+                    fan[1],
+                    fan[2],
+                    color=OKABE_ITO["fan"],
+                    alpha=alpha,
+                    lw=0,
+                    label=_t("fan95" if lvl == levels[1] else "fan80", lang),
+                )
+    if result.target_sense in (">=", "<=") and result.target_level is not None:
+        ax.axhline(
+            result.target_level,
+            color=OKABE_ITO["target"],
+            label=_t("target", lang),
+            **STYLE["target"],
+        )
     elif result.target_sense == "band":
-        ax.axhspan(result.band_low, result.band_high, color=OKABE_ITO["target"], alpha=0.12, hatch="//",
-                   label=f"{_t('target', lang)} {_fmt(result.band_low)}–{_fmt(result.band_high)}")
-    if result.baseline_value is not None and result.target_level is not None and result.baseline_year:
+        ax.axhspan(
+            result.band_low,
+            result.band_high,
+            facecolor=OKABE_ITO["target"],
+            alpha=0.12,
+            hatch="///",
+            edgecolor=OKABE_ITO["target"],
+            lw=0.6,
+            label=_t("target", lang),
+        )
+    if (
+        result.baseline_value is not None
+        and result.target_level is not None
+        and result.baseline_year
+    ):
         goal = result.target_value if result.target_sense == "band" else result.target_level
-        ax.plot([result.baseline_year, T], [result.baseline_value, goal], ls=":", lw=1.4,
-                color=OKABE_ITO["path"], label=_t("path", lang))
-    ax.set_title(_wrap(result.name_en if lang == "en" else result.name_zh), fontsize=10)
+        ax.plot(
+            [result.baseline_year, T],
+            [result.baseline_value, goal],
+            color=OKABE_ITO["path"],
+            label=_t("path", lang),
+            **STYLE["path"],
+        )
+    if len(years):
+        ax.scatter(
+            years, values, color=OKABE_ITO["observed"], s=22, zorder=5, label=_t("observed", lang)
+        )
+    if title:
+        ax.set_title(result.name_en if lang == "en" else result.name_zh, fontsize=9)
     ax.set_xlabel("")
-    ax.set_ylabel(result.unit, fontsize=9)
-    lo_year = min([*years.tolist(), T]) if len(years) else T - 5
+    ax.set_ylabel(label("unit", result.unit, lang) if result.unit else "", fontsize=8)
+    first = [int(years.min())] if len(years) else []
+    if result.baseline_year:
+        first.append(int(result.baseline_year))
+    lo_year = min(first + [T - 5])
     ax.set_xlim(lo_year - 0.5, T + 0.5)
-    ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True, nbins=6))
-    ax.tick_params(labelsize=8)
-    if legend:
-        ax.legend(fontsize=7, loc="best", frameon=True)
-    elif ax.get_legend():
-        ax.get_legend().remove()
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+    ax.tick_params(labelsize=7.5, pad=1)
     return ax
 
 
-def _ets_path(fit, grid):
-    return fit.fitted(grid)
-
-
-def _wrap(text: str, width: int = 22) -> str:
-    if len(text) <= width:
-        return text
-    return text[:width] + "\n" + text[width : 2 * width] + ("…" if len(text) > 2 * width else "")
-
-
-def _fmt(x: float | None) -> str:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return ""
-    return f"{x:.4g}"
-
-
-def small_multiples(results: list[IndicatorAssessment], lang: str = "zh", ncols: int = 3,
-                    references: dict[str, pd.Series] | None = None, reference_label: str = ""):
-    """A grid of :func:`plot_indicator` panels, one per result; returns the Figure (or None)."""
-    results = [r for r in results if r.years]
-    if not results:
+def indicator_figure(
+    result: IndicatorAssessment,
+    lang: str = "zh",
+    reference: pd.Series | None = None,
+    reference_label: str = "",
+    trend: bool = True,
+    seed: int | None = None,
+):
+    """One indicator's panel as its own Figure (:data:`PANEL_SIZE`); None without observations."""
+    if not result.years:
         return None
     setup_style()
-    n = len(results)
-    ncols = min(ncols, n)
-    nrows = math.ceil(n / ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(4.1 * ncols, 3.2 * nrows), squeeze=False)
-    for ax, r in zip(axes.flat, results):
-        ref = (references or {}).get(r.indicator_id)
-        plot_indicator(r, ax=ax, lang=lang, reference=ref, reference_label=reference_label, legend=False)
-    for ax in list(axes.flat)[n:]:
-        ax.set_visible(False)
-    handles, labels_ = {}, []
-    for ax in axes.flat:
-        for h, lab in zip(*ax.get_legend_handles_labels()):
-            key = lab.split(" ")[0] if lab.startswith(_t("target", lang)) else lab
-            if key not in handles:
-                handles[key] = h
-                labels_.append(key)
-    fig.legend([handles[k] for k in labels_], labels_, loc="lower center", ncol=min(len(labels_), 6),
-               fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.06 if nrows == 1 else 0.03, 1, 1))
+    fig, ax = plt.subplots(figsize=PANEL_SIZE)
+    plot_indicator(
+        result,
+        ax=ax,
+        lang=lang,
+        reference=reference,
+        reference_label=reference_label,
+        trend=trend,
+        seed=seed,
+    )
+    fig.tight_layout(pad=0.3)
     return fig
 
 
-def figure_html(fig, alt: str, caption: str = "", dpi: int = 90) -> str:
-    """The figure as an embedded PNG ``<figure>`` with alt text (escaped); closes the figure."""
+def _swatch(kind: str) -> str:
+    """A 30×12 inline SVG sample of one series (no external file)."""
+    c = OKABE_ITO.get(kind, "#000")
+    if kind == "observed":
+        inner = f'<circle cx="15" cy="6" r="3.5" fill="{c}"/>'
+    elif kind in ("fan80", "fan95"):
+        op = "0.38" if kind == "fan80" else "0.2"
+        fan = OKABE_ITO["fan"]
+        inner = f'<rect x="1" y="1" width="28" height="10" fill="{fan}" fill-opacity="{op}"/>'
+    else:
+        dash = {"target": "5,3", "path": "1.5,2.5", "reference": "4,2"}.get(kind)
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        inner = f'<line x1="1" y1="6" x2="29" y2="6" stroke="{c}" stroke-width="2"{dash_attr}/>'
+        if kind == "reference":
+            inner += f'<path d="M12 3 L18 9 M18 3 L12 9" stroke="{c}" stroke-width="1.2"/>'
+    return f'<svg width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">{inner}</svg>'
+
+
+def legend_html(lang: str = "zh", trend: bool = True, reference_label: str = "") -> str:
+    """The charts' common legend as HTML text with inline SVG samples (escaped labels)."""
+    kinds = ["observed"] + (["trend", "fan80", "fan95"] if trend else []) + ["target", "path"]
+    items = [(k, _t(k, lang)) for k in kinds]
+    if reference_label:
+        items.append(("reference", reference_label))
+    lis = "".join(f"<li>{_swatch(k)} {html.escape(text)}</li>" for k, text in items)
+    return f'<ul class="legend">{lis}</ul>'
+
+
+def sex_figure(frame: pd.DataFrame, unit: str, lang: str = "zh"):
+    """Female vs male values (left) and the gap female − male (right) over time.
+
+    ``frame``: index year, columns ``female`` and ``male`` (floats, NaN where missing).
+    """
+    setup_style()
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(7.4, 2.5))
+    years = frame.index.to_numpy(int)
+    for sex in ("female", "male"):
+        if sex in frame:
+            ax1.plot(
+                years,
+                frame[sex].to_numpy(float),
+                color=OKABE_ITO[sex],
+                label=label("sex", sex, lang),
+                **STYLE[sex],
+            )
+    ax1.set_title(_t("values", lang), fontsize=9)
+    ax1.set_ylabel(label("unit", unit, lang) if unit else "", fontsize=8)
+    ax1.legend(fontsize=7.5, frameon=True, loc="best")
+    gap = frame.get("female") - frame.get("male")
+    ax2.bar(
+        years, gap.to_numpy(float), color=OKABE_ITO["gap"], edgecolor="#333", hatch="//", width=0.6
+    )
+    ax2.axhline(0, color="#333", lw=0.8)
+    ax2.set_title(_t("gap", lang), fontsize=9)
+    for ax in (ax1, ax2):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
+        ax.tick_params(labelsize=7.5)
+    fig.tight_layout(pad=0.4)
+    return fig
+
+
+def figure_html(
+    fig, alt: str, caption_html: str = "", fig_id: str = "", css_class: str = "", dpi: int = DPI
+) -> str:
+    """The figure as an embedded PNG ``<figure>`` with escaped ``alt`` text; closes the figure.
+
+    ``caption_html`` is inserted as given (the caller escapes data in it).
+    """
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
-    return (f'<figure><img alt="{html.escape(alt, quote=True)}" '
-            f'src="data:image/png;base64,{data}"/>{cap}</figure>')
+    cap = f"<figcaption>{caption_html}</figcaption>" if caption_html else ""
+    id_attr = f' id="{html.escape(fig_id, quote=True)}"' if fig_id else ""
+    cls = f' class="{html.escape(css_class, quote=True)}"' if css_class else ""
+    return (
+        f'<figure{id_attr}{cls}>{cap}<img alt="{html.escape(alt, quote=True)}" '
+        f'src="data:image/png;base64,{data}"/></figure>'
+    )
 
 
-def status_label(status: str, lang: str) -> str:
-    return label("status", status, lang)
-
-
-STATUS_COLOURS = ["#0072B2", "#009E73", "#E69F00", "#D55E00", "#999999", "#CCCCCC"]
-
-
-def status_heatmap(counts: pd.DataFrame, lang: str = "zh"):
-    """Heatmap of target counts (rows: domains, columns: statuses) with the count in each cell."""
+def status_heatmap(counts: pd.DataFrame):
+    """Heatmap of target counts (rows: domains, columns: statuses), the count written in each
+    cell (so the colour only doubles the number). Returns the Figure, or None when empty."""
     if counts.empty:
         return None
     setup_style()
-    fig, ax = plt.subplots(figsize=(1.3 * counts.shape[1] + 2.2, 0.42 * counts.shape[0] + 1.4))
-    sns.heatmap(counts, annot=True, fmt="d", cmap="Blues", cbar=False, linewidths=0.5, linecolor="#ddd", ax=ax)
+    n_rows, n_cols = counts.shape
+    fig, ax = plt.subplots(figsize=(1.15 * n_cols + 1.6, 0.36 * n_rows + 0.9))
+    sns.heatmap(
+        counts,
+        annot=True,
+        fmt="d",
+        cmap="Blues",
+        cbar=False,
+        linewidths=0.6,
+        linecolor="#dddddd",
+        ax=ax,
+        annot_kws={"fontsize": 9},
+        vmax=max(int(counts.to_numpy().max()), 1) * 1.6,
+    )
     ax.set_xlabel("")
     ax.set_ylabel("")
-    ax.tick_params(axis="x", labelrotation=0, labelsize=9)
-    ax.tick_params(axis="y", labelrotation=0, labelsize=9)
-    fig.tight_layout()
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="x", labelrotation=0, labelsize=8.5, length=0)
+    ax.tick_params(axis="y", labelrotation=0, labelsize=8.5, length=0)
+    fig.tight_layout(pad=0.3)
     return fig

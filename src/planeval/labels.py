@@ -1,4 +1,9 @@
-"""Report wording in Chinese and English, read from ``labels.yaml`` beside this module."""
+"""Report wording in Chinese and English, read from ``labels.yaml`` beside this module.
+
+Configuration is data: every heading, sentence and machine-label wording of a report lives in
+``labels.yaml`` (``zh`` official terms, ``en`` the same meaning), so a wording change never
+touches code.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,10 @@ def _labels() -> dict:
     return yaml.safe_load(Path(__file__).with_name("labels.yaml").read_text(encoding="utf-8"))
 
 
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "zh"
+
+
 def label(group: str, key: str | None, lang: str = "zh") -> str:
     """The ``lang`` wording of machine label ``key`` in ``group`` (``status``, ``change`` ...).
 
@@ -23,10 +32,30 @@ def label(group: str, key: str | None, lang: str = "zh") -> str:
     if key is None:
         return ""
     entry = _labels().get(group, {}).get(key)
-    return entry.get(lang, key) if entry else str(key)
+    return entry.get(_lang(lang), key) if entry else str(key)
 
 
 def status_badge(status: str, lang: str = "zh") -> str:
     """Icon and text for a status, so status is never shown by colour alone."""
     entry = _labels()["status"].get(status, {})
-    return f"{entry.get('icon', '')} {entry.get(lang, status)}".strip()
+    return f"{entry.get('icon', '')} {entry.get(_lang(lang), status)}".strip()
+
+
+def status_icon(status: str) -> str:
+    """The status icon alone (``✔``, ``▲``, ``◆``, ``✖``, ``○``, ``✎``)."""
+    return _labels()["status"].get(status, {}).get("icon", "")
+
+
+def text(key: str, lang: str = "zh", **values) -> str:
+    """A report sentence or heading from the ``text`` group, placeholders filled from ``values``.
+
+    Raises ``KeyError`` for an unknown key (a typo must not print an empty heading).
+    """
+    entry = _labels()["text"][key]
+    return entry[_lang(lang)].format(**values)
+
+
+def geography_name(geography: str, lang: str = "zh") -> str:
+    """Readable name of a geography folder (``china`` → 全国 / China (national)); unknown
+    folders come back as given."""
+    return label("geography", geography, lang)

@@ -1,7 +1,17 @@
-"""HTML building blocks of the evaluation reports (called from ``notebooks/evaluation.ipynb``).
+"""HTML sections of the evaluation reports, called from ``notebooks/evaluation.ipynb``.
 
-Every string that comes from a data file (names, notes, accounts, sources) passes through
-``html.escape``: report text is never interpreted as HTML.
+One :class:`Report` per notebook run holds the assessment and the parameters; each method
+returns one self-contained HTML fragment (cover, contents, summary, one section per domain,
+gender section, appendix). Stages: ``annual`` (年度监测报告: the data year's values against the
+previous year and the target), ``midterm`` (中期评估报告, with the mid-term path position) and
+``final`` (终期评估报告; a forecast from data through year N while the target year's data are
+missing).
+
+Escaping: every string that comes from a data file (names, notes, accounts, sources) goes
+through :func:`esc` (``html.escape``) before it enters a fragment; the small builders below
+(:func:`tag`, :func:`cell`, :func:`table`) take content that is already HTML and always escape
+attribute values. Wording lives in ``labels.yaml``; numbers are formatted by :func:`fmt_num`
+with the decimals the indicator's data carry (:func:`decimals_for`).
 """
 
 from __future__ import annotations
@@ -9,56 +19,72 @@ from __future__ import annotations
 import html
 import math
 from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
 from .assessment import STATUSES, Assessment, IndicatorAssessment
-from .labels import label, status_badge
+from .labels import geography_name, label, status_badge, text
 
-TEXT = {
-    "cover_plan": {"zh": "规划", "en": "Plan"},
-    "cover_region": {"zh": "地区", "en": "Region"},
-    "cover_geo": {"zh": "数据地区", "en": "Data geography"},
-    "cover_stage": {"zh": "报告类型", "en": "Stage"},
-    "cover_cutoff": {"zh": "数据截至", "en": "Data up to"},
-    "cover_produced": {"zh": "生成时间", "en": "Produced"},
-    "forecast_notice": {
-        "zh": "本报告为基于截至 {year} 年数据的预测评估：{target} 年（目标年）的数据尚未获得，所列终期结果为预测值。",
-        "en": "This report is a forecast from data through {year}: values for the target year {target} "
-              "are not yet available, so the final results shown are projections.",
-    },
-    "col_item": {"zh": "条目", "en": "Item"},
-    "col_indicator": {"zh": "指标", "en": "Indicator"},
-    "col_unit": {"zh": "单位", "en": "Unit"},
-    "col_target": {"zh": "目标", "en": "Target"},
-    "col_baseline": {"zh": "基期值", "en": "Baseline"},
-    "col_latest": {"zh": "最新值", "en": "Latest"},
-    "col_forecast": {"zh": "{year}年预测", "en": "Forecast {year}"},
-    "col_pi": {"zh": "95%预测区间", "en": "95% PI"},
-    "col_p": {"zh": "达标概率", "en": "P(attain)"},
-    "col_status": {"zh": "状态", "en": "Status"},
-    "col_change": {"zh": "变化趋势", "en": "Change"},
-    "col_n": {"zh": "观测数", "en": "Obs."},
-    "none": {"zh": "—", "en": "—"},
-}
+NUMERIC_SENSES = (">=", "<=", "band")
 
 
-def t(key: str, lang: str, **kw) -> str:
-    return TEXT[key]["en" if lang == "en" else "zh"].format(**kw)
-
-
+# --------------------------------------------------------------------------- HTML builders
 def esc(value) -> str:
-    """Escape any value for HTML text."""
-    return html.escape("" if value is None else str(value))
+    """Escape any value for HTML text or a quoted attribute (None → empty)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def tag(name: str, content: str = "", **attrs) -> str:
+    """``<name attrs>content</name>``; ``content`` is HTML, attribute values are escaped.
+
+    ``cls`` stands for ``class``; underscores become hyphens (``data_col`` → ``data-col``);
+    attributes that are None or empty are left out.
+    """
+    parts = []
+    for key, value in attrs.items():
+        if value is None or value == "":
+            continue
+        key = "class" if key == "cls" else key.replace("_", "-")
+        parts.append(f' {key}="{esc(value)}"')
+    return f"<{name}{''.join(parts)}>{content}</{name}>"
+
+
+def cell(content: str, cls: str = "", col: str = "", **attrs) -> str:
+    """A ``<td>`` with HTML ``content``, CSS class and ``data-col`` name."""
+    return tag("td", content, cls=cls, data_col=col, **attrs)
+
+
+def table(head: list[tuple[str, str]], rows: list[str], cls: str = "") -> str:
+    """A table from ``(css class, header text)`` pairs (text escaped here) and ready rows."""
+    ths = "".join(tag("th", esc(h), cls=c) for c, h in head)
+    return tag("table", tag("thead", tag("tr", ths)) + tag("tbody", "".join(rows)), cls=cls)
+
+
+def badge(status: str, lang: str) -> str:
+    """Status as icon + text in a tinted box (never colour alone)."""
+    return tag("span", esc(status_badge(status, lang)), cls=f"badge st-{status}")
+
+
+def sub(content: str) -> str:
+    """A second, smaller line inside a table cell (content already escaped)."""
+    return tag("span", content, cls="sub") if content else ""
+
+
+# --------------------------------------------------------------------------- formatting
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def decimals_for(unit: str, values) -> int:
-    """Decimals to show: as many as the data carry (max 2), at least 1 for rates."""
+    """Decimals to show for one indicator: as many as its data carry, at most 2; at least 1
+    for rates (%, ‰, 1/10万) and ages. ``[95, 95.25]`` → 2; ``[3, 4]`` with unit ‰ → 1."""
     best = 0
     for v in values:
-        if v is None or (isinstance(v, float) and math.isnan(v)):
+        if _missing(v):
             continue
-        s = f"{v:.6f}".rstrip("0").rstrip(".")
+        s = f"{float(v):.6f}".rstrip("0").rstrip(".")
         if "." in s:
             best = max(best, len(s.split(".")[1]))
     best = min(best, 2)
@@ -67,266 +93,983 @@ def decimals_for(unit: str, values) -> int:
     return best
 
 
-def fmt_value(value, unit: str = "", decimals: int = 1, with_unit: bool = True) -> str:
-    """A number formatted with ``decimals`` and its unit (``95.2%``, ``5.1‰``, ``16.1/10万``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def fmt_num(value, decimals: int = 1, signed: bool = False) -> str:
+    """A number with ``decimals`` decimals and thousands separators (``—`` when missing);
+    ``signed`` adds ``+`` to positive values. The minus sign is ASCII ``-``; no ``-0.0``."""
+    if _missing(value):
         return "—"
-    text = f"{value:,.{decimals}f}"
-    if not with_unit or not unit:
-        return text
+    value = float(value)
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:{'+' if signed else ''},.{decimals}f}"
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The unit as written in a table's unit column (``小时`` → ``hours`` in English)."""
+    return label("unit", unit, lang) if unit else ""
+
+
+def unit_text(unit: str, lang: str = "zh") -> str:
+    """How a unit is written after a number: ``%``, ``‰``, ``/10万`` (`` per 100,000``),
+    ``小时`` (`` hours``)."""
     if unit == "1/10万":
-        return f"{text}/10万"
-    if unit in ("%", "‰"):
-        return f"{text}{unit}"
-    return f"{text} {unit}"
+        return " per 100,000" if lang == "en" else "/10万"
+    if unit in ("%", "‰", ""):
+        return unit
+    return " " + unit_name(unit, lang) if lang == "en" else unit
+
+
+def fmt_value(value, unit: str = "", decimals: int = 1, lang: str = "zh") -> str:
+    """A number with its unit: ``95.2%``, ``5.1‰``, ``16.1/10万``, ``2.0小时``; ``—`` if none."""
+    if _missing(value):
+        return "—"
+    return fmt_num(value, decimals) + unit_text(unit, lang)
 
 
 def fmt_p(p) -> str:
-    if p is None or (isinstance(p, float) and math.isnan(p)):
-        return "—"
-    return f"{p:.2f}"
+    """Probability of attainment with 2 decimals (``0.95``); ``—`` when there is none."""
+    return "—" if _missing(p) else f"{float(p):.2f}"
 
 
-def target_text(r: IndicatorAssessment, lang: str) -> str:
-    """The target in words: ``≥ 90.0%``, ``≤ 6.0‰``, ``45.0% ± 2.0``, ``−20% vs 2020``..."""
-    d = decimals_for(r.unit, [r.target_value])
+def g(r: IndicatorAssessment, name: str, default=None):
+    """A field of ``r`` read defensively (the assessment is being extended in parallel)."""
+    return getattr(r, name, default)
+
+
+def row_decimals(r: IndicatorAssessment) -> int:
+    """Decimals used for every number of one indicator's row."""
+    return decimals_for(r.unit, list(r.values) + [r.target_value, r.baseline_value])
+
+
+def observed(r: IndicatorAssessment) -> dict[int, float]:
+    """``{year: value}`` of the observations used for ``r``."""
+    return {int(y): float(v) for y, v in zip(r.years, r.values, strict=True)}
+
+
+def value_in(r: IndicatorAssessment, year: int) -> float | None:
+    """The observed value of ``r`` in ``year`` (None when not observed)."""
+    return observed(r).get(year)
+
+
+def name_of(r, lang: str) -> str:
+    return r.name_en if lang == "en" else r.name_zh
+
+
+def path_of(r: IndicatorAssessment) -> tuple[str | None, float | None]:
+    """Mid-term path position (``ahead``/``behind``) and the path value in the latest year;
+    ``(None, None)`` when there is none or the latest value is the baseline itself (a position
+    needs at least one observation after the base year)."""
+    pos, value = g(r, "path_position"), g(r, "path_value")
+    base = r.baseline_year
+    if not pos or r.latest_year is None or (base is not None and r.latest_year <= base):
+        return None, None
+    return pos, value
+
+
+def target_text(
+    r: IndicatorAssessment, lang: str = "zh", with_unit: bool = False, base_year: int | None = None
+) -> str:
+    """The target in words: ``≥ 90.0``, ``≤ 6.0``, ``每年 ≥ 99.0``, ``约 45.0 ± 2.0``,
+    ``较2020年 -20% (≤ 4.1)``, or the wording of a target without a number (``提高``)."""
+    d = row_decimals(r)
+    u = unit_text(r.unit, lang) if with_unit else ""
     tt = r.target_type
+    v = fmt_num(r.target_value, d) + u if not _missing(r.target_value) else ""
     if tt in ("at_least", "count_at_least"):
-        return "≥ " + fmt_value(r.target_value, r.unit, d)
+        return f"≥ {v}"
     if tt == "at_most":
-        return "≤ " + fmt_value(r.target_value, r.unit, d)
+        return f"≤ {v}"
     if tt == "maintain_at_least":
-        return ("每年 ≥ " if lang != "en" else "every year ≥ ") + fmt_value(r.target_value, r.unit, d)
+        return f"{text('every_year', lang)} ≥ {v}"
     if tt == "maintain_at_most":
-        return ("每年 ≤ " if lang != "en" else "every year ≤ ") + fmt_value(r.target_value, r.unit, d)
+        return f"{text('every_year', lang)} ≤ {v}"
     if tt == "about":
-        tol = (r.band_high - r.band_low) / 2 if r.band_high is not None else 0
-        return ("约 " if lang != "en" else "about ") + fmt_value(r.target_value, r.unit, d) + f" ± {tol:g}"
+        tol = (r.band_high - r.band_low) / 2 if not _missing(r.band_high) else None
+        return f"{text('about', lang)} {v}" + (f" ± {fmt_num(tol, d)}" if tol is not None else "")
     if tt == "relative_change":
-        base = f"{r.target_value:+g}% vs {r.baseline_year if r.baseline_source != 'observed' else ''}".strip()
-        if r.target_level is not None:
-            base += f" (→ {fmt_value(r.target_level, r.unit, 2)})"
-        return base
+        year = base_year or r.baseline_year
+        out = f"{text('vs_base', lang, year=year) if year else ''} {r.target_value:+g}%".strip()
+        if not _missing(r.target_level):
+            sign = "≤" if (r.target_value or 0) < 0 else "≥"
+            out += f" ({sign} {fmt_num(r.target_level, d)}{u})"
+        return out
+    if tt == "direction":
+        return label("direction", r.direction, lang)
     return label("target_type", tt, lang)
 
 
-def cover_html(assessment: Assessment, stage: str, lang: str, produced: str) -> str:
-    plan = assessment.plan
-    rows = [
-        (t("cover_plan", lang), plan.title(lang)),
-        (t("cover_region", lang), plan.region(lang)),
-        (t("cover_geo", lang), assessment.geography),
-        (t("cover_stage", lang), label("stage", stage, lang)),
-        (t("cover_cutoff", lang), str(assessment.data_year)),
-        (t("cover_produced", lang), produced),
-    ]
-    dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    title = f"{plan.title(lang)} · {label('stage', stage, lang)}"
-    notice = ""
-    latest = max((r.latest_year or 0 for r in assessment.results), default=0)
-    if stage == "final" and latest < plan.period_end:
-        notice = f'<p class="notice">{esc(t("forecast_notice", lang, year=assessment.data_year, target=plan.period_end))}</p>'
-    return f'<div class="pe"><h1 id="top">{esc(title)}</h1><dl class="cover">{dl}</dl>{notice}</div>'
+def gap_to_target(r: IndicatorAssessment) -> float | None:
+    """How far the latest value is from meeting a numeric target (0 when met), in the unit.
+
+    ``≥ L``: ``max(L − latest, 0)``; ``≤ L``: ``max(latest − L, 0)``; band: the distance to the
+    nearest edge. None without a numeric target or a latest value.
+    """
+    x = r.latest_value
+    if _missing(x) or r.target_sense not in NUMERIC_SENSES:
+        return None
+    if r.target_sense == ">=":
+        return max(r.target_level - x, 0.0)
+    if r.target_sense == "<=":
+        return max(x - r.target_level, 0.0)
+    return max(r.band_low - x, x - r.band_high, 0.0)
 
 
-def status_counts_frame(assessment: Assessment, lang: str) -> pd.DataFrame:
-    """Counts of targets by domain (rows, plan order) and status (columns)."""
-    domains = [d["zh"] for d in assessment.plan.domains]
-    counts = Counter((r.domain, r.status) for r in assessment.results)
-    data = {label("status", s, lang): [counts.get((d, s), 0) for d in domains] for s in STATUSES}
-    index = [assessment.plan.domain_name(d, lang) for d in domains]
-    return pd.DataFrame(data, index=index)
+def change_word(r: IndicatorAssessment, before, after, decimals: int) -> str | None:
+    """``better`` / ``worse`` / ``same`` for a move from ``before`` to ``after`` given the
+    indicator's direction (``about`` targets: closer to the target value is better); None when
+    the direction is unknown. Equal at the shown decimals counts as ``same``."""
+    if _missing(before) or _missing(after):
+        return None
+    a, b = round(float(before), decimals), round(float(after), decimals)
+    if a == b:
+        return "same"
+    if r.direction == "increase":
+        return "better" if b > a else "worse"
+    if r.direction == "decrease":
+        return "better" if b < a else "worse"
+    if r.target_type == "about" and not _missing(r.target_value):
+        return "better" if abs(b - r.target_value) < abs(a - r.target_value) else "worse"
+    return None
 
 
-def indicator_table_html(results: list[IndicatorAssessment], lang: str, target_year: int) -> str:
-    """The domain table: item, indicator, target, baseline, each year's value, latest, forecast
-    with interval, probability of attainment, status with icon and text, change."""
-    if not results:
-        return ""
-    years = sorted({y for r in results for y in r.years})
-    head = [t("col_item", lang), t("col_indicator", lang), t("col_target", lang), t("col_baseline", lang)]
-    head += [str(y) for y in years]
-    head += [t("col_forecast", lang, year=target_year), t("col_pi", lang), t("col_p", lang),
-             t("col_status", lang), t("col_change", lang)]
-    out = ['<table class="indicators"><thead><tr>']
-    out += [f"<th>{esc(h)}</th>" for h in head]
-    out.append("</tr></thead><tbody>")
-    for r in results:
-        d = decimals_for(r.unit, r.values + [r.target_value, r.baseline_value])
-        obs = dict(zip(r.years, r.values))
-        name = r.name_en if lang == "en" else r.name_zh
-        base = fmt_value(r.baseline_value, r.unit, d) + (f" ({r.baseline_year})" if r.baseline_year else "") \
-            if r.baseline_value is not None else "—"
-        cells = [
-            f"<td>{esc(r.item)}</td>",
-            f'<td id="ind-{esc(r.indicator_id)}">{esc(name)}</td>',
-            f"<td>{esc(target_text(r, lang))}</td>",
-            f'<td class="num">{esc(base)}</td>',
-        ]
-        cells += [f'<td class="num">{esc(fmt_value(obs.get(y), r.unit, d, with_unit=False)) if y in obs else ""}</td>'
-                  for y in years]
-        pi = "—" if r.pi_low is None else f"{fmt_value(r.pi_low, '', d, False)}–{fmt_value(r.pi_high, '', d, False)}"
-        badge = status_badge(r.status, lang)
-        warn = ' <span class="warn" title="预警">⚠</span>' if r.early_warning else ""
-        cells += [
-            f'<td class="num">{esc(fmt_value(r.forecast, r.unit, d))}</td>',
-            f'<td class="num">{esc(pi)}</td>',
-            f'<td class="num">{esc(fmt_p(r.p_attain))}</td>',
-            f'<td><span class="badge st-{esc(r.status)}">{esc(badge)}</span>{warn}</td>',
-            f"<td>{esc(label('change', r.change, lang) or '—')}</td>",
-        ]
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    out.append("</tbody></table>")
-    return '<div class="pe">' + "".join(out) + "</div>"
-
-
-# --------------------------------------------------------------------------- sections
-SECTION = {
-    "summary": {"zh": "总体情况", "en": "Summary"},
-    "toc": {"zh": "目录", "en": "Contents"},
-    "appendix": {"zh": "附录：方法、数据来源与可追溯信息", "en": "Appendix: method, sources and provenance"},
-    "warnings": {"zh": "预警指标", "en": "Early warnings (预警)"},
-    "achieved": {"zh": "已达标指标", "en": "Indicators already achieved"},
-    "counts": {"zh": "各领域目标状态分布", "en": "Targets by domain and status"},
-    "qualitative": {"zh": "定性目标与部门说明", "en": "Qualitative targets and department accounts"},
-    "no_account": {"zh": "（尚未提交书面说明）", "en": "(no written account submitted)"},
-    "method": {"zh": "评估方法", "en": "Method"},
-    "audit": {"zh": "目标编码核对表", "en": "Catalogue audit: plan text beside its encoding"},
-    "sources": {"zh": "数据来源", "en": "Data sources"},
-    "provenance": {"zh": "可追溯信息", "en": "Provenance"},
-    "domain": {"zh": "领域：{name}", "en": "Domain: {name}"},
-}
-
-
-def s_(key: str, lang: str, **kw) -> str:
-    return SECTION[key]["en" if lang == "en" else "zh"].format(**kw)
-
-
-def domain_anchor(plan, domain_zh: str) -> str:
-    idx = [d["zh"] for d in plan.domains].index(domain_zh) + 1
-    return f"domain-{idx}"
-
-
-def toc_html(assessment: Assessment, lang: str) -> str:
-    items = [f'<li><a href="#summary">{esc(s_("summary", lang))}</a></li>']
-    for d in assessment.plan.domains:
-        name = assessment.plan.domain_name(d["zh"], lang)
-        items.append(f'<li><a href="#{domain_anchor(assessment.plan, d["zh"])}">'
-                     f'{esc(s_("domain", lang, name=name))}</a></li>')
-    items.append(f'<li><a href="#appendix">{esc(s_("appendix", lang))}</a></li>')
-    return f'<div class="pe toc"><h2 id="toc">{esc(s_("toc", lang))}</h2><ol>{"".join(items)}</ol></div>'
-
-
-def warning_reason(r: IndicatorAssessment, lang: str) -> str:
-    """One line: why the indicator is flagged (status, trend, volatility, forecast)."""
-    parts = [label("warning", w, lang) for w in r.warning_reasons]
-    d = decimals_for(r.unit, r.values + [r.target_value])
-    if r.forecast is not None and r.target_level is not None:
-        if lang == "en":
-            parts.append(f"forecast {fmt_value(r.forecast, r.unit, d)} for {r.target_year} vs target "
-                         f"{target_text(r, lang)}; P(attain) {fmt_p(r.p_attain)}")
+def years_text(years) -> str:
+    """``2015–2019, 2021, 2023`` for a list of years (runs joined with an en dash)."""
+    runs: list[list[int]] = []
+    for y in sorted({int(y) for y in years}):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
         else:
-            parts.append(f"{r.target_year}年预测 {fmt_value(r.forecast, r.unit, d)}，目标 {target_text(r, lang)}，"
-                         f"达标概率 {fmt_p(r.p_attain)}")
-    return ("; " if lang == "en" else "；").join(parts)
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)
 
 
-def summary_html(assessment: Assessment, stage: str, lang: str) -> str:
-    from .charts import figure_html, status_heatmap
-
-    counts = status_counts_frame(assessment, lang)
-    fig = status_heatmap(counts, lang)
-    alt = ("Heatmap of target counts by domain and status" if lang == "en" else "各领域目标状态数量热力图")
-    total = Counter(r.status for r in assessment.results)
-    lines = ", ".join(f"{status_badge(s, lang)} {total.get(s, 0)}" for s in STATUSES)
-    warn = [r for r in assessment.results if r.early_warning]
-    achieved = [r for r in assessment.results if r.status == "achieved"]
-    name = (lambda r: r.name_en) if lang == "en" else (lambda r: r.name_zh)
-    warn_items = "".join(f'<li><a href="#ind-{esc(r.indicator_id)}">{esc(name(r))}</a>：{esc(warning_reason(r, lang))}</li>'
-                         for r in warn) or "<li>—</li>"
-    ach_items = "".join(f'<li><a href="#ind-{esc(r.indicator_id)}">{esc(name(r))}</a>（{esc(fmt_value(r.latest_value, r.unit, decimals_for(r.unit, r.values)))}，{r.latest_year}）</li>'
-                        for r in achieved) or "<li>—</li>"
-    table = counts.to_html(classes="counts", escape=True, border=0)
-    return (f'<div class="pe"><h2 id="summary">{esc(s_("summary", lang))}</h2>'
-            f"<p>{esc(lines)}</p><h3>{esc(s_('counts', lang))}</h3>"
-            f"{figure_html(fig, alt) if fig is not None else ''}{table}"
-            f'<h3 id="warnings">{esc(s_("warnings", lang))} ({len(warn)})</h3><ul>{warn_items}</ul>'
-            f'<h3 id="achieved">{esc(s_("achieved", lang))} ({len(achieved)})</h3><ul>{ach_items}</ul></div>')
+# --------------------------------------------------------------------------- reference geography
+def default_reference(geography: str, reference_geography: str | None) -> str:
+    """The reference geography to draw beside the report's: the given one, else ``china``
+    for any geography other than ``china`` (and none for ``china`` itself)."""
+    if reference_geography is not None:
+        return "" if reference_geography == geography else reference_geography
+    return "" if geography == "china" else "china"
 
 
-def domain_section_html(assessment: Assessment, domain_zh: str, lang: str) -> str:
-    from .charts import figure_html, small_multiples
+def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFrame | None:
+    """Observations of the reference geography up to ``year``, or None when it is not given
+    or its folder holds no year file (the reference is then silently absent).
 
-    plan = assessment.plan
-    results = [r for r in assessment.results if r.domain == domain_zh]
-    stat = [r for r in results if r.target_type != "not_statistical"]
-    qual = [r for r in results if r.target_type == "not_statistical"]
-    name = plan.domain_name(domain_zh, lang)
-    out = [f'<div class="pe"><h2 id="{domain_anchor(plan, domain_zh)}">{esc(s_("domain", lang, name=name))}</h2>']
-    out.append(indicator_table_html(stat, lang, plan.period_end))
-    with_data = [r for r in stat if r.years]
-    if with_data:
-        fig = small_multiples(with_data, lang=lang)
-        alt = "; ".join(f"{r.name_en if lang == 'en' else r.name_zh}: {status_badge(r.status, lang)}" for r in with_data)
-        out.append(figure_html(fig, alt))
-    if qual:
-        out.append(f"<h3>{esc(s_('qualitative', lang))}</h3><ul>")
-        for r in qual:
-            nm = r.name_en if lang == "en" else r.name_zh
-            acc = esc(r.account) if r.account else f'<span class="muted">{esc(s_("no_account", lang))}</span>'
-            out.append(f'<li id="ind-{esc(r.indicator_id)}"><b>{esc(r.item)} {esc(nm)}</b>：{acc}</li>')
-        out.append("</ul>")
-    out.append("</div>")
-    return "".join(out)
+    Raises ``InputError`` when the folder exists but its files are invalid.
+    """
+    from .api import load_observations
+    from .observations import observation_files
+
+    if not reference_geography or not observation_files(data_dir, reference_geography):
+        return None
+    return load_observations(reference_geography, data_dir, up_to_year=year)
 
 
-def appendix_html(assessment: Assessment, stage: str, lang: str, params: dict) -> str:
-    from .provenance import provenance_rows
+def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -> pd.Series:
+    """Values of one indicator and sex indexed by year (empty without data)."""
+    from .observations import series_for
 
-    st = assessment.settings
-    en = lang == "en"
-    method = (
-        "Each indicator's series is fitted with the candidate trend models (no trend, linear, log-linear, "
-        "logit-linear for percentages, damped-trend exponential smoothing with 6+ consecutive years); the model "
-        "with the lowest leave-one-out error is chosen, a more complex one only when it cuts the error by more than "
-        f"{st['forecast']['tie_margin']:.0%}. The probability of attainment is the share of the predictive "
-        "distribution for the target year that meets the target."
-        if en else
-        "对每个指标的时间序列拟合候选趋势模型（无趋势、线性、对数线性、百分比指标的 Logit 线性、6年及以上连续数据时的阻尼趋势指数平滑），"
-        f"按留一交叉验证误差选择模型；较复杂的模型仅当误差降低超过 {st['forecast']['tie_margin']:.0%} 时才被采用。"
-        "达标概率为目标年预测分布中满足目标的比例。"
-    )
-    thr = st["status"]
-    thresholds = [
-        ("on_track", f"p_attain ≥ {thr['on_track_min_p']}"),
-        ("at_risk", f"{thr['off_track_max_p']} ≤ p_attain < {thr['on_track_min_p']}"),
-        ("off_track", f"p_attain < {thr['off_track_max_p']}"),
-        ("insufficient_data", f"< {thr['min_observations']} obs." if en else f"观测少于 {thr['min_observations']} 个或规划期内无数据"),
-    ]
-    thr_rows = "".join(f"<tr><td>{esc(status_badge(k, lang))}</td><td>{esc(v)}</td></tr>" for k, v in thresholds)
-    # data sources per indicator
-    obs = assessment.observations
-    src_rows = []
-    if obs is not None and len(obs):
-        for ind, g in obs.groupby("indicator_id", sort=True):
-            sources = "; ".join(sorted(set(g["source"].astype(str))))
-            src_rows.append(f"<tr><td>{esc(ind)}</td><td>{esc(', '.join(map(str, sorted(g['year'].unique()))))}</td>"
-                            f"<td>{esc(sources)}</td></tr>")
-    audit_rows = "".join(
-        f"<tr><td>{esc(t.item)}</td><td>{esc(t.indicator_id)}</td><td>{esc(t.source_text)}</td>"
-        f"<td>{esc(t.target_type)} {esc('' if t.target_value is None else f'{t.target_value:g}')} {esc(t.unit)}"
-        f"{esc('' if t.baseline_year is None else f'; baseline {t.baseline_year}')}"
-        f"{esc('' if t.baseline_value is None else f'={t.baseline_value:g}')}</td></tr>"
-        for t in assessment.plan.targets
-    )
-    prov = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in provenance_rows(assessment, params))
-    return (
-        f'<div class="pe"><h2 id="appendix">{esc(s_("appendix", lang))}</h2>'
-        f'<h3 id="method">{esc(s_("method", lang))}</h3><p>{esc(method)}</p>'
-        f"<table><tbody>{thr_rows}</tbody></table>"
-        f'<h3 id="sources">{esc(s_("sources", lang))}</h3><table><thead><tr><th>indicator_id</th>'
-        f"<th>{'Years' if en else '年份'}</th><th>{'Source' if en else '来源'}</th></tr></thead><tbody>{''.join(src_rows)}</tbody></table>"
-        f'<h3 id="audit">{esc(s_("audit", lang))}</h3><table><thead><tr><th>{"Item" if en else "条目"}</th><th>indicator_id</th>'
-        f"<th>{'Plan text' if en else '规划原文'}</th><th>{'Encoding' if en else '编码'}</th></tr></thead><tbody>{audit_rows}</tbody></table>"
-        f'<h3 id="provenance">{esc(s_("provenance", lang))}</h3><table><tbody>{prov}</tbody></table></div>'
-    )
+    if obs is None or not len(obs):
+        return pd.Series(dtype=float)
+    return series_for(obs, indicator_id, sex)
+
+
+# --------------------------------------------------------------------------- the report
+@dataclass
+class Report:
+    """One evaluation report: the assessment, the stage and the presentation parameters.
+
+    ``reference``: observations of another geography (:func:`load_reference`) drawn beside the
+    report's own values, named ``reference_geography``. ``params``: the notebook's parameters,
+    printed in the provenance table.
+    """
+
+    assessment: Assessment
+    stage: str = "midterm"
+    lang: str = "zh"
+    produced: str = ""
+    params: dict = field(default_factory=dict)
+    reference: pd.DataFrame | None = None
+    reference_geography: str = ""
+
+    # ---- basics
+    @property
+    def plan(self):
+        return self.assessment.plan
+
+    @property
+    def en(self) -> bool:
+        return self.lang == "en"
+
+    @property
+    def year(self) -> int:
+        return int(self.assessment.data_year)
+
+    @property
+    def target_year(self) -> int:
+        return int(self.plan.period_end)
+
+    @property
+    def annual(self) -> bool:
+        return self.stage == "annual"
+
+    @property
+    def seed(self) -> int | None:
+        return self.assessment.settings.get("forecast", {}).get("seed")
+
+    def t(self, key: str, **values) -> str:
+        return text(key, self.lang, **values)
+
+    def geo(self, geography: str) -> str:
+        return geography_name(geography, self.lang)
+
+    def badge(self, status: str) -> str:
+        return badge(status, self.lang)
+
+    @property
+    def statistical(self) -> list[IndicatorAssessment]:
+        return [r for r in self.assessment.results if r.target_type != "not_statistical"]
+
+    @property
+    def domains(self) -> list[str]:
+        """Chinese names of the plan's domains, in plan order (the keys of the sections)."""
+        return [d["zh"] for d in self.plan.domains]
+
+    def domain_anchor(self, domain_zh: str) -> str:
+        return f"domain-{self.domains.index(domain_zh) + 1}"
+
+    def base_year(self, r: IndicatorAssessment) -> int | None:
+        """The plan's base year of a target (for relative targets), else the baseline's."""
+        try:
+            year = self.plan.target(r.indicator_id).baseline_year
+        except KeyError:
+            year = None
+        return year or r.baseline_year
+
+    def target_text(self, r: IndicatorAssessment, with_unit: bool = False) -> str:
+        return target_text(r, self.lang, with_unit, self.base_year(r))
+
+    def label_of(self, r: IndicatorAssessment) -> str:
+        """``T3 新生儿死亡率``: the plan item and the indicator's name (plain text)."""
+        return f"{r.item} {name_of(r, self.lang)}"
+
+    def link_to(self, r: IndicatorAssessment) -> str:
+        return tag("a", esc(self.label_of(r)), href=f"#ind-{r.indicator_id}")
+
+    def value_with_unit(self, r: IndicatorAssessment, value) -> str:
+        return fmt_value(value, r.unit, row_decimals(r), self.lang)
+
+    @cached_property
+    def reference_series(self) -> dict[str, pd.Series]:
+        if self.reference is None:
+            return {}
+        out = {}
+        for r in self.assessment.results:
+            s = series_of(self.reference, r.indicator_id)
+            if len(s):
+                out[r.indicator_id] = s
+        return out
+
+    @property
+    def reference_name(self) -> str:
+        return self.geo(self.reference_geography) if self.reference_series else ""
+
+    @property
+    def table_years(self) -> list[int]:
+        """Year columns of the domain tables: the year before the plan period to the data year."""
+        return list(range(self.plan.period_start - 1, self.year + 1))
+
+    # ---- cover
+    def notices(self) -> list[str]:
+        """Sentences a reader must see first: forecast (final stage before the target year's
+        data), scope of an annual report, data of another geography than the plan's."""
+        out = []
+        if self.stage == "final":
+            if self.year < self.target_year:
+                out.append(self.t("forecast_notice", year=self.year, target=self.target_year))
+            else:
+                missing = [r for r in self.statistical if (r.latest_year or 0) < self.target_year]
+                if missing:
+                    out.append(
+                        self.t(
+                            "forecast_notice_partial",
+                            year=self.year,
+                            target=self.target_year,
+                            n=len(missing),
+                        )
+                    )
+        if self.annual:
+            out.append(self.t("annual_notice", year=self.year, prev=self.year - 1))
+        if self.assessment.geography != self.plan.geography:
+            geo = self.geo(self.assessment.geography)
+            out.append(self.t("other_geo_notice", geo=geo, region=self.plan.region(self.lang)))
+        return out
+
+    def cover(self) -> str:
+        """Title block: plan, region, data geography, stage, period, data cut-off, date
+        produced, and the notices."""
+        plan, geo = self.plan, self.assessment.geography
+        rows = [
+            (self.t("cover_plan"), plan.title(self.lang)),
+            (self.t("cover_region"), plan.region(self.lang)),
+            (self.t("cover_geo"), f"{self.geo(geo)} ({geo})"),
+            (self.t("cover_stage"), label("stage", self.stage, self.lang)),
+            (self.t("cover_period"), f"{plan.period_start}—{plan.period_end}"),
+            (self.t("cover_cutoff"), self.t("cover_cutoff_v", year=self.year)),
+            (self.t("cover_produced"), self.produced),
+        ]
+        if self.reference_series:
+            ref = f"{self.reference_name} ({self.reference_geography})"
+            rows.insert(3, (self.t("cover_reference"), ref))
+        dl = "".join(tag("dt", esc(k)) + tag("dd", esc(v)) for k, v in rows)
+        notes = "".join(tag("p", esc(n), cls="notice") for n in self.notices())
+        head = (
+            tag("p", esc(plan.region(self.lang)), cls="kicker")
+            + tag("h1", esc(plan.title(self.lang)), id="top")
+            + tag("p", esc(label("stage", self.stage, self.lang)), cls="stage")
+        )
+        block = tag("header", head + tag("dl", dl, cls="cover") + notes, cls="cover-block")
+        return tag("div", block, cls="pe")
+
+    # ---- contents
+    def toc(self) -> str:
+        """Table of contents; every link points at an element id of this report."""
+        t = self.t
+
+        def li(anchor, title, children=()):
+            subs = "".join(tag("li", tag("a", esc(x), href=f"#{a}")) for a, x in children)
+            return tag(
+                "li", tag("a", esc(title), href=f"#{anchor}") + (tag("ol", subs) if subs else "")
+            )
+
+        items = [
+            li(
+                "summary",
+                t("summary"),
+                [("counts", t("counts")), ("warnings", t("warnings")), ("achieved", t("achieved"))],
+            )
+        ]
+        for i, d in enumerate(self.domains, start=1):
+            name = self.plan.domain_name(d, self.lang)
+            items.append(li(self.domain_anchor(d), t("domain", n=i, name=name)))
+        items.append(li("gender", t("gender")))
+        parts = ("method", "agency", "data", "sources", "audit", "provenance")
+        items.append(li("appendix", t("appendix"), [(k, t(k)) for k in parts]))
+        nav = tag("h2", esc(t("toc")), id="toc") + tag("ol", "".join(items))
+        return tag("div", tag("nav", nav, cls="toc"), cls="pe")
+
+    # ---- summary
+    def status_counts(self) -> pd.DataFrame:
+        """Counts of targets by domain (rows, plan order) and status (columns, :data:`STATUSES`)."""
+        counts = Counter((r.domain, r.status) for r in self.assessment.results)
+        data = {
+            label("status", s, self.lang): [counts.get((d, s), 0) for d in self.domains]
+            for s in STATUSES
+        }
+        index = [self.plan.domain_name(d, self.lang) for d in self.domains]
+        return pd.DataFrame(data, index=index)
+
+    def warning_reason(self, r: IndicatorAssessment) -> str:
+        """One line: why the indicator is flagged (plain text, escaped by the caller)."""
+        parts = [label("warning", w, self.lang) for w in (g(r, "warning_reasons") or [])]
+        target = self.target_text(r, with_unit=True)
+        if self.annual or r.forecast is None:
+            if r.latest_value is not None:
+                value = self.value_with_unit(r, r.latest_value)
+                parts.append(
+                    self.t("reason_latest", value=value, year=r.latest_year, target=target)
+                )
+        else:
+            forecast = self.value_with_unit(r, r.forecast)
+            year = r.forecast_year or r.target_year
+            p = fmt_p(r.p_attain)
+            parts.append(
+                self.t("reason_forecast", year=year, forecast=forecast, target=target, p=p)
+            )
+        return ("; " if self.en else "；").join(parts)
+
+    def summary(self) -> str:
+        """Totals by status, the stage's sentence, heatmap by domain and status, early warnings
+        with one line of reason each, and the indicators already achieved."""
+        from .charts import figure_html, status_heatmap
+
+        res = self.assessment.results
+        total = Counter(r.status for r in res)
+        badges = " · ".join(
+            self.badge(s) + " " + tag("b", str(total.get(s, 0)), data_status=s) for s in STATUSES
+        )
+        out = [
+            tag("h2", esc(self.t("summary")), id="summary"),
+            tag("p", esc(self.t("total_line", n=len(res))) + badges, cls="totals"),
+        ]
+        if self.stage == "midterm":
+            pos = [path_of(r)[0] for r in res if path_of(r)[0]]
+            ahead = pos.count("ahead")
+            line = self.t("path_line", n=len(pos), ahead=ahead, behind=len(pos) - ahead)
+            out.append(tag("p", esc(line)))
+        if self.annual:
+            out.append(tag("p", esc(self.annual_sentence())))
+        counts = self.status_counts()
+        alt = "; ".join(
+            f"{dom}: " + ", ".join(f"{col} {int(n)}" for col, n in row.items() if n)
+            for dom, row in counts.iterrows()
+        )
+        out.append(tag("h3", esc(self.t("counts")), id="counts"))
+        fig = status_heatmap(counts)
+        if fig is not None:
+            out.append(figure_html(fig, alt, css_class="heatmap", dpi=110))
+        none = tag("li", esc(self.t("none_listed")))
+        warn = [r for r in res if g(r, "early_warning")]
+        items = "".join(
+            tag(
+                "li",
+                self.link_to(r)
+                + " "
+                + self.badge(r.status)
+                + "<br>"
+                + tag("span", esc(self.warning_reason(r)), cls="reason"),
+            )
+            for r in warn
+        )
+        out.append(tag("h3", esc(f"{self.t('warnings')} ({len(warn)})"), id="warnings"))
+        out.append(tag("ul", items or none, cls="warnings"))
+        ach = [r for r in res if r.status == "achieved"]
+        items = "".join(tag("li", self.link_to(r) + " " + esc(self.achieved_value(r))) for r in ach)
+        out.append(tag("h3", esc(f"{self.t('achieved')} ({len(ach)})"), id="achieved"))
+        out.append(tag("ul", items or none, cls="achieved"))
+        return tag("div", "".join(out), cls="pe")
+
+    def achieved_value(self, r: IndicatorAssessment) -> str:
+        if r.latest_value is None:
+            return ""
+        value = self.value_with_unit(r, r.latest_value)
+        return self.t("achieved_item", value=value, year=r.latest_year)
+
+    def annual_moves(self) -> Counter:
+        """Counts of ``better``/``worse``/``same`` (and None: no direction) for indicators with
+        values in the data year and the year before."""
+        moves: Counter = Counter()
+        for r in self.statistical:
+            now, before = value_in(r, self.year), value_in(r, self.year - 1)
+            if now is not None and before is not None:
+                moves[change_word(r, before, now, row_decimals(r))] += 1
+        return moves
+
+    def annual_sentence(self) -> str:
+        n = sum(1 for r in self.statistical if value_in(r, self.year) is not None)
+        m = self.annual_moves()
+        return self.t(
+            "annual_line",
+            year=self.year,
+            n=n,
+            total=len(self.statistical),
+            better=m["better"],
+            same=m["same"],
+            worse=m["worse"],
+        )
+
+    # ---- domain sections
+    def domain_section(self, domain_zh: str) -> str:
+        """Heading, counts, the indicator table, one chart per indicator with data, and the
+        qualitative targets with the department's written account."""
+        results = [r for r in self.assessment.results if r.domain == domain_zh]
+        stat = [r for r in results if r.target_type != "not_statistical"]
+        qual = [r for r in results if r.target_type == "not_statistical"]
+        n = self.domains.index(domain_zh) + 1
+        name = self.plan.domain_name(domain_zh, self.lang)
+        anchor = self.domain_anchor(domain_zh)
+        intro = self.t("domain_intro", n=len(results), stat=len(stat), qual=len(qual))
+        out = [tag("h2", esc(self.t("domain", n=n, name=name)), id=anchor), tag("p", esc(intro))]
+        if stat:
+            out.append(self.annual_table(stat) if self.annual else self.indicator_table(stat))
+            out.append(tag("h3", esc(self.t("charts")), id=f"{anchor}-charts"))
+            with_data = [r for r in stat if r.years]
+            if with_data:
+                out.append(self.charts(with_data))
+            else:
+                out.append(tag("p", esc(self.t("no_charts")), cls="muted"))
+        if qual:
+            out.append(tag("h3", esc(self.t("qualitative")), id=f"{anchor}-qual"))
+            out.append(tag("ul", "".join(self.account_item(r) for r in qual), cls="accounts"))
+        return tag("div", "".join(out), cls="pe")
+
+    def account_item(self, r: IndicatorAssessment) -> str:
+        """A qualitative target with the department's written account (escaped, line breaks
+        kept by CSS), or a note that none was submitted."""
+        acc = g(r, "account") or ""
+        body = (
+            tag("div", esc(acc), cls="account")
+            if acc
+            else tag("div", esc(self.t("no_account")), cls="account muted")
+        )
+        head = tag("b", esc(self.label_of(r))) + " " + self.badge(r.status)
+        return tag("li", head + body, id=f"ind-{r.indicator_id}")
+
+    def _status_cell(self, r: IndicatorAssessment) -> str:
+        warn = ""
+        if g(r, "early_warning"):
+            warn = tag("span", esc("⚠ " + self.t("early_warning")), cls="warn")
+        return cell(self.badge(r.status) + warn, col="status")
+
+    def _name_cell(self, r: IndicatorAssessment) -> str:
+        name = esc(name_of(r, self.lang))
+        if r.years:
+            name = tag("a", name, href=f"#fig-{r.indicator_id}", title=self.t("chart_link"))
+        return cell(name, cls="c-name", id=f"ind-{r.indicator_id}")
+
+    def _lead_cells(self, r: IndicatorAssessment) -> list[str]:
+        return [
+            cell(esc(r.item), cls="c-item"),
+            self._name_cell(r),
+            cell(esc(unit_name(r.unit, self.lang)), cls="c-unit"),
+            cell(esc(self.target_text(r)), cls="c-target", col="target"),
+        ]
+
+    def _reference_cell(self, r: IndicatorAssessment, d: int) -> str:
+        if not self.reference_series:
+            return ""
+        s = self.reference_series.get(r.indicator_id)
+        if s is None or not len(s):
+            return cell("—", cls="num", col="reference")
+        y = int(s.index.max())
+        return cell(esc(fmt_num(s.loc[y], d)) + sub(esc(str(y))), cls="num", col="reference")
+
+    def _change_cell(self, r: IndicatorAssessment) -> str:
+        return cell(esc(label("change", r.change, self.lang) or "—"), cls="c-change", col="change")
+
+    def indicator_table(self, results: list[IndicatorAssessment]) -> str:
+        """Mid-term / final table: item, indicator, unit, target, baseline, each year's value of
+        the plan period, latest, forecast with 95 % interval, probability of attainment,
+        (mid-term) path position, status with icon and text, change."""
+        years = self.table_years
+        midterm = self.stage == "midterm"
+        t = self.t
+        head = [
+            ("c-item", t("col_item")),
+            ("c-name", t("col_indicator")),
+            ("c-unit", t("col_unit")),
+            ("c-target", t("col_target")),
+            ("c-num", t("col_baseline")),
+        ]
+        head += [("c-year", str(y)) for y in years]
+        head += [("c-num", t("col_latest"))]
+        if self.reference_series:
+            head.append(("c-num", t("col_reference", geo=self.reference_name)))
+        head += [("c-num", t("col_forecast", year=self.target_year)), ("c-num", t("col_p"))]
+        if midterm:
+            head.append(("c-path", t("col_path")))
+        head += [("c-status", t("col_status")), ("c-change", t("col_change"))]
+        rows = []
+        for r in results:
+            d = row_decimals(r)
+            obs = observed(r)
+            num = lambda v, *extra, d=d: esc(fmt_num(v, d)) + "".join(extra)  # noqa: E731
+            base = "—"
+            if r.baseline_value is not None:
+                base = num(r.baseline_value, sub(esc(str(r.baseline_year or ""))))
+            cells = self._lead_cells(r) + [cell(base, cls="num", col="baseline")]
+            cells += [cell(num(obs[y]) if y in obs else "", cls="num", col=f"y{y}") for y in years]
+            latest = "—"
+            if r.latest_value is not None:
+                latest = num(r.latest_value, sub(esc(str(r.latest_year))))
+            cells.append(cell(latest, cls="num", col="latest"))
+            cells.append(self._reference_cell(r, d))
+            fc = "—"
+            if r.forecast is not None:
+                pi = "" if r.pi_low is None else f"{fmt_num(r.pi_low, d)}–{fmt_num(r.pi_high, d)}"
+                fc = num(r.forecast, sub(esc(pi)))
+            cells.append(cell(fc, cls="num", col="forecast"))
+            cells.append(cell(esc(fmt_p(r.p_attain)), cls="num", col="p_attain"))
+            if midterm:
+                cells.append(self._path_cell(r, d))
+            cells += [self._status_cell(r), self._change_cell(r)]
+            rows.append(tag("tr", "".join(cells), data_indicator=r.indicator_id))
+        note = tag("p", esc(self.t("table_note", first=years[0])), cls="note")
+        return table(head, rows, cls=f"indicators stage-{self.stage}") + note
+
+    def _path_cell(self, r: IndicatorAssessment, d: int) -> str:
+        pos, value = path_of(r)
+        if not pos:
+            return cell("—", cls="c-path", col="path")
+        arrow = "▲" if pos == "ahead" else "▼"
+        word = tag("span", esc(f"{arrow} {label('path', pos, self.lang)}"), cls=f"path-{pos}")
+        return cell(word + sub(esc(fmt_num(value, d))), cls="c-path", col="path")
+
+    def annual_table(self, results: list[IndicatorAssessment]) -> str:
+        """Annual monitoring table: target, previous year's value, this year's value, change
+        against last year (better/worse by the indicator's direction), gap to target, status."""
+        y, p = self.year, self.year - 1
+        t = self.t
+        head = [
+            ("c-item", t("col_item")),
+            ("c-name", t("col_indicator")),
+            ("c-unit", t("col_unit")),
+            ("c-target", t("col_target")),
+            ("c-num", t("col_prev", year=p)),
+            ("c-num", t("col_this", year=y)),
+            ("c-num", t("col_delta")),
+        ]
+        if self.reference_series:
+            head.append(("c-num", t("col_reference", geo=self.reference_name)))
+        head += [
+            ("c-num", t("col_gap")),
+            ("c-status", t("col_status")),
+            ("c-change", t("col_change")),
+        ]
+        rows = []
+        for r in results:
+            d = row_decimals(r)
+            now, before = value_in(r, y), value_in(r, p)
+            now_cell = esc(fmt_num(now, d))
+            if now is None and r.latest_value is not None:
+                latest = f"{t('col_latest')} {fmt_num(r.latest_value, d)} ({r.latest_year})"
+                now_cell = "—" + sub(esc(latest))
+            delta = "—"
+            if now is not None and before is not None:
+                delta = esc(fmt_num(now - before, d, signed=True))
+                word = change_word(r, before, now, d)
+                if word:
+                    delta += sub(tag("span", esc(t("delta_" + word)), cls=f"d-{word}"))
+            cells = self._lead_cells(r) + [
+                cell(esc(fmt_num(before, d)), cls="num", col=f"y{p}"),
+                cell(now_cell, cls="num", col=f"y{y}"),
+                cell(delta, cls="num", col="delta"),
+                self._reference_cell(r, d),
+                cell(self._gap_html(r, d), cls="num", col="gap"),
+                self._status_cell(r),
+                self._change_cell(r),
+            ]
+            rows.append(tag("tr", "".join(cells), data_indicator=r.indicator_id))
+        note = tag("p", esc(t("annual_table_note", year=y, prev=p)), cls="note")
+        return table(head, rows, cls="indicators stage-annual") + note
+
+    def _gap_html(self, r: IndicatorAssessment, d: int) -> str:
+        gap = gap_to_target(r)
+        if gap is None:
+            return "—"
+        if r.meets(r.latest_value):
+            out = esc(self.t("gap_met"))
+        else:
+            out = esc(self.t("gap_short", gap=fmt_num(gap, d)))
+        if r.latest_year != self.year:
+            out += sub(esc(str(r.latest_year)))
+        return out
+
+    def chart_alt(self, r: IndicatorAssessment) -> str:
+        """Alt text of an indicator's chart: what it shows, in words and numbers."""
+        d = row_decimals(r)
+        en = self.en
+        fv = lambda v: fmt_value(v, r.unit, d, self.lang)  # noqa: E731
+        years = years_text(r.years)
+        parts = [self.label_of(r), f"observed {years}" if en else f"观测年份 {years}"]
+        if r.latest_value is not None:
+            v, y = fv(r.latest_value), r.latest_year
+            parts.append(f"latest {v} ({y})" if en else f"最新值 {v}（{y}年）")
+        if r.forecast is not None and not self.annual:
+            pi = "" if r.pi_low is None else f"{fmt_num(r.pi_low, d)}–{fmt_num(r.pi_high, d)}"
+            v, y = fv(r.forecast), r.target_year
+            parts.append(
+                f"forecast {y}: {v} (95% PI {pi})" if en else f"{y}年预测 {v}（95%区间 {pi}）"
+            )
+        parts.append(f"{self.t('col_target')}: {self.target_text(r, with_unit=True)}")
+        parts.append(f"{self.t('col_status')}: {label('status', r.status, self.lang)}")
+        return ("; " if en else "；").join(parts)
+
+    def charts(self, results: list[IndicatorAssessment]) -> str:
+        """One small figure per indicator (observations, trend, fan, target, path, reference)
+        in a grid, each with an id for links, a caption and alt text; one HTML legend."""
+        from .charts import figure_html, indicator_figure, legend_html
+
+        trend = not self.annual
+        ref_label = self.reference_name
+        figs = []
+        for r in results:
+            fig = indicator_figure(
+                r,
+                lang=self.lang,
+                reference=self.reference_series.get(r.indicator_id),
+                reference_label=ref_label,
+                trend=trend,
+                seed=self.seed,
+            )
+            if fig is None:
+                continue
+            caption = tag("b", esc(self.label_of(r))) + " " + self.badge(r.status)
+            figs.append(
+                figure_html(
+                    fig,
+                    self.chart_alt(r),
+                    caption_html=caption,
+                    fig_id=f"fig-{r.indicator_id}",
+                    css_class="panel",
+                )
+            )
+        legend = legend_html(self.lang, trend=trend, reference_label=ref_label)
+        return legend + tag("div", "".join(figs), cls="panels")
+
+    # ---- gender
+    def sex_frame(self, indicator_id: str) -> pd.DataFrame:
+        """Female and male values of one indicator by year (index year; NaN where missing)."""
+        obs = self.assessment.observations
+        cols = {s: series_of(obs, indicator_id, s) for s in ("female", "male")}
+        frame = pd.DataFrame({s: v for s, v in cols.items() if len(v)})
+        return frame.sort_index() if len(frame) else frame
+
+    def gender_section(self) -> str:
+        """Female vs male values and the gap over time for every sex-disaggregated indicator
+        with female and male data; says plainly when the data hold no values by sex."""
+        t = self.t
+        out = [tag("h2", esc(t("gender")), id="gender")]
+        wanted = [r for r in self.statistical if g(r, "sex_disaggregated")]
+        if not wanted:
+            out.append(tag("p", esc(t("gender_no_targets"))))
+            return tag("div", "".join(out), cls="pe")
+        have, missing = [], []
+        for r in wanted:
+            frame = self.sex_frame(r.indicator_id)
+            (have if {"female", "male"} <= set(frame.columns) else missing).append((r, frame))
+        sep = ", " if self.en else "、"
+        if not have:
+            names = sep.join(self.label_of(r) for r, _ in missing)
+            geo = self.geo(self.assessment.geography)
+            out.append(tag("p", esc(t("gender_none", geo=geo, names=names)), cls="notice"))
+            return tag("div", "".join(out), cls="pe")
+        out.append(tag("p", esc(t("gender_intro", n=len(wanted)))))
+        out += [self.sex_block(r, frame) for r, frame in have]
+        if missing:
+            names = sep.join(self.label_of(r) for r, _ in missing)
+            out.append(tag("p", esc(t("gender_missing", names=names)), cls="muted"))
+        return tag("div", "".join(out), cls="pe")
+
+    def sex_block(self, r: IndicatorAssessment, frame: pd.DataFrame) -> str:
+        """Table of female, male and gap (female − male) by year, and the chart."""
+        from .charts import figure_html, sex_figure
+
+        t = self.t
+        d = decimals_for(r.unit, list(frame.to_numpy().ravel()))
+        rows = []
+        for y, row in frame.iterrows():
+            f_, m_ = row.get("female"), row.get("male")
+            cells = [
+                cell(str(int(y))),
+                cell(esc(fmt_num(f_, d)), cls="num", col="female"),
+                cell(esc(fmt_num(m_, d)), cls="num", col="male"),
+                cell(esc(fmt_num(f_ - m_, d, signed=True)), cls="num", col="gap"),
+            ]
+            rows.append(tag("tr", "".join(cells), data_year=int(y)))
+        head = [
+            ("", t("col_year")),
+            ("", t("col_female")),
+            ("", t("col_male")),
+            ("", t("col_gap_fm")),
+        ]
+        alt = self.label_of(r)
+        last = frame.dropna().tail(1)
+        if len(last):
+            y = int(last.index[0])
+            f_, m_ = last["female"].iloc[0], last["male"].iloc[0]
+            vals = (fmt_num(f_, d), fmt_num(m_, d), fmt_num(f_ - m_, d, True))
+            alt += (
+                "; {}: female {}, male {}, gap {}".format(y, *vals)
+                if self.en
+                else "；{}年 女 {}，男 {}，差值 {}".format(y, *vals)
+            )
+        fig = figure_html(sex_figure(frame, r.unit, self.lang), alt, css_class="sex-fig")
+        title = tag(
+            "h3",
+            esc(self.label_of(r))
+            + " "
+            + tag("span", esc(f"({unit_name(r.unit, self.lang)})"), cls="muted"),
+        )
+        body = tag("div", table(head, rows, cls="sex-table") + fig, cls="sex-row")
+        return tag("section", title + body, cls="sex", id=f"sex-{r.indicator_id}")
+
+    # ---- appendix
+    def appendix(self) -> str:
+        """Method (models, thresholds), agency figures per indicator, observed values, data
+        sources per indicator, catalogue audit, provenance."""
+        parts = [
+            tag("h2", esc(self.t("appendix")), id="appendix"),
+            self._method(),
+            self._agency(),
+            self._data(),
+            self._sources(),
+            self._audit(),
+            self._provenance(),
+        ]
+        return tag("div", "".join(parts), cls="pe")
+
+    def _method(self) -> str:
+        st = self.assessment.settings
+        thr = st["status"]
+        t = self.t
+        flagged = st.get("sensitivity", {}).get("flagged_years", [])
+        para = t(
+            "method_text",
+            margin=f"{st['forecast']['tie_margin']:.0%}",
+            alpha=st.get("change", {}).get("alpha", ""),
+            flagged=", ".join(str(y) for y in flagged) or "—",
+        )
+        on, off = thr["on_track_min_p"], thr["off_track_max_p"]
+        rules = [
+            ("achieved", t("thr_achieved")),
+            ("on_track", f"p_attain ≥ {on}"),
+            ("at_risk", f"{off} ≤ p_attain < {on}"),
+            ("off_track", f"p_attain < {off}"),
+            ("insufficient_data", t("thr_insufficient", n=thr["min_observations"])),
+            ("not_assessed", t("thr_qualitative")),
+        ]
+        rows = [tag("tr", cell(self.badge(k)) + cell(esc(v))) for k, v in rules]
+        head = [("", t("col_status")), ("", t("col_value"))]
+        return (
+            tag("h3", esc(t("method")), id="method")
+            + tag("p", esc(para))
+            + tag("h4", esc(t("thresholds")))
+            + table(head, rows, cls="plain narrow")
+        )
+
+    def _agency(self) -> str:
+        t = self.t
+        flagged = self.assessment.settings.get("sensitivity", {}).get("flagged_years", [])
+        head = [
+            ("", t("col_item")),
+            ("c-name", t("col_indicator")),
+            ("", t("col_model")),
+            ("", t("col_n")),
+            ("", t("col_eurostat")),
+            ("", t("col_escap")),
+            ("", t("col_aarr")),
+            ("", t("col_sensitivity", year=flagged[0] if flagged else "")),
+        ]
+        rows = []
+        for r in self.statistical:
+            if not r.n_obs:
+                continue
+            er, xi = g(r, "eurostat_ratio"), g(r, "escap_index")
+            ao, ar, uc = g(r, "aarr_observed"), g(r, "aarr_required"), g(r, "unicef_category")
+            euro = "—" if er is None else f"{fmt_num(er, 2)} / "
+            euro += (
+                label("eurostat", g(r, "eurostat_category"), self.lang) if er is not None else ""
+            )
+            escap = "—" if xi is None else f"{fmt_num(xi, 2)} / "
+            escap += label("escap", g(r, "escap_category"), self.lang) if xi is not None else ""
+            aarr = "—"
+            if not (ao is None and ar is None and uc is None):
+                aarr = (
+                    f"{fmt_num(ao, 1)} / {fmt_num(ar, 1)} / {label('unicef', uc, self.lang) or '—'}"
+                )
+            sens = "—"
+            if g(r, "sensitivity_year") is not None and g(r, "status_without_flagged"):
+                sens = status_badge(g(r, "status_without_flagged"), self.lang)
+                sens += " (≠)" if g(r, "sensitivity_changed") else ""
+            model = label("model", r.model, self.lang) if r.model else "—"
+            values = (r.item, name_of(r, self.lang), model, r.n_obs, euro, escap, aarr, sens)
+            cells = "".join(cell(esc(v)) for v in values)
+            rows.append(tag("tr", cells, data_indicator=r.indicator_id))
+        return (
+            tag("h3", esc(t("agency")), id="agency")
+            + tag("p", esc(t("agency_text")))
+            + table(head, rows, cls="plain agency")
+        )
+
+    def _data(self) -> str:
+        t = self.t
+        out = tag("h3", esc(t("data")), id="data")
+        with_data = [r for r in self.assessment.results if r.years]
+        if not with_data:
+            return out + tag("p", esc(t("no_data")))
+        years = sorted({int(y) for r in with_data for y in r.years})
+        head = [("", t("col_item")), ("c-name", t("col_indicator")), ("", t("col_unit"))]
+        head += [("c-year", str(y)) for y in years]
+        rows = []
+        for r in with_data:
+            d, obs = row_decimals(r), observed(r)
+            cells = [
+                cell(esc(r.item)),
+                cell(esc(name_of(r, self.lang)), cls="c-name"),
+                cell(esc(unit_name(r.unit, self.lang))),
+            ]
+            cells += [
+                cell(esc(fmt_num(obs[y], d)) if y in obs else "", cls="num", col=f"y{y}")
+                for y in years
+            ]
+            rows.append(tag("tr", "".join(cells), data_indicator=r.indicator_id))
+        note = t("data_note", geo=self.geo(self.assessment.geography), year=self.year)
+        return out + tag("p", esc(note), cls="note") + table(head, rows, cls="plain data")
+
+    def _sources(self) -> str:
+        t = self.t
+        out = tag("h3", esc(t("sources")), id="sources")
+        obs = self.assessment.observations
+        if obs is None or not len(obs):
+            return out + tag("p", esc(t("no_data")))
+        groups = dict(tuple(obs.groupby("indicator_id", sort=False)))
+        rows = []
+        for r in self.assessment.results:
+            if r.indicator_id not in groups:
+                continue
+            by_source = groups[r.indicator_id].groupby("source", sort=False)
+            n = by_source.ngroups
+            for i, (source, sg) in enumerate(by_source):
+                pairs = zip(sg["year"], sg["note"].fillna(""), strict=True)
+                notes = "; ".join(f"{int(y)}: {nt}" for y, nt in pairs if nt)
+                sexes = sorted(set(sg["sex"]) - {"total"})
+                sex_note = ", ".join(label("sex", s, self.lang) for s in sexes)
+                when = years_text(sg["year"]) + (f" ({sex_note})" if sex_note else "")
+                lead = ""
+                if i == 0:
+                    name = esc(name_of(r, self.lang)) + sub(esc(r.indicator_id))
+                    lead = cell(esc(r.item), rowspan=n) + cell(name, cls="c-name", rowspan=n)
+                rows.append(tag("tr", lead + cell(esc(when)) + cell(esc(source) + sub(esc(notes)))))
+        head = [
+            ("", t("col_item")),
+            ("c-name", t("col_indicator")),
+            ("", t("col_years")),
+            ("", t("col_source")),
+        ]
+        return out + table(head, rows, cls="plain sources")
+
+    def _audit(self) -> str:
+        t = self.t
+        rows = []
+        for tg in self.plan.targets:
+            value = "" if tg.target_value is None else f"{tg.target_value:g}"
+            enc = [" ".join(x for x in (tg.target_type, value, tg.unit) if x)]
+            if tg.direction and tg.direction != "none":
+                enc.append(f"direction {tg.direction}")
+            if tg.baseline_year is not None:
+                bv = "" if tg.baseline_value is None else f" = {tg.baseline_value:g}"
+                enc.append(f"baseline {tg.baseline_year}{bv}")
+            if tg.target_year != self.target_year:
+                enc.append(f"target year {tg.target_year}")
+            name = esc(tg.name(self.lang)) + sub(esc(tg.indicator_id))
+            cells = (
+                cell(esc(tg.item))
+                + cell(name, cls="c-name")
+                + cell(esc(tg.source_text), cls="plan-text")
+                + cell(esc("; ".join(enc)))
+            )
+            rows.append(tag("tr", cells))
+        head = [
+            ("", t("col_item")),
+            ("c-name", t("col_indicator")),
+            ("", t("col_plan_text")),
+            ("", t("col_encoding")),
+        ]
+        return (
+            tag("h3", esc(t("audit")), id="audit")
+            + tag("p", esc(t("audit_text")))
+            + table(head, rows, cls="plain audit")
+        )
+
+    def _provenance(self) -> str:
+        from .provenance import provenance_rows
+
+        extra = [self.reference] if self.reference is not None else []
+        prov = provenance_rows(self.assessment, self.params, extra_observations=extra)
+        rows = [tag("tr", cell(esc(k)) + cell(esc(v), cls="mono")) for k, v in prov]
+        head = [("", self.t("col_key")), ("", self.t("col_value"))]
+        return tag("h3", esc(self.t("provenance")), id="provenance") + table(
+            head, rows, cls="plain provenance"
+        )
