@@ -982,6 +982,8 @@ def forecast_series(
 ) -> ForecastResult:
     """See :func:`planeval.api.forecast` (this is its implementation)."""
     years, values, dropped, name = _series_input(series, name)
+    if isinstance(series, IndicatorAssessment) and not unit:
+        unit = series.unit
     settings = _settings(settings, data_dir)
     fc = settings["forecast"]
     level = fc["main_level"] if level is None else float(level)
@@ -1089,8 +1091,8 @@ class ModelComparison:
             return ""
         charts = _charts()
         fig, (ax,) = _new_axes(size=(5.4, 3.4))
-        colours = ["#999999", "#0072B2", "#009E73", "#CC79A7", "#E69F00"]
-        styles = [":", "-", "--", "-.", (0, (3, 1, 1, 1))]
+        colours = ["#999999", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#D55E00"]
+        styles = [":", "-", "--", "-.", (0, (1, 1)), (0, (3, 1, 1, 1)), (0, (5, 1))]
         years = np.asarray(self.years, int)
         grid = np.arange(int(years.min()), int(self.target_year) + 1)
         for i, m in enumerate(MODEL_ORDER):
@@ -1101,17 +1103,17 @@ class ModelComparison:
             ax.plot(
                 grid,
                 self.fits[m].fitted(grid),
-                color=colours[i],
-                ls=styles[i],
+                color=colours[i % len(colours)],
+                ls=styles[i % len(styles)],
                 lw=2.4 if bold else 1.2,
                 label=f"{m}{(' (选中)' if lang == 'zh' else ' (chosen)') if bold else ''}",
             )
-            x = self.target_year + (i - 2) * 0.12
+            x = self.target_year + (i - len(MODEL_ORDER) / 2) * 0.1
             ax.errorbar(
                 [x],
                 [row["forecast"]],
                 yerr=[[row["forecast"] - row["pi95_low"]], [row["pi95_high"] - row["forecast"]]],
-                color=colours[i],
+                color=colours[i % len(colours)],
                 capsize=2,
                 lw=1,
                 marker="o",
