@@ -176,6 +176,16 @@ def clean_text(value: object) -> str:
     return fullwidth_to_ascii(str(value)).strip()
 
 
+def free_text(value: object) -> str:
+    """A free-text cell (source, note, account) as written, only trimmed: Chinese punctuation
+    such as ``；`` is kept."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
 def canonical_column(header: object) -> str | None:
     """Our name for a header cell (``"指标代码\\nindicator_id"`` -> ``indicator_id``), or ``None``.
 
@@ -223,12 +233,14 @@ def parse_value(
         return ParsedValue(None, "empty cell: no value / 空白：无数值", missing=True)
     if isinstance(raw, bool):
         return _err(
-            f"'{raw}' (TRUE/FALSE) is not a number",
-            f"'{raw}'（逻辑值）不是数字",
+            f"{str(raw).upper()} (a TRUE/FALSE cell) is not a number",
+            f"{str(raw).upper()}（逻辑值）不是数字",
             "type the number",
             "填写数值",
         )
     if isinstance(raw, dt.datetime | dt.date | dt.time):
+        if isinstance(raw, dt.datetime) and raw.time() == dt.time(0):
+            raw = raw.date()
         return _err(
             f"Excel turned the entry into a date or time ({raw})",
             f"Excel 把填写内容变成了日期或时间（{raw}）",
@@ -253,6 +265,13 @@ def parse_value(
                     f"将单元格格式设为“数值”，按 {unit or '规定单位'} 填写",
                 )
             shown = float(Decimal(repr(value)) * 100)
+            if not math.isfinite(shown):
+                return _err(
+                    f"value '{raw}' is too large",
+                    f"数值 '{raw}' 过大",
+                    "check the number",
+                    "检查数值",
+                )
             return ParsedValue(
                 shown,
                 f"Excel percent cell {value!r} read as {shown:.15g} / "
@@ -835,9 +854,9 @@ def _tidy_one(cell, path, sheet, row_no, geography, year, units):
         "year": year,
         "indicator_id": indicator,
         "unit": unit,
-        "source": clean_text(cell("source").value),
-        "note": clean_text(cell("note").value),
-        "account": clean_text(cell("account").value),
+        "source": free_text(cell("source").value),
+        "note": free_text(cell("note").value),
+        "account": free_text(cell("account").value),
         "file": str(path),
         "sheet": sheet,
         "row": row_no,

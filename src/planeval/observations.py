@@ -249,9 +249,10 @@ def _same_vintage_problems(checks: list[SubmissionCheck]) -> list[Problem]:
     seen: dict[tuple, Path] = {}
     problems = []
     for c in checks:
-        key = (c.geography, c.year, c.vintage)
-        if c.year is None:
+        # only files named as the store names them, in one folder, can clash
+        if c.year is None or parse_submission_name(c.path.name) is None:
             continue
+        key = (c.path.parent.resolve(), c.year, c.vintage)
         if key in seen:
             problems.append(
                 Problem(

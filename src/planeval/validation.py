@@ -282,13 +282,16 @@ def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, s
         same = frame[
             (frame["indicator_id"] == ind) & (frame["year"] == row["year"]) & frame["value"].notna()
         ]
-        f = same[same["sex"] == "female"].iloc[0]["value"]
-        m = same[same["sex"] == "male"].iloc[0]["value"]
+        fr = same[same["sex"] == "female"].iloc[0]
+        mr = same[same["sex"] == "male"].iloc[0]
+        f, m = fr["value"], mr["value"]
+        d = int(row["_decimals"])
+        df_, dm = int(fr["_decimals"]), int(mr["_decimals"])
         if row["_unit"] in RATE_UNITS:
             return (
                 col,
-                f"total {_fmt(value)} is not between female {_fmt(f)} and male {_fmt(m)}",
-                f"合计 {_fmt(value)} 不在女性 {_fmt(f)} 与男性 {_fmt(m)} 之间",
+                f"total {value:.{d}f} is not between female {f:.{df_}f} and male {m:.{dm}f}",
+                f"合计 {value:.{d}f} 不在女性 {f:.{df_}f} 与男性 {m:.{dm}f} 之间",
                 "check the three values: a rate for both sexes lies between the female and "
                 "the male rate",
                 "核对三个数值：合计比率应介于女性与男性比率之间",
@@ -296,8 +299,10 @@ def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, s
             )
         return (
             col,
-            f"female {_fmt(f)} + male {_fmt(m)} = {_fmt(f + m)}, but the total is {_fmt(value)}",
-            f"女性 {_fmt(f)} + 男性 {_fmt(m)} = {_fmt(f + m)}，但合计为 {_fmt(value)}",
+            f"female {f:.{df_}f} + male {m:.{dm}f} = {f + m:.{max(df_, dm)}f}, "
+            f"but the total is {value:.{d}f}",
+            f"女性 {f:.{df_}f} + 男性 {m:.{dm}f} = {f + m:.{max(df_, dm)}f}，"
+            f"但合计为 {value:.{d}f}",
             "check the three values: female + male must equal the total",
             "核对三个数值：女性 + 男性应等于合计",
             "sex_total",
@@ -377,4 +382,9 @@ def validate_frame(
             )
         )
     problems.sort(key=lambda p: p[:3])
-    return [p[3] for p in problems], set(found["index"])
+    bad = set(found["index"])
+    for idx in found.loc[found["check"] == "female_male_total", "index"]:
+        t = work.loc[idx]  # the female and male values are part of the contradiction
+        same = (work["indicator_id"] == t["indicator_id"]) & (work["year"] == t["year"])
+        bad |= set(work.index[same & work["sex"].isin(["female", "male"])])
+    return [p[3] for p in problems], bad

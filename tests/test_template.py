@@ -1,0 +1,164 @@
+"""`planeval template`: written, filled by openpyxl as a statistician would, read back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from planeval.catalogue import known_units, load_plan
+from planeval.cli import app
+from planeval.errors import InputError
+from planeval.intake import META_SHEET
+from planeval.observations import load_observations
+from planeval.template import DATA_SHEET, write_template
+
+HERE = Path(__file__).resolve().parent
+GOOD = HERE / "data" / "good"
+DATA = HERE.parent / "data"
+
+
+@pytest.fixture()
+def data_dir(tmp_path):
+    shutil.copytree(GOOD / "plans", tmp_path / "plans")
+    shutil.copy(GOOD / "indicators.yaml", tmp_path / "indicators.yaml")
+    (tmp_path / "observations" / "demo").mkdir(parents=True)
+    return tmp_path
+
+
+def _columns(ws):
+    return {c.value.split("\n")[-1]: c.column for c in ws[1]}
+
+
+def test_template_layout_protection_and_validation(data_dir):
+    path = write_template("demo", 2024, "demo", data_dir / "t.xlsx", data_dir=data_dir)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    cols = _columns(ws)
+    assert list(cols) == [
+        "indicator_id",
+        "name_zh",
+        "unit",
+        "definition",
+        "department",
+        "value",
+        "female",
+        "male",
+        "source",
+        "note",
+        "account",
+    ]
+    plan = load_plan("demo", data_dir)
+    assert [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)] == plan.indicator_ids
+    nm = plan.indicator_ids.index("neonatal_mortality") + 2
+    assert ws.cell(row=nm, column=cols["unit"]).value == "‰"
+    assert ws.cell(row=nm, column=cols["name_zh"]).value == "新生儿死亡率"
+    assert ws.protection.sheet is True
+    assert ws.cell(row=1, column=1).protection.locked  # header locked
+    assert ws.cell(row=nm, column=cols["unit"]).protection.locked
+    for name in ("value", "female", "male", "source", "note", "account"):
+        assert not ws.cell(row=nm, column=cols[name]).protection.locked, name
+    qual = plan.indicator_ids.index("demo_t3_service_system") + 2  # not_statistical
+    assert ws.cell(row=qual, column=cols["value"]).protection.locked
+    assert not ws.cell(row=qual, column=cols["account"]).protection.locked
+    rules = {str(dv.sqref): dv for dv in ws.data_validations.dataValidation}
+    pct = plan.indicator_ids.index("hospital_delivery_rate") + 2
+    dv = next(d for ref, d in rules.items() if f"F{pct}:H{pct}" in ref.split())
+    assert (dv.type, dv.operator, dv.formula1, dv.formula2) == ("decimal", "between", "0", "100")
+    gross = plan.indicator_ids.index("preschool_gross_enrollment") + 2
+    dv = next(d for ref, d in rules.items() if f"F{gross}:H{gross}" in ref.split())
+    assert (dv.operator, dv.formula1) == ("greaterThanOrEqual", "0")  # may exceed 100
+    assert not any(f"F{qual}" in ref for ref in rules)
+    about = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(values_only=True) if r[0]}
+    assert (about["plan"], about["geography"], about["year"]) == ("demo", "demo", 2024)
+
+
+def test_filled_template_reads_back_as_data(data_dir):
+    path = data_dir / "observations" / "demo" / "2024.xlsx"
+    write_template("demo", 2024, "demo", path, data_dir=data_dir)
+    wb = openpyxl.load_workbook(path)
+    ws = wb[DATA_SHEET]
+    cols = _columns(ws)
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    r = rows["neonatal_mortality"]
+    ws.cell(row=r, column=cols["value"]).value = 2.2
+    ws.cell(row=r, column=cols["female"]).value = 2.0
+    ws.cell(row=r, column=cols["male"]).value = 2.4
+    ws.cell(row=r, column=cols["source"]).value = "卫健委妇幼年报"
+    r = rows["hospital_delivery_rate"]
+    ws.cell(row=r, column=cols["value"]).value = "—"
+    ws.cell(row=r, column=cols["note"]).value = "年报未出"
+    ws.cell(row=rows["demo_t3_service_system"], column=cols["account"]).value = "新建保健站2个"
+    wb.save(path)
+
+    obs = load_observations(data_dir, "demo", known_units(data_dir))
+    got = {(o.indicator_id, o.sex): o.value for o in obs.itertuples()}
+    assert got[("neonatal_mortality", "total")] == 2.2
+    assert got[("neonatal_mortality", "female")] == 2.0
+    assert got[("neonatal_mortality", "male")] == 2.4
+    assert len(obs) == 5  # 3 + missing delivery rate + the account; unfilled rows are not data
+    hd = obs[obs.indicator_id == "hospital_delivery_rate"].iloc[0]
+    assert hd.value != hd.value and "marked missing" in hd.parse_note and hd.note == "年报未出"
+    acc = obs[obs.indicator_id == "demo_t3_service_system"].iloc[0]
+    assert acc.account == "新建保健站2个"
+    assert set(obs["year"]) == {2024} and set(obs["sheet"]) == {DATA_SHEET}
+
+
+def test_template_for_shipped_plans_lists_every_target(tmp_path):
+    for plan in ("women", "children"):
+        path = write_template(plan, 2025, "baijiantan", tmp_path / f"{plan}.xlsx", data_dir=DATA)
+        ws = openpyxl.load_workbook(path)[DATA_SHEET]
+        assert ws.max_row - 1 == len(load_plan(plan, DATA).targets)
+
+
+def test_template_never_overwrites_a_file(data_dir):
+    path = data_dir / "2024.xlsx"
+    path.write_bytes(b"a filled submission")
+    with pytest.raises(InputError) as err:
+        write_template("demo", 2024, "demo", path, data_dir=data_dir)
+    assert "already exists" in err.value.problems[0].message_en
+    assert path.read_bytes() == b"a filled submission"
+    with pytest.raises(InputError):
+        write_template("demo", 2024, "demo", data_dir / "t.csv", data_dir=data_dir)
+
+
+def test_template_command(data_dir):
+    out = data_dir / "2024.xlsx"
+    result = CliRunner().invoke(
+        app,
+        [
+            "template",
+            "--plan",
+            "demo",
+            "--year",
+            "2024",
+            "--geography",
+            "demo",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert openpyxl.load_workbook(out)[DATA_SHEET].max_row == 7
+    result = CliRunner().invoke(
+        app,
+        [
+            "template",
+            "--plan",
+            "nope",
+            "--year",
+            "2024",
+            "--geography",
+            "demo",
+            "--out",
+            str(data_dir / "x.xlsx"),
+            "--data-dir",
+            str(data_dir),
+        ],
+    )
+    assert result.exit_code == 1 and "no plan named 'nope'" in result.output
