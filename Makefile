@@ -23,9 +23,16 @@ report: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## make lab: JupyterLab on the project's notebooks with the project's kernel
+## make lab: JupyterLab on the project, opening notebooks/explore.ipynb. The kernel
+## "Python 3 (planeval)" (.venv's Python, the one papermill uses) is registered first and is
+## the default for new notebooks. Extra options: make lab LAB_ARGS="--no-browser --port 8890"
+## (--allow-root is added when run as root, as on the project's machines).
+LAB_ARGS ?=
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/planeval kernel
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+	    --MultiKernelManager.default_kernel_name=planeval \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/explore.ipynb
 
 ## make bench: backtest and throughput figures (prints, asserts nothing)
 bench: $(STAMP)
