@@ -381,3 +381,29 @@ def test_notebook_runs_on_sparse_geography(tmp_path):
     assert label("status", "insufficient_data", "en") in html
     assert "a trend needs 3" in html  # the model comparison has nothing to compare
     assert "China" in html or "china" in html
+
+
+@pytest.mark.slow
+def test_dropdown_change_rerenders_shown_views_in_place():
+    """In a live kernel a dropdown change sends update_display_data for every shown view;
+    nbclient applies those updates to the cells' outputs as JupyterLab does."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "planeval", "display_name": "Python 3 (planeval)"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import planeval\nfrom planeval import explore\n"
+            f"a = planeval.assess('children', 'china', 2024, data_dir={str(DATA)!r})\n"
+            "wb = explore.Workbench(a, 'senior_secondary_gross_enrollment', 'baijiantan', 2020)\n"
+            "wb.controls()"
+        ),
+        nbformat.v4.new_code_cell("wb.show('indicator')"),
+        nbformat.v4.new_code_cell("wb.show('sensitivity')"),
+        nbformat.v4.new_code_cell("wb._widgets.children[0].value = 'myopia_junior'"),
+    ]
+    NotebookClient(nb, kernel_name="planeval").execute()
+    for cell in nb.cells[1:3]:
+        (output,) = cell.outputs
+        html = output["data"]["text/html"]
+        assert "myopia_junior" in html and "senior_secondary_gross_enrollment" not in html
