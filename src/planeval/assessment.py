@@ -502,15 +502,17 @@ def assess_target(
             audit["model"] = {
                 "chosen": sel.model,
                 "reason": sel.reason,
-                "rule": "simplest first; a more complex candidate must cut the cross-validated "
-                f"error by more than {fc['tie_margin']:.0%}",
+                "rule": f"reference {sel.reference} (random walk with drift); another candidate "
+                "replaces it only when its leave-future-out forecast error is lower by more "
+                f"than {fc['tie_margin']:.0%} (docs/method.md)",
                 "candidates": {
                     m: {
                         "forecast": sel.candidates[m].value,
                         "pi_low": sel.candidates[m].low,
                         "pi_high": sel.candidates[m].high,
-                        "loo_error": sel.loo_error.get(m),
-                        "rolling_origin_error": sel.rolling_error.get(m),
+                        "forecast_error": sel.cv_error.get(m),
+                        "reference_error_same_origins": sel.reference_error.get(m),
+                        "loo_error_for_information": sel.loo_error.get(m),
                         "excluded": sel.excluded.get(m, ""),
                         "params": sel.fits[m].describe(),
                     }

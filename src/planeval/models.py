@@ -41,21 +41,22 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-MODEL_ORDER = ("mean", "linear", "loglinear", "logit", "damped")
+MODEL_ORDER = ("mean", "linear", "loglinear", "logit", "drift", "damped")
 #: Model complexity used by the tie-break (lower is simpler).
-COMPLEXITY = {"mean": 0, "linear": 1, "loglinear": 1, "logit": 1, "damped": 2}
+COMPLEXITY = {"mean": 0, "linear": 1, "loglinear": 1, "logit": 1, "drift": 1, "damped": 2}
 DEFAULT_SEED = 20210101
 N_DRAWS = 4000
 #: Fewest observations for a model *with* an interval (one residual degree of freedom at least).
-MIN_POINTS = {"mean": 2, "linear": 3, "loglinear": 3, "logit": 3, "damped": 6}
+MIN_POINTS = {"mean": 2, "linear": 3, "loglinear": 3, "logit": 3, "drift": 3, "damped": 6}
 #: Fewest observations for a point fit (used inside leave-one-out cross-validation).
-MIN_POINTS_POINT = {"mean": 1, "linear": 2, "loglinear": 2, "logit": 2, "damped": 6}
+MIN_POINTS_POINT = {"mean": 1, "linear": 2, "loglinear": 2, "logit": 2, "drift": 2, "damped": 6}
 #: Estimated parameters of the damped-trend ETS model (alpha, beta, phi, level0, trend0).
 ETS_PARAMS = 5
 RATE_UNITS = ("‰", "1/10万")
@@ -145,8 +146,11 @@ def scale_of(model: str, unit: str = "", values=None) -> str:
     """Scale a model is fitted on. For % indicators within [0, 100] the no-trend and damped
     models are fitted on the logit scale too, so their intervals respect the bounds."""
     bounded = unit == "%" and values is not None and _in_closed_pct(values)
-    if model in ("mean", "damped") and bounded:
+    if model in ("mean", "damped", "drift") and bounded:
         return "logit"
+    if model == "drift" and unit in RATE_UNITS and values is not None:
+        if np.all(np.asarray(values, float) > 0):
+            return "log"
     return {"loglinear": "log", "logit": "logit"}.get(model, "identity")
 
 
@@ -226,6 +230,7 @@ class TrendFit:
     n_draws: int = N_DRAWS
     upper_bound: float = np.inf
     lower_bound: float = -np.inf
+    _z: np.ndarray | None = None
 
     @property
     def n_obs(self) -> int:
@@ -239,13 +244,36 @@ class TrendFit:
         return np.column_stack([np.ones(len(years)), years - self.params["year0"]])
 
     def _t_dist(self, year: int) -> tuple[float, float, float]:
-        """Location, scale and df of the predictive t distribution on the model scale:
-        ``x0'β̂``, ``s · sqrt(1 + x0' (X'X)⁻¹ x0)`` and ``n − k``."""
+        """Location, scale and df of the predictive t distribution on the model scale.
+
+        OLS family: ``x0'β̂``, ``s · sqrt(1 + x0' (X'X)⁻¹ x0)`` and ``n − k``. Drift, ``h`` years
+        after the last observation: ``z_last + h d̂``, ``s · sqrt(h + h² / span)`` and ``m − 1``
+        (``m`` increments); at an observed year the observation itself (scale 0); between two
+        observations the Brownian bridge."""
+        if self.model == "drift":
+            return self._drift_dist(year)
         res = self._ols
         x = self._design([year])
         mean = float((x @ res.params)[0])
         leverage = float((x @ np.asarray(res.normalized_cov_params) @ x.T)[0, 0])
         return mean, math.sqrt(self.sigma2 * (1.0 + leverage)), self.df
+
+    def _drift_dist(self, year: int) -> tuple[float, float, float]:
+        years, z = self.years, self._z
+        d, span = self.params["drift"], self.params["span"]
+        if year > years[-1]:
+            h = float(year - years[-1])
+            return z[-1] + h * d, math.sqrt(self.sigma2 * (h + h * h / span)), self.df
+        if year < years[0]:
+            h = float(years[0] - year)
+            return z[0] - h * d, math.sqrt(self.sigma2 * (h + h * h / span)), self.df
+        i = int(np.searchsorted(years, year))
+        if years[i] == year:
+            return float(z[i]), 0.0, self.df
+        a, b = years[i - 1], years[i]
+        w = (year - a) / (b - a)
+        mean = z[i - 1] + w * (z[i] - z[i - 1])
+        return float(mean), math.sqrt(self.sigma2 * (year - a) * (b - year) / (b - a)), self.df
 
     def _clip(self, x):
         return np.clip(x, self.lower_bound, self.upper_bound)
@@ -255,6 +283,9 @@ class TrendFit:
         years = self.years if years is None else np.atleast_1d(years)
         if self._ols is not None:
             return self._clip(_inverse(self.scale, self._design(years) @ self._ols.params))
+        if self.model == "drift":
+            means = [self._drift_dist(int(y))[0] for y in years]
+            return self._clip(_inverse(self.scale, np.asarray(means, float)))
         # ETS: in-sample one-step fit for observed years, point forecasts beyond
         out = []
         last = int(self.years[-1])
@@ -278,9 +309,9 @@ class TrendFit:
 
     def predict(self, year: int, level: float = 0.95) -> Forecast:
         """Point forecast (median) and central ``level`` prediction interval for ``year``."""
-        if self._ols is not None:
+        if self._ets is None:
             mean, scale, df = self._t_dist(year)
-            q = stats.t.ppf(0.5 + level / 2, df)
+            q = stats.t.ppf(0.5 + level / 2, df) if scale > 0 else 0.0
             z = np.array([mean, mean - q * scale, mean + q * scale])
             point, lo, hi = self._clip(_inverse(self.scale, z))
         else:
@@ -293,7 +324,7 @@ class TrendFit:
 
     def prob_at_least(self, year: int, threshold: float) -> float:
         """P(value in ``year`` >= ``threshold``) under the predictive distribution."""
-        if self._ols is None:
+        if self._ets is not None:
             return float(np.mean(self.draws([year])[:, 0] >= threshold))
         if threshold <= self.lower_bound:
             return 1.0
@@ -309,11 +340,13 @@ class TrendFit:
                 return 0.0
         z = float(_forward(self.scale, threshold))
         mean, scale, df = self._t_dist(year)
+        if scale == 0:
+            return float(mean >= z)
         return float(stats.t.sf((z - mean) / scale, df))
 
     def prob_at_most(self, year: int, threshold: float) -> float:
         """P(value in ``year`` <= ``threshold``) (continuous: 1 − P(>=))."""
-        if self._ols is None:
+        if self._ets is not None:
             return float(np.mean(self.draws([year])[:, 0] <= threshold))
         return 1.0 - self.prob_at_least(year, threshold)
 
@@ -337,6 +370,8 @@ class TrendFit:
             x = self._design(years)
             eps = rng.standard_normal((n, len(years))) * np.sqrt(sigma2)[:, None]
             return self._clip(_inverse(self.scale, beta @ x.T + eps))
+        if self.model == "drift":
+            return self._drift_draws(years, sigma2, rng)
         last = int(self.years[-1])
         horizon = int(max(years.max() - last, 1))
         errors = rng.standard_normal((horizon, n)) * np.sqrt(sigma2)[None, :]
@@ -349,6 +384,24 @@ class TrendFit:
             out[:, j] = observed.get(int(y), np.nan) if y <= last else sims[:, int(y) - last - 1]
         return out
 
+    def _drift_draws(self, years, sigma2, rng) -> np.ndarray:
+        """Joint paths: d ~ N(d̂, σ²/span), z_{t+1} = z_t + d + ε_t, ε_t ~ N(0, σ²)."""
+        n = len(sigma2)
+        last = int(self.years[-1])
+        horizon = int(max(years.max() - last, 1))
+        sd = np.sqrt(sigma2)
+        d = self.params["drift"] + rng.standard_normal(n) * sd / math.sqrt(self.params["span"])
+        steps = d[:, None] + rng.standard_normal((n, horizon)) * sd[:, None]
+        paths = self._z[-1] + np.cumsum(steps, axis=1)
+        out = np.empty((n, len(years)))
+        for j, y in enumerate(years):
+            if y > last:
+                out[:, j] = paths[:, int(y) - last - 1]
+            else:
+                mean, scale, _ = self._drift_dist(int(y))
+                out[:, j] = mean + scale * rng.standard_normal(n)
+        return self._clip(_inverse(self.scale, out))
+
     def slope_test(self) -> tuple[float, float, float]:
         """(slope per year, its standard error, two-sided p-value) of the linear-family model."""
         if self._ols is None or self.model == "mean":
@@ -359,6 +412,18 @@ class TrendFit:
     def describe(self) -> dict:
         """Parameters for the audit trail: model, scale and ``params`` (model scale)."""
         return {"model": self.model, "scale": self.scale, **self.params}
+
+
+@lru_cache(maxsize=256)
+def _fit_ets(z: tuple[float, ...]):
+    """Damped-trend ETS (A,Ad,N) fitted by statsmodels to model-scale values ``z`` (cached:
+    the same series is fitted once per process, e.g. an indicator shared by two plans)."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = ETSModel(pd.Series(z), error="add", trend="add", damped_trend=True)
+        return model.fit(disp=False)
 
 
 def _rounding_floor(scale: str, values, resolution: float) -> float:
@@ -418,13 +483,18 @@ def fit_model(
         fit.params["squeezed_to"] = [float(v) for v in used[used != values]]
     floor = _rounding_floor(scale, used, resolution)
     fit.params["resolution"] = resolution
-    if model == "damped":
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
-        series = pd.Series(z)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            res = ETSModel(series, error="add", trend="add", damped_trend=True).fit(disp=False)
+    fit._z = np.asarray(z, float)
+    if model == "drift":
+        dt, dz = np.diff(years).astype(float), np.diff(z)
+        span = float(years[-1] - years[0])
+        drift = float((z[-1] - z[0]) / span)
+        m = len(dz)
+        fit.params.update({"drift": drift, "span": span, "last_year": float(years[-1])})
+        fit.df = float(m - 1)
+        s2 = float(np.sum((dz - drift * dt) ** 2 / dt) / (m - 1)) if m > 1 else float("nan")
+        floor = 2.0 * floor  # an increment is the difference of two rounded values
+    elif model == "damped":
+        res = _fit_ets(tuple(float(v) for v in z))
         fit._ets = res
         fit.params.update({k: float(v) for k, v in zip(res.param_names, res.params, strict=True)})
         fit.df = float(max(len(z) - ETS_PARAMS, 1))
@@ -447,14 +517,22 @@ def fit_model(
 
 
 # --------------------------------------------------------------------------- selection
+#: The reference model of the selection (see :func:`select_model`).
+REFERENCE_MODEL = "drift"
+#: Fewest training points of a leave-future-out fit (``damped`` needs its own minimum).
+MIN_TRAIN = {"damped": 6}
+MIN_TRAIN_DEFAULT = 3
+
+
 @dataclass(frozen=True)
 class Selection:
     """Outcome of model selection: chosen model, every candidate's errors and forecast.
 
-    ``cv_error`` is the error each candidate was judged on (leave-one-out for the OLS family,
-    one-step rolling-origin for ``damped``); ``loo_error`` and ``rolling_error`` give both kinds
-    where they exist; ``excluded`` names the candidates that were fitted but could not be chosen
-    and why.
+    ``cv_error`` is the error each candidate was judged on: mean absolute leave-future-out error
+    (:func:`leave_future_out_error`, indicator units); ``reference_error`` the reference (drift)
+    model's error on the same forecast origins (they differ for ``damped``, which needs 6
+    training points); ``loo_error`` the leave-one-out error, for information only;
+    ``excluded`` names the candidates that were fitted but could not be chosen, and why.
     """
 
     model: str
@@ -463,9 +541,10 @@ class Selection:
     candidates: dict[str, Forecast]
     fits: dict[str, TrendFit]
     loo_error: dict[str, float] = field(default_factory=dict)
-    rolling_error: dict[str, float] = field(default_factory=dict)
+    reference_error: dict[str, float] = field(default_factory=dict)
     excluded: dict[str, str] = field(default_factory=dict)
     tie_margin: float = 0.10
+    reference: str = REFERENCE_MODEL
 
 
 def loo_error(years, values, model: str, unit: str = "", resolution: float | None = None) -> float:
@@ -473,7 +552,7 @@ def loo_error(years, values, model: str, unit: str = "", resolution: float | Non
 
     Each point is predicted by the model fitted to the other n − 1 points (a point fit: two
     points are enough for a straight line). ``nan`` when the model cannot be fitted on n − 1
-    points.
+    points. Reported for information; the selection uses :func:`leave_future_out_error`.
     """
     years = np.asarray(years, int)
     values = np.asarray(values, float)
@@ -488,6 +567,42 @@ def loo_error(years, values, model: str, unit: str = "", resolution: float | Non
         except ModelNotApplicable:
             return float("nan")
         errors.append(abs(float(f.fitted([years[i]])[0]) - values[i]))
+    return float(np.mean(errors)) if errors else float("nan")
+
+
+def leave_future_out_error(
+    years,
+    values,
+    model: str,
+    unit: str = "",
+    min_train: int | None = None,
+    resolution: float | None = None,
+    max_horizon: int | None = None,
+) -> float:
+    """Mean absolute leave-future-out error (indicator scale): for every origin
+    k = ``min_train`` … n − 1 the model is fitted to the first k points and forecasts every
+    later observed point at most ``max_horizon`` years ahead of the origin's last year (all
+    later points when None); the mean is over all these forecasts.
+
+    This scores what the assessment does — extrapolate — rather than interpolation. ``nan``
+    when no such forecast exists (n ≤ ``min_train``, default 3; 6 for ``damped``).
+    """
+    years = np.asarray(years, int)
+    values = np.asarray(values, float)
+    min_train = MIN_TRAIN.get(model, MIN_TRAIN_DEFAULT) if min_train is None else min_train
+    resolution = resolution_of(values) if resolution is None else resolution
+    errors: list[float] = []
+    for k in range(min_train, len(values)):
+        try:
+            f = fit_model(
+                years[:k], values[:k], model, unit, point_only=True, resolution=resolution
+            )
+        except ModelNotApplicable:
+            return float("nan")
+        ahead = years[k:] - years[k - 1]
+        keep = ahead <= max_horizon if max_horizon is not None else np.ones(len(ahead), bool)
+        if keep.any():
+            errors.extend(np.abs(f.fitted(years[k:][keep]) - values[k:][keep]).tolist())
     return float(np.mean(errors)) if errors else float("nan")
 
 
@@ -528,17 +643,30 @@ def select_model(
     seed: int = DEFAULT_SEED,
     n_draws: int = N_DRAWS,
 ) -> Selection:
-    """Choose a trend model by cross-validated forecast error, favouring simpler models.
+    """Choose a trend model by out-of-sample forecast error, with the drift model as reference.
 
-    Rule (docs/method.md): candidates are taken from the simplest (``mean``) to the most complex
-    (``damped``); a candidate replaces the current choice when its error is lower by more than
-    ``tie_margin`` (10 % by default) if it is more complex, or lower at all if it is equally
-    complex — short series rarely justify extra parameters. The OLS family is scored by mean
-    absolute leave-one-out error; ``damped`` (ETS, which cannot be refitted with a hole in the
-    series) by mean absolute one-step rolling-origin error from 6 points on, against the current
-    choice's rolling-origin error, so it can only be chosen from 7 consecutive years on. For %
-    indicators within [0, 100] the linear and log-linear candidates are recorded but not chosen:
-    the logit model takes their place so that no forecast crosses 100 %.
+    Rule (docs/method.md, "Model selection"):
+
+    1. The reference is ``drift``, a random walk with drift on the indicator's natural scale
+       (logit for %, log for rates in ‰ and 1/10万): the latest value plus the average change
+       per year — the statistical model behind the agencies' two-endpoint growth rates, with
+       an interval that widens with the horizon.
+    2. Every other applicable candidate (``mean``, ``linear``, ``loglinear``, ``logit``,
+       ``damped``) is scored by its mean absolute leave-future-out error
+       (:func:`leave_future_out_error`: fit on the first k points, k = 3 … n − 1 (6 … n − 1 for
+       ``damped``), forecast the later points up to as many years ahead as the target year is
+       from the last observation) and compared with the reference's error on the same
+       forecasts.
+    3. A candidate replaces the reference only when its error is lower by more than
+       ``tie_margin`` (10 %); among several such candidates the largest relative gain wins,
+       ties going to the simpler model. Otherwise — and always with fewer than 4 values, when
+       no out-of-sample forecast exists — the reference stays: the tie-break favours the
+       reference.
+
+    For % indicators within [0, 100] the linear and log-linear candidates are recorded but not
+    chosen (they can forecast 100.2 %); the logit model takes their place.
+    ``years`` ints, ``values`` floats in ``unit``. Returns a :class:`Selection` with every
+    candidate's fit, forecast for ``target_year`` (central ``level`` interval) and errors.
     Raises :class:`ModelNotApplicable` when fewer than 3 values are given.
     """
     years = np.asarray(years, int)
@@ -549,16 +677,21 @@ def select_model(
     if not names:
         raise ModelNotApplicable("at least 3 observations are needed for a trend")
     resolution = resolution_of(values)
+    ref = REFERENCE_MODEL
+    horizon = max(1, int(target_year) - int(years[-1]))
+    lfo = {
+        m: leave_future_out_error(years, values, m, unit, None, resolution, horizon) for m in names
+    }
+    ref_err = {
+        m: leave_future_out_error(
+            years, values, ref, unit, MIN_TRAIN.get(m, MIN_TRAIN_DEFAULT), resolution, horizon
+        )
+        for m in names
+    }
     loo = {
         m: (loo_error(years, values, m, unit, resolution) if m != "damped" else float("nan"))
         for m in names
     }
-    rolling = {}
-    if "damped" in names:
-        rolling = {
-            m: rolling_origin_error(years, values, m, unit, resolution=resolution) for m in names
-        }
-    cv = {m: (rolling[m] if m == "damped" else loo[m]) for m in names}
     fits = {
         m: fit_model(years, values, m, unit, seed=seed, resolution=resolution, n_draws=n_draws)
         for m in names
@@ -568,41 +701,31 @@ def select_model(
     for m in names:
         if bounded_alternative(m, unit, values):
             excluded[m] = "may cross 0–100 %; the logit model takes its place"
-        elif not np.isfinite(cv[m]):
-            excluded[m] = "no cross-validated error (too few points for the hold-out fits)"
-    best, steps = None, []
-    for m in sorted(names, key=lambda k: (COMPLEXITY[k], MODEL_ORDER.index(k))):
-        if m in excluded:
+    steps = [f"{ref} is the reference (random walk with drift, {fits[ref].scale} scale)"]
+    gains = {}
+    for m in names:
+        if m == ref or m in excluded:
             continue
-        if best is None:
-            best = m
-            steps.append(f"{m}: simplest selectable model (LOO error {cv[m]:.4g})")
+        err, base = lfo[m], ref_err[m]
+        if not (np.isfinite(err) and np.isfinite(base)):
+            steps.append(f"{m}: no out-of-sample forecast to score")
             continue
-        kind = "rolling-origin" if m == "damped" else "LOO"
-        err = cv[m]
-        ref = rolling.get(best, float("nan")) if m == "damped" else cv[best]
-        if not np.isfinite(ref):
-            steps.append(f"{m} not compared ({best} has no {kind} error)")
-            continue
-        if COMPLEXITY[m] == COMPLEXITY[best]:
-            if err < ref:
-                steps.append(f"{m}: {kind} error {err:.4g} < {best} {ref:.4g} (same complexity)")
-                best = m
-            else:
-                steps.append(f"{m}: {kind} error {err:.4g} not below {best} {ref:.4g}")
-        elif err < ref * (1 - tie_margin):
+        if err < base * (1 - tie_margin):
+            gains[m] = err / base if base > 0 else 0.0
             steps.append(
-                f"{m}: {kind} error {err:.4g} beats simpler {best} {ref:.4g} "
-                f"by more than {tie_margin:.0%}"
+                f"{m}: forecast error {err:.4g} beats {ref} {base:.4g} by more than "
+                f"{tie_margin:.0%}"
             )
-            best = m
         else:
             steps.append(
-                f"{m}: {kind} error {err:.4g} not below {best} {ref:.4g} "
-                f"by more than {tie_margin:.0%}"
+                f"{m}: forecast error {err:.4g} not below {ref} {base:.4g} by more than "
+                f"{tie_margin:.0%}"
             )
-    if best is None:
-        best = names[0]
-        steps.append(f"{best}: no candidate could be cross-validated")
+    if gains:
+        best = min(gains, key=lambda k: (round(gains[k], 12), COMPLEXITY[k], MODEL_ORDER.index(k)))
+    else:
+        best = ref
+    if len(values) <= MIN_TRAIN_DEFAULT:
+        steps.append(f"{len(values)} values: no out-of-sample forecast, the reference stays")
     reason = f"chose {best} — " + "; ".join(steps)
-    return Selection(best, reason, cv, candidates, fits, loo, rolling, excluded, tie_margin)
+    return Selection(best, reason, lfo, candidates, fits, loo, ref_err, excluded, tie_margin, ref)
