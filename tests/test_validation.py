@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
 from planeval.catalogue import known_units
 from planeval.cli import app
-from planeval.observations import check_submission
+from planeval.observations import check_submission, sha256_of
 from planeval.validation import observation_schema, validate_frame
 
 HERE = Path(__file__).resolve().parent
@@ -162,6 +163,14 @@ def test_validate_exit_1_listing_every_problem(tmp_path):
         assert text in result.output
     page = html.read_text(encoding="utf-8")
     assert "发现 5 个问题" in page and "未知指标 &#39;preschool_gross_enrolment&#39;" in page
+    files = BeautifulSoup(page, "html.parser").find_all("table")[0].find_all("tr")[1:]
+    cells = [[td.get_text() for td in tr.find_all("td")] for tr in files]
+    # file, year, vintage, encoding, sheets, values read, problems, sha256 (first 16 digits)
+    assert [c[:7] for c in cells] == [
+        [str(BAD / "2023_many_problems.csv"), "2023", "0", "utf-8", "", "1", "4"],
+        [str(BAD / "2023_bad_sex.csv"), "2023", "0", "utf-8", "", "0", "1"],
+    ]
+    assert cells[0][7] == sha256_of(BAD / "2023_many_problems.csv")[:16]
 
 
 def test_html_report_escapes_submitted_text(tmp_path):

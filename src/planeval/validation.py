@@ -60,40 +60,38 @@ def _effective_unit(frame: pd.DataFrame, units: dict[str, str] | None) -> pd.Ser
     return frame["indicator_id"].map(units).fillna(frame["unit"]).astype(str)
 
 
-def _half_unit(decimals: int, unit: str) -> float:
-    if decimals > 0 or unit in SCALED_COUNT_UNITS or unit in RATE_UNITS:
-        return 0.5 * 10.0 ** (-decimals)
-    return 0.0
-
-
 def sex_consistency(frame: pd.DataFrame) -> pd.Series:
     """Per row: False at a total row whose female/male values contradict it (see module doc).
 
-    ``frame`` needs ``_unit`` (effective unit), ``_decimals`` and :data:`_KEY` columns.
+    ``frame`` needs ``_unit`` (effective unit), ``_decimals`` and :data:`_KEY` columns. Only
+    the first row of each indicator, year, geography and sex takes part (duplicates are
+    reported by the ``unique_key`` rule).
     """
     ok = pd.Series(True, index=frame.index)
-    have = frame[frame["value"].notna()]
-    for _key, group in have.groupby(
-        ["indicator_id", "year", "geography"], sort=False, dropna=False
-    ):
-        by_sex = {s: g.iloc[0] for s, g in group.groupby("sex")}
-        if not {"total", "female", "male"} <= set(by_sex):
-            continue
-        t, f, m = by_sex["total"], by_sex["female"], by_sex["male"]
-        unit = t["_unit"]
-        if unit in RATE_UNITS:
-            tol = _half_unit(int(t["_decimals"]), unit) + max(
-                _half_unit(int(f["_decimals"]), unit), _half_unit(int(m["_decimals"]), unit)
-            )
-            low, high = min(f["value"], m["value"]), max(f["value"], m["value"])
-            good = low - tol - 1e-9 <= t["value"] <= high + tol + 1e-9
-        elif unit in COUNT_UNITS:
-            tol = sum(_half_unit(int(r["_decimals"]), unit) for r in (t, f, m))
-            good = abs(f["value"] + m["value"] - t["value"]) <= tol + 1e-9
-        else:
-            continue
-        if not good:
-            ok[t.name] = False
+    key = ["indicator_id", "year", "geography"]
+    have = frame[frame["value"].notna() & frame["_unit"].isin(RATE_UNITS | COUNT_UNITS)]
+    have = have.drop_duplicates([*key, "sex"]).assign(_i=lambda d: d.index)
+    have = have[have.groupby(key, dropna=False)["sex"].transform("nunique") >= 3]
+    have = have[have["sex"].isin(SEXES)]
+    if have.empty:
+        return ok
+    wide = have.pivot(index=key, columns="sex", values=["value", "_decimals", "_i", "_unit"])
+    t, f, m = (wide["value"][s].astype(float) for s in ("total", "female", "male"))
+    unit = wide["_unit"]["total"]
+    rounded = unit.isin(RATE_UNITS | SCALED_COUNT_UNITS)
+
+    def half(sex):
+        decimals = wide["_decimals"][sex].astype(int)
+        return (0.5 * 10.0 ** (-decimals)).where((decimals > 0) | rounded, 0.0)
+
+    tol_rate = half("total") + pd.concat([half("female"), half("male")], axis=1).max(axis=1)
+    good_rate = (t >= pd.concat([f, m], axis=1).min(axis=1) - tol_rate - 1e-9) & (
+        t <= pd.concat([f, m], axis=1).max(axis=1) + tol_rate + 1e-9
+    )
+    tol_count = half("total") + half("female") + half("male")
+    good_count = (f + m - t).abs() <= tol_count + 1e-9
+    bad = (unit.isin(RATE_UNITS) & ~good_rate) | (unit.isin(COUNT_UNITS) & ~good_count)
+    ok[list(wide["_i"]["total"][bad])] = False
     return ok
 
 

@@ -25,7 +25,8 @@ _TEMPLATE = """<!DOCTYPE html>
 <style>
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;margin:1em 0;font-size:14px}
-th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top;text-align:left}
+th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top;text-align:left;
+overflow-wrap:anywhere}
 th{background:#eef3f8} .ok{color:#1a7f37;font-weight:bold} .bad{color:#b42318;font-weight:bold}
 .mono{font-family:monospace;font-size:12px} summary{cursor:pointer;margin:1em 0}
 </style></head><body>
@@ -43,9 +44,9 @@ Found {{ n_problems }} problem(s); please correct them and submit again.</p>
 <th>SHA-256</th></tr></thead>
 <tbody>{% for f in files %}<tr><td>{{ f.path }}</td><td>{{ f.year }}</td>
 <td>{{ f.vintage }}</td>
-<td>{{ f.encoding }}</td><td>{{ f.sheets }}</td><td>{{ f.values }}</td>
+<td>{{ f.encoding }}</td><td>{{ f.sheets }}</td><td>{{ f.n_values }}</td>
 <td class="{{ 'ok' if f.problems == 0 else 'bad' }}">{{ f.problems }}</td>
-<td class="mono">{{ f.sha256 }}</td></tr>{% endfor %}</tbody></table>
+<td class="mono" title="{{ f.sha256 }}">{{ f.sha256[:16] }}</td></tr>{% endfor %}</tbody></table>
 {% if problems %}
 <h2>问题 Problems</h2>
 <table><thead><tr><th>#</th><th>文件 File</th><th>工作表 Sheet</th><th>行 Row</th><th>列 Column</th>
@@ -102,7 +103,7 @@ def render_validation_report(
             "vintage": c.vintage,
             "encoding": c.encoding or ("xlsx" if c.path.suffix.lower() == ".xlsx" else ""),
             "sheets": ", ".join(c.sheets),
-            "values": len(c.frame),
+            "n_values": len(c.frame),
             "problems": len(c.problems),
             "sha256": c.sha256 or "",
         }
