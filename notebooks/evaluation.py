@@ -47,7 +47,7 @@ report = rp.Report(
     reference=rp.load_reference(reference_geography, year, data_dir),
     reference_geography=reference_geography,
 )
-display(HTML(report.cover()))
+display(HTML(report.cover()), metadata={"planeval": {"title": report.title()}})
 
 # %%
 display(HTML(report.toc()))

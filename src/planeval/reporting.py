@@ -381,6 +381,12 @@ class Report:
         return list(range(self.plan.period_start - 1, self.year + 1))
 
     # ---- cover
+    def title(self) -> str:
+        """Page title: plan, stage, data geography and year (``… · 中期评估报告 · 全国 2023``)."""
+        stage = label("stage", self.stage, self.lang)
+        geo = self.geo(self.assessment.geography)
+        return f"{self.plan.title(self.lang)} · {stage} · {geo} {self.year}"
+
     def notices(self) -> list[str]:
         """Sentences a reader must see first: forecast (final stage before the target year's
         data), scope of an annual report, data of another geography than the plan's."""

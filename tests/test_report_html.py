@@ -1,0 +1,528 @@
+"""The rendered HTML reports, read with an HTML parser as a reviewer's browser would.
+
+Notebook runs (papermill + nbconvert, ``@pytest.mark.slow``) happen once per session, in
+parallel worker processes, into a temporary folder:
+
+* children mid-term 2023 on the national data, in Chinese and in English;
+* women annual 2024 on the national data;
+* a "hostile" copy of the data: a district ``testdistrict`` with female/male rows, an
+  indicator name containing ``<script>``, a department account containing an ``<img>`` tag,
+  with the national data as reference geography.
+
+Fast tests (no notebook) check the formatting rules, the gender section and the final stage
+(the same ``Report`` methods the notebook calls, without kernel and export).
+"""
+
+from __future__ import annotations
+
+import functools
+import multiprocessing
+import re
+import shutil
+import subprocess
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+import planeval
+from planeval import reporting as rp
+from planeval.labels import label
+
+DATA = Path("data")
+HOSTILE_NAME_ZH = '新生儿死亡率<script>alert("zh")</script>&amp;'
+HOSTILE_NAME_EN = "Neonatal <script>alert(1)</script> mortality"
+HOSTILE_ACCOUNT = "已完成<img src=x onerror=alert(1)>评估\n第二行"
+MAX_BYTES = 5 * 1024 * 1024
+
+# district values (‰) of neonatal mortality, hand-made: female lies 0.4 below male every year
+DISTRICT = {
+    2019: (4.0, 3.8, 4.2),
+    2020: (3.6, 3.4, 3.8),
+    2021: (3.3, 3.1, 3.5),
+    2022: (3.1, 2.9, 3.3),
+    2023: (2.9, 2.7, 3.1),
+}
+
+
+def _run(kwargs: dict) -> str:
+    from planeval.report import run_report
+
+    return str(run_report(**kwargs))
+
+
+def _hostile_data(root: Path) -> Path:
+    """A copy of data/ with a hostile plan name, a district with sex rows and an account."""
+    data = root / "data"
+    shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("raw", "processed", "runs"))
+    plan_file = next((data / "plans").glob("*children*.yaml"))
+    plan = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
+    for t in plan["targets"]:
+        if t["indicator_id"] == "neonatal_mortality":
+            t["name_zh"], t["name_en"] = HOSTILE_NAME_ZH, HOSTILE_NAME_EN
+    plan_file.write_text(
+        yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    folder = data / "observations" / "testdistrict"
+    folder.mkdir(parents=True)
+    head = "indicator_id,value,unit,sex,source,note,account\n"
+    for year, (total, female, male) in DISTRICT.items():
+        rows = [
+            f"neonatal_mortality,{total},‰,total,test bureau,hand-made,",
+            f"neonatal_mortality,{female},‰,female,test bureau,hand-made,",
+            f"neonatal_mortality,{male},‰,male,test bureau,hand-made,",
+        ]
+        if year == 2023:
+            rows.append(
+                f'children_health_t1_service_system,,,total,卫健委,account,"{HOSTILE_ACCOUNT}"'
+            )
+        (folder / f"{year}.csv").write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+    return data
+
+
+RUNS = {
+    "midterm_zh": dict(plan="children", stage="midterm", year=2023, geography="china", lang="zh"),
+    "midterm_en": dict(plan="children", stage="midterm", year=2023, geography="china", lang="en"),
+    "annual": dict(plan="women", stage="annual", year=2024, geography="china", lang="zh"),
+}
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory):
+    """Path of every report, keyed like :data:`RUNS` plus ``hostile``; built in parallel."""
+    from planeval.report import ensure_kernel
+
+    ensure_kernel()  # once, before workers start kernels
+    root = tmp_path_factory.mktemp("report_html")
+    hostile = _hostile_data(root)
+    jobs = {
+        k: dict(v, data_dir=str(DATA.resolve()), out=str(root / "out")) for k, v in RUNS.items()
+    }
+    jobs["hostile"] = dict(
+        plan="children",
+        stage="midterm",
+        year=2023,
+        geography="testdistrict",
+        lang="zh",
+        data_dir=str(hostile),
+        out=str(root / "hostile_out"),
+    )
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(len(jobs), 4), mp_context=ctx) as pool:
+        futures = {k: pool.submit(_run, v) for k, v in jobs.items()}
+        paths = {k: Path(f.result()) for k, f in futures.items()}
+    paths["hostile_data"] = hostile
+    return paths
+
+
+def soup_of(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def soups(reports):
+    return {k: soup_of(p) for k, p in reports.items() if k != "hostile_data"}
+
+
+def main_text(td) -> str:
+    """A cell's first line (the number), without its ``.sub`` second line."""
+    parts = [s for s in td.find_all(string=True) if not s.find_parent(class_="sub")]
+    return "".join(parts).strip()
+
+
+def sub_text(td) -> str:
+    sub = td.find(class_="sub")
+    return sub.get_text(strip=True) if sub else ""
+
+
+def close(text: str, value: float) -> bool:
+    """``text`` is ``value`` rounded to the decimals shown (half a unit of the last digit)."""
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    assert decimals <= 2, f"{text}: more than 2 decimals"
+    return abs(float(text.replace(",", "")) - value) <= 0.5 * 10**-decimals + 1e-9
+
+
+# --------------------------------------------------------------------------- fast tests
+@functools.cache
+def assessed(plan: str, geography: str, year: int):
+    """``planeval.assess`` on the shipped data, computed once per test session."""
+    return planeval.assess(plan, geography, year, data_dir="data")
+
+
+@pytest.fixture
+def children_2023():
+    return assessed("children", "china", 2023)
+
+
+@pytest.fixture
+def women_2024():
+    return assessed("women", "china", 2024)
+
+
+def test_decimals_follow_the_data():
+    """[95, 95.25] carry 2 decimals → 2; [3, 4] in ‰ → at least 1 for rates; counts of
+    persons [1, 2] → 0; never more than 2 ([1.2345] → 2)."""
+    assert rp.decimals_for("%", [95, 95.25]) == 2
+    assert rp.decimals_for("‰", [3, 4]) == 1
+    assert rp.decimals_for("人", [1, 2]) == 0
+    assert rp.decimals_for("%", [1.2345]) == 2
+
+
+def test_number_and_unit_formatting():
+    assert rp.fmt_value(95.24, "%", 1) == "95.2%"
+    assert rp.fmt_value(5.12, "‰", 2) == "5.12‰"
+    assert rp.fmt_value(16.1, "1/10万", 1) == "16.1/10万"
+    assert rp.fmt_value(16.1, "1/10万", 1, "en") == "16.1 per 100,000"
+    assert rp.fmt_value(2, "小时", 1, "en") == "2.0 hours"
+    assert rp.fmt_num(12345.678, 1) == "12,345.7"
+    assert rp.fmt_num(-0.04, 1) == "0.0"  # no "-0.0"
+    assert rp.fmt_num(-0.1, 1, signed=True) == "-0.1"
+    assert rp.fmt_num(0.3, 1, signed=True) == "+0.3"
+    assert rp.fmt_num(None) == "—"
+    assert rp.fmt_p(0.94999) == "0.95"
+
+
+def test_gap_and_change_words(women_2024):
+    """≥ 70 with latest 51.5 → gap 18.5; ≤ 2.0 with latest 1.2 → gap 0 (met); band 43–47
+    with 48.5 → 1.5. A fall from 1.3 to 1.2 of a 'decrease' indicator is better; the same
+    values rounded to 0 decimals (1 → 1) are the same."""
+    a = women_2024
+    assert rp.gap_to_target(a["cervical_cancer_screening"]) == pytest.approx(18.5)
+    assert rp.gap_to_target(a["hiv_mtct_rate"]) == 0.0
+    r = a["hiv_mtct_rate"]
+    assert rp.change_word(r, 1.3, 1.2, 1) == "better"
+    assert rp.change_word(r, 1.2, 1.3, 1) == "worse"
+    assert rp.change_word(r, 1.3, 1.2, 0) == "same"
+    band = rp.IndicatorAssessment(
+        **{
+            **{k: getattr(r, k) for k in ("indicator_id", "name_zh", "name_en", "domain", "item")},
+            "unit": "%",
+            "direction": "none",
+            "target_type": "about",
+            "target_value": 45.0,
+            "target_year": 2025,
+            "target_level": 45.0,
+            "target_sense": "band",
+            "band_low": 43.0,
+            "band_high": 47.0,
+            "latest_value": 48.5,
+        }
+    )
+    assert rp.gap_to_target(band) == pytest.approx(1.5)
+    assert rp.change_word(band, 48.5, 46.0, 1) == "better"  # closer to 45
+
+
+def test_target_wording(children_2023):
+    a = children_2023
+    assert rp.target_text(a["neonatal_mortality"], "zh") == "≤ 3.0"
+    assert rp.target_text(a["neonatal_mortality"], "zh", with_unit=True) == "≤ 3.0‰"
+    assert rp.target_text(a["neonatal_visit_rate"], "zh") == "每年 ≥ 90.0"
+    assert rp.target_text(a["neonatal_visit_rate"], "en") == "every year ≥ 90.0"
+    rel = [r for r in a.results if r.target_type == "relative_change"][0]
+    assert rp.Report(a).target_text(rel).startswith("较2020年 -20%")
+
+
+def test_years_text_joins_runs():
+    assert rp.years_text([2015, 2016, 2017, 2019, 2021, 2022]) == "2015–2017, 2019, 2021–2022"
+
+
+def test_default_reference_geography(tmp_path):
+    assert rp.default_reference("baijiantan", None) == "china"
+    assert rp.default_reference("china", None) == ""
+    assert rp.default_reference("baijiantan", "") == ""
+    assert rp.load_reference("nowhere", 2023, "data") is None  # silently absent
+    assert rp.load_reference("", 2023, "data") is None
+    ref = rp.load_reference("china", 2020, "data")
+    assert ref["year"].max() == 2020  # the cut-off applies to the reference too
+
+
+def test_gender_section_from_sex_rows(tmp_path):
+    """Female/male rows of the hand-made district: gap female − male = -0.4 each year."""
+    data = _hostile_data(tmp_path)
+    a = planeval.assess("children", "testdistrict", 2023, data_dir=data)
+    html = rp.Report(a, stage="midterm").gender_section()
+    soup = BeautifulSoup(html, "html.parser")
+    rows = soup.select("#sex-neonatal_mortality tbody tr")
+    got = [
+        (
+            int(tr["data-year"]),
+            *(tr.find(attrs={"data-col": c}).get_text() for c in ("female", "male", "gap")),
+        )
+        for tr in rows
+    ]
+    assert got == [(y, f"{f:.1f}", f"{m:.1f}", "-0.4") for y, (_, f, m) in DISTRICT.items()]
+    # the other sex-disaggregated indicators are named as missing
+    assert "尚无分性别数据" in soup.get_text()
+
+
+def test_gender_section_says_so_without_sex_rows(children_2023):
+    a = children_2023
+    text = BeautifulSoup(rp.Report(a).gender_section(), "html.parser").get_text()
+    assert "没有按性别分列的观测值" in text
+    en = BeautifulSoup(rp.Report(a, lang="en").gender_section(), "html.parser").get_text()
+    assert "hold no values by sex" in en
+
+
+# --------------------------------------------------------------------------- rendered reports
+slow = pytest.mark.slow
+MAIN = ["midterm_zh", "midterm_en", "annual", "hostile"]
+
+
+@slow
+@pytest.mark.parametrize("key", MAIN)
+def test_sections_and_toc_links_resolve(soups, key):
+    soup = soups[key]
+    ids = [el["id"] for el in soup.find_all(id=True)]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for anchor in (
+        "top",
+        "toc",
+        "summary",
+        "counts",
+        "warnings",
+        "achieved",
+        "gender",
+        "appendix",
+        "method",
+        "agency",
+        "data",
+        "sources",
+        "audit",
+        "provenance",
+    ):
+        assert anchor in ids, anchor
+    n_domains = len(planeval.load_plan(RUNS.get(key, RUNS["midterm_zh"])["plan"], "data").domains)
+    assert [f"domain-{i}" for i in range(1, n_domains + 1)] == [
+        i for i in ids if re.fullmatch(r"domain-\d+", i)
+    ]
+    toc = soup.find("nav", class_="toc")
+    assert len(toc.find_all("a")) == (1 + 3) + n_domains + 1 + (1 + 6)
+    for a in soup.find_all("a", href=True):
+        assert a["href"].startswith("#") and a["href"][1:] in ids, a["href"]
+
+
+@slow
+@pytest.mark.parametrize("key", MAIN)
+def test_every_indicator_of_the_plan_appears(soups, reports, key):
+    plan_name = RUNS.get(key, RUNS["midterm_zh"])["plan"]
+    data_dir = reports["hostile_data"] if key == "hostile" else "data"
+    plan = planeval.load_plan(plan_name, data_dir)
+    lang = RUNS.get(key, {}).get("lang", "zh")
+    for t in plan.targets:
+        el = soups[key].find(id=f"ind-{t.indicator_id}")
+        assert el is not None, t.indicator_id
+        assert t.name(lang) in el.get_text(), t.indicator_id
+
+
+def check_table_numbers(soup, a) -> int:
+    """Every number of the domain tables of ``soup`` equals assessment ``a`` rounded to the
+    decimals shown: each year's value, latest (and its year), forecast, the 95 % interval,
+    P(attain), and the status wording. Returns how many numbers were compared."""
+    rows = soup.select("table.indicators tr[data-indicator]")
+    stat = [r for r in a.results if r.target_type != "not_statistical"]
+    assert sorted(tr["data-indicator"] for tr in rows) == sorted(r.indicator_id for r in stat)
+    checked = 0
+    for tr in rows:
+        r = a[tr["data-indicator"]]
+        cells = {td["data-col"]: td for td in tr.find_all("td", attrs={"data-col": True})}
+        obs = dict(zip(r.years, r.values, strict=True))
+        for col, td in cells.items():
+            if col.startswith("y") and main_text(td):
+                assert close(main_text(td), obs[int(col[1:])]), (r.indicator_id, col)
+                checked += 1
+        if r.latest_value is None:
+            assert main_text(cells["latest"]) == "—"
+        else:
+            assert close(main_text(cells["latest"]), r.latest_value)
+            assert sub_text(cells["latest"]) == str(r.latest_year)
+        if r.forecast is None:
+            assert main_text(cells["forecast"]) == "—"
+        else:
+            assert close(main_text(cells["forecast"]), r.forecast), r.indicator_id
+            lo, hi = sub_text(cells["forecast"]).split("–")
+            assert close(lo, r.pi_low) and close(hi, r.pi_high), r.indicator_id
+            checked += 3
+        p = main_text(cells["p_attain"])
+        assert (p == "—") if r.p_attain is None else close(p, r.p_attain)
+        assert label("status", r.status, "zh") in cells["status"].get_text()
+    return checked
+
+
+@slow
+def test_table_numbers_equal_assess(soups):
+    """The rendered mid-term report against planeval.assess for the same parameters."""
+    assert check_table_numbers(soups["midterm_zh"], assessed("children", "china", 2023)) > 50
+
+
+def test_final_stage_numbers_and_forecast_notice():
+    """Final 2024 (children, national): the tables equal planeval.assess for 2024, the cover
+    says plainly the 2025 results are a forecast from data through 2024, no path column."""
+    a = assessed("children", "china", 2024)
+    report = rp.Report(a, stage="final")
+    html = report.cover() + "".join(report.domain_section(d) for d in report.domains)
+    soup = BeautifulSoup(html, "html.parser")
+    assert check_table_numbers(soup, a) > 50
+    cover = soup.find(id="top").parent.get_text()
+    assert "终期评估报告" in cover
+    assert "基于截至2024年数据的预测评估" in cover and "2025年" in cover
+    assert not soup.select('td[data-col="path"]')
+    headers = [th.get_text(strip=True) for th in soup.select("table.indicators th")]
+    assert "2024" in headers and "2025年预测（95%区间）" in headers
+
+
+@slow
+def test_midterm_path_position_hand_checked(soups):
+    """Neonatal mortality, national: baseline 3.4‰ (2020, last value before the plan period),
+    target ≤ 3.0 in 2025, latest 2.8 (2023). Path in 2023 = 3.4 + (3.0 − 3.4) × 3/5 = 3.16;
+    2.8 ≤ 3.16 → ahead (快于进度), path value shown with the row's 1 decimal: 3.2."""
+    td = soups["midterm_zh"].select_one(
+        'table.indicators tr[data-indicator="neonatal_mortality"] td[data-col="path"]'
+    )
+    assert "快于进度" in main_text(td)
+    assert sub_text(td) == "3.2"
+    assert "快于从基期到目标的匀速进度" in soups["midterm_zh"].find(id="summary").parent.get_text()
+
+
+@slow
+def test_annual_report_hand_checked(soups):
+    """Women, annual 2024. HIV mother-to-child transmission (decrease, ≤ 2.0%): 1.3 (2023)
+    → 1.2 (2024): change -0.1, better (改善), target met (已达到). Cervical cancer screening
+    (≥ 70%): no 2024 value, latest 51.5 (2023): gap 70.0 − 51.5 = 18.5 (差 18.5, from 2023)."""
+    soup = soups["annual"]
+    headers = [th.get_text(strip=True) for th in soup.select("table.indicators th")]
+    assert "2023年" in headers and "2024年" in headers and "较上年" in headers
+    hiv = {
+        td["data-col"]: td
+        for td in soup.select('table.indicators tr[data-indicator="hiv_mtct_rate"] td[data-col]')
+    }
+    assert main_text(hiv["y2023"]) == "1.3" and main_text(hiv["y2024"]) == "1.2"
+    assert main_text(hiv["delta"]) == "-0.1" and sub_text(hiv["delta"]) == "改善"
+    assert main_text(hiv["gap"]) == "已达到"
+    cc = {
+        td["data-col"]: td
+        for td in soup.select(
+            'table.indicators tr[data-indicator="cervical_cancer_screening"] td[data-col]'
+        )
+    }
+    assert main_text(cc["y2024"]) == "—" and "51.5 (2023)" in sub_text(cc["y2024"])
+    assert main_text(cc["gap"]) == "差 18.5" and sub_text(cc["gap"]) == "2023"
+    assert "预测区间" not in soup.find(id="domain-1").parent.get_text()  # no fan in annual
+    assert "年度监测报告" in soup.find(id="top").parent.get_text()
+
+
+@slow
+def test_english_and_chinese_carry_the_same_numbers(soups):
+    def numbers(soup):
+        out = []
+        for tr in soup.select("table.indicators tr[data-indicator]"):
+            for td in tr.select("td.num"):
+                out.append((tr["data-indicator"], td["data-col"], main_text(td), sub_text(td)))
+        return out
+
+    zh, en = numbers(soups["midterm_zh"]), numbers(soups["midterm_en"])
+    assert len(zh) > 300 and zh == en
+    counts = lambda s: [(b["data-status"], b.get_text()) for b in s.select("b[data-status]")]  # noqa: E731
+    assert counts(soups["midterm_zh"]) == counts(soups["midterm_en"])
+    assert "Mid-term evaluation report" in soups["midterm_en"].find(id="top").parent.get_text()
+
+
+@slow
+@pytest.mark.parametrize("key", MAIN)
+def test_self_contained_small_and_code_hidden(soups, reports, key):
+    assert reports[key].stat().st_size < MAX_BYTES
+    soup = soups[key]
+    for el in soup.find_all(src=True):
+        assert el["src"].startswith("data:"), el["src"][:80]
+    for el in soup.find_all(href=True):
+        assert el["href"].startswith("#"), el["href"]
+    assert not soup.find_all("script")
+    assert not soup.find_all("link")
+    assert "@import" not in str(soup.find_all("style"))
+    assert not soup.select(".jp-InputArea, .jp-CodeMirrorEditor")
+    assert "import planeval" not in soup.get_text()
+    for img in soup.find_all("img"):
+        assert len(img.get("alt", "")) > 10
+
+
+@slow
+@pytest.mark.parametrize("key", ["midterm_zh", "midterm_en", "annual"])
+def test_status_never_by_colour_alone(soups, key):
+    lang = "en" if key.endswith("en") else "zh"
+    words = {s: (label("status", s, lang)) for s in rp.STATUSES}
+    for span in soups[key].select("span.badge"):
+        status = [c[3:] for c in span["class"] if c.startswith("st-")][0]
+        text = span.get_text(strip=True)
+        assert text.endswith(words[status]) and len(text) > len(words[status])  # icon + word
+
+
+@slow
+def test_script_in_names_and_accounts_comes_out_escaped(soups, reports):
+    soup = soups["hostile"]
+    raw = reports["hostile"].read_text(encoding="utf-8")
+    assert not soup.find_all("script")
+    assert "&lt;script&gt;" in raw
+    assert soup.find(id="ind-neonatal_mortality").get_text(strip=True) == HOSTILE_NAME_ZH
+    account = soup.find(id="ind-children_health_t1_service_system").find(class_="account")
+    assert account.get_text() == HOSTILE_ACCOUNT
+    assert all(img["src"].startswith("data:") for img in soup.find_all("img"))
+    caption = soup.find(id="fig-neonatal_mortality").find("figcaption").get_text()
+    assert HOSTILE_NAME_ZH in caption
+    assert HOSTILE_NAME_ZH in soup.find(id="fig-neonatal_mortality").find("img")["alt"]
+
+
+@slow
+def test_district_report_has_reference_gender_and_path(soups):
+    """District neonatal mortality with China as reference: the national latest value is
+    2.8‰ (2023). Gender: 2023 female 2.7, male 3.1, gap -0.4. Path: baseline 3.6 (2020),
+    target 3.0 (2025), latest 2.9 (2023): path = 3.6 − 0.6 × 3/5 = 3.24 → 2.9 is ahead."""
+    soup = soups["hostile"]
+    row = soup.select_one('table.indicators tr[data-indicator="neonatal_mortality"]')
+    ref = row.find("td", attrs={"data-col": "reference"})
+    assert main_text(ref) == "2.8" and sub_text(ref) == "2023"
+    assert "全国最新值" in [th.get_text(strip=True) for th in soup.select("table.indicators th")]
+    assert "参照地区" in soup.find(id="top").parent.get_text()
+    assert "全国" in soup.select_one("ul.legend").get_text()
+    path = row.find("td", attrs={"data-col": "path"})
+    assert "快于进度" in main_text(path) and sub_text(path) == "3.2"
+    last = soup.select_one('#sex-neonatal_mortality tr[data-year="2023"]')
+    assert [td.get_text() for td in last.find_all("td")] == ["2023", "2.7", "3.1", "-0.4"]
+
+
+CHROMIUM = (
+    shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+)
+
+
+@slow
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="headless Chromium not installed (apt-get install chromium)"
+)
+@pytest.mark.parametrize("key", ["midterm_zh", "annual", "hostile"])
+def test_browser_opens_report_without_console_errors(reports, key):
+    """Headless Chromium loads the file, runs its (absent) scripts and logs every console
+    message to stderr as ``CONSOLE``; a report must log none, and the DOM must hold the
+    summary section."""
+    with tempfile.TemporaryDirectory() as profile:
+        proc = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+                f"--user-data-dir={profile}",
+                "--virtual-time-budget=3000",
+                "--dump-dom",
+                reports[key].resolve().as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln]
+    assert console == []
+    assert 'id="summary"' in proc.stdout
