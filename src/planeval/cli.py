@@ -72,17 +72,38 @@ def assess(
 @app.command()
 def batch(
     runlist: Path = typer.Argument(..., help="Run list YAML (see data/runs/main.yaml)."),
-    workers: int = typer.Option(1, help="Parallel worker processes."),
+    workers: int = typer.Option(0, help="Parallel worker processes; 0: one per CPU, at most 4."),
     force: bool = typer.Option(False, help="Rebuild reports whose inputs have not changed."),
+    executor: str = typer.Option("local", help="local (process pool) or dask (Dask distributed)."),
+    scheduler: str = typer.Option(
+        None, help="Dask scheduler address (tcp://host:8786); implies --executor dask."
+    ),
+    summary_json: Path = typer.Option(
+        None, help="Write the machine-readable summary here (default: OUT/batch_summary.json)."
+    ),
 ) -> None:
-    """Run every report of a run list, then write the index."""
-    from .batch import run_batch
+    """Build every report of a run list in parallel, then write the index and a summary.
+
+    Unchanged reports are skipped; exit code 0 when every report was built or skipped, 1 when
+    any failed (records under OUT/failed/), 130 when interrupted.
+    """
+    from .batch import progress_printer, run_batch, summary_table
 
     try:
-        code = run_batch(runlist, workers=workers, force=force)
+        with progress_printer() as on_result:
+            summary = run_batch(
+                runlist,
+                workers=workers,
+                force=force,
+                executor=executor,
+                scheduler=scheduler,
+                summary_json=summary_json,
+                on_result=on_result,
+            )
     except InputError as exc:
         _fail(exc)
-    raise typer.Exit(code=code)
+    summary_table(summary)
+    raise typer.Exit(code=summary["exit_code"])
 
 
 @app.command()

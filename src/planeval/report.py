@@ -1,22 +1,37 @@
 """Run the evaluation notebook with papermill and export it to one self-contained HTML file.
 
-Output names: ``<geography>_<plan>_<stage>_<year>[_en].html``. The HTML is written to a
-temporary file in the output folder and renamed, so a failed or interrupted run never leaves a
-half-written report and never overwrites the last good one.
+Output names: ``<geography>_<plan>_<stage>_<year>[_en].html``, each with a metadata file
+``<name>.html.json`` (parameters, input fingerprint, SHA-256 of the HTML, timings).
+
+Guarantees, relied on by :mod:`planeval.batch`:
+
+* **Atomic**: the HTML is written to a temporary file in the output folder and renamed; the
+  metadata is written (the same way) only after the HTML, so a failed or interrupted run never
+  leaves a half-written report and never overwrites the last good one.
+* **Incremental**: the metadata holds a fingerprint of every input (see
+  :func:`input_fingerprint`); :func:`build_report` with ``force=False`` skips a report whose
+  fingerprint is unchanged.
+* **Failures leave a record** under ``<out>/failed/``: ``<name>.txt`` with the message, and
+  ``<name>.ipynb`` (the executed notebook with the error cell) when a cell failed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import html
 import json
 import os
 import tempfile
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .catalogue import known_units, load_plan
+from .config import load_settings
 from .errors import InputError, Problem
-from .observations import load_observations
+from .observations import load_observations, observation_files, sha256_of
 
 STAGES = ("annual", "midterm", "final")
 KERNEL_NAME = "planeval"
@@ -24,6 +39,9 @@ KERNEL_DISPLAY = "Python 3 (planeval)"
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "evaluation.ipynb"
 TEMPLATES = Path(__file__).with_name("templates")
+#: Kernel options for unattended runs: the kernel's start-up warning (plain-TCP transport on
+#: localhost) would otherwise be printed once per report in a batch log.
+KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
 
 
 def ensure_kernel() -> str:
@@ -63,13 +81,161 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
-def check_inputs(plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str) -> None:
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Binary twin of :func:`atomic_write_text` (temporary file in the same folder, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def remove_stale_temp_files(out: str | Path) -> list[Path]:
+    """Delete temporary files left by writers that were killed (``.<name>.*.tmp``).
+
+    Only files matching the pattern of :func:`atomic_write_text` in ``out`` and ``out/failed``
+    are touched. Call it only when no other process writes to ``out`` (the batch runner holds a
+    lock while it does). Returns the removed paths.
+    """
+    out = Path(out)
+    removed = []
+    for folder in (out, out / "failed"):
+        for tmp in folder.glob(".*.tmp"):
+            if tmp.is_file():
+                tmp.unlink(missing_ok=True)
+                removed.append(tmp)
+    return removed
+
+
+# --- input fingerprint -------------------------------------------------------------------
+
+#: Files of the installed package whose content is part of every fingerprint (code, labels,
+#: default settings, HTML template): a change to any of them rebuilds every report.
+_CODE_PATTERNS = ("*.py", "*.yaml", "templates/**/*")
+
+
+@functools.lru_cache(maxsize=1)
+def code_sha256() -> str:
+    """SHA-256 over the package's source files (``src/planeval/*.py``, ``*.yaml``, templates).
+
+    Used instead of the git commit so that a deployment without git, or a working tree with
+    unrelated changes, fingerprints exactly the code that makes the reports. Cached per process.
+    """
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    files = sorted({f for pattern in _CODE_PATTERNS for f in root.glob(pattern) if f.is_file()})
+    for f in files:
+        if "__pycache__" in f.parts:
+            continue
+        digest.update(f.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(f.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def input_fingerprint(
+    plan: str,
+    stage: str,
+    year: int,
+    geography: str,
+    data_dir: str | Path = "data",
+    lang: str = "zh",
+    notebook: str | Path = NOTEBOOK,
+) -> dict:
+    """Everything a report depends on, and one SHA-256 over it all.
+
+    Returns ``{"sha256": <hex>, "inputs": {...}}`` where ``inputs`` holds: the parameters; the
+    SHA-256 of the plan file; of every observation file ``<year>.csv`` of the geography up to
+    the data cut-off ``year`` (later years cannot change the report, so adding 2025 data does
+    not rebuild a 2023 mid-term report); of the indicator/unit register the submissions are
+    checked against (units of all plans plus ``indicators.yaml``); of the assessment settings
+    file; of the notebook; the planeval version, the SHA-256 of the package code
+    (:func:`code_sha256`) and the versions of the numerical packages
+    (:func:`planeval.provenance.package_versions`).
+
+    Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
+    """
+    from . import __version__
+    from .provenance import package_versions
+
+    data_dir = Path(data_dir)
+    plan_path = Path(load_plan(plan, data_dir).path)
+    settings_path = Path(load_settings(data_dir)["_path"])
+    units = json.dumps(known_units(data_dir), sort_keys=True, ensure_ascii=False)
+    inputs = {
+        "parameters": {
+            "plan": plan,
+            "stage": stage,
+            "year": int(year),
+            "geography": geography,
+            "lang": lang,
+        },
+        "plan_file": {plan_path.name: sha256_of(plan_path)},
+        "observations": {
+            path.name: sha256_of(path)
+            for file_year, path in observation_files(data_dir, geography)
+            if file_year <= int(year)
+        },
+        "units_register": hashlib.sha256(units.encode("utf-8")).hexdigest(),
+        "settings": {settings_path.name: sha256_of(settings_path)},
+        "notebook": {Path(notebook).name: sha256_of(notebook)},
+        "planeval": __version__,
+        "code_sha256": code_sha256(),
+        "packages": package_versions(),
+    }
+    canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return {"sha256": hashlib.sha256(canonical).hexdigest(), "inputs": inputs}
+
+
+def read_metadata(out: str | Path, name: str) -> dict | None:
+    """Metadata of report ``name`` in ``out`` (``<name>.json``); None when absent or unreadable."""
+    path = Path(out) / (name + ".json")
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def is_complete(out: str | Path, meta: dict) -> bool:
+    """True when the report file named in ``meta`` exists and its SHA-256 is the one recorded.
+
+    The metadata is written after the HTML, so a report killed between the two writes (new HTML,
+    old metadata) is not complete and neither listed nor skipped.
+    """
+    path = Path(out) / str(meta.get("file", ""))
+    return (
+        bool(meta.get("html_sha256")) and path.is_file() and sha256_of(path) == meta["html_sha256"]
+    )
+
+
+def is_current(out: str | Path, name: str, fingerprint: str) -> bool:
+    """True when report ``name`` is complete and was built from inputs with this fingerprint."""
+    meta = read_metadata(out, name)
+    return meta is not None and meta.get("fingerprint") == fingerprint and is_complete(out, meta)
+
+
+def check_inputs(
+    plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str
+) -> None:
     """Fail early, before a kernel starts, with a clear message on bad parameters or data."""
     if stage not in STAGES:
-        raise InputError(Problem("--stage", f"unknown stage '{stage}'", f"未知报告类型 '{stage}'",
-                                 f"use one of {', '.join(STAGES)}"))
+        raise InputError(
+            Problem(
+                "--stage",
+                f"unknown stage '{stage}'",
+                f"未知报告类型 '{stage}'",
+                f"use one of {', '.join(STAGES)}",
+            )
+        )
     if lang not in ("zh", "en"):
-        raise InputError(Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en"))
+        raise InputError(
+            Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en")
+        )
     load_plan(plan, data_dir)
     load_observations(data_dir, geography, units=known_units(data_dir), up_to_year=year)
 
@@ -99,6 +265,172 @@ def html_from_notebook(nb, title: str, lang: str = "zh") -> str:
     return body
 
 
+@dataclass
+class ReportOutcome:
+    """What :func:`build_report` did for one report.
+
+    ``status`` is ``"done"`` (built) or ``"skipped"`` (inputs unchanged); ``timings`` holds
+    seconds per phase: ``fingerprint`` and ``check`` (in this process, before any kernel),
+    ``kernel`` (kernel start and shutdown plus papermill's own work: the execution wall time
+    minus the time spent in cells), ``cells`` (the notebook's computation, imports included,
+    summed from papermill's per-cell ``duration`` metadata), ``export`` (nbconvert to HTML),
+    ``write`` (HTML and metadata) and ``total``.
+    """
+
+    path: Path
+    status: str
+    fingerprint: str
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def failed_record_paths(out: str | Path, name: str) -> tuple[Path, Path]:
+    """``(<out>/failed/<stem>.txt, <out>/failed/<stem>.ipynb)`` for report file ``name``."""
+    stem = name[: -len(".html")] if name.endswith(".html") else name
+    failed = Path(out) / "failed"
+    return failed / f"{stem}.txt", failed / f"{stem}.ipynb"
+
+
+def record_failure(out: Path, name: str, params: dict, message: str) -> Path:
+    """Write ``<out>/failed/<stem>.txt``: report name, time, parameters and ``message``."""
+    txt, _ = failed_record_paths(out, name)
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    lines = [f"report: {name}", f"failed: {stamp}"]
+    lines += [f"{k}: {v}" for k, v in params.items()]
+    atomic_write_text(txt, "\n".join(lines) + "\n\n" + message.rstrip() + "\n")
+    return txt
+
+
+def _execution_message(exc) -> str:
+    """One paragraph naming the failing cell for a papermill ``PapermillExecutionError``."""
+    where = f"cell {exc.cell_index}" + (
+        f" (execution count {exc.exec_count})" if exc.exec_count else ""
+    )
+    return f"notebook {where} raised {exc.ename}: {exc.evalue}"
+
+
+def build_report(
+    plan: str,
+    stage: str,
+    year: int,
+    geography: str,
+    data_dir: str | Path = "data",
+    lang: str = "zh",
+    out: str | Path = "reports",
+    notebook: str | Path = NOTEBOOK,
+    force: bool = True,
+    keep_notebook: bool = False,
+) -> ReportOutcome:
+    """Build one report unless it is current; returns a :class:`ReportOutcome`.
+
+    With ``force=False`` a report whose metadata holds the same input fingerprint
+    (:func:`input_fingerprint`) and whose HTML is complete is skipped. Otherwise the notebook is
+    executed with papermill on the ``planeval`` kernel and exported to HTML; the HTML and then
+    its metadata are written atomically, and any earlier failure record of this report is
+    removed.
+
+    Raises :class:`InputError` for bad parameters or data (before executing anything; the
+    message is also written to ``<out>/failed/<name>.txt``) and papermill's
+    ``PapermillExecutionError`` when a cell fails (the executed notebook, error cell included,
+    is kept as ``<out>/failed/<name>.ipynb``). In both cases no report file is written or replaced.
+    """
+    import nbformat
+    import papermill as pm
+
+    t_start = time.perf_counter()
+    timings: dict[str, float] = {}
+    data_dir = Path(data_dir).resolve()
+    out = Path(out)
+    name = report_name(geography, plan, stage, year, lang)
+    params = {
+        "plan": plan,
+        "stage": stage,
+        "year": int(year),
+        "geography": geography,
+        "data_dir": str(data_dir),
+        "lang": lang,
+    }
+    target = out / name
+    try:
+        t = time.perf_counter()
+        fingerprint = input_fingerprint(plan, stage, year, geography, data_dir, lang, notebook)
+        timings["fingerprint"] = time.perf_counter() - t
+        if not force and is_current(out, name, fingerprint["sha256"]):
+            timings["total"] = time.perf_counter() - t_start
+            return ReportOutcome(target, "skipped", fingerprint["sha256"], timings)
+        t = time.perf_counter()
+        check_inputs(plan, stage, year, geography, data_dir, lang)
+        timings["check"] = time.perf_counter() - t
+    except InputError as exc:
+        record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
+        raise
+
+    kernel = ensure_kernel()
+    out.mkdir(parents=True, exist_ok=True)
+    txt_record, nb_record = failed_record_paths(out, name)
+    with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
+        executed = Path(tmp) / name.replace(".html", ".ipynb")
+        t = time.perf_counter()
+        try:
+            pm.execute_notebook(
+                str(notebook),
+                str(executed),
+                parameters=params,
+                kernel_name=kernel,
+                progress_bar=False,
+                cwd=str(Path(notebook).parent),
+                extra_arguments=KERNEL_QUIET,
+            )
+        except Exception as exc:
+            # keep the executed notebook (with the error cell) for debugging; the temporary
+            # folder may be on another file system, so copy it atomically rather than rename
+            if executed.exists():
+                atomic_write_bytes(nb_record, executed.read_bytes())
+            message = (
+                _execution_message(exc) if hasattr(exc, "ename") else f"{type(exc).__name__}: {exc}"
+            )
+            if executed.exists():
+                message += f"\nexecuted notebook kept at {nb_record}"
+            record_failure(out, name, params, message)
+            raise
+        wall = time.perf_counter() - t
+        nb = nbformat.read(executed, as_version=4)
+        cells = sum(
+            float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
+            for c in nb.cells
+        )
+        timings["cells"] = cells
+        timings["kernel"] = max(wall - cells, 0.0)
+        t = time.perf_counter()
+        body = html_from_notebook(nb, title=name[:-5], lang=lang)
+        timings["export"] = time.perf_counter() - t
+        if keep_notebook:
+            atomic_write_bytes(out / executed.name, executed.read_bytes())
+
+    t = time.perf_counter()
+    data = body.encode("utf-8")
+    atomic_write_bytes(target, data)
+    timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t_start
+    meta = {
+        "file": name,
+        "plan": plan,
+        "stage": stage,
+        "year": int(year),
+        "geography": geography,
+        "lang": lang,
+        "produced": dt.datetime.now().isoformat(timespec="seconds"),
+        "html_sha256": hashlib.sha256(data).hexdigest(),
+        "fingerprint": fingerprint["sha256"],
+        "inputs": fingerprint["inputs"],
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+    # metadata last: a report is complete (listed, skippable) only once this rename happened
+    atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
+    txt_record.unlink(missing_ok=True)
+    nb_record.unlink(missing_ok=True)
+    return ReportOutcome(target, "done", fingerprint["sha256"], timings)
+
+
 def run_report(
     plan: str,
     stage: str,
@@ -112,70 +444,98 @@ def run_report(
 ) -> Path:
     """Execute the evaluation notebook for one report and write its HTML; returns the path.
 
-    Raises :class:`InputError` for bad parameters or data (before executing anything) and
-    papermill's ``PapermillExecutionError`` when a cell fails; in both cases no report file is
-    written or replaced.
+    Always rebuilds (see :func:`build_report` for skipping unchanged reports). Raises
+    :class:`InputError` for bad parameters or data (before executing anything) and papermill's
+    ``PapermillExecutionError`` when a cell fails; in both cases no report file is written or
+    replaced and a record is left under ``<out>/failed/``.
     """
-    import nbformat
-    import papermill as pm
+    return build_report(
+        plan,
+        stage,
+        year,
+        geography,
+        data_dir,
+        lang,
+        out,
+        notebook,
+        force=True,
+        keep_notebook=keep_notebook,
+    ).path
 
-    data_dir = Path(data_dir).resolve()
+
+def complete_reports(out: str | Path = "reports") -> list[dict]:
+    """Metadata of every complete report in ``out`` (see :func:`is_complete`), sorted by
+    geography, plan, year, stage and language."""
     out = Path(out)
-    check_inputs(plan, stage, year, geography, data_dir, lang)
-    kernel = ensure_kernel()
-    params = {"plan": plan, "stage": stage, "year": int(year), "geography": geography,
-              "data_dir": str(data_dir), "lang": lang}
-    out.mkdir(parents=True, exist_ok=True)
-    name = report_name(geography, plan, stage, year, lang)
-    with tempfile.TemporaryDirectory() as tmp:
-        executed = Path(tmp) / name.replace(".html", ".ipynb")
-        try:
-            pm.execute_notebook(str(notebook), str(executed), parameters=params, kernel_name=kernel,
-                                progress_bar=False, cwd=str(Path(notebook).parent))
-        except Exception:
-            failed = out / "failed"
-            failed.mkdir(parents=True, exist_ok=True)
-            if executed.exists():
-                os.replace(executed, failed / executed.name)
-            raise
-        nb = nbformat.read(executed, as_version=4)
-        body = html_from_notebook(nb, title=name[:-5], lang=lang)
-        if keep_notebook:
-            os.replace(executed, out / executed.name)
-    target = out / name
-    atomic_write_text(target, body)
-    meta = {"file": name, "plan": plan, "stage": stage, "year": int(year), "geography": geography,
-            "lang": lang, "produced": dt.datetime.now().isoformat(timespec="seconds")}
-    atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
-    return target
+    rows = []
+    for meta_path in sorted(out.glob("*.html.json")):
+        meta = read_metadata(out, meta_path.name[: -len(".json")])
+        if meta is not None and is_complete(out, meta):
+            rows.append(meta)
+    rows.sort(key=lambda m: (m["geography"], m["plan"], m["year"], m["stage"], m["lang"]))
+    return rows
 
 
 def write_index(out: str | Path = "reports") -> Path:
-    """``reports/index.html``: every complete report (HTML with its metadata file) in the folder."""
+    """``reports/index.html``: every complete report in the folder, and the catalogue pages.
+
+    A report is listed only when its metadata exists and the HTML's SHA-256 matches the one
+    recorded there, so a report whose writing was interrupted is never linked. Written
+    atomically.
+    """
     out = Path(out)
     from .labels import label
 
-    rows = []
-    for meta_path in sorted(out.glob("*.html.json")):
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        if not (out / meta["file"]).exists():
-            continue
-        rows.append(meta)
-    rows.sort(key=lambda m: (m["geography"], m["plan"], m["year"], m["stage"], m["lang"]))
+    rows = complete_reports(out)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in (
-            m["geography"], m["plan"], label("stage", m["stage"], "zh") + " / " + label("stage", m["stage"], "en"),
-            m["year"], m["lang"], m["produced"])) +
-        f'<td><a href="{html.escape(m["file"], quote=True)}">{html.escape(m["file"])}</a></td></tr>'
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape(str(c))}</td>"
+            for c in (
+                m["geography"],
+                m["plan"],
+                label("stage", m["stage"], "zh") + " / " + label("stage", m["stage"], "en"),
+                m["year"],
+                m["lang"],
+                m["produced"],
+            )
+        )
+        + f'<td><a href="{html.escape(m["file"], quote=True)}">{html.escape(m["file"])}</a></td>'
+        f"<td><code>{html.escape(str(m.get('fingerprint', ''))[:12])}</code></td></tr>"
         for m in rows
     )
-    page = f"""<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>planeval reports</title>
-<style>body{{font-family:sans-serif;max-width:1100px;margin:2em auto}}table{{border-collapse:collapse;width:100%}}
-td,th{{border:1px solid #ccc;padding:4px 8px;text-align:left}}th{{background:#eef3f8}}</style></head><body>
-<h1>评估报告目录 · Evaluation reports</h1>
-<table><thead><tr><th>地区 Geography</th><th>规划 Plan</th><th>类型 Stage</th><th>数据年份 Data year</th>
-<th>语言 Lang</th><th>生成时间 Produced</th><th>报告 Report</th></tr></thead><tbody>{body}</tbody></table>
-</body></html>"""
+    pages = sorted(p.name for p in out.glob("catalogue_*.html"))
+    catalogue = ""
+    if pages:
+        links = "".join(
+            f'<li><a href="{html.escape(p, quote=True)}">{html.escape(p)}</a></li>' for p in pages
+        )
+        catalogue = f"<h2>目标目录审核页 · Catalogue audit pages</h2><ul>{links}</ul>"
+    style = (
+        "body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+        "table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eef3f8}"
+    )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in (
+            "地区 Geography",
+            "规划 Plan",
+            "类型 Stage",
+            "数据年份 Data year",
+            "语言 Lang",
+            "生成时间 Produced",
+            "报告 Report",
+            "输入指纹 Inputs",
+        )
+    )
+    page = (
+        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
+        f"<title>planeval reports</title><style>{style}</style></head><body>\n"
+        "<h1>评估报告目录 · Evaluation reports</h1>\n"
+        f"<table><thead><tr>{head}</tr></thead>\n<tbody>{body}</tbody></table>{catalogue}\n"
+        "</body></html>"
+    )
     target = out / "index.html"
     atomic_write_text(target, page)
     return target

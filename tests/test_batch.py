@@ -1,0 +1,558 @@
+"""Batch runs (planeval.batch): run-list validation, parallel runs, failure isolation,
+incremental rebuilds, atomic output under interruption, and the Dask executor.
+
+The notebook-running tests use a tiny world made in a temporary folder: a plan "tiny" with the
+children's plan's three child-mortality targets (renumbered T1-T3) and three geographies whose
+yearly files 2019-2023 are copies of the national rows for those indicators. One real report
+takes a few seconds; where the test is about the batch machinery rather than the report, a
+minimal notebook (parameters cell, one print, an optional failure) is used instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from planeval.batch import load_runlist, run_batch
+from planeval.errors import InputError
+from planeval.observations import sha256_of
+from planeval.report import complete_reports, input_fingerprint
+
+REPO = Path(__file__).resolve().parents[1]
+TINY_INDICATORS = ("neonatal_mortality", "infant_mortality", "under5_mortality")
+TINY_YEARS = range(2019, 2024)
+
+
+# --- shared helpers (test_report_runner.py imports them) -----------------------------------
+
+
+def make_tiny_world(root: Path, geographies=("geo_a", "geo_b", "geo_c")) -> Path:
+    """``root/data``: plans/tiny.yaml, config/assessment.yaml, observations/<geo>/<year>.csv."""
+    src = REPO / "data"
+    data = root / "data"
+    (data / "plans").mkdir(parents=True)
+    (data / "config").mkdir()
+    shutil.copy(src / "config" / "assessment.yaml", data / "config" / "assessment.yaml")
+    children = next(
+        yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in sorted((src / "plans").glob("*.yaml"))
+        if yaml.safe_load(p.read_text(encoding="utf-8")).get("plan") == "children"
+    )
+    targets = [t for t in children["targets"] if t["indicator_id"] in TINY_INDICATORS]
+    assert len(targets) == len(TINY_INDICATORS)
+    per_domain: Counter = Counter()
+    for t in targets:
+        per_domain[t["domain"]] += 1
+        t["item"] = f"T{per_domain[t['domain']]}"
+    children.update(
+        plan="tiny",
+        targets=targets,
+        domains=[d for d in children["domains"] if d["zh"] in per_domain],
+    )
+    (data / "plans" / "tiny.yaml").write_text(
+        yaml.safe_dump(children, allow_unicode=True, sort_keys=False), encoding="utf-8"
+    )
+    for geo in geographies:
+        folder = data / "observations" / geo
+        folder.mkdir(parents=True)
+        for year in TINY_YEARS:
+            with (src / "observations" / "china" / f"{year}.csv").open(encoding="utf-8-sig") as fh:
+                rows = [r for r in csv.DictReader(fh) if r["indicator_id"] in TINY_INDICATORS]
+            with (folder / f"{year}.csv").open("w", encoding="utf-8", newline="") as fh:
+                writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+                writer.writeheader()
+                writer.writerows(rows)
+    return data
+
+
+def mini_notebook(path: Path, body: str = "") -> Path:
+    """A notebook with papermill's parameters cell, one print and ``body`` (e.g. a failure)."""
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(
+        'plan = "tiny"\nstage = "annual"\nyear = 2023\ngeography = "geo_a"\n'
+        'data_dir = "../data"\nlang = "zh"'
+    )
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell('print(f"report for {geography} {year}")')]
+    if body:
+        nb.cells.append(nbformat.v4.new_code_cell(body))
+    nb.metadata["kernelspec"] = {
+        "name": "planeval",
+        "display_name": "Python 3 (planeval)",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+def write_runlist(path: Path, data: Path, out: Path, notebook: Path | None = None, **block) -> Path:
+    block = {
+        "geographies": ["geo_*"],
+        "plans": ["tiny"],
+        "stages": ["annual", "midterm"],
+        "years": [2023, 2022],
+        **block,
+    }
+    doc = {"data_dir": str(data), "out": str(out), "runs": [block]}
+    if notebook is not None:
+        doc["notebook"] = str(notebook)
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def statuses(summary: dict) -> dict[str, str]:
+    return {r["report"]: r["status"] for r in summary["runs"]}
+
+
+def temp_files(out: Path) -> list[Path]:
+    return [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+
+
+def break_file(path: Path) -> None:
+    """Replace the indicator of the first row of a yearly file by one no catalogue knows."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = "not_an_indicator" + lines[1][lines[1].index(",") :]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# --- run list validation (fast) ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    return make_tiny_world(tmp_path_factory.mktemp("world"))
+
+
+def test_runlist_expands_globs_pairs_stages_with_years_and_dedupes(world, tmp_path):
+    runlist = tmp_path / "runs.yaml"
+    runlist.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(world),
+                "out": str(tmp_path / "reports"),
+                "runs": [
+                    {
+                        "geographies": ["geo_[ab]"],
+                        "plans": ["tiny"],
+                        "stages": ["midterm", "final"],
+                        "years": [2022, 2023],
+                    },
+                    {
+                        "geographies": ["*"],
+                        "plans": ["tiny"],
+                        "stages": ["annual"],
+                        "years": [2023],
+                        "langs": ["zh", "en"],
+                    },
+                    {
+                        "geographies": ["geo_a"],
+                        "plans": ["tiny"],
+                        "stages": ["final"],
+                        "years": [2023],
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    spec = load_runlist(runlist)
+    names = [r.name for r in spec.runs]
+    # block 1: 2 geographies x 2 stages; block 2: 3 geographies x 2 languages; block 3 repeats
+    # geo_a_tiny_final_2023 of block 1, built once
+    assert names == [
+        "geo_a_tiny_midterm_2022.html",
+        "geo_a_tiny_final_2023.html",
+        "geo_b_tiny_midterm_2022.html",
+        "geo_b_tiny_final_2023.html",
+        "geo_a_tiny_annual_2023.html",
+        "geo_a_tiny_annual_2023_en.html",
+        "geo_b_tiny_annual_2023.html",
+        "geo_b_tiny_annual_2023_en.html",
+        "geo_c_tiny_annual_2023.html",
+        "geo_c_tiny_annual_2023_en.html",
+    ]
+    assert spec.duplicates == 1
+    assert spec.out == (tmp_path / "reports").resolve()
+
+
+def test_single_year_applies_to_every_stage(world, tmp_path):
+    runlist = write_runlist(
+        tmp_path / "r.yaml",
+        world,
+        tmp_path / "o",
+        geographies=["geo_c"],
+        stages=["annual", "midterm", "final"],
+        years=[2023],
+    )
+    assert [(r.stage, r.year) for r in load_runlist(runlist).runs] == [
+        ("annual", 2023),
+        ("midterm", 2023),
+        ("final", 2023),
+    ]
+
+
+def test_runlist_problems_are_all_reported_with_their_place(world, tmp_path):
+    runlist = tmp_path / "bad.yaml"
+    runlist.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(world),
+                "out": str(tmp_path / "o"),
+                "worker": 4,
+                "runs": [
+                    {
+                        "geographies": ["nowhere_*"],
+                        "plans": ["tiny", "elderly"],
+                        "stages": ["midterm", "end"],
+                        "years": [2022, 2023, 2024],
+                        "lang": ["zh"],
+                    },
+                    {
+                        "geographies": ["geo_a"],
+                        "plans": ["tiny"],
+                        "stages": ["annual"],
+                        "years": ["2023x"],
+                    },
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_runlist(runlist)
+    text = str(info.value)
+    assert "unknown key 'worker'" in text
+    assert "runs[1]: unknown key 'lang'" in text
+    assert (
+        "runs[1]: geography 'nowhere_*' matches no folder" in text and "geo_a, geo_b, geo_c" in text
+    )
+    assert "runs[1]: unknown plan 'elderly' (found: tiny)" in text
+    assert "runs[1]: unknown stage 'end'" in text
+    assert "runs[1]: 2 stages but 3 years" in text
+    assert "runs[2]: year '2023x' is not a four-digit year" in text
+    assert all(p.file == str(runlist) for p in info.value.problems)
+    assert len(info.value.problems) == 7
+
+
+def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
+    bad = tmp_path / "r.yaml"
+    bad.write_text(f"data_dir: {tmp_path / 'nothing'}\nruns: []\n", encoding="utf-8")
+    with pytest.raises(InputError, match="has no observations/ folder"):
+        load_runlist(bad)
+    bad.write_text("runs:\n  - geographies: [a\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not valid YAML") as info:
+        load_runlist(bad)
+    assert info.value.problems[0].row is not None
+
+
+def test_main_runlist_of_make_report_is_valid():
+    """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024)."""
+    cwd = os.getcwd()
+    try:
+        os.chdir(REPO)
+        runs = load_runlist(REPO / "data" / "runs" / "main.yaml").runs
+    finally:
+        os.chdir(cwd)
+    assert len(runs) == 6
+    assert {(r.stage, r.year) for r in runs} == {
+        ("annual", 2024),
+        ("midterm", 2023),
+        ("final", 2024),
+    }
+
+
+# --- a real batch, then reruns (slow; each fixture builds on the previous one) --------------
+
+
+@pytest.fixture(scope="module")
+def batch_runs(tmp_path_factory):
+    """Run 1 with geo_c broken; run 2 after fixing it; run 3 unchanged; run 4 after a change to
+    geo_a/2023.csv. Returns the summaries and the report files' mtimes after each run."""
+    root = tmp_path_factory.mktemp("batch")
+    data = make_tiny_world(root)
+    out = root / "reports"
+    runlist = write_runlist(root / "runs.yaml", data, out)
+    good_c = (data / "observations" / "geo_c" / "2021.csv").read_bytes()
+    break_file(data / "observations" / "geo_c" / "2021.csv")
+
+    def mtimes():
+        return {p.name: p.stat().st_mtime_ns for p in out.glob("geo_*.html")}
+
+    runs = {}
+    runs[1] = (run_batch(runlist, workers=2, summary_json=root / "summary1.json"), mtimes())
+    runs["failed_records_1"] = sorted(p.name for p in (out / "failed").iterdir())
+    (data / "observations" / "geo_c" / "2021.csv").write_bytes(good_c)
+    runs[2] = (run_batch(runlist, workers=2), mtimes())
+    runs[3] = (run_batch(runlist, workers=2), mtimes())
+    a2023 = data / "observations" / "geo_a" / "2023.csv"
+    a2023.write_text(a2023.read_text(encoding="utf-8").replace("4.5,‰", "4.4,‰"), encoding="utf-8")
+    runs[4] = (run_batch(runlist, workers=2), mtimes())
+    runs["out"], runs["data"], runs["root"] = out, data, root
+    return runs
+
+
+@pytest.mark.slow
+def test_parallel_batch_builds_every_report_and_isolates_the_broken_geography(batch_runs):
+    summary, _ = batch_runs[1]
+    assert summary["workers"] == 2
+    assert statuses(summary) == {
+        "geo_a_tiny_annual_2023.html": "done",
+        "geo_a_tiny_midterm_2022.html": "done",
+        "geo_b_tiny_annual_2023.html": "done",
+        "geo_b_tiny_midterm_2022.html": "done",
+        "geo_c_tiny_annual_2023.html": "failed",
+        "geo_c_tiny_midterm_2022.html": "failed",
+    }
+    assert summary["counts"] == {"done": 4, "skipped": 0, "failed": 2, "not run": 0}
+    assert summary["exit_code"] == 1
+    failed = {r["report"]: r for r in summary["runs"] if r["status"] == "failed"}
+    msg = failed["geo_c_tiny_annual_2023.html"]["message"]
+    assert "geo_c/2021.csv" in msg and "row 2" in msg and "not_an_indicator" in msg
+    assert batch_runs["failed_records_1"] == [
+        "geo_c_tiny_annual_2023.txt",
+        "geo_c_tiny_midterm_2022.txt",
+    ]
+    # the summary on disk is the one returned, for a scheduler to read
+    on_disk = json.loads((batch_runs["root"] / "summary1.json").read_text(encoding="utf-8"))
+    assert on_disk["counts"] == summary["counts"] and on_disk["exit_code"] == 1
+    assert on_disk["runs"] == summary["runs"]
+
+
+@pytest.mark.slow
+def test_fixed_geography_is_built_and_the_others_are_skipped(batch_runs):
+    summary, mt = batch_runs[2]
+    _, mt1 = batch_runs[1]
+    assert summary["counts"] == {"done": 2, "skipped": 4, "failed": 0, "not run": 0}
+    assert {k for k, v in statuses(summary).items() if v == "done"} == {
+        "geo_c_tiny_annual_2023.html",
+        "geo_c_tiny_midterm_2022.html",
+    }
+    assert summary["exit_code"] == 0
+    assert all(mt[k] == mt1[k] for k in mt1)  # skipped reports were not rewritten
+    # the failure records of geo_c went away with its good reports
+    assert not list((batch_runs["out"] / "failed").glob("geo_c*"))
+
+
+@pytest.mark.slow
+def test_second_run_skips_everything(batch_runs):
+    summary, mt = batch_runs[3]
+    _, mt2 = batch_runs[2]
+    assert summary["counts"] == {"done": 0, "skipped": 6, "failed": 0, "not run": 0}
+    assert summary["exit_code"] == 0
+    assert mt == mt2
+
+
+@pytest.mark.slow
+def test_changed_data_file_rebuilds_only_the_reports_that_read_it(batch_runs):
+    """geo_a/2023.csv changed: the annual 2023 report reads it, the mid-term 2022 report
+    (cut-off 2022) does not, and no other geography does."""
+    summary, mt = batch_runs[4]
+    _, mt3 = batch_runs[3]
+    assert [k for k, v in statuses(summary).items() if v == "done"] == [
+        "geo_a_tiny_annual_2023.html"
+    ]
+    assert summary["counts"]["skipped"] == 5
+    assert {k for k in mt if mt[k] != mt3[k]} == {"geo_a_tiny_annual_2023.html"}
+    out, data = batch_runs["out"], batch_runs["data"]
+    meta = json.loads((out / "geo_a_tiny_annual_2023.html.json").read_text(encoding="utf-8"))
+    assert meta["inputs"]["observations"]["2023.csv"] == sha256_of(
+        data / "observations/geo_a/2023.csv"
+    )
+
+
+@pytest.mark.slow
+def test_index_lists_exactly_the_complete_reports(batch_runs):
+    out = batch_runs["out"]
+    listed = re.findall(r'<a href="(geo_[^"]+)"', (out / "index.html").read_text(encoding="utf-8"))
+    assert sorted(listed) == sorted(p.name for p in out.glob("geo_*.html"))
+    assert len(listed) == 6
+    assert not temp_files(out)
+
+
+# --- failures inside the notebook and interrupted batches (minimal notebook) ----------------
+
+
+@pytest.mark.slow
+def test_failing_cell_fails_alone_and_keeps_the_executed_notebook(tmp_path):
+    data = make_tiny_world(tmp_path)
+    nb = mini_notebook(
+        tmp_path / "nb.ipynb",
+        'if geography == "geo_b":\n    raise ValueError("no good for " + geography)',
+    )
+    break_file(data / "observations" / "geo_c" / "2019.csv")
+    out = tmp_path / "reports"
+    summary = run_batch(
+        write_runlist(tmp_path / "r.yaml", data, out, nb, stages=["annual"], years=[2023]),
+        workers=2,
+    )
+    assert statuses(summary) == {
+        "geo_a_tiny_annual_2023.html": "done",
+        "geo_b_tiny_annual_2023.html": "failed",
+        "geo_c_tiny_annual_2023.html": "failed",
+    }
+    assert summary["exit_code"] == 1
+    rows = {r["report"]: r for r in summary["runs"]}
+    assert rows["geo_b_tiny_annual_2023.html"]["record"] == "failed/geo_b_tiny_annual_2023.ipynb"
+    assert "ValueError: no good for geo_b" in rows["geo_b_tiny_annual_2023.html"]["message"]
+    assert rows["geo_c_tiny_annual_2023.html"]["record"] == "failed/geo_c_tiny_annual_2023.txt"
+    executed = nbformat.read(out / "failed" / "geo_b_tiny_annual_2023.ipynb", as_version=4)
+    errors = [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    assert [(e["ename"], e["evalue"]) for e in errors] == [("ValueError", "no good for geo_b")]
+    assert sorted(p.name for p in out.glob("geo_*.html")) == ["geo_a_tiny_annual_2023.html"]
+
+
+@pytest.fixture
+def prebuilt(tmp_path):
+    """A tiny world with good reports of geo_a..geo_c already built with the minimal notebook;
+    returns (data, out, {file: bytes} of every report and metadata before the next run)."""
+    data = make_tiny_world(tmp_path)
+    out = tmp_path / "reports"
+    ok = mini_notebook(tmp_path / "ok.ipynb")
+    summary = run_batch(
+        write_runlist(tmp_path / "ok.yaml", data, out, ok, stages=["annual"], years=[2023]),
+        workers=2,
+    )
+    assert summary["counts"]["done"] == 3
+    before = {p.name: p.read_bytes() for p in out.glob("geo_*.html*")}
+    return data, out, before
+
+
+def assert_whole(out: Path, before: dict[str, bytes], untouched: set[str]) -> None:
+    """No temporary file; the reports in ``untouched`` (and their metadata) are byte-identical;
+    every report file on disk is complete and the index lists exactly those."""
+    assert not temp_files(out)
+    for name in untouched:
+        assert (out / name).read_bytes() == before[name]
+        assert (out / (name + ".json")).read_bytes() == before[name + ".json"]
+    complete = {m["file"] for m in complete_reports(out)}
+    assert complete == {p.name for p in out.glob("geo_*.html")}
+    listed = set(
+        re.findall(r'<a href="(geo_[^"]+)"', (out / "index.html").read_text(encoding="utf-8"))
+    )
+    assert listed == complete
+
+
+@pytest.mark.slow
+def test_killed_worker_leaves_every_existing_report_whole(prebuilt, tmp_path):
+    """The kernel of geo_b kills its worker process (SIGKILL) in the middle of the run."""
+    data, out, before = prebuilt
+    killer = mini_notebook(
+        tmp_path / "killer.ipynb",
+        (
+            'if geography == "geo_b":\n    import os, signal\n'
+            "    os.kill(os.getppid(), signal.SIGKILL)\n    os._exit(1)"
+        ),
+    )
+    summary = run_batch(
+        write_runlist(tmp_path / "k.yaml", data, out, killer, stages=["annual"], years=[2023]),
+        workers=2,
+    )
+    rows = {r["report"]: r for r in summary["runs"]}
+    assert rows["geo_b_tiny_annual_2023.html"]["status"] == "failed"
+    assert "worker process died" in rows["geo_b_tiny_annual_2023.html"]["message"]
+    assert summary["exit_code"] == 1
+    assert (out / "failed" / "geo_b_tiny_annual_2023.txt").exists()
+    # geo_b's last good report survives; geo_a/geo_c were rebuilt or, when in flight on the
+    # broken pool, failed: either way whole
+    assert_whole(out, before, {"geo_b_tiny_annual_2023.html"})
+    for name in ("geo_a_tiny_annual_2023.html", "geo_c_tiny_annual_2023.html"):
+        if rows[name]["status"] == "failed":
+            assert (out / name).read_bytes() == before[name]
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_batch_and_leaves_reports_whole(prebuilt, tmp_path):
+    """SIGINT to the process group (what Ctrl-C in a terminal does) while geo_b's kernel runs."""
+    data, out, before = prebuilt
+    marker = tmp_path / "geo_b_started"
+    slow = mini_notebook(
+        tmp_path / "slow.ipynb",
+        (
+            'import pathlib, time\nif geography == "geo_b":\n'
+            f'    pathlib.Path({str(marker)!r}).write_text("x")\n    time.sleep(120)'
+        ),
+    )
+    runlist = write_runlist(tmp_path / "s.yaml", data, out, slow, stages=["annual"], years=[2023])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "planeval.cli", "batch", str(runlist), "--workers", "2"],
+        cwd=tmp_path,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(1200):  # wait (up to 2 min) until geo_b's notebook is running
+            if marker.exists() or proc.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert marker.exists(), proc.communicate()[0].decode()
+        os.killpg(proc.pid, signal.SIGINT)
+        output = proc.communicate(timeout=120)[0].decode()
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+    assert proc.returncode == 130, output
+    summary = json.loads((out / "batch_summary.json").read_text(encoding="utf-8"))
+    assert summary["interrupted"] is True and summary["exit_code"] == 130
+    assert statuses(summary)["geo_b_tiny_annual_2023.html"] in ("failed", "not run")
+    assert_whole(out, before, {"geo_b_tiny_annual_2023.html"})
+
+
+# --- Dask ----------------------------------------------------------------------------------
+
+
+def _normalised(html: str) -> str:
+    """Report HTML without what differs between two builds of the same inputs: the time of
+    production, the git commit, papermill's random id of the injected-parameters cell."""
+    html = re.sub(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", "<time>", html)
+    html = re.sub(r"\b[0-9a-f]{40}(\+dirty)?", "<commit>", html)
+    return re.sub(r'id="cell-id=[^"]*"', "", html)
+
+
+@pytest.mark.slow
+def test_dask_executor_on_local_cluster_produces_the_same_reports(batch_runs, tmp_path):
+    data, local_out = batch_runs["data"], batch_runs["out"]
+    out = tmp_path / "dask_reports"
+    runlist = write_runlist(
+        tmp_path / "d.yaml",
+        data,
+        out,
+        geographies=["geo_b", "geo_c"],
+        stages=["annual"],
+        years=[2023],
+    )
+    summary = run_batch(runlist, workers=2, executor="dask")
+    assert summary["executor"] == "dask"
+    assert statuses(summary) == {
+        "geo_b_tiny_annual_2023.html": "done",
+        "geo_c_tiny_annual_2023.html": "done",
+    }
+    for name in statuses(summary):
+        dask_meta = json.loads((out / (name + ".json")).read_text(encoding="utf-8"))
+        geo = name.split("_tiny")[0]
+        # same inputs as a local build (computed now: the code may have changed since)
+        assert (
+            dask_meta["fingerprint"]
+            == input_fingerprint("tiny", "annual", 2023, geo, data)["sha256"]
+        )
+        assert _normalised((out / name).read_text(encoding="utf-8")) == _normalised(
+            (local_out / name).read_text(encoding="utf-8")
+        )
+    # the same batch run again on Dask skips what is there
+    again = run_batch(runlist, workers=2, executor="dask")
+    assert again["counts"]["skipped"] == 2
