@@ -625,6 +625,9 @@ def assess_target(
             method = "P(curvature of a quadratic trend has the slowing sign): t distribution"
             if p is None:
                 rule = curv
+            elif p >= 1 - alpha / 2:
+                status = "achieved"
+                rule = f"significant slowing: P(slowing) {p:.3f} >= {1 - alpha / 2:g}; {curv}"
             else:
                 status, rule = _status_from_p(p, st)
                 rule += f"; {curv}"

@@ -12,21 +12,31 @@ model           scale                   use
                                         positive values only (mortality, counts)
 ``logit``       log(p / (100 − p))      proportions in % within [0, 100]: a 99.33 % enrolment is
                                         never forecast above 100 %
+``drift``       logit for %, log for    random walk with drift: the latest value plus the
+                ‰ and 1/10万, else y    average change per year; the *reference* model of the
+                                        selection (:func:`select_model`)
 ``damped``      y (logit for %)         damped-trend exponential smoothing (ETS A,Ad,N;
                                         Gardner & McKenzie 1985), at least 6 consecutive years
 ==============  ======================  ==========================================================
 
-**Intervals.** The OLS-family models give the classical prediction interval for a new
-observation, ``ŷ0 ± t(1 − α/2; n − k) · s · sqrt(1 + x0' (X'X)⁻¹ x0)`` (for the straight line
+**Intervals.** The OLS-family models (``mean``, ``linear``, ``loglinear``, ``logit``) give the
+classical prediction interval for a new observation,
+``ŷ0 ± t(1 − α/2; n − k) · s · sqrt(1 + x0' (X'X)⁻¹ x0)`` (for the straight line
 ``s · sqrt(1 + 1/n + (x0 − x̄)² / Sxx)``), on the model scale; the transforms are monotone, so
 quantiles and threshold probabilities carry over to the indicator scale exactly (the point
 forecast is the predictive *median*). Joint statements about several future years
 (``maintain_at_least`` every year) use draws from the posterior predictive distribution under
 the usual non-informative prior, whose marginal is the same t distribution (Gelman et al.,
-*Bayesian Data Analysis*, 3rd ed., §14.2). ETS uses ``ETSResults.simulate`` with the innovation
-variance ``SSE / (n − 5)`` (five estimated parameters) drawn from its scaled inverse-χ²
-distribution, so the simulated errors are t-like; ETS draws do *not* include the uncertainty of
-the smoothing parameters and initial states (see docs/method.md). All draws use a fixed seed.
+*Bayesian Data Analysis*, 3rd ed., §14.2). The drift model ``z_t = z_{t−1} + d + ε_t``
+(``ε_t ~ N(0, σ²)``; with a gap of g years the increment has variance gσ²) estimates
+``d̂ = (z_last − z_first) / span`` and ``s² = Σ (Δz − d̂Δt)² / Δt / (m − 1)`` from its m
+increments; ``h`` years ahead the forecast is ``z_last + h d̂`` with predictive variance
+``s² (h + h² / span)`` and ``m − 1`` degrees of freedom (ARIMA(0,1,0) with drift; Hyndman &
+Athanasopoulos, *Forecasting: Principles and Practice*, 3rd ed., §5.2 and §9.8). ETS uses
+``ETSResults.simulate`` with the innovation variance ``SSE / (n − 5)`` (five estimated
+parameters) drawn from its scaled inverse-χ² distribution, so the simulated errors are t-like;
+ETS draws do *not* include the uncertainty of the smoothing parameters and initial states (see
+docs/method.md). All draws use a fixed seed.
 
 **Rounding floor.** Published figures are rounded (99.9 %, 5.6 ‰); a series that is constant
 after rounding would otherwise get a residual variance of 0 and a zero-width interval. The
@@ -60,6 +70,8 @@ MIN_POINTS_POINT = {"mean": 1, "linear": 2, "loglinear": 2, "logit": 2, "drift":
 #: Estimated parameters of the damped-trend ETS model (alpha, beta, phi, level0, trend0).
 ETS_PARAMS = 5
 RATE_UNITS = ("‰", "1/10万")
+#: Units of counts (never negative): forecasts and intervals are cut at 0.
+COUNT_UNITS = ("人", "个", "所", "家", "次", "万个", "万人", "亿人")
 
 
 class ModelNotApplicable(ValueError):
@@ -104,10 +116,11 @@ def _inverse(scale: str, z):
 
 
 def decimals_of(values) -> int:
-    """Typical number of decimals of published values: the median over the values (max 6).
+    """Typical number of decimals of published values: the median over the values, rounded
+    up (max 6).
 
     ``[8.1, 7.5, 5.0, 4.0]`` → 1 (a value such as 5.0 has lost its trailing zero as a float, so
-    the median rather than the minimum is used).
+    the median rather than the minimum is used, and a tie goes to the finer resolution).
     """
     values = np.asarray(values, float)
     values = values[np.isfinite(values)]
@@ -117,7 +130,7 @@ def decimals_of(values) -> int:
     for v in values:
         text = f"{abs(float(v)):.6f}".rstrip("0")
         counts.append(len(text.split(".")[1]) if "." in text else 0)
-    return int(np.median(counts))
+    return int(np.ceil(np.median(counts)))
 
 
 def resolution_of(values) -> float:
@@ -467,7 +480,7 @@ def fit_model(
     used = _squeeze_pct(values, resolution) if scale == "logit" else values
     z = _forward(scale, used)
     upper = 100.0 if unit == "%" and np.all(values <= 100) else np.inf
-    lower = 0.0 if unit in ("%", *RATE_UNITS) or scale == "log" else -np.inf
+    lower = 0.0 if unit in ("%", *RATE_UNITS, *COUNT_UNITS) or scale == "log" else -np.inf
     fit = TrendFit(
         model=model,
         scale=scale,
@@ -658,10 +671,11 @@ def select_model(
        from the last observation) and compared with the reference's error on the same
        forecasts.
     3. A candidate replaces the reference only when its error is lower by more than
-       ``tie_margin`` (10 %); among several such candidates the largest relative gain wins,
-       ties going to the simpler model. Otherwise — and always with fewer than 4 values, when
-       no out-of-sample forecast exists — the reference stays: the tie-break favours the
-       reference.
+       ``tie_margin`` (10 %). Otherwise — and always with fewer than 4 values, when no
+       out-of-sample forecast exists — the reference stays: the tie-break favours the
+       reference. Several such candidates are compared with each other the same way, simplest
+       first (on their common forecast origins): a more complex one must be better by more
+       than ``tie_margin``, an equally complex one just better.
 
     For % indicators within [0, 100] the linear and log-linear candidates are recorded but not
     chosen (they can forecast 100.2 %); the logit model takes their place.
@@ -721,10 +735,29 @@ def select_model(
                 f"{m}: forecast error {err:.4g} not below {ref} {base:.4g} by more than "
                 f"{tie_margin:.0%}"
             )
-    if gains:
-        best = min(gains, key=lambda k: (round(gains[k], 12), COMPLEXITY[k], MODEL_ORDER.index(k)))
-    else:
-        best = ref
+    best = ref
+    challengers = sorted(gains, key=lambda k: (COMPLEXITY[k], MODEL_ORDER.index(k)))
+    for m in challengers:
+        if best == ref:
+            best = m
+            continue
+        # challengers against each other on their common forecast origins
+        k0 = max(MIN_TRAIN.get(m, MIN_TRAIN_DEFAULT), MIN_TRAIN.get(best, MIN_TRAIN_DEFAULT))
+        err_m, err_b = (
+            leave_future_out_error(years, values, x, unit, k0, resolution, horizon)
+            for x in (m, best)
+        )
+        if COMPLEXITY[m] == COMPLEXITY[best]:
+            better = err_m < err_b
+        else:
+            better = err_m < err_b * (1 - tie_margin)
+        verdict = "replaces" if better else "does not replace"
+        margin_txt = "" if COMPLEXITY[m] == COMPLEXITY[best] else f" by more than {tie_margin:.0%}"
+        steps.append(
+            f"{m} ({err_m:.4g}) {verdict} {best} ({err_b:.4g}) on common origins{margin_txt}"
+        )
+        if better:
+            best = m
     if len(values) <= MIN_TRAIN_DEFAULT:
         steps.append(f"{len(values)} values: no out-of-sample forecast, the reference stays")
     reason = f"chose {best} — " + "; ".join(steps)
