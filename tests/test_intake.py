@@ -258,3 +258,26 @@ def test_every_value_names_file_sheet_row_and_checksum(units):
     ew = xlsx[xlsx.indicator_id == "employed_women"].set_index("sex")
     assert ew.loc["female", "column"] == "female" and ew.loc["female", "value"] == 11000
     assert ew["row"].nunique() == 1  # one template row gave total, female and male
+
+
+@pytest.mark.slow
+def test_report_on_submitted_data_uses_latest_vintage_and_leaves_inputs_untouched(tmp_path):
+    """A statistician's path end to end: GBK CSVs, a revision and a filled template workbook
+    (tests/data/good) go through the evaluation notebook. The 2022 neonatal mortality shown is
+    the revised 2.5 (not the original 2.4); the qualitative account appears; no input changes."""
+    from bs4 import BeautifulSoup
+
+    from planeval.report import run_report
+
+    data = tmp_path / "data"
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, data / part)
+    shutil.copy(GOOD / "indicators.yaml", data / "indicators.yaml")
+    before = _checksums(data)
+    html = run_report("demo", "midterm", 2023, "demo", data, "zh", tmp_path / "reports")
+    assert _checksums(data) == before
+    soup = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser")
+    row = next(tr for tr in soup.find_all("tr") if "新生儿死亡率" in tr.get_text())
+    cells = [td.get_text(" ", strip=True) for td in row.find_all("td")]
+    assert "2.5" in cells and "2.4" not in cells
+    assert "新建妇幼保健站2个" in soup.get_text()

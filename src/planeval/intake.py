@@ -593,9 +593,12 @@ def tidy_rows(
         return rows, problems
     problems += _meta_problems(grid, geography, year)
     data_sheets = 0
+    unread: list[str | None] = []
     for sheet in grid.sheets:
         found = find_header(sheet)
         if found is None:
+            if any(clean_text(c.value) for row in sheet.rows for c in row):
+                unread.append(sheet.name)
             continue
         data_sheets += 1
         header_i, columns, unknown = found
@@ -715,6 +718,20 @@ def tidy_rows(
             rows_here, probs = _tidy_one(cell, path, sheet.name, row_no, geography, year, units)
             problems += probs
             rows += rows_here
+    if data_sheets and grid.kind == "xlsx":
+        for name in unread:  # a second sheet of figures must not be skipped silently
+            problems.append(
+                _problem(
+                    path,
+                    f"sheet '{name}' has content but no header row with 'indicator_id': "
+                    "it is not read",
+                    f"工作表 '{name}' 有内容但没有含 'indicator_id' 的表头，未被读取",
+                    "give it the header of the data sheet, move its figures there, or delete it",
+                    "为其加上与数据表相同的表头、把数据移到数据表，或删除该工作表",
+                    sheet=name,
+                    code="header",
+                )
+            )
     if data_sheets == 0 and not problems:
         sep = _separator_hint(grid)
         if sep:

@@ -135,6 +135,14 @@ def main() -> None:
         sheet="填报 data",
         meta=[("plan", "demo"), ("geography", "demo"), ("year", 2022)],
     )
+    wb = openpyxl.Workbook()
+    wb.active.title = "合计"
+    wb.active.append(header)
+    wb.active.append(["neonatal_mortality", 2.1, "‰", "total"])
+    extra = wb.create_sheet("分性别")
+    extra.append(["指标", "女", "男"])
+    extra.append(["新生儿死亡率", 1.9, 2.3])
+    wb.save(HERE / "2023_second_sheet_not_read.xlsx")
     write_xlsx(
         "2023_template_geography_mismatch.xlsx",
         [["指标代码\nindicator_id", "单位\nunit", "合计\nvalue"], ["neonatal_mortality", "‰", 2.1]],
