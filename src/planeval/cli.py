@@ -133,7 +133,9 @@ def catalogue(
 
 @app.command()
 def template(
-    plan: str = typer.Option(..., help="Plan name: women or children (a file under DATA_DIR/plans)."),
+    plan: str = typer.Option(
+        ..., help="Plan name: women or children (a file under DATA_DIR/plans)."
+    ),
     year: int = typer.Option(..., help="Data year the workbook collects."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. baijiantan."),
     out: Path = typer.Option(..., help="Workbook to write (.xlsx); name it <year>.xlsx."),
@@ -172,12 +174,15 @@ def validate(
     except InputError as exc:
         _fail(exc)
     whole = not paths
-    checks, problems = check_paths(paths or [data_dir / "observations"], data_dir, units,
-                                   geography=geography, year=year)
+    checks, problems = check_paths(
+        paths or [data_dir / "observations"], data_dir, units, geography=geography, year=year
+    )
     for c in checks:
         status = "ok  " if c.ok else "FAIL"
-        typer.echo(f"{status} {c.path}: {len(c.frame)} values, {len(c.notes)} normalised, "
-                   f"{len(c.problems)} problem(s)")
+        typer.echo(
+            f"{status} {c.path}: {len(c.frame)} values, {len(c.notes)} normalised, "
+            f"{len(c.problems)} problem(s)"
+        )
     every = problems + [p for c in checks for p in c.problems]
     if html is not None:
         typer.echo(f"wrote {write_validation_report(html, checks, problems, data_dir)}")
