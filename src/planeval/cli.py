@@ -31,12 +31,19 @@ def report(
     out: Path = typer.Option(Path("reports"), help="Output folder."),
 ) -> None:
     """Execute the evaluation notebook with papermill and write <geography>_<plan>_<stage>_<year>.html."""
-    from .report import run_report, write_index
+    from papermill.exceptions import PapermillExecutionError
+
+    from .report import failed_record_paths, report_name, run_report, write_index
 
     try:
         path = run_report(plan, stage, year, geography, data_dir, lang, out)
     except InputError as exc:
         _fail(exc)
+    except PapermillExecutionError as exc:
+        _, record = failed_record_paths(out, report_name(geography, plan, stage, year, lang))
+        typer.echo(f"planeval: notebook cell {exc.cell_index} raised {exc.ename}: {exc.evalue}\n"
+                   f"  executed notebook (with the error cell): {record}", err=True)
+        raise typer.Exit(code=1) from None
     write_index(out)
     typer.echo(f"wrote {path}")
 
