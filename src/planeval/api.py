@@ -25,6 +25,7 @@ from .assessment import Assessment, IndicatorAssessment
 from .assessment import assess as _assess
 from .catalogue import Plan, known_units
 from .catalogue import load_plan as _load_plan
+from .config import default_settings
 from .explore import AssessmentResult, ForecastResult, forecast_series
 from .observations import load_observations as _load_observations
 
@@ -154,6 +155,8 @@ def plot_indicator(
         data_dir = getattr(assessment, "data_dir", None) or "data"
         reference = reference_series(result.indicator_id, geo, data_dir, assessment.data_year)
         reference_label = reference_label or geo
+    settings = getattr(result, "_settings", None) or default_settings()
+    kwargs.setdefault("seed", settings["forecast"]["seed"])  # the fan matches the table
     return _charts().plot_indicator(
         result, ax=ax, lang=lang, reference=reference, reference_label=reference_label, **kwargs
     )

@@ -36,7 +36,7 @@ import importlib
 import io
 import math
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -64,11 +64,9 @@ TEXT = {
     "indicator": ("指标", "Indicator"),
     "status": ("状态", "Status"),
     "target": ("目标", "Target"),
-    "target_year": ("目标年", "Target year"),
     "baseline": ("基期值", "Baseline"),
     "latest": ("最新值", "Latest value"),
     "n_obs": ("观测数", "Observations"),
-    "years": ("观测年份", "Years observed"),
     "model": ("趋势模型", "Trend model"),
     "forecast": ("预测值", "Forecast"),
     "pi80": ("80% 预测区间", "80% prediction interval"),
@@ -77,15 +75,10 @@ TEXT = {
     "rule": ("判定依据", "Rule applied"),
     "change": ("变化趋势", "Change"),
     "warning": ("预警", "Early warning"),
-    "path": ("进度", "Path position"),
     "cv": ("交叉验证误差", "CV error"),
-    "chosen": ("选中", "Chosen"),
-    "why": ("原因", "Why"),
     "with": ("含 {year} 年", "with {year}"),
     "without": ("剔除 {year} 年", "without {year}"),
     "geography": ("地区", "Geography"),
-    "none": ("—", "—"),
-    "yes": ("是", "yes"),
     "no": ("否", "no"),
 }
 
@@ -325,9 +318,16 @@ class IndicatorResult(IndicatorAssessment):
         reference: pd.Series | None = None,
         reference_label: str = "",
     ):
-        """The report's panel (:func:`planeval.charts.plot_indicator`); returns the Axes."""
+        """The report's panel (:func:`planeval.charts.plot_indicator`, with the assessment's
+        simulation seed so the fan matches the table); returns the Axes."""
+        settings = getattr(self, "_settings", None) or default_settings()
         return _charts().plot_indicator(
-            self, ax=ax, lang=_lang(lang), reference=reference, reference_label=reference_label
+            self,
+            ax=ax,
+            lang=_lang(lang),
+            reference=reference,
+            reference_label=reference_label,
+            seed=settings["forecast"]["seed"],
         )
 
     def chart_html(
@@ -1652,8 +1652,21 @@ class Workbench:
         self.assessment = AssessmentResult.of(assessment, data_dir)
         self.data_dir = data_dir or self.assessment.data_dir or "data"
         self.indicator = pick_indicator(self.assessment, indicator)
-        self.compare_geography = compare_geography or None
-        self.drop_year = None if drop_year in (None, "") else int(drop_year)
+        # papermill may pass "None" or "" for "no choice"
+        none = (None, "", "None", "none")
+        self.compare_geography = None if compare_geography in none else str(compare_geography)
+        try:
+            self.drop_year = None if drop_year in none else int(drop_year)
+        except (TypeError, ValueError):
+            raise InputError(
+                Problem(
+                    "drop_year",
+                    f"drop_year '{drop_year}' is not a year",
+                    f"剔除年份 '{drop_year}' 不是年份",
+                    "give a year such as 2020, or None",
+                    "填写年份（如 2020）或 None",
+                )
+            ) from None
         self._handles: dict[str, list] = {}
         self._widgets = None
 
@@ -1772,8 +1785,3 @@ class _Safe:
     def __repr__(self) -> str:
         obj = self._get()
         return str(self._error) if obj is None else repr(obj)
-
-
-def as_dict(result: IndicatorAssessment) -> dict:
-    """Every field of a result as a plain dict (what ``Assessment.to_frame`` rows hold)."""
-    return asdict(result)
