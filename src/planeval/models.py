@@ -595,7 +595,8 @@ def leave_future_out_error(
     """Mean absolute leave-future-out error (indicator scale): for every origin
     k = ``min_train`` … n − 1 the model is fitted to the first k points and forecasts every
     later observed point at most ``max_horizon`` years ahead of the origin's last year (all
-    later points when None); the mean is over all these forecasts.
+    later points when None; the next observation always, even after a gap); the mean is over
+    all these forecasts.
 
     This scores what the assessment does — extrapolate — rather than interpolation. ``nan``
     when no such forecast exists (n ≤ ``min_train``, default 3; 6 for ``damped``).
@@ -614,8 +615,8 @@ def leave_future_out_error(
             return float("nan")
         ahead = years[k:] - years[k - 1]
         keep = ahead <= max_horizon if max_horizon is not None else np.ones(len(ahead), bool)
-        if keep.any():
-            errors.extend(np.abs(f.fitted(years[k:][keep]) - values[k:][keep]).tolist())
+        keep[0] = True  # the next observation always counts, even after a gap
+        errors.extend(np.abs(f.fitted(years[k:][keep]) - values[k:][keep]).tolist())
     return float(np.mean(errors)) if errors else float("nan")
 
 
