@@ -8,6 +8,7 @@ Constructed series use the plan period 2021–2025 and target year 2025; setting
 
 import json
 import math
+from pathlib import Path
 
 import pytest
 from scipy import stats
@@ -316,15 +317,13 @@ def test_settings_file_errors_name_the_key(tmp_path):
     with pytest.raises(InputError) as exc:
         load_settings(tmp_path)
     assert "missing setting status.off_track_max_p" in str(exc.value)
-    text = load_settings("data")["_path"] and open("data/config/assessment.yaml").read()
+    text = Path("data/config/assessment.yaml").read_text(encoding="utf-8")
     path.write_text(text.replace("off_track_max_p: 0.25", "off_track_max_p: 0.9"), encoding="utf-8")
     with pytest.raises(InputError, match="must not exceed"):
         load_settings(tmp_path)
 
 
 def test_shipped_settings_and_package_copy_are_identical():
-    from pathlib import Path
-
     import planeval.config as cfg
 
     shipped = Path("data/config/assessment.yaml").read_text(encoding="utf-8")
