@@ -225,6 +225,40 @@ def test_target_wording(children_2023):
     assert rp.Report(a).target_text(rel).startswith("较2020年 -20%")
 
 
+def test_every_machine_label_has_both_languages():
+    """Every status, model, unit, target type, warning reason and agency class the code can
+    produce has zh and en wording in labels.yaml (a new model or class must not show up in a
+    report as a raw key). Agency classes come from calling the agency rules."""
+    from planeval import agency
+    from planeval.catalogue import DIRECTIONS, TARGET_TYPES, UNITS
+    from planeval.labels import _labels
+    from planeval.models import MODEL_ORDER
+
+    eurostat = {agency.eurostat_category(x) for x in (1.0, 0.7, 0.3, -1.0)}
+    eurostat |= {
+        agency.eurostat_no_target_category(10, 2020, y, 2023, 1) for y in (12, 10.1, 9.9, 5)
+    }
+    expected = {
+        "status": set(rp.STATUSES),
+        "model": set(MODEL_ORDER),
+        "unit": set(UNITS) - {""},
+        "target_type": set(TARGET_TYPES),
+        "direction": set(DIRECTIONS),
+        "warning": {"at_risk", "off_track", "worsening", "volatile", "forecast_falls_back"},
+        "eurostat": eurostat,
+        "escap": {agency.escap_category(x) for x in (2.0, 0.5, -1.0)},
+        "unicef": {"achieved", "on_track", "acceleration_needed"},
+        "stage": {"annual", "midterm", "final"},
+        "path": {"ahead", "behind"},
+        "change": {"improving", "flat", "worsening"},
+    }
+    labels = _labels()
+    for group, keys in expected.items():
+        for key in keys:
+            entry = labels[group].get(key)
+            assert entry and entry.get("zh") and entry.get("en"), (group, key)
+
+
 def test_years_text_joins_runs():
     assert rp.years_text([2015, 2016, 2017, 2019, 2021, 2022]) == "2015–2017, 2019, 2021–2022"
 

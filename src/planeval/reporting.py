@@ -324,6 +324,11 @@ class Report:
     def geo(self, geography: str) -> str:
         return geography_name(geography, self.lang)
 
+    def geo_with_code(self, geography: str) -> str:
+        """``全国 [china]``: the readable name and the data folder (the name alone when equal)."""
+        name = self.geo(geography)
+        return name if name == geography else f"{name} [{geography}]"
+
     def badge(self, status: str) -> str:
         return badge(status, self.lang)
 
@@ -419,14 +424,14 @@ class Report:
         rows = [
             (self.t("cover_plan"), plan.title(self.lang)),
             (self.t("cover_region"), plan.region(self.lang)),
-            (self.t("cover_geo"), f"{self.geo(geo)} ({geo})"),
+            (self.t("cover_geo"), self.geo_with_code(geo)),
             (self.t("cover_stage"), label("stage", self.stage, self.lang)),
             (self.t("cover_period"), f"{plan.period_start}—{plan.period_end}"),
             (self.t("cover_cutoff"), self.t("cover_cutoff_v", year=self.year)),
             (self.t("cover_produced"), self.produced),
         ]
         if self.reference_series:
-            ref = f"{self.reference_name} ({self.reference_geography})"
+            ref = self.geo_with_code(self.reference_geography)
             rows.insert(3, (self.t("cover_reference"), ref))
         dl = "".join(tag("dt", esc(k)) + tag("dd", esc(v)) for k, v in rows)
         notes = "".join(tag("p", esc(n), cls="notice") for n in self.notices())
@@ -835,18 +840,21 @@ class Report:
         for r in wanted:
             frame = self.sex_frame(r.indicator_id)
             (have if {"female", "male"} <= set(frame.columns) else missing).append((r, frame))
-        sep = ", " if self.en else "、"
         if not have:
-            names = sep.join(self.label_of(r) for r, _ in missing)
             geo = self.geo(self.assessment.geography)
-            out.append(tag("p", esc(t("gender_none", geo=geo, names=names)), cls="notice"))
+            out.append(tag("p", esc(t("gender_none", geo=geo, n=len(missing))), cls="notice"))
+            out.append(self._name_list([r for r, _ in missing]))
             return tag("div", "".join(out), cls="pe")
         out.append(tag("p", esc(t("gender_intro", n=len(wanted)))))
         out += [self.sex_block(r, frame) for r, frame in have]
         if missing:
-            names = sep.join(self.label_of(r) for r, _ in missing)
-            out.append(tag("p", esc(t("gender_missing", names=names)), cls="muted"))
+            out.append(tag("p", esc(t("gender_missing", n=len(missing))), cls="muted"))
+            out.append(self._name_list([r for r, _ in missing]))
         return tag("div", "".join(out), cls="pe")
+
+    def _name_list(self, results: list[IndicatorAssessment]) -> str:
+        items = "".join(tag("li", esc(self.label_of(r))) for r in results)
+        return tag("ul", items, cls="name-list")
 
     def sex_block(self, r: IndicatorAssessment, frame: pd.DataFrame) -> str:
         """Table of female, male and gap (female − male) by year, and the chart."""
@@ -911,8 +919,12 @@ class Report:
         thr = st["status"]
         t = self.t
         flagged = st.get("sensitivity", {}).get("flagged_years", [])
+        from .models import MODEL_ORDER
+
+        sep = ", " if self.en else "、"
         para = t(
             "method_text",
+            models=sep.join(label("model", m, self.lang) for m in MODEL_ORDER),
             margin=f"{st['forecast']['tie_margin']:.0%}",
             alpha=st.get("change", {}).get("alpha", ""),
             flagged=", ".join(str(y) for y in flagged) or "—",
@@ -952,14 +964,9 @@ class Report:
         for r in self.statistical:
             if not r.n_obs:
                 continue
-            er, xi = g(r, "eurostat_ratio"), g(r, "escap_index")
+            euro = self._agency_pair(g(r, "eurostat_ratio"), "eurostat", g(r, "eurostat_category"))
+            escap = self._agency_pair(g(r, "escap_index"), "escap", g(r, "escap_category"))
             ao, ar, uc = g(r, "aarr_observed"), g(r, "aarr_required"), g(r, "unicef_category")
-            euro = "—" if er is None else f"{fmt_num(er, 2)} / "
-            euro += (
-                label("eurostat", g(r, "eurostat_category"), self.lang) if er is not None else ""
-            )
-            escap = "—" if xi is None else f"{fmt_num(xi, 2)} / "
-            escap += label("escap", g(r, "escap_category"), self.lang) if xi is not None else ""
             aarr = "—"
             if not (ao is None and ar is None and uc is None):
                 aarr = (
@@ -978,6 +985,13 @@ class Report:
             + tag("p", esc(t("agency_text")))
             + table(head, rows, cls="plain agency")
         )
+
+    def _agency_pair(self, number, group: str, category) -> str:
+        """``0.77 / 适度进展``: an agency's figure and its class (either may be missing)."""
+        parts = [fmt_num(number, 2)] if number is not None else []
+        if category:
+            parts.append(label(group, category, self.lang))
+        return " / ".join(parts) or "—"
 
     def _data(self) -> str:
         t = self.t
