@@ -204,7 +204,8 @@ def plot_indicator(
     if title:
         ax.set_title(result.name_en if lang == "en" else result.name_zh, fontsize=9)
     ax.set_xlabel("")
-    ax.set_ylabel(label("unit", result.unit, lang) if result.unit else "", fontsize=8)
+    ax.set_ylabel("")
+    _unit_label(ax, result.unit, lang)
     first = [int(years.min())] if len(years) else []
     if result.baseline_year:
         first.append(int(result.baseline_year))
@@ -213,6 +214,22 @@ def plot_indicator(
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.tick_params(labelsize=7.5, pad=1)
     return ax
+
+
+def _unit_label(ax, unit: str, lang: str) -> None:
+    """The unit written upright above the y axis (a rotated CJK unit such as 个 would read
+    like an arrow)."""
+    if unit:
+        ax.text(
+            0.0,
+            1.02,
+            label("unit", unit, lang),
+            transform=ax.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=7.5,
+            color="#333333",
+        )
 
 
 def indicator_figure(
@@ -287,7 +304,7 @@ def sex_figure(frame: pd.DataFrame, unit: str, lang: str = "zh"):
                 **STYLE[sex],
             )
     ax1.set_title(_t("values", lang), fontsize=9)
-    ax1.set_ylabel(label("unit", unit, lang) if unit else "", fontsize=8)
+    _unit_label(ax1, unit, lang)
     ax1.legend(fontsize=7.5, frameon=True, loc="best")
     gap = frame.get("female") - frame.get("male")
     ax2.bar(
