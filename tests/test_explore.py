@@ -219,9 +219,16 @@ def test_explain_accounts_for_the_status(synthetic):
 def test_explain_maintain_target_names_failing_years(national):
     r = national["senior_secondary_gross_enrollment"]
     assert r.target_type == "maintain_at_least" and r.status == "off_track"
-    failing = [y for y, v in zip(r.years, r.values, strict=True) if v < r.target_level]
-    assert failing
-    assert ", ".join(map(str, failing)) in r.explain("en")
+    start, end = national.plan.period_start, national.plan.period_end
+    failing = [
+        y
+        for y, v in zip(r.years, r.values, strict=True)
+        if v < r.target_level and start <= y <= end
+    ]
+    assert failing and min(r.years) < start  # years before the plan period are not listed
+    assert f"observed years below it (plan period {start}–{end}): " + ", ".join(
+        map(str, failing)
+    ) in r.explain("en")
 
 
 # --------------------------------------------------------------------------- helpers

@@ -268,10 +268,11 @@ class IndicatorResult(IndicatorAssessment):
         new.__dict__.update(vars(result))
         return new
 
-    def _with_settings(self, settings: dict | None) -> IndicatorResult:
-        """Remember the assessment's settings (thresholds quoted by :meth:`explain`); not a
-        dataclass field, so ``asdict``/``to_frame`` do not see it."""
+    def _with_settings(self, settings: dict | None, period: tuple | None = None) -> IndicatorResult:
+        """Remember the assessment's settings (thresholds quoted by :meth:`explain`) and the
+        plan period; not dataclass fields, so ``asdict``/``to_frame`` do not see them."""
         self.__dict__["_settings"] = settings
+        self.__dict__["_period"] = period
         return self
 
     def __repr__(self) -> str:
@@ -429,6 +430,10 @@ def _year_frame(years, values, model, unit, target_year, target_level, settings)
     return frame
 
 
+def _period(assessment: Assessment) -> tuple[int, int]:
+    return (assessment.plan.period_start, assessment.plan.period_end)
+
+
 def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
     """Sentences that account for ``r.status``; every number is a field of ``r``."""
     zh = lang == "zh"
@@ -482,18 +487,23 @@ def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
         )
     out.append(f"判定依据：{r.status_rule}" if zh else f"Rule applied: {r.status_rule}")
     failing = [y for y, v in zip(r.years, r.values, strict=True) if r.meets(float(v)) is False]
+    period = getattr(r, "_period", None)
+    if period:
+        failing = [y for y in failing if period[0] <= y <= period[1]]
     if r.target_type.startswith("maintain") and failing:
         listed = ", ".join(str(y) for y in failing)
+        where = f"（规划期 {period[0]}–{period[1]}）" if period else ""
+        where_en = f" (plan period {period[0]}–{period[1]})" if period else ""
         out.append(
             (
-                f"“保持”类目标要求规划期内每个观测年份都达标；未达标的观测年份：{listed}。"
-                "规划期内只要有一年未达标即判为难以达标，与趋势预测无关。"
+                f"“保持”类目标要求规划期内每个观测年份都达标；规划期内未达标的观测年份{where}：{listed}。"
+                "只要有一年未达标即判为难以达标，与趋势预测无关。"
             )
             if zh
             else (
                 f"A 'maintain' target must be met in every observed year of the plan period; "
-                f"observed years below it: {listed}. One such year within the plan period makes "
-                "the target off track, whatever the forecast."
+                f"observed years below it{where_en}: {listed}. One such year makes the target off "
+                "track, whatever the forecast."
             )
         )
     if r.model and r.forecast is not None:
@@ -590,7 +600,8 @@ class AssessmentResult(Assessment):
             return assessment
         values = {f.name: getattr(assessment, f.name) for f in fields(Assessment)}
         values["results"] = [
-            IndicatorResult.of(r)._with_settings(assessment.settings) for r in assessment.results
+            IndicatorResult.of(r)._with_settings(assessment.settings, _period(assessment))
+            for r in assessment.results
         ]
         dd = data_dir if data_dir is not None else getattr(assessment, "data_dir", None)
         return cls(**values, data_dir=None if dd is None else str(dd))
@@ -1458,7 +1469,9 @@ def _reassess(
         geography=assessment.geography if geography is None else geography,
         settings=assessment.settings,
     )
-    return IndicatorResult.of(again.results[0])._with_settings(assessment.settings)
+    return IndicatorResult.of(again.results[0])._with_settings(
+        assessment.settings, _period(assessment)
+    )
 
 
 def sensitivity(
