@@ -38,7 +38,8 @@
 plan = "children"  # women 妇女 | children 儿童 (a file under data/plans)
 geography = "china"  # folder under data/observations: china 全国 | baijiantan 白碱滩区
 year = 2024  # data cut-off: data after this year is never used 数据截至年份
-indicator = "senior_secondary_gross_enrollment"  # "" = the first off-track target 空=首个难以达标指标
+# indicator: "" = the first off-track target with the most data 空 = 首个难以达标的指标
+indicator = "senior_secondary_gross_enrollment"
 compare_geography = "baijiantan"  # another geography to overlay 对比地区 ("" = none)
 drop_year = 2020  # a year to leave out for the sensitivity check 剔除年份 (None = none)
 data_dir = "../data"  # relative to notebooks/
