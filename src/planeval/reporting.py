@@ -246,7 +246,10 @@ def years_text(years) -> str:
 # --------------------------------------------------------------------------- reference geography
 def default_reference(geography: str, reference_geography: str | None) -> str:
     """The reference geography to draw beside the report's: the given one, else ``china``
-    for any geography other than ``china`` (and none for ``china`` itself)."""
+    for any geography other than ``china`` (and none for ``china`` itself). The string
+    ``"None"`` (papermill's ``-p reference_geography None``) counts as not given."""
+    if reference_geography in ("None", "none"):
+        reference_geography = None
     if reference_geography is not None:
         return "" if reference_geography == geography else reference_geography
     return "" if geography == "china" else "china"
