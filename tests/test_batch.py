@@ -29,7 +29,7 @@ import yaml
 from planeval.batch import load_runlist, run_batch
 from planeval.errors import InputError
 from planeval.observations import sha256_of
-from planeval.report import complete_reports, input_fingerprint
+from planeval.report import code_sha256, complete_reports, input_fingerprint
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_INDICATORS = ("neonatal_mortality", "infant_mortality", "under5_mortality")
@@ -542,6 +542,7 @@ def test_dask_executor_on_local_cluster_produces_the_same_reports(batch_runs, tm
         "geo_b_tiny_annual_2023.html": "done",
         "geo_c_tiny_annual_2023.html": "done",
     }
+    code_sha256.cache_clear()  # cached per process; the workers computed it afresh
     for name in statuses(summary):
         dask_meta = json.loads((out / (name + ".json")).read_text(encoding="utf-8"))
         geo = name.split("_tiny")[0]

@@ -83,6 +83,32 @@ def test_fingerprint_follows_parameters_plan_settings_and_notebook(world, tmp_pa
     )
 
 
+def test_fingerprint_follows_the_reference_geography_drawn_beside_the_report(world):
+    """A geo_a report draws china's values beside its own (reporting.default_reference): a
+    change to china/2021.csv changes geo_a's 2022 fingerprint, china/2023.csv does not."""
+    shutil.copytree(world / "observations" / "geo_a", world / "observations" / "china")
+    china = world / "observations" / "china"
+    before = input_fingerprint("tiny", "midterm", 2022, "geo_a", world)
+    assert before["inputs"]["reference"]["geography"] == "china"
+    assert sorted(before["inputs"]["reference"]["observations"]) == [
+        "2019.csv",
+        "2020.csv",
+        "2021.csv",
+        "2022.csv",
+    ]
+    (china / "2023.csv").write_text("changed", encoding="utf-8")
+    assert input_fingerprint("tiny", "midterm", 2022, "geo_a", world) == before
+    (china / "2021.csv").write_text(
+        (china / "2021.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
+    )
+    assert input_fingerprint("tiny", "midterm", 2022, "geo_a", world) != before
+    # china's own report has no reference
+    assert input_fingerprint("tiny", "midterm", 2022, "china", world)["inputs"]["reference"] == {
+        "geography": "",
+        "observations": {},
+    }
+
+
 def test_fingerprint_of_unknown_plan_is_an_input_error(world):
     with pytest.raises(InputError, match="no plan named 'elderly'"):
         input_fingerprint("elderly", "annual", 2023, "geo_a", world)

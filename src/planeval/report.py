@@ -28,7 +28,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import known_units, load_plan
+from .catalogue import known_units, load_all_plans, load_plan, plan_files
 from .config import load_settings
 from .errors import InputError, Problem
 from .observations import load_observations, observation_files, sha256_of
@@ -137,6 +137,49 @@ def code_sha256() -> str:
     return digest.hexdigest()
 
 
+def _catalogue_key(data_dir: Path) -> tuple:
+    files = [*plan_files(data_dir), data_dir / "indicators.yaml"]
+    return tuple(
+        (str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _catalogue_cached(data_dir: str, key: tuple) -> tuple[dict[str, str], dict[str, str]]:
+    plans = {p.plan: p.path for p in load_all_plans(data_dir)}
+    return plans, known_units(data_dir)
+
+
+def catalogue_state(data_dir: str | Path) -> tuple[dict[str, str], dict[str, str]]:
+    """``({plan name: plan file}, {indicator_id: unit})`` of a data folder.
+
+    Parsed once per process for each state of the plan files and ``indicators.yaml`` (their
+    paths, sizes and modification times), so a worker fingerprinting hundreds of reports
+    reads the plans once. Raises :class:`InputError` when a plan file is invalid.
+    """
+    data_dir = Path(data_dir)
+    plans, units = _catalogue_cached(str(data_dir.resolve()), _catalogue_key(data_dir))
+    return dict(plans), dict(units)
+
+
+def _plan_file(plan: str, data_dir: Path, plans: dict[str, str]) -> Path:
+    if plan in plans:
+        return Path(plans[plan])
+    candidate = Path(plan)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return candidate
+    return Path(load_plan(plan, data_dir).path)  # raises the loader's InputError
+
+
+def _files_up_to(data_dir: Path, geography: str, year: int) -> dict[str, str]:
+    """``{file name: SHA-256}`` of the geography's submission files of data years <= ``year``."""
+    return {
+        path.name: sha256_of(path)
+        for file_year, path in observation_files(data_dir, geography)
+        if file_year <= int(year)
+    }
+
+
 def input_fingerprint(
     plan: str,
     stage: str,
@@ -149,23 +192,28 @@ def input_fingerprint(
     """Everything a report depends on, and one SHA-256 over it all.
 
     Returns ``{"sha256": <hex>, "inputs": {...}}`` where ``inputs`` holds: the parameters; the
-    SHA-256 of the plan file; of every observation file ``<year>.csv`` of the geography up to
-    the data cut-off ``year`` (later years cannot change the report, so adding 2025 data does
-    not rebuild a 2023 mid-term report); of the indicator/unit register the submissions are
-    checked against (units of all plans plus ``indicators.yaml``); of the assessment settings
-    file; of the notebook; the planeval version, the SHA-256 of the package code
-    (:func:`code_sha256`) and the versions of the numerical packages
-    (:func:`planeval.provenance.package_versions`).
+    SHA-256 of the plan file; of every observation file (``<year>.csv``, ``.xlsx``, revisions
+    ``<year>_rev<N>``) of the geography up to the data cut-off ``year`` (later years cannot
+    change the report, so adding 2025 data does not rebuild a 2023 mid-term report), and the
+    same for the reference geography drawn beside it
+    (:func:`planeval.reporting.default_reference`: ``china`` for any other geography); of the
+    indicator/unit register the submissions are checked against (units of all plans plus
+    ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
+    the notebook; the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
+    and the versions of the numerical packages (:func:`planeval.provenance.package_versions`).
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
     from . import __version__
     from .provenance import package_versions
+    from .reporting import default_reference
 
     data_dir = Path(data_dir)
-    plan_path = Path(load_plan(plan, data_dir).path)
+    reference = default_reference(geography, None)
+    plans, units_register = catalogue_state(data_dir)
+    plan_path = _plan_file(plan, data_dir, plans)
     settings_path = Path(load_settings(data_dir)["_path"])
-    units = json.dumps(known_units(data_dir), sort_keys=True, ensure_ascii=False)
+    units = json.dumps(units_register, sort_keys=True, ensure_ascii=False)
     inputs = {
         "parameters": {
             "plan": plan,
@@ -175,10 +223,10 @@ def input_fingerprint(
             "lang": lang,
         },
         "plan_file": {plan_path.name: sha256_of(plan_path)},
-        "observations": {
-            path.name: sha256_of(path)
-            for file_year, path in observation_files(data_dir, geography)
-            if file_year <= int(year)
+        "observations": _files_up_to(data_dir, geography, year),
+        "reference": {
+            "geography": reference,
+            "observations": _files_up_to(data_dir, reference, year) if reference else {},
         },
         "units_register": hashlib.sha256(units.encode("utf-8")).hexdigest(),
         "settings": {settings_path.name: sha256_of(settings_path)},
@@ -222,7 +270,12 @@ def is_current(out: str | Path, name: str, fingerprint: str) -> bool:
 def check_inputs(
     plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str
 ) -> None:
-    """Fail early, before a kernel starts, with a clear message on bad parameters or data."""
+    """Fail early, before a kernel starts, with a clear message on bad parameters or data.
+
+    Checks the stage and language, loads the plan and the geography's observations up to
+    ``year`` and those of the reference geography the report draws beside it (when present).
+    Raises :class:`InputError` listing the problems.
+    """
     if stage not in STAGES:
         raise InputError(
             Problem(
@@ -236,8 +289,14 @@ def check_inputs(
         raise InputError(
             Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en")
         )
-    load_plan(plan, data_dir)
-    load_observations(data_dir, geography, units=known_units(data_dir), up_to_year=year)
+    from .reporting import default_reference
+
+    plans, units = catalogue_state(data_dir)  # every plan file parsed and validated
+    _plan_file(plan, Path(data_dir), plans)
+    load_observations(data_dir, geography, units=units, up_to_year=year)
+    reference = default_reference(geography, None)
+    if reference and observation_files(data_dir, reference):
+        load_observations(data_dir, reference, units=units, up_to_year=year)
 
 
 def html_from_notebook(nb, title: str, lang: str = "zh") -> str:
