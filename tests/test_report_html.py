@@ -259,6 +259,26 @@ def test_every_machine_label_has_both_languages():
             assert entry and entry.get("zh") and entry.get("en"), (group, key)
 
 
+def test_annual_gap_only_for_plan_period_values():
+    """Exclusive breastfeeding (≥ 50%): the only national value is 75.5 (2016), before the
+    plan period 2021–2025, so the annual table shows no gap (—) although 75.5 ≥ 50; the
+    neonatal visit rate 97.7 (2024) ≥ 90 is met (已达到)."""
+    a = assessed("children", "china", 2024)
+    report = rp.Report(a, stage="annual")
+    rows = [
+        r
+        for r in a.results
+        if r.indicator_id in ("exclusive_breastfeeding_6m", "neonatal_visit_rate")
+    ]
+    soup = BeautifulSoup(report.annual_table(rows), "html.parser")
+    gap = {
+        tr["data-indicator"]: tr.find(attrs={"data-col": "gap"})
+        for tr in soup.select("tr[data-indicator]")
+    }
+    assert main_text(gap["exclusive_breastfeeding_6m"]) == "—"
+    assert main_text(gap["neonatal_visit_rate"]) == "已达到"
+
+
 def test_years_text_joins_runs():
     assert rp.years_text([2015, 2016, 2017, 2019, 2021, 2022]) == "2015–2017, 2019, 2021–2022"
 

@@ -759,8 +759,10 @@ class Report:
         return table(head, rows, cls="indicators stage-annual") + note
 
     def _gap_html(self, r: IndicatorAssessment, d: int) -> str:
+        """Gap of the latest value to the target; only for a value of the plan period (a 2016
+        value meeting a 2025 target says nothing about the plan)."""
         gap = gap_to_target(r)
-        if gap is None:
+        if gap is None or (r.latest_year or 0) < self.plan.period_start:
             return "—"
         if r.meets(r.latest_value):
             out = esc(self.t("gap_met"))
