@@ -331,6 +331,7 @@ def test_import_keeps_an_inline_notebook_backend():
     """Drawing through planeval must not switch a notebook's inline backend to Agg."""
     code = (
         "import matplotlib, planeval\n"
+        "import planeval.charts, planeval.reporting\n"
         "from planeval import explore\n"
         "explore._charts()\n"
         "print(matplotlib.get_backend())\n"

@@ -16,9 +16,9 @@ import base64
 import html
 import io
 
+# No matplotlib.use(...) here: a notebook importing planeval keeps its inline backend, and
+# headless processes (papermill kernels without a display, workers) fall back to Agg by themselves.
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -22,10 +22,8 @@ object                        what it answers
 with the same fields, so the report code accepts them unchanged. Language of tables and
 sentences: :func:`set_lang` (``zh``, the default, or ``en``).
 
-Charts are drawn with :func:`planeval.charts.plot_indicator`. The chart module selects
-matplotlib's non-interactive Agg backend when imported; here it is imported lazily and an
-inline notebook backend is put back afterwards, so a researcher's own ``df.plot()`` keeps
-showing in the notebook after ``import planeval``.
+Charts are drawn with :func:`planeval.charts.plot_indicator`, imported lazily so that
+``import planeval`` stays light; the chart module leaves the notebook's backend alone.
 """
 
 from __future__ import annotations
@@ -116,15 +114,8 @@ def _t(key: str, lang: str | None = None, **kw) -> str:
 
 # --------------------------------------------------------------------------- charts, lazily
 def _charts():
-    """``planeval.charts``, imported without leaving an inline notebook backend switched off."""
-    import matplotlib
-
-    before = matplotlib.get_backend(auto_select=False)
-    module = importlib.import_module("planeval.charts")
-    after = matplotlib.get_backend(auto_select=False)
-    if before and "inline" in str(before) and after != before:
-        matplotlib.use(before)
-    return module
+    """``planeval.charts``, imported on first use (it pulls in matplotlib and seaborn)."""
+    return importlib.import_module("planeval.charts")
 
 
 def _png(fig, alt: str, dpi: int = 90) -> str:
