@@ -1,7 +1,9 @@
 # ---
 # jupyter:
 #   jupytext:
+#     cell_metadata_filter: -papermill,-ExecuteTime,-execution,-scrolled,-collapsed,-jupyter
 #     formats: ipynb,py:percent
+#     notebook_metadata_filter: -jupytext.text_representation.jupytext_version,-jupytext.text_representation.format_version
 #     text_representation:
 #       extension: .py
 #       format_name: percent
@@ -46,6 +48,7 @@ report = rp.Report(
     },
     reference=rp.load_reference(reference_geography, year, data_dir),
     reference_geography=reference_geography,
+    revisions=rp.load_revisions(geography, year, data_dir),
 )
 display(HTML(report.cover()), metadata={"planeval": {"title": report.title()}})
 

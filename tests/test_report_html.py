@@ -345,6 +345,7 @@ def test_sections_and_toc_links_resolve(soups, key):
         "agency",
         "data",
         "sources",
+        "revisions",
         "audit",
         "provenance",
     ):
@@ -354,7 +355,8 @@ def test_sections_and_toc_links_resolve(soups, key):
         i for i in ids if re.fullmatch(r"domain-\d+", i)
     ]
     toc = soup.find("nav", class_="toc")
-    assert len(toc.find_all("a")) == (1 + 3) + n_domains + 1 + (1 + 6)
+    # appendix: method, agency, data, sources, revisions, audit, provenance
+    assert len(toc.find_all("a")) == (1 + 3) + n_domains + 1 + (1 + 7)
     for a in soup.find_all("a", href=True):
         assert a["href"].startswith("#") and a["href"][1:] in ids, a["href"]
 

@@ -21,6 +21,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 import pandas as pd
 
@@ -269,6 +270,15 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
     return load_observations(reference_geography, data_dir, up_to_year=year)
 
 
+def load_revisions(geography: str, year: int, data_dir) -> pd.DataFrame:
+    """Revision history of a geography's values up to ``year`` (see
+    :func:`planeval.observations.revision_history`); empty when nothing was revised."""
+    from .catalogue import known_units
+    from .observations import revision_history
+
+    return revision_history(data_dir, geography, units=known_units(data_dir), up_to_year=year)
+
+
 def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -> pd.Series:
     """Values of one indicator and sex indexed by year (empty without data)."""
     from .observations import series_for
@@ -285,7 +295,8 @@ class Report:
 
     ``reference``: observations of another geography (:func:`load_reference`) drawn beside the
     report's own values, named ``reference_geography``. ``params``: the notebook's parameters,
-    printed in the provenance table.
+    printed in the provenance table. ``revisions``: every vintage of revised values
+    (:func:`load_revisions`), listed in the appendix.
     """
 
     assessment: Assessment
@@ -295,6 +306,7 @@ class Report:
     params: dict = field(default_factory=dict)
     reference: pd.DataFrame | None = None
     reference_geography: str = ""
+    revisions: pd.DataFrame | None = None
 
     # ---- basics
     @property
@@ -468,7 +480,7 @@ class Report:
             name = self.plan.domain_name(d, self.lang)
             items.append(li(self.domain_anchor(d), t("domain", n=i, name=name)))
         items.append(li("gender", t("gender")))
-        parts = ("method", "agency", "data", "sources", "audit", "provenance")
+        parts = ("method", "agency", "data", "sources", "revisions", "audit", "provenance")
         items.append(li("appendix", t("appendix"), [(k, t(k)) for k in parts]))
         nav = tag("h2", esc(t("toc")), id="toc") + tag("ol", "".join(items))
         return tag("div", tag("nav", nav, cls="toc"), cls="pe")
@@ -914,6 +926,7 @@ class Report:
             self._agency(),
             self._data(),
             self._sources(),
+            self._revisions(),
             self._audit(),
             self._provenance(),
         ]
@@ -1054,6 +1067,45 @@ class Report:
             ("", t("col_source")),
         ]
         return out + table(head, rows, cls="plain sources")
+
+    def _revisions(self) -> str:
+        """Every vintage of each revised value: reports use the latest, the rest stay visible."""
+        t = self.t
+        out = tag("h3", esc(t("revisions")), id="revisions")
+        rev = self.revisions
+        if rev is None or not len(rev):
+            return out + tag("p", esc(t("no_revisions")))
+        names = {r.indicator_id: name_of(r, self.lang) for r in self.assessment.results}
+        rows = []
+        for rec in rev.itertuples(index=False):
+            d = decimals_for(rec.unit, [rec.value, rec.previous_value])
+            where = (
+                f"{Path(rec.file).name}" + (f" [{rec.sheet}]" if rec.sheet else "") + f", {rec.row}"
+            )
+            vintage = str(rec.vintage) + (f" ({t('in_use')})" if rec.current else "")
+            cells = [
+                cell(
+                    esc(names.get(rec.indicator_id, rec.indicator_id)) + sub(esc(rec.indicator_id)),
+                    cls="c-name",
+                ),
+                cell(esc(rec.year)),
+                cell(esc(label("sex", rec.sex, self.lang))),
+                cell(esc(vintage)),
+                cell(esc(fmt_num(rec.previous_value, d)), cls="num"),
+                cell(esc(fmt_num(rec.value, d)), cls="num"),
+                cell(esc(where) + sub(esc(str(rec.sha256)[:12]))),
+            ]
+            rows.append(tag("tr", "".join(cells)))
+        head = [
+            ("c-name", t("col_indicator")),
+            ("", t("col_year")),
+            ("", t("col_sex")),
+            ("", t("col_vintage")),
+            ("", t("col_previous")),
+            ("", t("col_value")),
+            ("", t("col_file")),
+        ]
+        return out + tag("p", esc(t("revisions_note")), cls="note") + table(head, rows, cls="plain")
 
     def _audit(self) -> str:
         t = self.t
