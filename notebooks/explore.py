@@ -131,18 +131,20 @@ wb.show("indicator")
 # %% [markdown]
 # ## 5. 换一个模型会怎样 · Would another model change the verdict?
 #
-# 所有候选模型并排比较：交叉验证误差（留一法；阻尼趋势用滚动起点一步预测误差）、目标年预测值、80%/95%
-# 预测区间、目标年满足目标的概率 `p_target`，以及每个模型被选中或未被选中的原因。规则：较复杂的模型只有把
-# 误差降低 10% 以上才会替代较简单的模型；百分比指标用 logit 模型代替可能超出 0–100% 的线性模型。
+# 所有候选模型并排比较：样本外预测误差（只用前 k 年拟合、预测其后各年，预测步长与到目标年的距离一致）、
+# 目标年预测值、80%/95% 预测区间、目标年满足目标的概率 `p_target`，以及每个模型被选中或未被选中的原因。
+# 规则：以漂移模型（最新值加年均变化）为参照，其他模型只有把误差降低 10% 以上才会替代它；
+# 少于 4 个观测值时无法做样本外检验，保留漂移模型。百分比指标在 logit 尺度上建模，预测不会超出 0–100%。
 # 如果各模型的 `p_target` 都在同一侧，结论不取决于模型选择。
 #
-# Every candidate model side by side: cross-validated error (leave-one-out; one-step
-# rolling-origin for the damped trend), the forecast for the target year with 80 %/95 %
-# intervals, `p_target` (probability that the target-year value meets the target) and why each
-# model is or is not chosen. A more complex model replaces a simpler one only when it cuts the
-# error by more than 10 %; for percentages the logit model stands in for the linear ones that
-# could cross 100 %. When every model's `p_target` falls on the same side, the verdict does not
-# hang on the choice of model.
+# Every candidate model side by side: out-of-sample error (fit on the first k years, forecast
+# the later ones as far ahead as the target year is), the forecast for the target year with
+# 80 %/95 % intervals, `p_target` (probability that the target-year value meets the target) and
+# why each model is or is not chosen. The drift model (latest value plus the average yearly
+# change) is the reference; another model replaces it only when it cuts the error by more than
+# 10 %, and with fewer than 4 observations there is nothing to score, so drift stays. Percentages
+# are modelled on the logit scale, so no forecast crosses 0–100 %. When every model's
+# `p_target` falls on the same side, the verdict does not hang on the choice of model.
 
 # %%
 wb.show("models")

@@ -1065,8 +1065,8 @@ class ModelComparison:
     """Every candidate trend model of one series side by side.
 
     ``frame``: one row per model of :data:`planeval.models.MODEL_ORDER` with ``applicable``,
-    ``cv_method`` (leave-one-out, or one-step rolling-origin for ``damped``), ``cv_error`` (mean
-    absolute error, indicator's unit), ``forecast`` (median for ``target_year``), ``pi80_low``,
+    ``cv_method`` (leave-future-out: fit on the first k points, forecast the later ones, as in
+    :func:`planeval.models.select_model`), ``cv_error`` (mean absolute error, indicator's unit), ``forecast`` (median for ``target_year``), ``pi80_low``,
     ``pi80_high``, ``pi95_low``, ``pi95_high``, ``p_target`` (P(the target-year value meets a
     ``>=``/``<=``/band target) under that model; for ``maintain_*`` targets the assessment's
     ``p_attain`` is instead joint over every remaining year), ``chosen`` and ``note`` (why the
@@ -1280,7 +1280,7 @@ def compare_models(
         f80 = fit.predict(int(target_year), min(fc["levels"]))
         err = sel.cv_error.get(m, float("nan"))
         row.update(
-            cv_method="rolling-origin" if m == "damped" else "leave-one-out",
+            cv_method="leave-future-out",
             cv_error=err,
             forecast=f95.value,
             pi80_low=f80.low,
