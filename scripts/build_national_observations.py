@@ -14,7 +14,9 @@ Resolution rule, applied in order per indicator:
    ``female_basic_medical_insurance`` in 亿人 beside the share in %).
 2. **Read beats derived.** Per year, a value read directly from a release is preferred to one
    derived from a stated change (note starting ``derived:``).
-3. **Point beats bound.** A point value is preferred to a lower bound (note says ``LOWER BOUND``).
+3. **A bound is not a value.** A lower bound (note says ``LOWER BOUND``: "保持在90%以上") is
+   never used as an observation: read as a point it would misstate the level (90 for a rate
+   that is at least 90) and decide a status on its own. It is logged, not written.
 4. **Later release wins a disagreement.** When the remaining rows disagree, the row whose
    source names the latest year is kept (later releases revise earlier ones); on a tie, the
    first row in the file. When they agree, the first row is kept and the others are logged as
@@ -100,11 +102,12 @@ def main() -> None:
                         record(r, "discarded", "derived value; a value read directly exists")
                 pool = direct
             points = [r for r in pool if "LOWER BOUND" not in r["note"]]
-            if points and len(points) < len(pool):
-                for r in pool:
-                    if r not in points:
-                        record(r, "discarded", "lower bound; a point value exists")
-                pool = points
+            for r in pool:
+                if r not in points:
+                    record(r, "discarded", "lower bound, not a point value")
+            pool = points
+            if not pool:
+                continue
             values = {float(r["value"]) for r in pool}
             if len(values) == 1:
                 chosen, why_other = pool[0], "same value as the kept row (confirmation)"

@@ -729,7 +729,12 @@ def _path_and_agency(a: IndicatorAssessment, target: Target, years, values, sign
         }
         return
     goal = target.target_value if a.target_sense == "band" else a.target_level
-    if T > t0 and t > t0:
+    # A path only makes sense with a distance to cover: not for maintain targets (their bar is
+    # the target line itself every year) nor when the baseline already meets the target.
+    no_path = a.target_type.startswith("maintain") or (a.meets(y0) and a.target_sense != "band")
+    if no_path:
+        a.audit["path"] = {"note": "no path: maintain target or baseline already meets the target"}
+    elif T > t0 and t > t0:
         a.path_value = y0 + (goal - y0) * (t - t0) / (T - t0)
         if a.target_sense == ">=":
             a.path_position = "ahead" if yt >= a.path_value else "behind"
@@ -737,14 +742,15 @@ def _path_and_agency(a: IndicatorAssessment, target: Target, years, values, sign
             a.path_position = "ahead" if yt <= a.path_value else "behind"
         else:
             a.path_position = "ahead" if abs(yt - goal) <= abs(a.path_value - goal) else "behind"
-    a.audit["path"] = {
-        "rule": "straight line from the baseline to the target; ahead when the latest value is "
-        "on the target side of the line",
-        "baseline": [t0, y0],
-        "goal": [T, goal],
-        "path_value": a.path_value,
-        "position": a.path_position,
-    }
+    if not no_path:
+        a.audit["path"] = {
+            "rule": "straight line from the baseline to the target; ahead when the latest value is "
+            "on the target side of the line",
+            "baseline": [t0, y0],
+            "goal": [T, goal],
+            "path_value": a.path_value,
+            "position": a.path_position,
+        }
     baseline_meets = a.meets(y0) and a.target_sense != "band"
     if baseline_meets:
         notes["eurostat"] = notes["escap"] = "baseline already meets the target: index undefined"

@@ -184,10 +184,18 @@ def plot_indicator(
             lw=0.6,
             label=_t("target", lang),
         )
+    # the path exists only where the assessment defines one (not for maintain targets, nor when
+    # the baseline already meets the target)
+    no_path = str(result.target_type).startswith("maintain") or (
+        result.baseline_value is not None
+        and result.target_sense != "band"
+        and result.meets(result.baseline_value)
+    )
     if (
         result.baseline_value is not None
         and result.target_level is not None
         and result.baseline_year
+        and not no_path
     ):
         goal = result.target_value if result.target_sense == "band" else result.target_level
         ax.plot(
