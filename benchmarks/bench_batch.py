@@ -27,7 +27,9 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import importlib.util
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -123,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     data = root / "data"
     regions = _synthetic_module().make_synthetic_regions(data, n=args.regions)
     n_reports = len(regions) * len(PLANS)
+    print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start")
     print(
         f"bench_batch: {n_reports} mid-term reports ({len(regions)} SYNTHETIC regions x "
         f"{len(PLANS)} plans, data through {YEAR}) in {root}"
@@ -158,17 +161,23 @@ def main(argv: list[str] | None = None) -> int:
     skip = run_batch(last[0], workers=last[1])
     skip_wall = time.perf_counter() - t0
 
-    # floor: one plain process, no kernels, no nbconvert
-    t0 = time.perf_counter()
-    import planeval  # noqa: F401
-    from planeval import reporting  # noqa: F401
-
-    import_s = time.perf_counter() - t0
-    assess_s, html_s = [], []
+    # floor: one plain process, no kernels, no nbconvert (imports timed in a fresh process)
+    probe = (
+        "import time; t = time.perf_counter(); import planeval.reporting; "
+        "print(time.perf_counter() - t)"
+    )
+    import_s = float(
+        subprocess.run(
+            [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+        ).stdout
+    )
+    assess_s, html_s, each_s = [], [], []
     t0 = time.perf_counter()
     for geo in regions:
         for plan in PLANS:
+            t1 = time.perf_counter()
             _, a, h = floor_report_html(plan, geo, data)
+            each_s.append(time.perf_counter() - t1)
             assess_s.append(a)
             html_s.append(h)
     floor_wall = time.perf_counter() - t0
@@ -185,9 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{'floor: one process':<28}{n_reports:>8}{0:>7}{floor_wall:>9.1f}"
         f"{60 * n_reports / floor_wall:>13.1f}"
     )
+    rebuilt = skip["counts"]["done"]
     print(
-        f"{'rerun, all skipped':<28}{skip['counts']['skipped']:>8}{skip['counts']['failed']:>7}"
-        f"{skip_wall:>9.1f}"
+        f"{'rerun, nothing changed':<28}{skip['counts']['skipped']:>8}{skip['counts']['failed']:>7}"
+        f"{skip_wall:>9.1f}   skipped"
+        + (f"; {rebuilt} REBUILT: code or data changed during the benchmark" if rebuilt else "")
     )
     print()
     print("seconds per report, mean (check = fingerprint + validation before the kernel)")
@@ -204,12 +215,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(
         f"  floor split: assess {_mean(assess_s):.2f} s, sections and charts "
-        f"{_mean(html_s):.2f} s per report; imports once {import_s:.2f} s"
+        f"{_mean(html_s):.2f} s per report; first report in the process {each_s[0]:.2f} s, "
+        f"the others {_mean(each_s[1:]):.2f} s; imports (planeval, pandas, statsmodels, "
+        f"matplotlib) {import_s:.2f} s once per process"
     )
     print(
         "  task: wall time of the task in the worker (total + worker-side imports on a "
         "worker's first report)"
     )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (other processes slow every figure)")
     if tmp is not None:
         tmp.cleanup()
     return 0

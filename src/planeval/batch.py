@@ -503,6 +503,13 @@ def _local_results(
                         "(killed, or out of memory); nothing was written. Run the batch again: "
                         "finished reports are skipped",
                     )
+                except Exception as exc:  # the task could not be sent or its result read
+                    yield _lost(
+                        run,
+                        out,
+                        f"the worker could not run this report "
+                        f"({type(exc).__name__}: {exc}); nothing was written",
+                    )
             if broken:
                 pool.shutdown(wait=True, cancel_futures=True)
                 pool = new_pool()
