@@ -259,18 +259,19 @@ def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
 
 
 def test_main_runlist_of_make_report_is_valid():
-    """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024)."""
+    """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024),
+    in each language it lists."""
     cwd = os.getcwd()
     try:
         os.chdir(REPO)
         runs = load_runlist(REPO / "data" / "runs" / "main.yaml").runs
     finally:
         os.chdir(cwd)
-    assert len(runs) == 6
-    assert {(r.stage, r.year) for r in runs} == {
-        ("annual", 2024),
-        ("midterm", 2023),
-        ("final", 2024),
+    assert {r.geography for r in runs} == {"china"}
+    assert {(r.plan, r.stage, r.year) for r in runs} == {
+        (plan, stage, year)
+        for plan in ("women", "children")
+        for stage, year in (("annual", 2024), ("midterm", 2023), ("final", 2024))
     }
 
 
