@@ -41,8 +41,11 @@ def report(
         _fail(exc)
     except PapermillExecutionError as exc:
         _, record = failed_record_paths(out, report_name(geography, plan, stage, year, lang))
-        typer.echo(f"planeval: notebook cell {exc.cell_index} raised {exc.ename}: {exc.evalue}\n"
-                   f"  executed notebook (with the error cell): {record}", err=True)
+        typer.echo(
+            f"planeval: notebook cell {exc.cell_index} raised {exc.ename}: {exc.evalue}\n"
+            f"  executed notebook (with the error cell): {record}",
+            err=True,
+        )
         raise typer.Exit(code=1) from None
     write_index(out)
     typer.echo(f"wrote {path}")

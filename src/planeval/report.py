@@ -139,9 +139,7 @@ def code_sha256() -> str:
 
 def _catalogue_key(data_dir: Path) -> tuple:
     files = [*plan_files(data_dir), data_dir / "indicators.yaml"]
-    return tuple(
-        (str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file()
-    )
+    return tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files if f.is_file())
 
 
 @functools.lru_cache(maxsize=8)
