@@ -118,6 +118,14 @@ class RunResult:
 # --- run list ----------------------------------------------------------------------------
 
 
+def _few(names: list[str], limit: int = 12) -> str:
+    """``a, b, c`` or ``a, b, ... (40 in all)``: names for a message, not a page of them."""
+    if not names:
+        return "none"
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names)} in all)"
+
+
 def _as_list(value) -> list:
     return value if isinstance(value, list) else [value]
 
@@ -160,6 +168,7 @@ def load_runlist(path: str | Path) -> RunList:
                 f"cannot read the run list ({exc.strerror})",
                 "无法读取运行清单",
                 "check the path",
+                "检查路径",
             )
         ) from None
     except yaml.YAMLError as exc:
@@ -170,6 +179,7 @@ def load_runlist(path: str | Path) -> RunList:
                 f"not valid YAML: {getattr(exc, 'problem', exc)}",
                 "不是有效的 YAML 文件",
                 "fix the indentation or quoting there",
+                "修改该处的缩进或引号",
                 row=mark.line + 1 if mark else None,
             )
         ) from None
@@ -180,6 +190,7 @@ def load_runlist(path: str | Path) -> RunList:
                 "a run list is a mapping with data_dir, out and runs",
                 "运行清单应包含 data_dir、out 和 runs",
                 "see data/runs/main.yaml for an example",
+                "参照 data/runs/main.yaml",
             )
         )
     problems: list[Problem] = []
@@ -191,6 +202,7 @@ def load_runlist(path: str | Path) -> RunList:
                     f"unknown key '{key}'",
                     f"未知字段 '{key}'",
                     f"use only {', '.join(RUNLIST_KEYS)}",
+                    f"只能使用 {', '.join(RUNLIST_KEYS)}",
                     column=str(key),
                 )
             )
@@ -204,6 +216,7 @@ def load_runlist(path: str | Path) -> RunList:
                 f"notebook {notebook} does not exist",
                 "找不到 notebook 文件",
                 "give the path of an .ipynb file, or leave notebook out",
+                "给出 .ipynb 文件路径，或删去 notebook",
                 column="notebook",
             )
         )
@@ -215,6 +228,7 @@ def load_runlist(path: str | Path) -> RunList:
                 "data_dir 下没有 observations 文件夹",
                 "data_dir is taken from the working directory; give the folder "
                 "holding plans/ and observations/",
+                "data_dir 相对于当前工作目录；应指向包含 plans/ 和 observations/ 的文件夹",
                 column="data_dir",
             )
         )
@@ -229,6 +243,7 @@ def load_runlist(path: str | Path) -> RunList:
                 "no runs: 'runs' must be a list of run blocks",
                 "缺少 runs 列表",
                 "add runs: with at least one block",
+                "添加 runs:，至少一个运行块",
                 column="runs",
             )
         )
@@ -243,6 +258,7 @@ def load_runlist(path: str | Path) -> RunList:
                     f"{where} is not a mapping",
                     f"第{i}个运行块格式错误",
                     f"give {', '.join(REQUIRED_BLOCK_KEYS)}",
+                    f"写明 {', '.join(REQUIRED_BLOCK_KEYS)}",
                     column=where,
                 )
             )
@@ -256,6 +272,7 @@ def load_runlist(path: str | Path) -> RunList:
                         f"{where}: unknown key '{key}'",
                         f"第{i}个运行块：未知字段 '{key}'",
                         f"use only {', '.join(BLOCK_KEYS)}",
+                        f"只能使用 {', '.join(BLOCK_KEYS)}",
                         column=f"{where}.{key}",
                     )
                 )
@@ -269,6 +286,7 @@ def load_runlist(path: str | Path) -> RunList:
                     f"{where}: missing '{key}'",
                     f"第{i}个运行块：缺少 '{key}'",
                     f"add {key}: [...]",
+                    f"添加 {key}: [...]",
                     column=f"{where}.{key}",
                 )
             )
@@ -287,9 +305,10 @@ def load_runlist(path: str | Path) -> RunList:
                     Problem(
                         name,
                         f"{where}: geography '{pattern}' matches no folder under "
-                        f"{data_dir / 'observations'} (found: {', '.join(geographies) or 'none'})",
+                        f"{data_dir / 'observations'} (found: {_few(geographies)})",
                         f"第{i}个运行块：地区 '{pattern}' 没有对应的数据文件夹",
                         "use a folder name (globs allowed) of observations/",
+                        "使用 observations/ 下的文件夹名（可用通配符）",
                         column=f"{where}.geographies",
                     )
                 )
@@ -302,6 +321,7 @@ def load_runlist(path: str | Path) -> RunList:
                         f"{where}: unknown plan '{p}' (found: {', '.join(plans) or 'none'})",
                         f"第{i}个运行块：未知规划 '{p}'",
                         f"use one of {', '.join(plans)}",
+                        f"使用 {', '.join(plans)} 之一",
                         column=f"{where}.plans",
                     )
                 )
@@ -313,6 +333,7 @@ def load_runlist(path: str | Path) -> RunList:
                         f"{where}: unknown stage '{s}'",
                         f"第{i}个运行块：未知报告类型 '{s}'",
                         f"use one of {', '.join(STAGES)}",
+                        f"使用 {', '.join(STAGES)} 之一",
                         column=f"{where}.stages",
                     )
                 )
@@ -324,6 +345,7 @@ def load_runlist(path: str | Path) -> RunList:
                         f"{where}: unknown language '{x}'",
                         f"第{i}个运行块：未知语言 '{x}'",
                         "use zh or en",
+                        "使用 zh 或 en",
                         column=f"{where}.langs",
                     )
                 )
@@ -336,6 +358,7 @@ def load_runlist(path: str | Path) -> RunList:
                         f"{where}: year '{y}' is not a four-digit year",
                         f"第{i}个运行块：年份 '{y}' 无效",
                         "write the data cut-off year, e.g. 2023",
+                        "写数据截止年份，如 2023",
                         column=f"{where}.years",
                     )
                 )
@@ -349,6 +372,7 @@ def load_runlist(path: str | Path) -> RunList:
                     f"{where}: {len(stages)} stages but {len(years)} years",
                     f"第{i}个运行块：报告类型与年份数量不符",
                     "give one year per stage (paired in order), or a single year for all",
+                    "每个报告类型给一个年份（按顺序配对），或只给一个年份",
                     column=f"{where}.years",
                 )
             )
@@ -579,6 +603,7 @@ def _batch_lock(out: Path):
                     "another planeval batch is writing to this folder",
                     "另一个批处理正在写入该文件夹",
                     "wait for it to finish, or give another out folder",
+                    "等待其结束，或指定另一个 out 文件夹",
                 )
             ) from None
         try:

@@ -94,8 +94,7 @@ def batch(
 ) -> None:
     """Build every report of a run list in parallel, then write the index and a summary.
 
-    Unchanged reports are skipped; exit code 0 when every report was built or skipped, 1 when
-    any failed (records under OUT/failed/), 130 when interrupted.
+    Unchanged reports are skipped. Exit code: 0 all built or skipped, 1 any failed, 130 stopped.
     """
     from .batch import progress_printer, run_batch, summary_table
 
