@@ -167,19 +167,24 @@ def validate(
         None, help="Files (.csv/.xlsx) or folders; default: every file under DATA_DIR/observations."
     ),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and indicators.yaml."),
-    html: Path = typer.Option(None, help="Also write the HTML validation report here."),
+    html: Path = typer.Option(None, help="Also write the HTML validation report here (.html)."),
     year: int = typer.Option(None, help="Data year, when the file name does not say it."),
     geography: str = typer.Option(None, help="Geography, when the folder does not say it."),
+    force: bool = typer.Option(False, help="Replace an existing --html report."),
 ) -> None:
     """Check submissions; exit 0 when clean, 1 listing every problem. Without PATHS, check all
     of DATA_DIR/observations and rebuild DATA_DIR/processed (the Parquet store)."""
     from .catalogue import known_units
-    from .observations import check_paths
+    from .observations import check_paths, require_catalogue
     from .store import build_store
-    from .validation_report import write_validation_report
+    from .validation_report import check_output_path, write_validation_report
 
+    inputs = list(paths or [data_dir / "observations"])
     try:
+        require_catalogue(data_dir)
         units = known_units(data_dir)
+        if html is not None:
+            check_output_path(html, inputs, force)
     except InputError as exc:
         _fail(exc)
     whole = not paths
@@ -194,11 +199,21 @@ def validate(
         )
     every = problems + [p for c in checks for p in c.problems]
     if html is not None:
-        typer.echo(f"wrote {write_validation_report(html, checks, problems, data_dir)}")
+        try:
+            written = write_validation_report(html, checks, problems, data_dir, inputs, force)
+        except InputError as exc:
+            _fail(exc)
+        typer.echo(f"wrote {written}")
     if every:
         typer.echo(f"planeval: {len(every)} problem(s) in the input:", err=True)
         for p in every:
             typer.echo(f"  - {p}", err=True)
+        if whole:
+            typer.echo(
+                "planeval: the processed store (DATA_DIR/processed) was not rebuilt; "
+                "未重建处理后的数据存储",
+                err=True,
+            )
         raise typer.Exit(code=1)
     if whole:
         try:

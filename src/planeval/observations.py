@@ -44,6 +44,7 @@ __all__ = [
     "observation_files",
     "parse_submission_name",
     "read_submission",
+    "require_catalogue",
     "revision_history",
     "series_for",
     "sha256_of",
@@ -424,6 +425,20 @@ def check_paths(
         geo = geography
         if geo is None and path.parent.parent.name == "observations":
             geo = path.parent.name
+        if not path.exists():
+            c = SubmissionCheck(path, geo, y, vintage)
+            c.problems.append(
+                Problem(
+                    str(path),
+                    "file not found",
+                    "找不到文件",
+                    "check the path",
+                    "检查文件路径",
+                    code="file",
+                )
+            )
+            checks.append(c)
+            continue
         if y is None and path.suffix.lower() in (".csv", ".xlsx"):
             c = SubmissionCheck(path, geo, None, vintage)
             c.problems.append(
@@ -451,6 +466,42 @@ def check_paths(
         checks.append(c)
     problems += _same_vintage_problems(checks)
     return checks, problems
+
+
+def require_catalogue(data_dir: str | Path) -> None:
+    """Raise :class:`InputError` unless ``data_dir`` holds ``plans/*.yaml``.
+
+    Without the plan catalogue no indicator, unit or range could be checked, so ``planeval
+    validate`` would call any file clean; this is a hard error naming the folder and the fix
+    (``--data-dir``).
+    """
+    data_dir = Path(data_dir)
+    plans = data_dir / "plans"
+    if not data_dir.is_dir():
+        en, zh = (
+            f"data folder '{data_dir}' not found: no catalogue to check against",
+            f"找不到数据目录 '{data_dir}'：没有可用于校验的指标目录",
+        )
+    elif not any(plans.glob("*.yaml")):
+        en, zh = (
+            f"no plan files (plans/*.yaml) in data folder '{data_dir}': no catalogue to check "
+            "against",
+            f"数据目录 '{data_dir}' 中没有规划文件（plans/*.yaml）：没有可用于校验的指标目录",
+        )
+    else:
+        return
+    raise InputError(
+        Problem(
+            str(plans),
+            en,
+            zh,
+            "pass --data-dir with the folder that holds plans/ and indicators.yaml "
+            "(run from the project folder, or e.g. --data-dir /path/to/planeval/data)",
+            "用 --data-dir 指定含 plans/ 和 indicators.yaml 的目录（在项目目录中运行，"
+            "或如 --data-dir /path/to/planeval/data）",
+            code="file",
+        )
+    )
 
 
 def series_for(observations: pd.DataFrame, indicator_id: str, sex: str = "total") -> pd.Series:

@@ -178,7 +178,8 @@ def write_template(
 
     Written to a temporary file beside ``out`` and renamed, so a failure leaves no half file.
     Raises :class:`InputError` when the plan is unknown, ``out`` is not ``.xlsx``, or ``out``
-    exists and ``overwrite`` is false (a filled submission is never overwritten by accident).
+    exists and ``overwrite`` is false (a filled submission is never overwritten by accident),
+    or ``out`` cannot be written (its folder cannot be created, no permission).
     """
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
@@ -205,14 +206,29 @@ def write_template(
         )
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
     wb = build_workbook(p, year, geography)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=out.parent)
-    os.close(fd)
+    tmp = None
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=out.parent)
+        os.close(fd)
         wb.save(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output file is for people to read
         os.replace(tmp, out)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise InputError(
+            Problem(
+                str(out),
+                f"cannot write the workbook ({exc.strerror or type(exc).__name__})",
+                "无法写入模板工作簿",
+                "choose a folder you can write to for --out",
+                "--out 选择有写入权限的目录",
+                code="file",
+            )
+        ) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
     return out

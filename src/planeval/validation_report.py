@@ -16,7 +16,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .errors import Problem
+from .errors import InputError, Problem
 from .observations import SubmissionCheck
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -132,23 +132,106 @@ def render_validation_report(
     )
 
 
+#: Suffixes ``--html`` may have; any other existing file is never replaced.
+HTML_SUFFIXES = (".html", ".htm")
+
+
+def _refuse(path: Path, en: str, zh: str, fix: str, fix_zh: str) -> InputError:
+    return InputError(Problem(str(path), en, zh, fix, fix_zh, code="file"))
+
+
+def check_output_path(
+    path: str | Path, inputs: list[str | Path] | tuple = (), force: bool = False
+) -> Path:
+    """Refuse an ``--html`` path that would destroy something; return it as a Path.
+
+    Raises :class:`InputError` when ``path`` is one of ``inputs`` (or inside an input folder's
+    files), is a folder, is an existing file not ending in .html/.htm, exists and ``force`` is
+    false, or its parent folder does not exist.
+    """
+    path = Path(path)
+    target = path.resolve()
+    for item in inputs:
+        item = Path(item).resolve()
+        if target == item or (item.is_dir() and item in target.parents):
+            raise _refuse(
+                path,
+                "the report would overwrite a file being checked",
+                "校验报告会覆盖正在校验的文件",
+                "pass --html with another file name ending in .html",
+                "--html 换一个以 .html 结尾的文件名",
+            )
+    if path.is_dir():
+        raise _refuse(
+            path,
+            "--html names a folder",
+            "--html 指定的是文件夹",
+            "pass --html FILE.html",
+            "使用 --html 文件名.html",
+        )
+    if path.exists() and path.suffix.lower() not in HTML_SUFFIXES:
+        raise _refuse(
+            path,
+            "the file exists and is not an .html file: it is not overwritten",
+            "文件已存在且不是 .html 文件，不会被覆盖",
+            "pass --html with a file name ending in .html",
+            "--html 使用以 .html 结尾的文件名",
+        )
+    if path.exists() and not force:
+        raise _refuse(
+            path,
+            "the file already exists and is not overwritten",
+            "文件已存在，不会被覆盖",
+            "choose another --html, or pass --force to replace it",
+            "换一个 --html 文件名，或加 --force 覆盖",
+        )
+    if not path.parent.is_dir():
+        raise _refuse(
+            path,
+            f"folder '{path.parent}' does not exist",
+            f"文件夹 '{path.parent}' 不存在",
+            "create the folder first or choose another --html",
+            "先创建该文件夹，或换一个 --html 路径",
+        )
+    return path
+
+
 def write_validation_report(
     path: str | Path,
     checks: list[SubmissionCheck],
     problems: list[Problem] | None = None,
     data_dir: str | Path = "data",
+    inputs: list[str | Path] | tuple = (),
+    force: bool = True,
 ) -> Path:
-    """Write :func:`render_validation_report` to ``path`` (temporary file, then rename)."""
+    """Write :func:`render_validation_report` to ``path`` (temporary file, then rename).
+
+    ``path`` is first checked by :func:`check_output_path` (``inputs``: the files and folders
+    validated; ``force``: replace an existing .html file). Raises :class:`InputError` for a
+    refused or unwritable path; never a half-written file.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    check_output_path(path, inputs, force)
     html = render_validation_report(checks, problems, data_dir)
-    fd, tmp = tempfile.mkstemp(prefix=".validation-", suffix=".html", dir=path.parent)
+    tmp = None
     try:
+        fd, tmp = tempfile.mkstemp(prefix=".validation-", suffix=".html", dir=path.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(html)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        raise _refuse(
+            path,
+            f"cannot write the report ({exc.strerror or type(exc).__name__})",
+            "无法写入校验报告",
+            "choose a folder you can write to for --html",
+            "--html 选择有写入权限的目录",
+        ) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
     return path
