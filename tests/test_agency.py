@@ -41,6 +41,20 @@ def test_required_aarr_and_unicef_category():
     assert agency.unicef_category(5.6, None, None, 6.0) == "achieved"
 
 
+def test_required_aarr_is_none_when_target_already_met():
+    """Latest 5.6 ‰ (2023) against a 6.0 ‰ target for 2025: the formula would give
+    −100 · ln(6.0 / 5.6) / 2 = −100 · 0.0689929 / 2 = −3.44964 % a year, a "required" rise that
+    is no requirement at all. No reduction is needed: None, and the category stays "achieved".
+    Exactly at the target (6.0 ‰) is met too (≤). Just above it (6.1 ‰) a positive rate is
+    required: 100 · ln(6.1 / 6.0) / 2 = 100 · 0.01652930 / 2 = 0.826465."""
+    assert agency.unicef_required_aarr(5.6, 2023, 6.0, 2025) is None
+    assert agency.unicef_required_aarr(6.0, 2023, 6.0, 2025) is None
+    assert agency.unicef_required_aarr(6.1, 2023, 6.0, 2025) == pytest.approx(0.826465, abs=1e-6)
+    observed = agency.aarr(7.5, 5.6, 2020, 2023)
+    assert observed == pytest.approx(100 * math.log(7.5 / 5.6) / 3)  # 9.7363, positive
+    assert agency.unicef_category(5.6, observed, None, 6.0) == "achieved"
+
+
 def test_eurostat_ratio_under5_2020_2023():
     """Baseline 2020 7.5 ‰, latest 2023 6.2 ‰, target 6.0 ‰ in 2025.
 

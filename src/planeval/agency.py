@@ -146,7 +146,15 @@ def escap_category(index: float | None) -> str | None:
 
 def unicef_required_aarr(yt: float, t: int, target: float, target_year: int) -> float | None:
     """AARR (% a year) needed from the latest value to reach ``target`` (UNICEF/UN IGME):
-    ``-100 ln(target / yt) / (T - t)``."""
+    ``-100 ln(target / yt) / (T - t)``.
+
+    ``None`` when the latest value already meets the target (``yt <= target``): no reduction
+    is needed, and the formula would give a negative "required" rate (e.g. −3.4 %/yr for
+    5.6 ‰ against a 6.0 ‰ target), which reads as a permitted rise, not a requirement; the
+    UNICEF category is then ``achieved``. Also ``None`` when a value is not positive or
+    ``T == t`` (see :func:`aarr`)."""
+    if yt is not None and target is not None and yt <= target:
+        return None
     return aarr(yt, target, t, target_year)
 
 

@@ -766,6 +766,8 @@ def _path_and_agency(a: IndicatorAssessment, target: Target, years, values, sign
         a.aarr_observed = agency.aarr(y0, yt, t0, t) if t > t0 else None
         if t < T:
             a.aarr_required = agency.unicef_required_aarr(yt, t, goal, T)
+        if yt is not None and yt <= goal:
+            notes["unicef"] = "latest value already meets the target: no required AARR"
         a.unicef_category = agency.unicef_category(yt, a.aarr_observed, a.aarr_required, goal)
     a.audit["agency"] = {
         "baseline": [t0, y0],
