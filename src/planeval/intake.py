@@ -35,6 +35,9 @@ META_SHEET = "说明 about"
 #: How far down a sheet the header row may sit (title rows above it are ignored).
 HEADER_SEARCH_ROWS = 10
 
+#: Largest magnitude read as a value: far above any count or amount a plan monitors (the world
+#: population is under 1e10); ``1e308`` is a typing accident, not data.
+MAX_ABS_VALUE = 1e15
 #: Cell text meaning "no value" (after full-width forms are converted and spaces stripped).
 MISSING_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "–", "/", "暂无", "无数据", "…", "……", "...", "NA", "N/A", "n/a"}
@@ -249,6 +252,13 @@ def parse_value(
         )
     if isinstance(raw, int | float):
         value = float(raw)
+        if math.isfinite(value) and abs(value) >= MAX_ABS_VALUE:
+            return _err(
+                f"value '{raw}' is too large",
+                f"数值 '{raw}' 过大",
+                "check the number",
+                "检查数值",
+            )
         if not math.isfinite(value):
             return _err(
                 f"value '{raw}' is not a finite number",
@@ -328,7 +338,7 @@ def _parse_text(raw: str, unit: str) -> ParsedValue:
             "填写数字，如 95.2；缺失时填 '—' 并在备注中说明",
         )
     value = float(text)
-    if not math.isfinite(value):
+    if not math.isfinite(value) or abs(value) >= MAX_ABS_VALUE:
         return _err(
             f"value '{raw}' is too large", f"数值 '{raw}' 过大", "check the number", "检查数值"
         )
@@ -713,7 +723,27 @@ def tidy_rows(
                 )
             if formulas:
                 continue
-            if all(clean_text(cell(c).value) == "" for c in _REPORTED):
+            stray = _stray_number(cell, col_of)
+            if stray is not None:
+                col, text = stray
+                problems.append(
+                    _problem(
+                        path,
+                        f"value is empty but column '{col}' holds {text}: was it typed in the "
+                        "wrong column?",
+                        f"数值为空，但 '{col}' 列填有 {text}：是否填错了列？",
+                        "move the number into the value column",
+                        "把该数字移到 value（数值）列",
+                        row=row_no,
+                        column=col,
+                        sheet=sheet.name,
+                        code="value",
+                    )
+                )
+                continue
+            if all(clean_text(cell(c).value) == "" for c in _REPORTED) and not _unit_disagrees(
+                cell, units
+            ):
                 continue
             rows_here, probs = _tidy_one(cell, path, sheet.name, row_no, geography, year, units)
             problems += probs
@@ -775,6 +805,41 @@ def tidy_rows(
             )
         )
     return rows, problems
+
+
+#: Columns where a number alone means it was typed in the wrong column (when value is empty).
+_NOT_NUMBER_COLUMNS = ("unit", "source", "note", "name_zh", "name_en", "definition", "department")
+
+
+def _only_number(raw: object) -> str | None:
+    """The text of a cell that holds only a number (``4.5``, ``99%``), else ``None``."""
+    if isinstance(raw, bool):
+        return None
+    text = clean_text(raw)
+    if isinstance(raw, int | float) or _NUMBER.fullmatch(text.rstrip("%‰").strip() or "x"):
+        return text
+    return None
+
+
+def _stray_number(cell, col_of: dict[str, int]) -> tuple[str, str] | None:
+    """``(column, text)`` when the value cells (value, female, male) and account are empty but
+    another column holds only a number: it was most likely typed in the wrong column."""
+    if any(clean_text(cell(c).value) for c in ("value", "female", "male", "account")):
+        return None
+    for col in _NOT_NUMBER_COLUMNS:
+        if col in col_of:
+            text = _only_number(cell(col).value)
+            if text is not None:
+                return col, text
+    return None
+
+
+def _unit_disagrees(cell, units: dict[str, str] | None) -> bool:
+    """True when a row names a known indicator and writes a unit other than its catalogue unit
+    (reported by validation even though the row has no value)."""
+    unit = clean_text(cell("unit").value)
+    want = (units or {}).get(clean_text(cell("indicator_id").value))
+    return bool(unit) and want is not None and unit != want
 
 
 def _separator_hint(grid: Grid) -> str | None:

@@ -13,6 +13,7 @@ known_indicator           ``indicator_id`` is a plan target or in ``data/indicat
 unit_matches_catalogue    ``unit`` equals the catalogue unit (‰ is not %)
 sex_code                  ``sex`` is total, female or male
 percent_range             a % value lies in 0–100 (gross enrolment ratios may exceed 100)
+rate_range                a ‰ value is at most 1000, a 1/10万 value at most 100,000
 not_negative              rates (‰, 1/10万) and counts are not below zero
 year_matches_file         a ``year`` column agrees with the year in the file name
 geography_matches         a ``geography`` column agrees with the folder
@@ -104,6 +105,17 @@ def percent_in_range(frame: pd.DataFrame) -> pd.Series:
     return value.isna() | (frame["_unit"] != "%") | inside
 
 
+#: Upper bounds of rates per thousand / per 100,000: a rate cannot exceed its base.
+RATE_MAXIMUM = {"‰": 1000.0, "1/10万": 100000.0}
+
+
+def rate_in_range(frame: pd.DataFrame) -> pd.Series:
+    """Per row: False for a ‰ value above 1000 or a 1/10万 value above 100,000 (a rate of
+    events per thousand/per 100,000 cannot exceed the whole base)."""
+    limit = frame["_unit"].map(RATE_MAXIMUM)
+    return frame["value"].isna() | limit.isna() | (frame["value"] <= limit)
+
+
 def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of tidy submission rows.
 
@@ -118,6 +130,7 @@ def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchem
 
     checks = [
         pa.Check(percent_in_range, name="percent_range"),
+        pa.Check(rate_in_range, name="rate_range"),
         pa.Check(
             lambda df: ~with_value(df) | df["_unit"].isin(["", "%"]) | (df["value"] >= 0),
             name="not_negative",
@@ -216,6 +229,17 @@ def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, s
             f"百分比 {_fmt(value)} 超出 0–100 范围",
             "write the percentage as a number from 0 to 100 (95.2 for 95.2 %)",
             "百分比按 0–100 填写（95.2% 填 95.2）",
+            "range",
+        )
+    if check == "rate_range":
+        top = RATE_MAXIMUM[row["_unit"]]
+        per, per_zh = ("per thousand", "每千") if row["_unit"] == "‰" else ("per 100,000", "每十万")
+        return (
+            col,
+            f"rate {_fmt(value)} {row['_unit']} is above {_fmt(top)}: more than the whole base",
+            f"比率 {_fmt(value)} {row['_unit']} 超过 {_fmt(top)}，大于全部基数",
+            f"write the rate {per} (at most {_fmt(top)}); check the unit and the decimal point",
+            f"按{per_zh}填写（不超过 {_fmt(top)}）；检查单位和小数点",
             "range",
         )
     if check == "not_negative":
@@ -321,6 +345,7 @@ _CHECK_ORDER = [
     "unit_matches_catalogue",
     "sex_code",
     "percent_range",
+    "rate_range",
     "not_negative",
     "year_matches_file",
     "geography_matches",

@@ -74,6 +74,12 @@ CSV = {
     "neonatal_mortality,two,‰,female,卫健委,\n"
     "maternal_mortality,15.2,‰,total,卫健委,\n"
     "preschool_gross_enrolment,98,%,total,教育局,\n",
+    "2023_value_in_source_column.csv": H + "neonatal_mortality,,‰,total,4.5,\n",
+    "2023_value_in_unit_column.csv": H + "neonatal_mortality,,6.2,total,x,\n",
+    "2023_unit_wrong_value_missing.csv": H + "hospital_delivery_rate,,‰,total,卫健委,\n",
+    "2023_permille_over_1000.csv": H + "neonatal_mortality,1200,‰,total,卫健委,\n",
+    "2023_per100k_over_100000.csv": H + "maternal_mortality,100001,1/10万,total,卫健委,\n",
+    "2023_huge_value.csv": H + "employed_women,1e308,人,total,人社局,\n",
     "noyear.csv": H + "neonatal_mortality,2.1,‰,total,卫健委,\n",
 }
 

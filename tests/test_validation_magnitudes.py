@@ -1,0 +1,97 @@
+"""Impossible magnitudes and values typed in the wrong column are problems, never clean."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from planeval.catalogue import known_units
+from planeval.intake import MAX_ABS_VALUE, parse_value
+from planeval.observations import check_submission
+
+HERE = Path(__file__).resolve().parent
+GOOD = HERE / "data" / "good"
+H = "indicator_id,value,unit,sex,source,note\n"
+
+
+@pytest.fixture(scope="module")
+def units():
+    return known_units(GOOD)
+
+
+def _check(tmp_path, units, text):
+    path = tmp_path / "2023.csv"
+    path.write_text(H + text, encoding="utf-8")
+    return check_submission(path, "demo", 2023, units)
+
+
+@pytest.mark.parametrize(
+    ("row", "ok"),
+    [
+        # ‰: at most 1000 per thousand (every birth a death is 1000 ‰, not more)
+        ("neonatal_mortality,1000,‰,total,,", True),
+        ("neonatal_mortality,1000.1,‰,total,,", False),
+        # 1/10万: at most 100,000 per 100,000
+        ("maternal_mortality,100000,1/10万,total,,", True),
+        ("maternal_mortality,100000.5,1/10万,total,,", False),
+        # % keeps its own rule: above 100 only for gross enrolment ratios
+        ("hospital_delivery_rate,100,%,total,,", True),
+        ("hospital_delivery_rate,100.1,%,total,,", False),
+    ],
+)
+def test_rates_cannot_exceed_their_base(tmp_path, units, row, ok):
+    c = _check(tmp_path, units, row + "\n")
+    assert c.ok is ok, c.problems
+    assert len(c.frame) == (1 if ok else 0)
+
+
+def test_huge_and_infinite_values_are_errors():
+    assert MAX_ABS_VALUE == 1e15
+    assert parse_value("1e308", "人").error[0] == "value '1e308' is too large"
+    assert parse_value(1e308, "人").error[0] == "value '1e+308' is too large"
+    assert parse_value(float("inf"), "人").error is not None
+    assert parse_value("inf", "人").error[0] == "value 'inf' is not a number"
+    assert parse_value("999999999999999", "人").value == 999999999999999.0  # 1e15 - 1 is read
+
+
+def test_value_in_source_and_unit_columns_is_a_problem(tmp_path, units):
+    c = _check(
+        tmp_path,
+        units,
+        "neonatal_mortality,,‰,total,4.5,\n"
+        "maternal_mortality,,6.2,total,x,\n"
+        "hospital_delivery_rate,99.1,%,total,卫健委,\n",
+    )
+    assert [(p.row, p.column) for p in c.problems] == [(2, "source"), (3, "unit")]
+    assert c.problems[0].message_en == (
+        "value is empty but column 'source' holds 4.5: was it typed in the wrong column?"
+    )
+    assert list(c.frame["indicator_id"]) == ["hospital_delivery_rate"]
+
+
+def test_number_in_note_is_a_problem_but_text_note_is_not(tmp_path, units):
+    c = _check(tmp_path, units, "neonatal_mortality,,‰,total,,3.2\n")
+    assert [(p.row, p.column) for p in c.problems] == [(2, "note")]
+    c = _check(tmp_path, units, "neonatal_mortality,—,‰,total,卫健委,2023年未统计\n")
+    assert c.ok and c.frame["value"].isna().all()
+
+
+def test_unit_checked_when_value_missing_but_blank_matching_row_skipped(tmp_path, units):
+    c = _check(
+        tmp_path, units, "neonatal_mortality,,%,total,,\nhospital_delivery_rate,,%,total,,\n"
+    )
+    # row 2 writes % for a ‰ indicator: an error although no value; row 3 is an unfilled row
+    assert [(p.row, p.column, p.code) for p in c.problems] == [(2, "unit", "unit")]
+
+
+def test_xlsx_number_in_another_column_is_a_problem(tmp_path, units):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator_id", "name_zh", "value", "unit", "source"])
+    ws.append(["neonatal_mortality", 2.3, None, "‰", None])
+    wb.save(tmp_path / "2023.xlsx")
+    c = check_submission(tmp_path / "2023.xlsx", "demo", 2023, units)
+    assert [(p.row, p.column) for p in c.problems] == [(2, "name_zh")]
+    assert "holds 2.3" in c.problems[0].message_en
