@@ -471,3 +471,25 @@ def test_assess_command_formats():
     bad = runner.invoke(app, ["assess", "--plan", "women", "--geography", "china", "--year",
                               "2024", "--format", "xml"])  # fmt: skip
     assert bad.exit_code == 2
+
+
+def test_series_stuck_at_100_or_0_percent():
+    """A small district at 100 % every year 2020–2024 (integers), target "≥ 99 % every year"
+    (maintain_at_least). Natural scale, drift: σ² = 2 · 1/48 (one-sided rounding at the
+    bound) = 1/24, σ = 0.204124; 2025 is 1 year ahead, span 4: scale 0.204124 ·
+    sqrt(1 + 1/4) = 0.228218; P(Y ≥ 99) = t3.sf(−1/0.228218 = −4.381780) = 0.98900 (the joint
+    draws estimate it; 4000 draws → ± 0.005). Forecast 100, interval up to 100 only.
+    (Before: logit of 99.5, forecast 99.5, 95 % interval 68–99.99 %, p_attain 0.62.)
+    The mirror case, 0 % every year against "≤ 2 %": forecast 0, p_attain
+    t3.cdf(2/0.228218 = 8.76356) = 0.99844."""
+    years = [2020, 2021, 2022, 2023, 2024]
+    a = run(target("maintain_at_least", 99), years, [100] * 5)
+    assert a.status == "achieved" and not a.early_warning
+    assert a.forecast == 100.0 and a.pi_high == 100.0 and 99 < a.pi_low < 100
+    assert stats.t.sf(-1 / 0.228218, 3) == pytest.approx(0.98900, abs=1e-5)
+    assert a.p_attain == pytest.approx(0.98900, abs=0.01)
+    b = run(target("at_most", 2, direction="decrease"), years, [0] * 5)
+    assert b.status == "achieved" and b.forecast == 0.0 and b.pi_low == 0.0
+    assert b.pi_high < 1
+    assert b.p_attain == pytest.approx(stats.t.cdf(2 / 0.228218, 3), abs=1e-4)
+    assert stats.t.cdf(2 / 0.228218, 3) == pytest.approx(0.99844, abs=1e-5)

@@ -124,16 +124,87 @@ def test_logit_forecast_of_9933_percent_never_crosses_100():
     assert 99.99 < float(inverse(9.3)) < 100
 
 
-def test_series_with_exactly_100_percent_uses_squeezed_logit():
-    """98, 99, 100, 100, 100 (integers → resolution 1): the 100s are read as 99.5 for the logit;
-    forecasts stay at or below 100 and the probability of at least 99 % is well defined."""
-    fit = fit_model([2020, 2021, 2022, 2023, 2024], [98, 99, 100, 100, 100], "logit", "%")
-    assert fit.params["squeezed_to"] == [99.5, 99.5, 99.5]
+def test_series_with_exactly_100_percent_uses_the_natural_scale():
+    """98, 99, 100, 100, 100 (integers → resolution 1): a value at exactly 100 % is not moved
+    inside for a logit (the distance moved would decide the interval); the logit model does
+    not apply, the linear candidate competes (clipped at 100), and the drift model runs on the
+    natural scale: increments 1, 1, 0, 0, d̂ = 2/4 = 0.5, s² = 4 · 0.5² / 3 = 1/3 (above the
+    floor), forecast 100 + 0.5 = 100.5 → clipped to 100."""
+    years, values = [2020, 2021, 2022, 2023, 2024], [98, 99, 100, 100, 100]
+    with pytest.raises(ModelNotApplicable):
+        fit_model(years, values, "logit", "%")
+    sel = select_model(years, values, 2025, "%")
+    assert "logit" not in sel.fits and "linear" not in sel.excluded
+    drift = sel.fits["drift"]
+    assert drift.scale == "identity" and "squeezed_to" not in drift.params
+    assert drift.sigma2 == pytest.approx(1 / 3)
+    f = drift.predict(2025)
+    assert f.value == 100.0 and f.high == 100.0 and 95 < f.low < 99
+    assert 0 < drift.prob_at_least(2025, 99.0) < 1
+    assert drift.prob_at_least(2025, 0.0) == 1.0
+    assert np.all(drift.draws([2025, 2026]) <= 100)
+
+
+def test_constant_100_percent_forecasts_100_with_a_rounding_only_interval():
+    """100 % five times (integers: resolution r = 1). A value at the bound can only have been
+    rounded from below, so its rounding error is uniform on r/2: variance r²/48 = 1/48; the
+    drift increments are differences of two rounded values, σ² = 2/48 = 1/24, σ = 0.204124.
+    2025 is h = 2 years after 2023, span 4: scale σ·sqrt(2 + 4/4) = 0.204124 · 1.732051 =
+    0.353553; t(0.975; 3) = 3.182446 → half-width 1.125167: 95 % interval 98.8748–100
+    (clipped), forecast 100. P(Y ≥ 99) = t3.sf(−1/0.353553 = −2.828427) = 0.96695.
+    (Before: squeezed to 99.5 on the logit scale, forecast 99.5, interval 68.35–99.99.)"""
+    years = [2019, 2020, 2021, 2022, 2023]
+    sel = select_model(years, [100] * 5, 2025, "%")
+    assert sel.model == "drift"  # every candidate forecasts 100 exactly: the reference stays
+    fit = sel.fits["drift"]
+    assert fit.scale == "identity"
+    assert fit.params["sigma"] == pytest.approx(0.204124, abs=1e-6)
     f = fit.predict(2025)
-    assert f.high < 100 and f.value > 99
-    assert 0 < fit.prob_at_least(2025, 99.0) < 1
-    assert fit.prob_at_least(2025, 100.0) == 0.0  # 100 % is the bound, never exceeded
-    assert fit.prob_at_least(2025, 0.0) == 1.0
+    assert f.value == 100.0 and f.high == 100.0
+    assert f.low == pytest.approx(100 - 1.125167, abs=1e-5)
+    assert fit.prob_at_least(2025, 99.0) == pytest.approx(0.96695, abs=1e-4)
+    assert stats.t.sf(-2.828427, 3) == pytest.approx(0.96695, abs=1e-4)
+
+
+def test_constant_zero_forecasts_zero():
+    """0 % (or 0 ‰) five times: the mirror image of 100 %: forecast 0, 95 % interval
+    0–1.1252 (the same half-width 1.125167 as above, clipped at 0); P(Y ≤ 2) =
+    t3.cdf(2/0.353553 = 5.656854) = 0.99455. (Before, for %: squeezed to 0.5, forecast 0.5,
+    interval 0.0055–31.65.)"""
+    years = [2019, 2020, 2021, 2022, 2023]
+    for unit in ("%", "‰"):
+        fit = select_model(years, [0] * 5, 2025, unit).fits["drift"]
+        f = fit.predict(2025)
+        assert (f.value, f.low) == (0.0, 0.0), unit
+        assert f.high == pytest.approx(1.125167, abs=1e-5), unit
+        assert fit.prob_at_most(2025, 2.0) == pytest.approx(0.99455, abs=1e-4), unit
+
+
+def test_near_constant_series_at_the_bound_is_sensible():
+    """100, 100, 99.8, 100, 100 %: the 100s do not count for the resolution (they are exact),
+    so r = 0.1 from 99.8. Leave-future-out: from 3 points the mean (99.9333) misses 2022 and
+    2023 by 0.0667 each, from 4 points (99.95) 2023 by 0.05: 0.0611; the drift (d̂ = −0.1)
+    misses by 0.3, 0.4, then 0: 0.2333 → the mean model. Mean 99.96, residuals 0.04 (×4) and
+    −0.16: SSE = 4·0.0016 + 0.0256 = 0.032, s² = 0.032/4 = 0.008 (floor (4·0.01/48 +
+    0.01/12)/5 = 0.000333 is lower), se = sqrt(0.008 · (1 + 1/5)) = 0.097980; t(0.975; 4) =
+    2.776445 → 99.96 ± 0.272035 = 99.688–100 (clipped).
+    0, 0, 0.5, 0, 0 %: mean 0.1, residuals −0.1 (×4), 0.4: SSE = 0.2, s² = 0.05, se =
+    sqrt(0.05 · 1.2) = 0.244949 → 0.1 ± 0.680087 = 0–0.780 (clipped). On the logit scale
+    with a squeeze these gave intervals tens of points wide."""
+    years = [2019, 2020, 2021, 2022, 2023]
+    assert decimals_of([100, 100, 99.8, 100, 100]) == 1
+    sel = select_model(years, [100, 100, 99.8, 100, 100], 2025, "%")
+    assert sel.model == "mean"
+    assert sel.cv_error["mean"] == pytest.approx(0.0611111, abs=1e-6)
+    assert sel.reference_error["mean"] == pytest.approx(0.2333333, abs=1e-6)
+    f = sel.candidates["mean"]
+    assert f.value == pytest.approx(99.96)
+    assert f.low == pytest.approx(99.687965, abs=1e-5) and f.high == 100.0
+    sel0 = select_model(years, [0, 0, 0.5, 0, 0], 2025, "%")
+    assert sel0.model == "mean"
+    f0 = sel0.candidates["mean"]
+    assert f0.value == pytest.approx(0.1) and f0.low == 0.0
+    assert f0.high == pytest.approx(0.780087, abs=1e-5)
 
 
 def test_constant_series_gets_the_rounding_floor_not_a_zero_width_interval():

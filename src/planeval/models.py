@@ -121,11 +121,17 @@ def decimals_of(values) -> int:
 
     ``[8.1, 7.5, 5.0, 4.0]`` → 1 (a value such as 5.0 has lost its trailing zero as a float, so
     the median rather than the minimum is used, and a tie goes to the finer resolution).
+    Values of exactly 0 and 100 are left out when other values exist: they are usually exact
+    (no drop-out, no case, every birth in hospital), so they say nothing about the rounding of
+    the others (``[100, 100, 99.8, 100, 100]`` → 1, not 0).
     """
     values = np.asarray(values, float)
     values = values[np.isfinite(values)]
     if not len(values):
         return 0
+    interior = values[(values != 0) & (values != 100)]
+    if len(interior):
+        values = interior
     counts = []
     for v in values:
         text = f"{abs(float(v)):.6f}".rstrip("0")
@@ -143,6 +149,18 @@ def _in_closed_pct(values) -> bool:
     return bool(len(values)) and bool(np.all((values >= 0) & (values <= 100)))
 
 
+def at_pct_bound(values, unit: str) -> bool:
+    """True for a % series within [0, 100] with a value at exactly 0 or 100.
+
+    Such series are fitted on the natural scale (forecasts and draws clipped to [0, 100]),
+    never on the logit scale: the logit needs the value moved inside ("squeeze"), and the
+    arbitrary distance moved then decides the interval — 100, 100, 100 (integers) squeezed to
+    99.5 gave a 95 % interval of 68–99.99 % on the logit scale.
+    """
+    values = np.asarray(values, float)
+    return unit == "%" and _in_closed_pct(values) and bool(np.any((values == 0) | (values == 100)))
+
+
 def _squeeze_pct(values, resolution: float) -> np.ndarray:
     """Move values at exactly 0 or 100 half a resolution inside (never past an interior value)."""
     values = np.asarray(values, float).copy()
@@ -156,9 +174,16 @@ def _squeeze_pct(values, resolution: float) -> np.ndarray:
 
 
 def scale_of(model: str, unit: str = "", values=None) -> str:
-    """Scale a model is fitted on. For % indicators within [0, 100] the no-trend and damped
-    models are fitted on the logit scale too, so their intervals respect the bounds."""
-    bounded = unit == "%" and values is not None and _in_closed_pct(values)
+    """Scale a model is fitted on. For % indicators strictly inside (0, 100) the no-trend,
+    drift and damped models are fitted on the logit scale too, so their intervals respect the
+    bounds; with a value at exactly 0 or 100 % (:func:`at_pct_bound`) on the natural scale,
+    clipped to [0, 100]."""
+    bounded = (
+        unit == "%"
+        and values is not None
+        and _in_closed_pct(values)
+        and not at_pct_bound(values, unit)
+    )
     if model in ("mean", "damped", "drift") and bounded:
         return "logit"
     if model == "drift" and unit in RATE_UNITS and values is not None:
@@ -171,11 +196,14 @@ def bounded_alternative(model: str, unit: str, values) -> bool:
     """True when ``model`` may cross 0–100 % and the logit model applies instead.
 
     Such candidates are fitted and recorded, but not selected (they can forecast 100.2 %).
+    With a value at exactly 0 or 100 % the logit model does not apply (:func:`at_pct_bound`)
+    and they compete, clipped to [0, 100].
     """
     return (
         unit == "%"
         and model in ("linear", "loglinear")
         and _in_closed_pct(values)
+        and not at_pct_bound(values, unit)
         and len(values) >= MIN_POINTS["logit"]
     )
 
@@ -194,7 +222,7 @@ def applicable(model: str, values, years=None, unit: str = "", point_only: bool 
     if model == "loglinear":
         return bool(np.all(values > 0))
     if model == "logit":
-        return unit == "%" and _in_closed_pct(values)
+        return unit == "%" and _in_closed_pct(values) and not at_pct_bound(values, unit)
     if model == "damped":
         if years is None:
             return False
@@ -439,10 +467,19 @@ def _fit_ets(z: tuple[float, ...]):
         return model.fit(disp=False)
 
 
-def _rounding_floor(scale: str, values, resolution: float) -> float:
-    """Variance of the rounding error ``r²/12`` carried to the model scale (delta method)."""
+def _rounding_floor(
+    scale: str, values, resolution: float, lower: float = -np.inf, upper: float = np.inf
+) -> float:
+    """Variance of the rounding error ``r²/12`` carried to the model scale (delta method).
+
+    A value published at a bound (0, or 100 for %) can only have been rounded from one side
+    (a true 99.7 % rounds to 100, a true 100.3 % does not exist): its rounding error is
+    uniform on a width of ``r/2``, variance ``r²/48``."""
+    values = np.asarray(values, float)
     deriv = _DERIVATIVE[scale](values)
-    return float(resolution**2 / 12.0 * np.mean(deriv**2))
+    at_bound = (values <= lower) | (values >= upper)
+    var = np.where(at_bound, resolution**2 / 48.0, resolution**2 / 12.0)
+    return float(np.mean(var * deriv**2))
 
 
 def fit_model(
@@ -494,7 +531,7 @@ def fit_model(
     )
     if scale == "logit" and np.any(used != values):
         fit.params["squeezed_to"] = [float(v) for v in used[used != values]]
-    floor = _rounding_floor(scale, used, resolution)
+    floor = _rounding_floor(scale, used, resolution, lower, upper)
     fit.params["resolution"] = resolution
     fit._z = np.asarray(z, float)
     if model == "drift":
