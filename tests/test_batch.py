@@ -558,3 +558,39 @@ def test_dask_executor_on_local_cluster_produces_the_same_reports(batch_runs, tm
     # the same batch run again on Dask skips what is there
     again = run_batch(runlist, workers=2, executor="dask")
     assert again["counts"]["skipped"] == 2
+
+
+# --- run list and option errors -------------------------------------------------------------
+
+
+def test_out_pointing_at_a_file_is_a_runlist_problem(tmp_path):
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    runlist = write_runlist(tmp_path / "r.yaml", data, afile)
+    with pytest.raises(InputError) as info:
+        load_runlist(runlist)
+    assert [p.column for p in info.value.problems] == ["out"]
+    assert "is an existing file" in info.value.problems[0].message_en
+
+
+@pytest.mark.parametrize("workers", [0, -3])
+def test_zero_or_negative_workers_is_an_error(tmp_path, workers):
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    runlist = write_runlist(tmp_path / "r.yaml", data, tmp_path / "out")
+    with pytest.raises(InputError, match=f"must be 1 or more, not {workers}"):
+        run_batch(runlist, workers=workers)
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error(tmp_path):
+    import dask
+
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    runlist = write_runlist(tmp_path / "r.yaml", data, tmp_path / "out")
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        with pytest.raises(InputError) as info:
+            run_batch(runlist, scheduler="tcp://127.0.0.1:1")
+    (problem,) = info.value.problems
+    assert problem.file == "--scheduler" and "cannot reach the Dask scheduler" in str(problem)
+    assert not list((tmp_path / "out").glob("*.html"))

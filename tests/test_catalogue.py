@@ -971,3 +971,77 @@ def test_csv_function_matches_cli(plans):
         'women,健康,T1,female_life_expectancy,女性人均预期寿命,"Life expectancy at birth, female",'
         "岁,increase,direction,,2025,,,true,妇女人均预期寿命延长"
     )
+
+
+# --- unreadable or colliding plan files ----------------------------------------------------
+
+
+def _plans_copy(tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    (data / "plans").mkdir(parents=True)
+    for p in (DATA / "plans").glob("*.yaml"):
+        (data / "plans" / p.name).write_bytes(p.read_bytes())
+    return data
+
+
+def test_plan_saved_as_gbk_is_an_input_error_naming_the_file(tmp_path):
+    from planeval.catalogue import load_all_plans
+
+    data = _plans_copy(tmp_path)
+    path = data / "plans" / "baijiantan_children_2021_2025.yaml"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
+    for call in (
+        lambda: read_plan_file(path),
+        lambda: load_plan("children", data),
+        lambda: load_plan("women", data),  # another plan's lookup reads every file's name
+        lambda: load_all_plans(data),
+    ):
+        with pytest.raises(InputError) as info:
+            call()
+        (problem,) = info.value.problems
+        assert problem.file == str(path)
+        assert "not UTF-8" in problem.message_en and problem.fix == "save the plan as UTF-8"
+
+
+def test_two_plan_files_with_one_name_are_refused_naming_both(tmp_path):
+    from planeval.catalogue import load_all_plans
+
+    data = _plans_copy(tmp_path)
+    original = data / "plans" / "baijiantan_children_2021_2025.yaml"
+    copy = data / "plans" / "zz_copy.yaml"
+    copy.write_bytes(original.read_bytes())
+    for call in (lambda: load_plan("children", data), lambda: load_all_plans(data)):
+        with pytest.raises(InputError) as info:
+            call()
+        (problem,) = info.value.problems
+        assert str(original) in problem.message_en and str(copy) in problem.message_en
+        assert "'children'" in problem.message_en
+    assert load_plan("women", data).plan == "women"  # other names still load
+
+
+def test_catalogue_command_reports_yaml_syntax_error_and_writes_csv_file(tmp_path):
+    data = _plans_copy(tmp_path)
+    broken = data / "plans" / "baijiantan_women_2021_2025.yaml"
+    saved = broken.read_bytes()
+    broken.write_bytes(saved + b"\nplan: [oops\n")
+    runner = CliRunner()
+    result = runner.invoke(app, ["catalogue", "--plan", "children", "--data-dir", str(data)])
+    assert result.exit_code == 1 and "not valid YAML" in result.output
+    assert str(broken) in result.output
+    broken.write_bytes(saved)
+
+    target = tmp_path / "cat.csv"
+    args = ["catalogue", "--plan", "children", "--data-dir", str(data), "--out", str(target)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    text = raw.decode("utf-8-sig")
+    assert text == catalogue_csv([load_plan("children", data)])
+
+    afile = tmp_path / "afile"
+    afile.write_text("x", encoding="utf-8")
+    args = ["catalogue", "--format", "html", "--data-dir", str(data), "--out", str(afile)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "is an existing file" in result.output
+    assert afile.read_text(encoding="utf-8") == "x"

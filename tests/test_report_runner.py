@@ -227,3 +227,77 @@ def test_build_skip_and_failure_records(world, tmp_path):
     assert rebuilt.status == "done"
     assert not list((out / "failed").iterdir())
     assert not [p for p in out.rglob("*.tmp")]
+
+
+# --- input checks before any kernel (fast) -------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [1990, 2014, 2019, 2026, 2035])
+def test_year_outside_base_year_to_target_year_is_refused(world, year):
+    """The tiny plan runs 2021–2025: data years 2020 (base year) .. 2025 are allowed, so 2019
+    (one before the base year) and 2026 (one after the target year) are the edges refused."""
+    from planeval.report import check_inputs
+
+    with pytest.raises(InputError) as info:
+        check_inputs("tiny", "midterm", year, "geo_a", world, "zh")
+    (problem,) = info.value.problems
+    assert problem.file == "--year"
+    assert f"data year {year}" in problem.message_en and "2021–2025" in problem.message_en
+    assert "2020 and 2025" in problem.fix and "规划期" in problem.message_zh
+
+
+@pytest.mark.parametrize("year", [2020, 2025])
+def test_base_year_and_target_year_are_accepted(world, year):
+    from planeval.report import check_inputs
+
+    check_inputs("tiny", "final", year, "geo_a", world, "zh")  # no error
+
+
+def test_geography_without_data_up_to_the_year_is_refused(world):
+    """geo_a has files 2019..2023; remove 2019 and 2020 and ask for data year 2020."""
+    from planeval.report import check_inputs
+
+    for y in (2019, 2020):
+        (world / "observations" / "geo_a" / f"{y}.csv").unlink()
+    with pytest.raises(InputError, match=r"no observation file of 2020 or earlier.*2021, 2022"):
+        check_inputs("tiny", "annual", 2020, "geo_a", world, "zh")
+    with pytest.raises(InputError, match=r"no observation files for geography 'geo_x'.*geo_a"):
+        check_inputs("tiny", "annual", 2023, "geo_x", world, "zh")
+
+
+def test_input_error_of_a_single_report_leaves_no_failure_record(world, tmp_path):
+    """``record_input_errors=False`` (the ``report`` command): message only, no failed/ file;
+    the default (batch) keeps its record."""
+    out = tmp_path / "reports"
+    with pytest.raises(InputError, match="no plan named 'tin'"):
+        build_report("tin", "annual", 2023, "geo_a", world, out=out, record_input_errors=False)
+    assert not (out / "failed").exists()
+    with pytest.raises(InputError):
+        build_report("tin", "annual", 2023, "geo_a", world, out=out)
+    assert (out / "failed" / "geo_a_tin_annual_2023.txt").is_file()
+
+
+def test_out_that_is_a_file_or_has_no_parent_is_an_input_error(world, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match="is an existing file"):
+        build_report("tiny", "annual", 2023, "geo_a", world, out=afile)
+    with pytest.raises(InputError, match="does not exist"):
+        build_report("tiny", "annual", 2023, "geo_a", world, out=tmp_path / "no" / "such")
+    assert afile.read_text(encoding="utf-8") == "keep me"
+    assert not (tmp_path / "no").exists()
+
+
+def test_report_command_prints_the_problem_and_writes_no_record(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from planeval.cli import app
+
+    out = tmp_path / "reports"
+    args = ["report", "--plan", "tiny", "--stage", "Midterm", "--year", "2023"]
+    result = CliRunner().invoke(
+        app, [*args, "--geography", "geo_a", "--data-dir", str(world), "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "unknown stage 'Midterm'" in result.output
+    assert not (out / "failed").exists()

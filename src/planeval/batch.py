@@ -209,6 +209,18 @@ def load_runlist(path: str | Path) -> RunList:
     data_dir = Path(str(raw.get("data_dir", "data"))).resolve()
     out = Path(str(raw.get("out", "reports"))).resolve()
     notebook = Path(str(raw.get("notebook", NOTEBOOK))).resolve()
+    blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    if blocker is not None:
+        problems.append(
+            Problem(
+                name,
+                f"out {out} cannot be a folder: {blocker} is an existing file",
+                f"out 不能作为文件夹：{blocker} 是已有的文件",
+                "give a folder for the reports (it is created when missing)",
+                "out 应为存放报告的文件夹（不存在时会自动创建）",
+                column="out",
+            )
+        )
     if not notebook.is_file():
         problems.append(
             Problem(
@@ -552,7 +564,19 @@ def _dask_results(
 
     cluster, futures = None, {}
     if scheduler:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (30 s)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(
+                Problem(
+                    "--scheduler",
+                    f"cannot reach the Dask scheduler at {scheduler} "
+                    f"({type(exc).__name__}: {exc}); nothing was run",
+                    f"无法连接 Dask 调度器 {scheduler}，未运行任何报告",
+                    "check the address (tcp://HOST:8786) and that the scheduler is running",
+                    "请检查地址（tcp://主机:8786）及调度器是否已启动",
+                )
+            ) from None
     else:
         cluster = LocalCluster(
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
@@ -648,7 +672,7 @@ def write_catalogue_pages(plans: Iterable[str], data_dir: Path, out: Path) -> di
 
 def run_batch(
     runlist: str | Path,
-    workers: int = 1,
+    workers: int | None = 1,
     force: bool = False,
     executor: str = "local",
     scheduler: str | None = None,
@@ -657,8 +681,9 @@ def run_batch(
 ) -> dict:
     """Build every report of a run list; return the summary (also written as JSON).
 
-    ``workers``: parallel worker processes (local pool, or LocalCluster workers; 0 means one
-    per CPU, at most 4); ignored with ``scheduler``. ``executor``: ``local`` or ``dask``
+    ``workers``: parallel worker processes (local pool, or LocalCluster workers; None means
+    one per CPU, at most 4; 0 or negative raises :class:`InputError`); ignored with
+    ``scheduler``. ``executor``: ``local`` or ``dask``
     (``scheduler`` implies ``dask``).
     ``summary_json``: where to write the summary, default ``<out>/batch_summary.json``.
     ``on_result(result, n_finished, n_total)`` is called as each report finishes (progress).
@@ -679,7 +704,19 @@ def run_batch(
         )
     if scheduler:
         executor = "dask"
-    workers = int(workers) if int(workers) > 0 else min(4, os.cpu_count() or 1)
+    if workers is None:
+        workers = min(4, os.cpu_count() or 1)
+    elif int(workers) < 1:
+        raise InputError(
+            Problem(
+                "--workers",
+                f"--workers must be 1 or more, not {workers}",
+                f"--workers 须为 1 或以上的整数，不能是 {workers}",
+                "pass --workers 1, 2, ... or leave it out (one per CPU, at most 4)",
+                "--workers 取 1、2……，或省略（每个 CPU 一个，最多 4 个）",
+            )
+        )
+    workers = int(workers)
     spec = load_runlist(runlist)
     out = spec.out
     started = dt.datetime.now()

@@ -591,6 +591,16 @@ def target_lines(text: str) -> dict[int, int]:
     return {}
 
 
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> Problem:
+    return Problem(
+        str(path),
+        f"not UTF-8 text (byte {exc.start}: {exc.reason}; saved as GBK?)",
+        "文件不是 UTF-8 编码（可能保存为 GBK）",
+        "save the plan as UTF-8",
+        "将规划文件另存为 UTF-8 编码",
+    )
+
+
 def read_plan_file(path: str | Path) -> Plan:
     """Read and validate one plan YAML file.
 
@@ -604,6 +614,8 @@ def read_plan_file(path: str | Path) -> Plan:
         raise InputError(
             Problem(str(path), "plan file not found", "找不到规划文件", "check the path")
         ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(_not_utf8(path, exc)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark is not None else None
@@ -633,20 +645,24 @@ def plan_files(data_dir: str | Path) -> list[Path]:
 def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
     """Load a plan by machine name (``women``, ``children``) or by path to its YAML file.
 
-    Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans`` or
-    when the file is invalid.
+    Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans``,
+    when two plan files there carry the same ``plan:`` name (both files are named), or when the
+    file is invalid (YAML syntax, not UTF-8, schema).
     """
     candidate = Path(plan)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return read_plan_file(candidate)
     names = []
+    found: list[Path] = []
     for path in plan_files(data_dir):
-        with path.open(encoding="utf-8") as fh:
-            head = yaml.safe_load(fh)
-        name = head.get("plan") if isinstance(head, dict) else None
+        name = _plan_name(path)
         names.append(str(name))
         if name == str(plan):
-            return read_plan_file(path)
+            found.append(path)
+    if len(found) > 1:
+        raise InputError(_same_name(str(plan), found))
+    if found:
+        return read_plan_file(found[0])
     raise InputError(
         Problem(
             str(Path(data_dir) / "plans"),
@@ -657,9 +673,43 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
     )
 
 
+def _plan_name(path: Path) -> str | None:
+    """The ``plan:`` value of a plan file (None when absent); InputError when unreadable."""
+    try:
+        head = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        read_plan_file(path)  # raises the full InputError (not UTF-8, YAML syntax)
+        raise
+    name = head.get("plan") if isinstance(head, dict) else None
+    return None if name is None else str(name)
+
+
+def _same_name(name: str, paths: list[Path]) -> Problem:
+    files = " and ".join(str(p) for p in paths)
+    return Problem(
+        str(paths[-1]),
+        f"plan name '{name}' is used by more than one file: {files}",
+        f"规划名称 '{name}' 在多个文件中重复：{files}",
+        "give each plan file its own plan: name, or remove the copy",
+        "每个规划文件的 plan: 名称须唯一，或删除重复的副本",
+        column="plan",
+    )
+
+
 def load_all_plans(data_dir: str | Path = "data") -> list[Plan]:
-    """Every plan under ``<data_dir>/plans``."""
-    return [read_plan_file(p) for p in plan_files(data_dir)]
+    """Every plan under ``<data_dir>/plans``, sorted by file name.
+
+    Raises :class:`InputError` when a file is invalid or when two files carry the same
+    ``plan:`` name (an exact copy under another file name too).
+    """
+    plans = [read_plan_file(p) for p in plan_files(data_dir)]
+    by_name: dict[str, list[Path]] = {}
+    for p in plans:
+        by_name.setdefault(p.plan, []).append(Path(p.path))
+    problems = [_same_name(n, paths) for n, paths in by_name.items() if len(paths) > 1]
+    if problems:
+        raise InputError(problems)
+    return plans
 
 
 def known_units(data_dir: str | Path = "data") -> dict[str, str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import InputError
+from .errors import InputError, Problem
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="planeval: monitoring and evaluation of development plans.")
@@ -35,8 +35,10 @@ def report(
 
     from .report import failed_record_paths, report_name, run_report, write_index
 
-    try:
-        path = run_report(plan, stage, year, geography, data_dir, lang, out)
+    try:  # bad input: print the message only, no record under OUT/failed (batch keeps those)
+        path = run_report(
+            plan, stage, year, geography, data_dir, lang, out, record_input_errors=False
+        )
     except InputError as exc:
         _fail(exc)
     except PapermillExecutionError as exc:
@@ -82,7 +84,9 @@ def assess(
 @app.command()
 def batch(
     runlist: Path = typer.Argument(..., help="Run list YAML (see data/runs/main.yaml)."),
-    workers: int = typer.Option(0, help="Parallel worker processes; 0: one per CPU, at most 4."),
+    workers: int = typer.Option(
+        None, help="Parallel worker processes (1 or more); default: one per CPU, at most 4."
+    ),
     force: bool = typer.Option(False, help="Rebuild reports whose inputs have not changed."),
     executor: str = typer.Option("local", help="local (process pool) or dask (Dask distributed)."),
     scheduler: str = typer.Option(
@@ -120,11 +124,16 @@ def catalogue(
     plan: str = typer.Option("", help="Plan name: women or children (both when omitted)."),
     format: str = typer.Option("csv", "--format", help="csv, markdown (stdout) or html (pages)."),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/."),
-    out: Path = typer.Option(Path("reports"), help="--format html: output folder."),
+    out: Path = typer.Option(
+        None,
+        help="html: output folder (default reports). csv/markdown: write this file instead of "
+        "stdout (CSV files get a UTF-8 BOM so that Excel reads the Chinese text).",
+    ),
 ) -> None:
     """Print every target of the plan(s) as CSV or Markdown, or write the HTML audit page(s)."""
     from .catalogue import load_all_plans, load_plan
     from .catalogue_report import catalogue_csv, catalogue_markdown, write_catalogue_page
+    from .report import atomic_write_text, check_out_folder
 
     if format not in ("csv", "markdown", "html"):
         typer.echo("--format must be csv, markdown or html", err=True)
@@ -132,12 +141,31 @@ def catalogue(
     try:
         plans = [load_plan(plan, data_dir)] if plan else load_all_plans(data_dir)
         if format == "html":
+            folder = out if out is not None else Path("reports")
+            check_out_folder(folder)
             for p in plans:
-                typer.echo(f"wrote {write_catalogue_page(p, out)}")
+                typer.echo(f"wrote {write_catalogue_page(p, folder)}")
             return
+        text = catalogue_csv(plans) if format == "csv" else catalogue_markdown(plans)
+        if out is None:
+            sys.stdout.write(text)
+            return
+        if out.is_dir():
+            raise InputError(
+                Problem(
+                    "--out",
+                    f"{out} is a folder; --format {format} writes one file",
+                    f"{out} 是文件夹；--format {format} 输出为单个文件",
+                    f"give a file name, e.g. --out {out / ('catalogue.' + ('csv' if format == 'csv' else 'md'))}",
+                    "请给出文件名",
+                )
+            )
+        check_out_folder(out.absolute().parent)
+        # CSV for Excel: a UTF-8 byte-order mark, else Excel on Windows decodes it as GBK
+        atomic_write_text(out, ("\ufeff" + text) if format == "csv" else text)
+        typer.echo(f"wrote {out}")
     except InputError as exc:
         _fail(exc)
-    sys.stdout.write(catalogue_csv(plans) if format == "csv" else catalogue_markdown(plans))
 
 
 @app.command()

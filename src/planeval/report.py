@@ -81,6 +81,38 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+def check_out_folder(out: str | Path, option: str = "--out") -> None:
+    """Raise :class:`InputError` unless ``out`` can be an output folder.
+
+    ``out`` must be an existing folder, or not exist while its parent folder does (it is then
+    created); a path naming an existing file, or whose parent is missing, is refused.
+    """
+    out = Path(out)
+    if out.is_dir():
+        return
+    if out.exists():
+        raise InputError(
+            Problem(
+                option,
+                f"{out} is an existing file, not a folder",
+                f"{out} 是已有的文件，不是文件夹",
+                "give a folder for the reports (it is created when missing)",
+                "请给出用于存放报告的文件夹（不存在时会自动创建）",
+            )
+        )
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        raise InputError(
+            Problem(
+                option,
+                f"the folder {parent} holding {out.name} does not exist or is not a folder",
+                f"上级文件夹 {parent} 不存在或不是文件夹",
+                "create the parent folder first, or fix the path",
+                "请先创建上级文件夹，或改正路径",
+            )
+        )
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Binary twin of :func:`atomic_write_text` (temporary file in the same folder, then rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -265,12 +297,66 @@ def is_current(out: str | Path, name: str, fingerprint: str) -> bool:
     return meta is not None and meta.get("fingerprint") == fingerprint and is_complete(out, meta)
 
 
+def check_year(plan, year: int) -> None:
+    """Raise :class:`InputError` unless ``year`` lies in the base year through the target year.
+
+    The accepted data years are ``plan.period_start - 1`` (the base year, e.g. 2020 for a
+    2021–2025 plan) through ``plan.period_end`` (the target year), both included.
+    """
+    first, last = plan.period_start - 1, plan.period_end
+    if not first <= int(year) <= last:
+        raise InputError(
+            Problem(
+                "--year",
+                f"data year {year} is outside plan '{plan.plan}' (period "
+                f"{plan.period_start}–{plan.period_end}; base year {first})",
+                f"数据年份 {year} 不在规划 '{plan.plan}' 的期限内（规划期 "
+                f"{plan.period_start}–{plan.period_end} 年，基期 {first} 年）",
+                f"pass --year between {first} and {last}",
+                f"--year 取 {first} 至 {last} 之间的年份",
+            )
+        )
+
+
+def check_geography(data_dir: str | Path, geography: str, year: int) -> None:
+    """Raise :class:`InputError` unless ``geography`` has a data file of a year <= ``year``."""
+    from .observations import list_geographies
+
+    files = observation_files(data_dir, geography)
+    if any(file_year <= int(year) for file_year, _ in files):
+        return
+    folder = Path(data_dir) / "observations" / geography
+    if files:
+        years = ", ".join(str(y) for y in sorted({y for y, _ in files}))
+        raise InputError(
+            Problem(
+                str(folder),
+                f"no observation file of {year} or earlier for '{geography}' (years: {years})",
+                f"'{geography}' 没有 {year} 年及以前的观测数据文件（现有年份：{years}）",
+                "pass a later --year, or add the submission files of earlier years",
+                "改用更晚的 --year，或补充更早年份的数据文件",
+            )
+        )
+    known = ", ".join(list_geographies(data_dir)) or "none"
+    raise InputError(
+        Problem(
+            str(folder),
+            f"no observation files for geography '{geography}' (found: {known})",
+            f"找不到地区 '{geography}' 的观测数据文件（现有：{known}）",
+            "pass --geography with one of the names found, or --data-dir pointing at the data",
+            "--geography 取现有地区之一，或用 --data-dir 指向数据文件夹",
+        )
+    )
+
+
 def check_inputs(
     plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str
 ) -> None:
     """Fail early, before a kernel starts, with a clear message on bad parameters or data.
 
-    Checks the stage and language, loads the plan and the geography's observations up to
+    Checks the stage and language, the data year against the plan period (:func:`check_year`),
+    that the geography has data up to ``year`` (:func:`check_geography`), loads the plan and the
+    geography's observations up to
     ``year`` and those of the reference geography the report draws beside it (when present).
     Raises :class:`InputError` listing the problems.
     """
@@ -290,7 +376,9 @@ def check_inputs(
     from .reporting import default_reference
 
     plans, units = catalogue_state(data_dir)  # every plan file parsed and validated
-    _plan_file(plan, Path(data_dir), plans)
+    plan_path = _plan_file(plan, Path(data_dir), plans)
+    check_year(load_plan(plan_path, data_dir), year)
+    check_geography(data_dir, geography, year)
     load_observations(data_dir, geography, units=units, up_to_year=year)
     reference = default_reference(geography, None)
     if reference and observation_files(data_dir, reference):
@@ -376,6 +464,7 @@ def build_report(
     notebook: str | Path = NOTEBOOK,
     force: bool = True,
     keep_notebook: bool = False,
+    record_input_errors: bool = True,
 ) -> ReportOutcome:
     """Build one report unless it is current; returns a :class:`ReportOutcome`.
 
@@ -389,6 +478,8 @@ def build_report(
     message is also written to ``<out>/failed/<name>.txt``) and papermill's
     ``PapermillExecutionError`` when a cell fails (the executed notebook, error cell included,
     is kept as ``<out>/failed/<name>.ipynb``). In both cases no report file is written or replaced.
+    With ``record_input_errors=False`` (a single ``planeval report`` command, where the user sees
+    the message at once) an :class:`InputError` leaves no record under ``<out>/failed/``.
     """
     import nbformat
     import papermill as pm
@@ -407,6 +498,7 @@ def build_report(
         "lang": lang,
     }
     target = out / name
+    check_out_folder(out)
     try:
         t = time.perf_counter()
         fingerprint = input_fingerprint(plan, stage, year, geography, data_dir, lang, notebook)
@@ -418,7 +510,8 @@ def build_report(
         check_inputs(plan, stage, year, geography, data_dir, lang)
         timings["check"] = time.perf_counter() - t
     except InputError as exc:
-        record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
+        if record_input_errors:
+            record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
         raise
 
     kernel = ensure_kernel()
@@ -498,6 +591,7 @@ def run_report(
     out: str | Path = "reports",
     notebook: str | Path = NOTEBOOK,
     keep_notebook: bool = False,
+    record_input_errors: bool = True,
 ) -> Path:
     """Execute the evaluation notebook for one report and write its HTML; returns the path.
 
@@ -517,6 +611,7 @@ def run_report(
         notebook,
         force=True,
         keep_notebook=keep_notebook,
+        record_input_errors=record_input_errors,
     ).path
 
 

@@ -711,7 +711,8 @@ class Report:
                 cells.append(self._path_cell(r, d))
             cells += [self._status_cell(r), self._change_cell(r)]
             rows.append(tag("tr", "".join(cells), data_indicator=r.indicator_id))
-        note = tag("p", esc(self.t("table_note", first=years[0])), cls="note")
+        first = years[0] if years else self.plan.period_start - 1  # no IndexError on []
+        note = tag("p", esc(self.t("table_note", first=first)), cls="note")
         return table(head, rows, cls=f"indicators stage-{self.stage}") + note
 
     def _path_cell(self, r: IndicatorAssessment, d: int) -> str:
