@@ -42,8 +42,13 @@ docs/method.md). All draws use a fixed seed.
 after rounding would otherwise get a residual variance of 0 and a zero-width interval. The
 residual variance is therefore never taken below the variance of the rounding error,
 ``r² / 12`` for resolution ``r`` (0.1 for one decimal), carried to the model scale by the delta
-method. Values at exactly 0 % or 100 % are moved half a resolution inside before the logit
-(100 → 99.95 for one-decimal data), the usual squeeze for bounded data.
+method; a value at a bound (0, or 100 %) can only have been rounded from one side, so it
+counts ``r² / 48``.
+
+**Series at a bound.** A % series with a value of exactly 0 or 100 (:func:`at_pct_bound`) is
+fitted on the natural scale and clipped to [0, 100], not on the logit scale: moving such values
+inside for the logit ("squeeze") let the arbitrary distance moved decide the interval
+(100 % five times gave 68–99.99 %). The ``logit`` model does not apply to such a series.
 """
 
 from __future__ import annotations
