@@ -95,3 +95,52 @@ def test_xlsx_number_in_another_column_is_a_problem(tmp_path, units):
     c = check_submission(tmp_path / "2023.xlsx", "demo", 2023, units)
     assert [(p.row, p.column) for p in c.problems] == [(2, "name_zh")]
     assert "holds 2.3" in c.problems[0].message_en
+
+
+@pytest.mark.parametrize("text", ["na", "NA", "null", "NULL", "Null", "空", "n/a", "—"])
+def test_missing_markers_read_as_missing(text):
+    parsed = parse_value(text, "‰")
+    assert parsed.ok and parsed.missing and parsed.value is None
+
+
+@pytest.mark.parametrize("text", ["nan", "none", "0x"])
+def test_other_words_are_not_numbers(text):
+    assert parse_value(text, "‰").error[0] == f"value '{text}' is not a number"
+
+
+def test_qualitative_target_with_account_is_clean_number_is_not(tmp_path):
+    from planeval.observations import check_paths
+
+    folder = tmp_path / "observations" / "demo"
+    folder.mkdir(parents=True)
+    path = folder / "2023.csv"
+    path.write_text(
+        "indicator_id,value,unit,account\ndemo_t3_service_system,,,体系已建成\n", encoding="utf-8"
+    )
+    checks, problems = check_paths([path], GOOD, known_units(GOOD))
+    assert problems == [] and checks[0].ok
+    path.write_text(
+        "indicator_id,value,unit,account\ndemo_t3_service_system,1,,体系已建成\n", encoding="utf-8"
+    )
+    checks, _ = check_paths([path], GOOD, known_units(GOOD))
+    assert [(p.row, p.column) for p in checks[0].problems] == [(2, "value")]
+    assert "takes a written account in column 'account'" in checks[0].problems[0].message_en
+
+
+def test_revision_without_original_is_a_problem_in_load_observations(tmp_path):
+    import shutil
+
+    from planeval.errors import InputError
+    from planeval.observations import load_observations
+
+    folder = tmp_path / "observations" / "demo"
+    folder.mkdir(parents=True)
+    shutil.copy(GOOD / "observations" / "demo" / "2021.csv", folder / "2021.csv")
+    shutil.copy(GOOD / "observations" / "demo" / "2022_rev1.csv", folder / "2022_rev1.csv")
+    with pytest.raises(InputError) as info:
+        load_observations(tmp_path, "demo", known_units(GOOD))
+    assert [p.message_en for p in info.value.problems] == [
+        "revision of 2022 without the original 2022.csv or 2022.xlsx in its folder"
+    ]
+    shutil.copy(GOOD / "observations" / "demo" / "2022.csv", folder / "2022.csv")
+    assert len(load_observations(tmp_path, "demo", known_units(GOOD))) > 0

@@ -121,3 +121,16 @@ def test_template_unwritable_out_is_an_input_error():
          "--data-dir", str(GOOD), "--out", "/proc/nope/x.xlsx"],
     )  # fmt: skip
     assert result.exit_code == 1 and "无法写入模板工作簿" in result.output
+
+
+def test_failed_validate_of_everything_says_store_not_rebuilt(tmp_path):
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, tmp_path / part)
+    shutil.copy(GOOD / "indicators.yaml", tmp_path / "indicators.yaml")
+    (tmp_path / "observations" / "demo" / "2021.csv").write_text(
+        "indicator_id,value,unit\nneonatal_mortality,1200,‰\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "the processed store (DATA_DIR/processed) was not rebuilt" in result.output
+    assert not (tmp_path / "processed").exists()

@@ -3,9 +3,11 @@
 This module turns a file into a grid of raw cells (:func:`read_grid`), finds the header row and
 maps Chinese or English column names to ours (:func:`canonical_column`), and reads values the
 way people write them (:func:`parse_value`): ``99.5%``, ``１２３.４`` (full-width digits),
-``1,234``, `` 95.2 `` are read and the change is noted; ``—``, ``-``, ``暂无``, ``/``, ``…`` and
-an empty cell mean "missing"; anything else is a :class:`~planeval.errors.Problem`, never a
-silent NaN. Files are opened read-only and never written.
+``1,234``, `` 95.2 `` are read and the change is noted; ``—``, ``-``, ``暂无``, ``空``, ``/``,
+``…``, ``NA``/``na``/``n/a``, ``null``/``NULL`` and an empty cell mean "missing" (see
+:data:`MISSING_MARKERS`; ``nan`` is not accepted: a program, not a person, writes it);
+anything else is a :class:`~planeval.errors.Problem`, never a silent NaN.
+Files are opened read-only and never written.
 
 Encoding detection needs no guessing library: a CSV file is decoded as UTF-8 (a BOM is
 dropped) and, when that fails, as GB18030 (a superset of GBK/GB2312, what Excel on Chinese
@@ -40,7 +42,10 @@ HEADER_SEARCH_ROWS = 10
 MAX_ABS_VALUE = 1e15
 #: Cell text meaning "no value" (after full-width forms are converted and spaces stripped).
 MISSING_MARKERS = frozenset(
-    {"", "-", "--", "—", "——", "–", "/", "暂无", "无数据", "…", "……", "...", "NA", "N/A", "n/a"}
+    {
+        *("", "-", "--", "—", "——", "–", "/", "暂无", "无数据", "空", "…", "……", "..."),
+        *("NA", "na", "N/A", "n/a", "null", "NULL", "Null"),
+    }
 )
 
 #: Our column names and the Chinese/English headers read as them (compared after full-width
@@ -435,6 +440,19 @@ def _read_csv(path: Path, grid: Grid) -> None:
             )
         )
         return
+    if data[:4] == b"PK\x03\x04":
+        grid.problems.append(
+            _problem(
+                path,
+                "this looks like an Excel workbook (.xlsx), not a CSV file",
+                "该文件看起来是 Excel 工作簿（.xlsx），不是 CSV 文件",
+                "save it as .xlsx (rename it back) or export it from Excel as "
+                "'CSV UTF-8 (comma delimited)'",
+                "改回 .xlsx 扩展名，或在 Excel 中另存为“CSV UTF-8（逗号分隔）”",
+                code="file",
+            )
+        )
+        return
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         grid.problems.append(
             _problem(
@@ -582,7 +600,11 @@ _REPORTED = ("value", "female", "male", "account", "note")
 
 
 def tidy_rows(
-    grid: Grid, geography: str | None, year: int | None, units: dict[str, str] | None = None
+    grid: Grid,
+    geography: str | None,
+    year: int | None,
+    units: dict[str, str] | None = None,
+    qualitative: frozenset[str] | set[str] = frozenset(),
 ) -> tuple[list[dict], list[Problem]]:
     """Tidy rows (one per value and sex) from a :class:`Grid`, plus the problems of reading it.
 
@@ -594,7 +616,9 @@ def tidy_rows(
     is kept as missing with a note. Each tidy row carries ``file``, ``sheet``, ``row`` (as shown
     in Excel) and ``parse_note`` (what was normalised). Internal keys start with ``_``:
     ``_content_year``/``_content_geography`` (from ``year``/``geography`` columns) and
-    ``_decimals`` (decimals written, for rounding tolerances).
+    ``_decimals`` (decimals written, for rounding tolerances). ``qualitative``: indicator_ids
+    of not_statistical targets; a number in their value cell is a problem (they take a written
+    account).
     """
     path = grid.path
     problems: list[Problem] = list(grid.problems)
@@ -745,7 +769,9 @@ def tidy_rows(
                 cell, units
             ):
                 continue
-            rows_here, probs = _tidy_one(cell, path, sheet.name, row_no, geography, year, units)
+            rows_here, probs = _tidy_one(
+                cell, path, sheet.name, row_no, geography, year, units, qualitative
+            )
             problems += probs
             rows += rows_here
     if data_sheets and grid.kind == "xlsx":
@@ -891,7 +917,7 @@ def _meta_problems(grid: Grid, geography: str | None, year: int | None) -> list[
     return problems
 
 
-def _tidy_one(cell, path, sheet, row_no, geography, year, units):
+def _tidy_one(cell, path, sheet, row_no, geography, year, units, qualitative=frozenset()):
     problems: list[Problem] = []
 
     def bad(col, err, code="value"):
@@ -970,6 +996,18 @@ def _tidy_one(cell, path, sheet, row_no, geography, year, units):
         parsed = parse_value(raw.value, value_unit, raw.number_format, raw.is_error)
         if not parsed.ok:
             bad(col, parsed.error)
+            continue
+        if indicator in qualitative and not parsed.missing:
+            bad(
+                col,
+                (
+                    f"{indicator} is a qualitative target: it takes a written account in column "
+                    "'account', not a number",
+                    f"{indicator} 为定性目标：应在 account（文字说明）列填写文字说明，而不是数字",
+                    "delete the number and describe the progress in column 'account'",
+                    "删除该数字，在 account（文字说明）列说明进展",
+                ),
+            )
             continue
         note = "; ".join(n for n in [*notes, parsed.note] if n)
         if parsed.missing and col == "value" and value_text == "" and base["account"]:

@@ -43,6 +43,7 @@ __all__ = [
     "load_observations",
     "observation_files",
     "parse_submission_name",
+    "qualitative_ids",
     "read_submission",
     "require_catalogue",
     "revision_history",
@@ -137,20 +138,22 @@ def check_submission(
     year: int | None,
     units: dict[str, str] | None = None,
     vintage: int = 0,
+    qualitative: frozenset[str] | set[str] = frozenset(),
 ) -> SubmissionCheck:
     """Read and validate one .csv/.xlsx submission; never raises for bad data.
 
     ``units`` (indicator_id -> catalogue unit, see :func:`planeval.catalogue.known_units`)
     enables the catalogue checks. Rows with problems are left out of ``frame``; every problem
     is listed. ``frame`` has :data:`FRAME_COLUMNS` (``value`` float, NaN = missing, in the
-    indicator's unit).
+    indicator's unit). ``qualitative``: indicator_ids of not_statistical targets (see
+    :func:`qualitative_ids`); a number in their value cell is a problem.
     """
     path = Path(path)
     result = SubmissionCheck(path, geography, year, vintage)
     grid = read_grid(path)
     result.encoding = grid.encoding
     result.sheets = [s.name for s in grid.sheets if s.name]
-    rows, problems = tidy_rows(grid, geography, year, units)
+    rows, problems = tidy_rows(grid, geography, year, units, qualitative)
     if path.is_file():
         result.sha256 = sha256_of(path)
     frame = pd.DataFrame(rows)
@@ -300,12 +303,14 @@ def load_observations(
             )
         )
     problems = [_stray_problem(p) for p in _stray_files(data_dir, geography)]
+    qualitative = qualitative_ids(data_dir) if units else frozenset()
     checks = []
     for f in files:
         if up_to_year is not None and f.year > up_to_year:
             continue
-        checks.append(check_submission(f.path, geography, f.year, units, f.vintage))
+        checks.append(check_submission(f.path, geography, f.year, units, f.vintage, qualitative))
     problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
+    problems += _orphan_revision_problems(checks)
     if problems:
         raise InputError(problems)
     frames = [c.frame for c in checks if not c.frame.empty]
@@ -418,6 +423,7 @@ def check_paths(
     with no files, two files for one year).
     """
     files, problems = _expand([Path(p) for p in paths])
+    qualitative = qualitative_ids(data_dir) if units else frozenset()
     checks = []
     for path in files:
         y, vintage = _infer_year_vintage(path)
@@ -456,7 +462,7 @@ def check_paths(
         if path.is_dir():
             continue
         in_store = parse_submission_name(path.name) is not None
-        c = check_submission(path, geo, y, units, vintage)
+        c = check_submission(path, geo, y, units, vintage, qualitative)
         if (
             not in_store
             and path.parent.parent.name == "observations"
@@ -464,8 +470,46 @@ def check_paths(
         ):
             c.problems.insert(0, _stray_problem(path))
         checks.append(c)
-    problems += _same_vintage_problems(checks)
+    problems += _same_vintage_problems(checks) + _orphan_revision_problems(checks)
     return checks, problems
+
+
+def qualitative_ids(data_dir: str | Path) -> frozenset[str]:
+    """indicator_ids of the not_statistical (qualitative) targets of every plan under
+    ``data_dir``; empty when the plans cannot be read (their own errors are reported by the
+    catalogue checks)."""
+    from .catalogue import load_all_plans
+
+    try:
+        plans = load_all_plans(data_dir)
+    except InputError:
+        return frozenset()
+    return frozenset(t.indicator_id for p in plans for t in p.targets if not t.is_statistical)
+
+
+def _orphan_revision_problems(checks: list[SubmissionCheck]) -> list[Problem]:
+    """A ``<year>_rev<N>`` file needs its original ``<year>.csv``/``.xlsx`` in its folder."""
+    problems = []
+    for c in checks:
+        parsed = parse_submission_name(c.path.name)
+        if parsed is None or parsed[1] == 0:
+            continue
+        year = parsed[0]
+        if any((c.path.parent / f"{year}{ext}").exists() for ext in (".csv", ".xlsx")):
+            continue
+        problems.append(
+            Problem(
+                str(c.path),
+                f"revision of {year} without the original {year}.csv or {year}.xlsx in its folder",
+                f"{year} 年修订文件所在文件夹中没有原始文件 {year}.csv 或 {year}.xlsx",
+                f"put the original submission beside it as {year}.csv/.xlsx (or, if this is the "
+                f"first submission, name it {year}.csv/.xlsx)",
+                f"把原始数据以 {year}.csv/.xlsx 放在同一文件夹（若这是首次报送，命名为 "
+                f"{year}.csv/.xlsx）",
+                code="file",
+            )
+        )
+    return problems
 
 
 def require_catalogue(data_dir: str | Path) -> None:

@@ -80,6 +80,8 @@ CSV = {
     "2023_permille_over_1000.csv": H + "neonatal_mortality,1200,‰,total,卫健委,\n",
     "2023_per100k_over_100000.csv": H + "maternal_mortality,100001,1/10万,total,卫健委,\n",
     "2023_huge_value.csv": H + "employed_women,1e308,人,total,人社局,\n",
+    "2023_qualitative_number.csv": H + "demo_t3_service_system,3,,total,卫健委,\n",
+    "2023_rev1.csv": H + "neonatal_mortality,2.1,‰,total,卫健委,revised\n",
     "noyear.csv": H + "neonatal_mortality,2.1,‰,total,卫健委,\n",
 }
 
@@ -155,6 +157,8 @@ def main() -> None:
         sheet="填报 data",
         meta=[("plan", "demo"), ("geography", "china"), ("year", 2023)],
     )
+
+    write_xlsx("2023_xlsx_renamed.csv", [header, ["neonatal_mortality", 2.1, "‰", "total"]])
 
 
 if __name__ == "__main__":
