@@ -434,12 +434,13 @@ def test_final_stage_numbers_and_forecast_notice():
 def test_midterm_path_position_hand_checked(soups):
     """Neonatal mortality, national: baseline 3.4‰ (2020, last value before the plan period),
     target ≤ 3.0 in 2025, latest 2.8 (2023). Path in 2023 = 3.4 + (3.0 − 3.4) × 3/5 = 3.16;
-    2.8 ≤ 3.16 → ahead (快于进度), path value shown with the row's 1 decimal: 3.2."""
+    2.8 ≤ 3.16 → ahead (快于进度), path value shown labelled, with the row's 1 decimal:
+    路径值 3.2."""
     td = soups["midterm_zh"].select_one(
         'table.indicators tr[data-indicator="neonatal_mortality"] td[data-col="path"]'
     )
     assert "快于进度" in main_text(td)
-    assert sub_text(td) == "3.2"
+    assert sub_text(td) == "路径值 3.2"
     assert "快于从基期到目标的匀速进度" in soups["midterm_zh"].find(id="summary").parent.get_text()
 
 
@@ -543,7 +544,7 @@ def test_district_report_has_reference_gender_and_path(soups):
     assert "参照地区" in soup.find(id="top").parent.get_text()
     assert "全国" in soup.select_one("ul.legend").get_text()
     path = row.find("td", attrs={"data-col": "path"})
-    assert "快于进度" in main_text(path) and sub_text(path) == "3.2"
+    assert "快于进度" in main_text(path) and sub_text(path) == "路径值 3.2"
     last = soup.select_one('#sex-neonatal_mortality tr[data-year="2023"]')
     assert [td.get_text() for td in last.find_all("td")] == ["2023", "2.7", "3.1", "-0.4"]
 
@@ -583,3 +584,43 @@ def test_browser_opens_report_without_console_errors(reports, key):
     console = [ln for ln in proc.stderr.splitlines() if "CONSOLE" in ln]
     assert console == []
     assert 'id="summary"' in proc.stdout
+
+
+def test_final_notice_counts_only_indicators_with_a_forecast():
+    """Baijiantan, final 2025: the district has data for 2010 and 2020 only, so no indicator
+    has a 2025 value and none has a forecast (a trend needs data points in the plan period):
+    the cover must not call any result a forecast, and must say all 39 statistical indicators
+    (39 = 39 without a 2025 value − 0 with a forecast) have insufficient data."""
+    a = assessed("children", "baijiantan", 2025)
+    report = rp.Report(a, stage="final")
+    missing = [r for r in report.statistical if (r.latest_year or 0) < 2025]
+    with_forecast = [r for r in missing if r.forecast is not None]
+    assert (len(missing), len(with_forecast)) == (39, 0)
+    notices = report.notices()
+    assert not any("预测值" in n and "数据不足" not in n for n in notices)
+    assert "39 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
+    en = rp.Report(a, stage="final", lang="en").notices()
+    assert any(n.startswith("39 indicators have insufficient data") for n in en)
+
+
+def test_final_notice_before_target_year_splits_forecasts_from_insufficient_data():
+    """Children, national, final 2024: 13 indicators have a 2025 forecast and 26 have too
+    little data (hand count from planeval.assess: 39 statistical, forecast column filled for
+    13); the forecast sentence and the insufficient-data sentence both appear."""
+    a = assessed("children", "china", 2024)
+    report = rp.Report(a, stage="final")
+    forecasts = [r for r in report.statistical if r.forecast is not None]
+    assert (len(report.statistical), len(forecasts)) == (39, 13)
+    notices = report.notices()
+    assert any("基于截至2024年数据的预测评估" in n for n in notices)
+    assert "26 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
+
+
+def test_domain_table_without_year_columns_does_not_fail():
+    """A data year before the base year leaves no year columns: the note falls back to the
+    base year (2020) instead of raising IndexError on an empty list."""
+    report = rp.Report(assessed("children", "china", 2018), stage="midterm")  # range(2020, 2019)
+    assert report.table_years == []
+    assert report.table_years == []
+    html = report.domain_section(report.domains[0])
+    assert "2020年以前的数据" in html

@@ -151,12 +151,13 @@ def catalogue(
             sys.stdout.write(text)
             return
         if out.is_dir():
+            hint = out / ("catalogue.csv" if format == "csv" else "catalogue.md")
             raise InputError(
                 Problem(
                     "--out",
                     f"{out} is a folder; --format {format} writes one file",
                     f"{out} 是文件夹；--format {format} 输出为单个文件",
-                    f"give a file name, e.g. --out {out / ('catalogue.' + ('csv' if format == 'csv' else 'md'))}",
+                    f"give a file name, e.g. --out {hint}",
                     "请给出文件名",
                 )
             )

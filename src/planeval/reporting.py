@@ -412,19 +412,25 @@ class Report:
         data), scope of an annual report, data of another geography than the plan's."""
         out = []
         if self.stage == "final":
+            # only indicators that have a forecast are called forecasts; the others (数据不足)
+            # are counted apart, so the note never promises a projection that is not there
+            missing = [r for r in self.statistical if (r.latest_year or 0) < self.target_year]
+            forecast = [r for r in missing if not _missing(r.forecast)]
+            short = len(missing) - len(forecast)
             if self.year < self.target_year:
-                out.append(self.t("forecast_notice", year=self.year, target=self.target_year))
-            else:
-                missing = [r for r in self.statistical if (r.latest_year or 0) < self.target_year]
-                if missing:
-                    out.append(
-                        self.t(
-                            "forecast_notice_partial",
-                            year=self.year,
-                            target=self.target_year,
-                            n=len(missing),
-                        )
+                if forecast:
+                    out.append(self.t("forecast_notice", year=self.year, target=self.target_year))
+            elif forecast:
+                out.append(
+                    self.t(
+                        "forecast_notice_partial",
+                        year=self.year,
+                        target=self.target_year,
+                        n=len(forecast),
                     )
+                )
+            if short:
+                out.append(self.t("insufficient_notice", n=short, target=self.target_year))
         if self.annual:
             out.append(self.t("annual_notice", year=self.year, prev=self.year - 1))
         if self.assessment.geography != self.plan.geography:
@@ -721,7 +727,10 @@ class Report:
             return cell("—", cls="c-path", col="path")
         arrow = "▲" if pos == "ahead" else "▼"
         word = tag("span", esc(f"{arrow} {label('path', pos, self.lang)}"), cls=f"path-{pos}")
-        return cell(word + sub(esc(fmt_num(value, d))), cls="c-path", col="path")
+        # the second line is labelled: the value of the straight path from baseline to target
+        # in the latest data year, which the latest value is ahead of or behind
+        path_value = f"{self.t('path_value')} {fmt_num(value, d)}"
+        return cell(word + sub(esc(path_value)), cls="c-path", col="path")
 
     def annual_table(self, results: list[IndicatorAssessment]) -> str:
         """Annual monitoring table: target, previous year's value, this year's value, change
