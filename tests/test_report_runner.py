@@ -174,6 +174,30 @@ def test_index_lists_only_reports_whose_html_matches_their_metadata(tmp_path):
     assert not is_current(tmp_path, "geo_b_tiny_annual_2023.html", "f" * 64)
 
 
+def test_index_marks_a_report_whose_last_rebuild_failed_as_outdated(tmp_path):
+    """geo_a's rebuild failed (a record under failed/): still listed, the good file kept, and
+    marked outdated with the failure time and a link to the record; geo_b is not marked."""
+    from bs4 import BeautifulSoup
+
+    from planeval.report import last_failure, record_failure
+
+    _fake_report(tmp_path, "geo_a_tiny_annual_2023.html", "<p>a</p>")
+    _fake_report(tmp_path, "geo_b_tiny_annual_2023.html", "<p>b</p>")
+    record_failure(tmp_path, "geo_a_tiny_annual_2023.html", {"year": 2023}, "cell 3 raised X")
+    failure = last_failure(tmp_path, "geo_a_tiny_annual_2023.html")
+    assert failure["record"] == "failed/geo_a_tiny_annual_2023.txt"
+    assert failure["failed"][:4].isdigit() and "T" in failure["failed"]
+    assert last_failure(tmp_path, "geo_b_tiny_annual_2023.html") is None
+    soup = BeautifulSoup(write_index(tmp_path).read_text(encoding="utf-8"), "html.parser")
+    rows = {tr.find("a")["href"]: tr for tr in soup.select("tbody tr")}
+    assert set(rows) == {"geo_a_tiny_annual_2023.html", "geo_b_tiny_annual_2023.html"}
+    marked = rows["geo_a_tiny_annual_2023.html"].select_one("td.outdated")
+    assert "outdated" in marked.get_text() and failure["failed"] in marked.get_text()
+    assert marked.find("a")["href"] == "failed/geo_a_tiny_annual_2023.txt"
+    assert rows["geo_b_tiny_annual_2023.html"].select_one("td.outdated") is None
+    assert (tmp_path / "geo_a_tiny_annual_2023.html").read_text(encoding="utf-8") == "<p>a</p>"
+
+
 # --- building one report (slow: a kernel starts) -------------------------------------------
 
 

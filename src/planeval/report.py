@@ -628,12 +628,45 @@ def complete_reports(out: str | Path = "reports") -> list[dict]:
     return rows
 
 
+def last_failure(out: str | Path, name: str) -> dict | None:
+    """The failure record left by the last (failed) build of report ``name``, or None.
+
+    A successful build removes the record, so a record beside a complete report means that
+    report is outdated: the last rebuild failed and the file is the previous good one. Returns
+    ``{"failed": <time as written in the record>, "record": <path relative to out>}``.
+    """
+    txt, nb = failed_record_paths(out, name)
+    if not txt.is_file():
+        return None
+    stamp = ""
+    for line in txt.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line.startswith("failed: "):
+            stamp = line[len("failed: ") :].strip()
+            break
+    record = nb if nb.is_file() else txt
+    return {"failed": stamp, "record": record.relative_to(Path(out)).as_posix()}
+
+
+def _outdated_cell(out: Path, name: str) -> str:
+    failure = last_failure(out, name)
+    if failure is None:
+        return "<td></td>"
+    link = html.escape(failure["record"], quote=True)
+    when = html.escape(failure["failed"])
+    return (
+        '<td class="outdated"><strong>过期 · outdated</strong>: 最近一次重建失败 / last rebuild '
+        f'failed {when}, 见 / see <a href="{link}">{html.escape(failure["record"])}</a></td>'
+    )
+
+
 def write_index(out: str | Path = "reports") -> Path:
     """``reports/index.html``: every complete report in the folder, and the catalogue pages.
 
     A report is listed only when its metadata exists and the HTML's SHA-256 matches the one
-    recorded there, so a report whose writing was interrupted is never linked. Written
-    atomically.
+    recorded there, so a report whose writing was interrupted is never linked. A report whose
+    last rebuild failed (a record under ``failed/``, see :func:`last_failure`) stays listed
+    (the good file is kept) but is marked outdated with the time of the failure and a link to
+    the record. Written atomically.
     """
     out = Path(out)
     from .labels import label
@@ -653,7 +686,9 @@ def write_index(out: str | Path = "reports") -> Path:
             )
         )
         + f'<td><a href="{html.escape(m["file"], quote=True)}">{html.escape(m["file"])}</a></td>'
-        f"<td><code>{html.escape(str(m.get('fingerprint', ''))[:12])}</code></td></tr>"
+        f"<td><code>{html.escape(str(m.get('fingerprint', ''))[:12])}</code></td>"
+        + _outdated_cell(out, m["file"])
+        + "</tr>"
         for m in rows
     )
     pages = sorted(p.name for p in out.glob("catalogue_*.html"))
@@ -667,6 +702,7 @@ def write_index(out: str | Path = "reports") -> Path:
         "body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
         "table{border-collapse:collapse;width:100%}"
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#eef3f8}"
+        "td.outdated{background:#fdecea}"
     )
     head = "".join(
         f"<th>{h}</th>"
@@ -679,6 +715,7 @@ def write_index(out: str | Path = "reports") -> Path:
             "生成时间 Produced",
             "报告 Report",
             "输入指纹 Inputs",
+            "状态 State",
         )
     )
     page = (
