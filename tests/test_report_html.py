@@ -624,3 +624,32 @@ def test_domain_table_without_year_columns_does_not_fail():
     assert report.table_years == []
     html = report.domain_section(report.domains[0])
     assert "2020年以前的数据" in html
+
+
+@pytest.mark.parametrize(
+    "plan,geo,year,stage",
+    [("children", "china", 2023, "midterm"), ("children", "baijiantan", 2025, "final")],
+)
+def test_one_decimal_count_per_indicator_row(plan, geo, year, stage):
+    """Every number of a domain-table row (target, baseline, years, latest, reference,
+    forecast and interval, path value) carries the same decimals, at most 2: e.g. under-5
+    mortality at Baijiantan has a 2-decimal baseline (5.12‰, 2020), so its target shows 6.00
+    and the national reference 5.60, never 6.0 beside 5.12."""
+    a = assessed(plan, geo, year)
+    report = rp.Report(a, stage=stage)
+    soup = BeautifulSoup("".join(report.domain_section(d) for d in report.domains), "html.parser")
+    skip = {"item", "name", "unit", "p_attain", "status", "change"}
+    checked = 0
+    for tr in soup.select("table.indicators tr[data-indicator]"):
+        found = set()
+        for td in tr.find_all("td"):
+            if td.get("data-col") in skip:
+                continue
+            found |= {len(n) for n in re.findall(r"\d\.(\d+)", td.get_text(" "))}
+        assert len(found) <= 1 and max(found, default=0) <= 2, (tr["data-indicator"], found)
+        checked += bool(found)
+    assert checked >= 15
+    if geo == "baijiantan":
+        row = soup.select_one('tr[data-indicator="under5_mortality"]')
+        assert main_text(row.find("td", attrs={"data-col": "baseline"})) == "5.12"
+        assert "6.00" in row.get_text(" ")
