@@ -669,6 +669,7 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
             f"no plan named '{plan}' (found: {', '.join(names) or 'none'})",
             f"找不到名为 '{plan}' 的规划",
             "pass --plan with one of the names found, or --data-dir pointing at the data folder",
+            "--plan 取已有的规划名称之一，或用 --data-dir 指向数据文件夹",
         )
     )
 
