@@ -325,3 +325,23 @@ def test_report_command_prints_the_problem_and_writes_no_record(world, tmp_path)
     assert result.exit_code == 1
     assert "unknown stage 'Midterm'" in result.output
     assert not (out / "failed").exists()
+
+
+@pytest.mark.parametrize(
+    "stage,year",
+    [("midterm", 1990), ("midterm", 2014), ("midterm", 23), ("midterm", 2035), ("annual", 2026)],
+)
+def test_report_command_refuses_years_outside_the_plan_on_the_shipped_data(tmp_path, stage, year):
+    """The fresh-user trial's commands (children 2021–2025, national data): exit 1 with the
+    plan period in the message, before any kernel, and no record under failed/."""
+    from typer.testing import CliRunner
+
+    from planeval.cli import app
+
+    out = tmp_path / "reports"
+    args = ["report", "--plan", "children", "--stage", stage, "--year", str(year)]
+    result = CliRunner().invoke(app, [*args, "--geography", "china", "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"data year {year} is outside plan 'children'" in result.output
+    assert "--year between 2020 and 2025" in result.output
+    assert not out.exists()
