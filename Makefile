@@ -19,8 +19,10 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/planeval batch data/runs/main.yaml
 
-## make test: the test suite (includes papermill end-to-end runs)
+## make test: lint, then the test suite (includes papermill end-to-end runs)
 test: $(STAMP)
+	$(BIN)/ruff check src tests scripts benchmarks
+	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/python -m pytest -q
 
 ## make lab: JupyterLab on the project, opening notebooks/explore.ipynb. The kernel

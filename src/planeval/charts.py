@@ -18,7 +18,6 @@ import io
 
 # No matplotlib.use(...) here: a notebook importing planeval keeps its inline backend, and
 # headless processes (papermill kernels without a display, workers) fall back to Agg by themselves.
-import matplotlib
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402

@@ -1,4 +1,7 @@
-"""Command line: ``planeval report|batch|assess|catalogue|kernel ...`` (a thin shell over the package)."""
+"""Command line: ``planeval report|batch|assess|catalogue|template|validate|kernel``.
+
+A thin shell over the package: every command calls functions that tests call too.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +12,11 @@ import typer
 
 from .errors import InputError, Problem
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="planeval: monitoring and evaluation of development plans.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="planeval: monitoring and evaluation of development plans.",
+)
 
 
 def _fail(exc: InputError) -> None:
@@ -22,7 +28,9 @@ def _fail(exc: InputError) -> None:
 
 @app.command()
 def report(
-    plan: str = typer.Option(..., help="Plan name: women or children (a file under DATA_DIR/plans)."),
+    plan: str = typer.Option(
+        ..., help="Plan name: women or children (a file under DATA_DIR/plans)."
+    ),
     stage: str = typer.Option(..., help="annual, midterm or final."),
     year: int = typer.Option(..., help="Data cut-off year: data after it is never used."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. china."),
@@ -30,7 +38,7 @@ def report(
     lang: str = typer.Option("zh", help="Report language: zh (default) or en."),
     out: Path = typer.Option(Path("reports"), help="Output folder."),
 ) -> None:
-    """Execute the evaluation notebook with papermill and write <geography>_<plan>_<stage>_<year>.html."""
+    """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html."""
     from papermill.exceptions import PapermillExecutionError
 
     from .report import failed_record_paths, report_name, run_report, write_index
@@ -254,7 +262,7 @@ def validate(
 
 @app.command()
 def kernel() -> None:
-    """Register this environment as the Jupyter kernel 'planeval' (used by papermill and JupyterLab)."""
+    """Register this environment as the Jupyter kernel 'planeval' (papermill and JupyterLab)."""
     from .report import ensure_kernel
 
     typer.echo(f"kernel '{ensure_kernel()}' -> {sys.executable}")

@@ -1066,8 +1066,9 @@ class ModelComparison:
 
     ``frame``: one row per model of :data:`planeval.models.MODEL_ORDER` with ``applicable``,
     ``cv_method`` (leave-future-out: fit on the first k points, forecast the later ones, as in
-    :func:`planeval.models.select_model`), ``cv_error`` (mean absolute error, indicator's unit), ``forecast`` (median for ``target_year``), ``pi80_low``,
-    ``pi80_high``, ``pi95_low``, ``pi95_high``, ``p_target`` (P(the target-year value meets a
+    :func:`planeval.models.select_model`), ``cv_error`` (mean absolute error, indicator's
+    unit), ``forecast`` (median for ``target_year``), ``pi80_low``, ``pi80_high``,
+    ``pi95_low``, ``pi95_high``, ``p_target`` (P(the target-year value meets a
     ``>=``/``<=``/band target) under that model; for ``maintain_*`` targets the assessment's
     ``p_attain`` is instead joint over every remaining year), ``chosen`` and ``note`` (why the
     model is or is not chosen). The chosen row's numbers are the assessment's.
