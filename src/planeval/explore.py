@@ -1060,6 +1060,23 @@ def _why_not(model: str, years, values, unit: str) -> str:
 
 
 # --------------------------------------------------------------------------- model comparison
+#: Columns of :attr:`ModelComparison.frame`, in order.
+COMPARISON_COLUMNS = [
+    "model",
+    "applicable",
+    "cv_method",
+    "cv_error",
+    "forecast",
+    "pi80_low",
+    "pi80_high",
+    "pi95_low",
+    "pi95_high",
+    "p_target",
+    "chosen",
+    "note",
+]
+
+
 @dataclass
 class ModelComparison:
     """Every candidate trend model of one series side by side.
@@ -1173,20 +1190,7 @@ class ModelComparison:
         chose = (
             "选中模型" if lang == "zh" else "Chosen model"
         ) + f": <b>{_esc(self.chosen)}</b> — {_esc(self.reason)}"
-        cols = [
-            "model",
-            "applicable",
-            "cv_method",
-            "cv_error",
-            "forecast",
-            "pi80_low",
-            "pi80_high",
-            "pi95_low",
-            "pi95_high",
-            "p_target",
-            "chosen",
-            "note",
-        ]
+        cols = COMPARISON_COLUMNS
         return _box(
             head,
             status,
@@ -1228,20 +1232,7 @@ def compare_models(
     unit = unit or ""
     settings = _settings(settings, data_dir)
     fc = settings["forecast"]
-    cols = [
-        "model",
-        "applicable",
-        "cv_method",
-        "cv_error",
-        "forecast",
-        "pi80_low",
-        "pi80_high",
-        "pi95_low",
-        "pi95_high",
-        "p_target",
-        "chosen",
-        "note",
-    ]
+    cols = COMPARISON_COLUMNS
     try:
         sel = _selection(years, values, target_year, unit, settings)
     except InputError:
