@@ -13,21 +13,44 @@ Expected statuses were checked by hand against data/observations/china and the c
 """
 
 import json
+from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 
+from planeval.observations import sha256_of
 from planeval.report import run_report, write_index
+
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 pytestmark = pytest.mark.slow
 
 
+def _input_checksums():
+    return {
+        str(p): sha256_of(p)
+        for p in sorted(DATA.rglob("*"))
+        if p.is_file() and "processed" not in p.parts
+    }
+
+
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
+def checksums_before():
+    return _input_checksums()
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory, checksums_before):
     out = tmp_path_factory.mktemp("reports")
     path = run_report("children", "midterm", 2023, "china", data_dir="data", lang="zh", out=out)
     write_index(out)
     return out, path
+
+
+def test_inputs_are_byte_for_byte_unchanged_by_a_report_run(report, checksums_before):
+    """Raw data, plans, observations and settings: same files, same SHA-256 after the run."""
+    assert _input_checksums() == checksums_before
+    assert len(checksums_before) > 20  # the plans, config and every yearly file were covered
 
 
 def _row_text(soup, indicator_id):
