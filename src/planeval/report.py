@@ -624,7 +624,11 @@ def complete_reports(out: str | Path = "reports") -> list[dict]:
         meta = read_metadata(out, meta_path.name[: -len(".json")])
         if meta is not None and is_complete(out, meta):
             rows.append(meta)
-    rows.sort(key=lambda m: (m["geography"], m["plan"], m["year"], m["stage"], m["lang"]))
+    # stages in the plan's own order (annual, midterm, final), not alphabetical
+    rank = {stage: i for i, stage in enumerate(STAGES)}
+    rows.sort(
+        key=lambda m: (m["geography"], m["plan"], rank.get(m["stage"], 9), m["year"], m["lang"])
+    )
     return rows
 
 
@@ -669,7 +673,7 @@ def write_index(out: str | Path = "reports") -> Path:
     the record. Written atomically.
     """
     out = Path(out)
-    from .labels import label
+    from .labels import geography_name, label
 
     rows = complete_reports(out)
     body = "".join(
@@ -677,7 +681,7 @@ def write_index(out: str | Path = "reports") -> Path:
         + "".join(
             f"<td>{html.escape(str(c))}</td>"
             for c in (
-                m["geography"],
+                f"{geography_name(m['geography'], 'zh')} [{m['geography']}]",
                 m["plan"],
                 label("stage", m["stage"], "zh") + " / " + label("stage", m["stage"], "en"),
                 m["year"],
