@@ -616,6 +616,29 @@ def test_final_notice_before_target_year_splits_forecasts_from_insufficient_data
     assert "26 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
 
 
+def test_final_notice_counts_agree_with_the_summary():
+    """Women, national, final 2024: the cover's 数据不足 count is the summary's count of status
+    insufficient_data (female_share_residents_committee has a forecast from 2016–2018 data but
+    no value in the plan period, so it is 数据不足, not a forecast)."""
+    a = assessed("women", "china", 2024)
+    report = rp.Report(a, stage="final")
+    short = sum(r.status == "insufficient_data" for r in report.statistical)
+    assert a["female_share_residents_committee"].status == "insufficient_data"
+    assert a["female_share_residents_committee"].forecast is not None
+    text = f"{short} 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。"
+    assert text in report.notices()
+
+
+def test_final_2025_without_2025_data_is_a_forecast_from_the_last_data_year():
+    """Women, national, final with --year 2025: no indicator has a 2025 value (national data end
+    in 2024), so the cover must say it is a forecast from data through 2024, not that target-year
+    values were observed."""
+    report = rp.Report(assessed("women", "china", 2025), stage="final")
+    notices = report.notices()
+    assert any("基于截至2024年数据的预测评估" in n for n in notices)
+    assert not any("已有数据的指标按实际值评估" in n for n in notices)
+
+
 def test_domain_table_without_year_columns_does_not_fail():
     """A data year before the base year leaves no year columns: the note falls back to the
     base year (2020) instead of raising IndexError on an empty list."""

@@ -412,15 +412,20 @@ class Report:
         data), scope of an annual report, data of another geography than the plan's."""
         out = []
         if self.stage == "final":
-            # only indicators that have a forecast are called forecasts; the others (数据不足)
-            # are counted apart, so the note never promises a projection that is not there
-            missing = [r for r in self.statistical if (r.latest_year or 0) < self.target_year]
-            forecast = [r for r in missing if not _missing(r.forecast)]
-            short = len(missing) - len(forecast)
-            if self.year < self.target_year:
-                if forecast:
-                    out.append(self.t("forecast_notice", year=self.year, target=self.target_year))
-            elif forecast:
+            # only indicators judged on a forecast are called forecasts; those with status
+            # 数据不足 are counted apart (the same count as the summary), so the note never
+            # promises a projection that is not there
+            latest = [r.latest_year for r in self.statistical if r.latest_year]
+            observed = [r for r in self.statistical if (r.latest_year or 0) >= self.target_year]
+            forecast = [
+                r
+                for r in self.statistical
+                if (r.latest_year or 0) < self.target_year
+                and not _missing(r.forecast)
+                and r.status != "insufficient_data"
+            ]
+            short = sum(r.status == "insufficient_data" for r in self.statistical)
+            if forecast and observed:
                 out.append(
                     self.t(
                         "forecast_notice_partial",
@@ -429,6 +434,9 @@ class Report:
                         n=len(forecast),
                     )
                 )
+            elif forecast:
+                through = min(self.year, max(latest)) if latest else self.year
+                out.append(self.t("forecast_notice", year=through, target=self.target_year))
             if short:
                 out.append(self.t("insufficient_notice", n=short, target=self.target_year))
         if self.annual:
