@@ -195,6 +195,7 @@ def test_index_marks_a_report_whose_last_rebuild_failed_as_outdated(tmp_path):
     assert "outdated" in marked.get_text() and failure["failed"] in marked.get_text()
     assert marked.find("a")["href"] == "failed/geo_a_tiny_annual_2023.txt"
     assert rows["geo_b_tiny_annual_2023.html"].select_one("td.outdated") is None
+    assert rows["geo_b_tiny_annual_2023.html"].find_all("td")[-1].get_text() == "当前 · current"
     assert (tmp_path / "geo_a_tiny_annual_2023.html").read_text(encoding="utf-8") == "<p>a</p>"
 
 

@@ -654,7 +654,7 @@ def last_failure(out: str | Path, name: str) -> dict | None:
 def _outdated_cell(out: Path, name: str) -> str:
     failure = last_failure(out, name)
     if failure is None:
-        return "<td></td>"
+        return "<td>当前 · current</td>"
     link = html.escape(failure["record"], quote=True)
     when = html.escape(failure["failed"])
     return (
