@@ -144,3 +144,99 @@ def test_revision_without_original_is_a_problem_in_load_observations(tmp_path):
     ]
     shutil.copy(GOOD / "observations" / "demo" / "2022.csv", folder / "2022.csv")
     assert len(load_observations(tmp_path, "demo", known_units(GOOD))) > 0
+
+
+# ---- mortality nesting: neonatal ≤ infant ≤ under-5 (‰), same file, year, geography and sex
+
+DATA = HERE.parent / "data"
+
+
+@pytest.fixture(scope="module")
+def real_units():
+    """The shipped catalogue: it knows neonatal, infant and under-5 mortality (all ‰)."""
+    return known_units(DATA)
+
+
+def test_under5_below_infant_is_an_error_naming_both_rows(tmp_path, real_units):
+    c = _check(
+        tmp_path,
+        real_units,
+        "neonatal_mortality,3.0,‰,total,,\n"
+        "infant_mortality,5.0,‰,total,,\n"
+        "under5_mortality,4.0,‰,total,,\n",
+    )
+    assert [(p.row, p.column, p.code) for p in c.problems] == [(4, "value", "nesting")]
+    p = c.problems[0]
+    assert (
+        p.message_en == "under-5 mortality 4.0 ‰ is below infant mortality 5.0 ‰ in row 3 (total)"
+    )
+    assert p.message_zh == "5岁以下儿童死亡率 4.0‰ 低于第 3 行的婴儿死亡率 5.0‰（total）"
+    assert p.fix == (
+        "check both values and their decimal points: neonatal ≤ infant ≤ under-5 mortality, "
+        "each includes the deaths of the one before"
+    )
+    assert p.fix_zh.startswith("核对两个数值及小数点")
+    # both rows of the contradiction stay out of the data; neonatal 3.0 ≤ 5.0 is kept
+    assert list(c.frame["indicator_id"]) == ["neonatal_mortality"]
+
+
+def test_infant_below_neonatal_is_an_error_per_sex(tmp_path, real_units):
+    c = _check(
+        tmp_path,
+        real_units,
+        "neonatal_mortality,2.6,‰,female,,\n"
+        "infant_mortality,2.1,‰,female,,\n"
+        # male: other sex, not compared with the female rows; 2.6 ≤ 3.0 holds
+        "infant_mortality,3.0,‰,male,,\n",
+    )
+    assert [(p.row, p.code) for p in c.problems] == [(3, "nesting")]
+    assert c.problems[0].message_en == (
+        "infant mortality 2.1 ‰ is below neonatal mortality 2.6 ‰ in row 2 (female)"
+    )
+    assert c.problems[0].message_zh == "婴儿死亡率 2.1‰ 低于第 2 行的新生儿死亡率 2.6‰（female）"
+    assert list(c.frame["sex"]) == ["male"]
+
+
+def test_nesting_without_infant_compares_neonatal_with_under5(tmp_path, real_units):
+    c = _check(
+        tmp_path,
+        real_units,
+        "neonatal_mortality,5.6,‰,total,,\ninfant_mortality,—,‰,total,,\n"
+        "under5_mortality,0.56,‰,total,,\n",
+    )
+    assert [p.message_en for p in c.problems] == [
+        "under-5 mortality 0.56 ‰ is below neonatal mortality 5.6 ‰ in row 2 (total)"
+    ]
+    assert [p.row for p in c.problems] == [4]
+
+
+@pytest.mark.parametrize(("under5", "ok"), [("1.95", True), ("1.94", False), ("2.0", True)])
+def test_nesting_allows_rounding(tmp_path, real_units, under5, ok):
+    """Tolerance = half a unit of the last decimal of each value: infant 2.0 (±0.05) and
+    under-5 1.95 (±0.005) allow under-5 down to 2.0 − 0.05 − 0.005 = 1.945, so 1.95 is clean
+    (true values 1.954 and 1.951 are possible) and 1.94 < 1.945 is an error."""
+    c = _check(
+        tmp_path,
+        real_units,
+        f"infant_mortality,2.0,‰,total,,\nunder5_mortality,{under5},‰,total,,\n",
+    )
+    assert c.ok is ok, c.problems
+    assert len(c.frame) == (2 if ok else 0)
+
+
+def test_shipped_national_mortality_is_nested(real_units):
+    """data/observations/china: every year has neonatal ≤ infant ≤ under-5 (2024: 2.5 ≤ 4.0 ≤
+    5.6 ‰), so `planeval validate` stays clean."""
+
+    from planeval.observations import check_paths
+
+    checks, problems = check_paths([DATA / "observations" / "china"], DATA, real_units)
+    nesting = [p for c in checks for p in c.problems if p.code == "nesting"]
+    assert len(checks) == 10 and problems == [] and nesting == []
+    years_with_all_three = {
+        int(c.path.stem)
+        for c in checks
+        if {"neonatal_mortality", "infant_mortality", "under5_mortality"}
+        <= set(c.frame["indicator_id"])
+    }
+    assert years_with_all_three >= {2020, 2021, 2022, 2023, 2024}

@@ -20,11 +20,18 @@ geography_matches         a ``geography`` column agrees with the folder
 unique_key                one value per indicator, year, geography and sex
 female_male_total         rates (%, ‰, 1/10万): the total lies between the female and male
                           values; counts (人, 万人 ...): female + male = total within rounding
+mortality_nesting         neonatal ≤ infant ≤ under-5 mortality (‰) within one file, year,
+                          geography and sex, within rounding
 ========================  ====================================================================
 
 Why "between": a rate for both sexes is a weighted mean of the female and male rates (weights:
 the population shares), so it cannot lie outside them. Rounding tolerance: half a unit of the
 last decimal written for each figure involved (values 96.0 and 94.0 allow a total up to 96.1).
+
+Why nesting: deaths in the first 28 days are infant deaths (first year), which are under-5
+deaths, and all three rates are per 1000 live births of the same cohort (WHO/UNICEF IGME
+definitions), so neonatal ≤ infant ≤ under-5 mortality. The problem sits at the row of the
+wider age group and names the row of the narrower one; the same rounding tolerance applies.
 """
 
 from __future__ import annotations
@@ -96,6 +103,51 @@ def sex_consistency(frame: pd.DataFrame) -> pd.Series:
     return ok
 
 
+#: Mortality rates (‰) from the narrowest to the widest age group: each includes the one before.
+MORTALITY_NESTING = ("neonatal_mortality", "infant_mortality", "under5_mortality")
+_NESTING_NAMES = {
+    "neonatal_mortality": ("neonatal", "新生儿死亡率"),
+    "infant_mortality": ("infant", "婴儿死亡率"),
+    "under5_mortality": ("under-5", "5岁以下儿童死亡率"),
+}
+
+
+def nesting_violations(frame: pd.DataFrame) -> dict:
+    """Index label of a wider-age-group row -> index label of the narrower row it falls below.
+
+    Compares consecutive present indicators of :data:`MORTALITY_NESTING` (infant missing:
+    neonatal against under-5) per year, geography and sex, only ‰ values; the first row of
+    each key takes part. Tolerance: half a unit of the last decimal written of each value.
+    Needs ``_unit``, ``_decimals`` and :data:`_KEY` columns.
+    """
+    have = frame[
+        frame["value"].notna()
+        & frame["indicator_id"].isin(MORTALITY_NESTING)
+        & (frame["_unit"] == "‰")
+    ].drop_duplicates(_KEY)
+    found = {}
+    order = {ind: i for i, ind in enumerate(MORTALITY_NESTING)}
+    have = have.assign(_order=have["indicator_id"].map(order)).sort_values("_order", kind="stable")
+    for _, group in have.groupby(["year", "geography", "sex"], dropna=False, sort=False):
+        idx = list(group.index)
+        values = group["value"].astype(float).tolist()
+        half = (0.5 * 10.0 ** -group["_decimals"].astype(int)).tolist()
+        for i in range(len(idx) - 1):
+            if values[i + 1] < values[i] - half[i] - half[i + 1] - 1e-9:
+                found[idx[i + 1]] = idx[i]
+    return found
+
+
+def mortality_nested(frame: pd.DataFrame) -> pd.Series:
+    """Per row: False at a wider-age-group mortality row below the narrower one (see
+    :func:`nesting_violations`)."""
+    ok = pd.Series(True, index=frame.index)
+    bad = list(nesting_violations(frame))
+    if bad:
+        ok[bad] = False
+    return ok
+
+
 def percent_in_range(frame: pd.DataFrame) -> pd.Series:
     """Per row: True unless a % value lies outside 0–100 (above 100 allowed for gross
     enrolment ratios, see :data:`OVER_100_ALLOWED`)."""
@@ -148,6 +200,7 @@ def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchem
             name="geography_matches",
         ),
         pa.Check(sex_consistency, name="female_male_total"),
+        pa.Check(mortality_nested, name="mortality_nesting"),
     ]
     if units:
         checks.append(
@@ -329,6 +382,32 @@ def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, s
             "核对三个数值：女性 + 男性应等于合计",
             "sex_total",
         )
+    if check == "mortality_nesting":
+        other = frame.loc[nesting_violations(frame)[row.name]]
+        wide, wide_zh = _NESTING_NAMES[ind]
+        narrow, narrow_zh = _NESTING_NAMES[other["indicator_id"]]
+        d, e = int(row["_decimals"]), int(other["_decimals"])
+        where = (
+            f"row {other['row']}"
+            if other["sheet"] == row["sheet"]
+            else f"sheet '{other['sheet']}' row {other['row']}"
+        )
+        where_zh = (
+            f"第 {other['row']} 行"
+            if other["sheet"] == row["sheet"]
+            else f"工作表 '{other['sheet']}' 第 {other['row']} 行"
+        )
+        return (
+            col,
+            f"{wide} mortality {value:.{d}f} ‰ is below {narrow} mortality "
+            f"{other['value']:.{e}f} ‰ in {where} ({sex})",
+            f"{wide_zh} {value:.{d}f}‰ 低于{where_zh}的{narrow_zh} "
+            f"{other['value']:.{e}f}‰（{sex}）",
+            "check both values and their decimal points: neonatal ≤ infant ≤ under-5 "
+            "mortality, each includes the deaths of the one before",
+            "核对两个数值及小数点：新生儿死亡率 ≤ 婴儿死亡率 ≤ 5岁以下儿童死亡率（后者包含前者）",
+            "nesting",
+        )
     return (
         col,
         f"failed check {check}",
@@ -351,6 +430,7 @@ _CHECK_ORDER = [
     "geography_matches",
     "unique_key",
     "female_male_total",
+    "mortality_nesting",
 ]
 
 
@@ -410,4 +490,6 @@ def validate_frame(
         t = work.loc[idx]  # the female and male values are part of the contradiction
         same = (work["indicator_id"] == t["indicator_id"]) & (work["year"] == t["year"])
         bad |= set(work.index[same & work["sex"].isin(["female", "male"])])
+    nested = nesting_violations(work) if (found["check"] == "mortality_nesting").any() else {}
+    bad |= set(nested.values())  # the narrower row is part of the contradiction
     return [p[3] for p in problems], bad
