@@ -4,12 +4,12 @@ For each cut-off year (2019, 2020, 2021) every national series (``data/observati
 sex ``total``) with at least 3 values up to the cut-off and at least one later value is fitted
 on the data up to the cut-off and forecast for every later observed year. Methods:
 
-* ``planeval``  — the model the assessment selects (:func:`planeval.models.select_model`), its
+* ``planeval``  — the model the assessment selects (:func:`forecasting.models.select_model`), its
   median forecast and 80 % / 95 % prediction intervals;
 * ``cagr_2pt``  — two-endpoint CAGR extrapolation (Eurostat / Open SDG style): first and last
   value up to the cut-off, ``y_last · (1 + CAGR) ** h``; positive series only;
 * ``escap_wls`` — ESCAP-style time-weighted linear regression (weights 1..n),
-  :func:`planeval.agency.escap_weighted_forecast`;
+  :func:`planeval.assessment.agency.escap_weighted_forecast`;
 * ``ols``       — plain OLS straight line on all points, with its classical prediction interval.
 
 Two ablations show why the selection rule is what it is (docs/method.md): ``drift_only`` (the
@@ -47,10 +47,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from planeval import agency  # noqa: E402
-from planeval.assessment import _target_level, assess  # noqa: E402
-from planeval.catalogue import load_plan  # noqa: E402
-from planeval.config import load_settings  # noqa: E402
-from planeval.models import (  # noqa: E402
+from planeval.assessment.assess import _target_level, assess  # noqa: E402
+from planeval.core.settings import load_settings  # noqa: E402
+from planeval.forecasting.models import (  # noqa: E402
     COMPLEXITY,
     MODEL_ORDER,
     ModelNotApplicable,
@@ -59,7 +58,8 @@ from planeval.models import (  # noqa: E402
     loo_error,
     select_model,
 )
-from planeval.observations import load_observations, series_for  # noqa: E402
+from planeval.intake.observations import load_observations, series_for  # noqa: E402
+from planeval.plans.catalogue import load_plan  # noqa: E402
 
 DATA = ROOT / "data"
 CUTOFFS = (2019, 2020, 2021)

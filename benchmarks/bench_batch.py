@@ -6,7 +6,7 @@ Prints figures and asserts nothing (``make bench``). Data: SYNTHETIC regions mad
 reports with data through 2023 by default; the national folder is copied unchanged as the
 reports' reference line). Nothing is written under the repository's ``data/`` or ``reports/``.
 
-Per report (from the metadata :func:`planeval.report.build_report` records):
+Per report (from the metadata :func:`planeval.publish.runner.build_report` records):
 
 * check: input fingerprint and input validation in the worker, before any kernel;
 * kernel: kernel start and shutdown plus papermill's own work (execution wall time minus the
@@ -16,7 +16,7 @@ Per report (from the metadata :func:`planeval.report.build_report` records):
 * export: nbconvert to one HTML page.
 
 Floor: ``planeval.assess`` and the report's HTML sections and charts (the calls the notebook
-makes, through :class:`planeval.reporting.Report`) for every report in one process, without
+makes, through :class:`planeval.reporting.sections.Report`) for every report in one process, without
 kernels or nbconvert.
 
 Usage: ``python benchmarks/bench_batch.py [--regions 20] [--workers 1,2] [--keep DIR]``
@@ -111,8 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     worker_counts = [int(w) for w in args.workers.split(",")]
 
-    from planeval.batch import run_batch
-    from planeval.report import ensure_kernel
+    from planeval.publish.batch import run_batch
+    from planeval.publish.runner import ensure_kernel
 
     ensure_kernel()
     tmp = None
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     # floor: one plain process, no kernels, no nbconvert (imports timed in a fresh process)
     probe = (
-        "import time; t = time.perf_counter(); import planeval.reporting; "
+        "import time; t = time.perf_counter(); import planeval.reporting.sections; "
         "print(time.perf_counter() - t)"
     )
     import_s = float(

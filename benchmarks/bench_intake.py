@@ -16,9 +16,9 @@ from pathlib import Path
 
 import openpyxl
 
-from planeval.catalogue import known_units, load_plan
-from planeval.observations import check_submission, load_observations
-from planeval.template import DATA_SHEET, write_template
+from planeval.intake.observations import check_submission, load_observations
+from planeval.intake.workbook import DATA_SHEET, write_template
+from planeval.plans.catalogue import known_units, load_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

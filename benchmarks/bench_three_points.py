@@ -15,8 +15,8 @@ import pandas as pd
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 from bench_backtest import CUTOFFS, DATA  # noqa: E402
 
-from planeval.models import applicable, fit_model  # noqa: E402
-from planeval.observations import load_observations, series_for  # noqa: E402
+from planeval.forecasting.models import applicable, fit_model  # noqa: E402
+from planeval.intake.observations import load_observations, series_for  # noqa: E402
 
 
 def main() -> None:

@@ -29,7 +29,7 @@ import datetime as dt
 from IPython.display import HTML, display
 
 import planeval
-from planeval import reporting as rp
+from planeval.reporting import sections as rp
 
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
 reference_geography = rp.default_reference(geography, reference_geography)

@@ -60,7 +60,7 @@ lang = "zh"  # zh 中文 | en English
 
 # %%
 import planeval
-from planeval import explore
+from planeval.explore import workbench as explore
 
 explore.set_lang(lang)
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)

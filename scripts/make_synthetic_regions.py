@@ -68,7 +68,7 @@ def make_synthetic_regions(
     replaced. ``reference``: also copy the national folder unchanged (the reports' reference
     line). Raises ``SystemExit`` with the reason otherwise.
     """
-    from planeval.validation import percent_may_exceed_100
+    from planeval.intake.schema import percent_may_exceed_100
 
     dest, source = Path(dest).resolve(), Path(source)
     _check_destination(dest)

@@ -1,4 +1,4 @@
-"""The agencies' point rules (planeval.agency) against hand-computed values.
+"""The agencies' point rules (planeval.assessment.agency) against hand-computed values.
 
 The mortality pair is the national under-five mortality rate in data/observations/china:
 2015.csv 10.7 ‰ and 2024.csv 5.6 ‰ (2019: 7.8 ‰, 2020: 7.5 ‰, 2023: 6.2 ‰); the children's
@@ -9,7 +9,7 @@ import math
 
 import pytest
 
-from planeval import agency
+from planeval.assessment import agency
 
 
 def test_aarr_and_cagr_on_national_under5_mortality_2015_2024():

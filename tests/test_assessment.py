@@ -1,4 +1,4 @@
-"""Target attainment (planeval.assessment): every target type on constructed series with an
+"""Target attainment (planeval.assessment.assess): every target type on constructed series with an
 obvious answer, the edge cases of each branch, the audit trail, ``planeval assess`` output, and
 the status of real national indicators checked by hand.
 
@@ -15,7 +15,7 @@ from scipy import stats
 from typer.testing import CliRunner
 
 import planeval
-from planeval.assessment import (
+from planeval.assessment.assess import (
     ASSESS_COLUMNS,
     assess,
     assess_target,
@@ -23,11 +23,11 @@ from planeval.assessment import (
     assessment_json,
     forecast,
 )
-from planeval.catalogue import Target, load_plan
 from planeval.cli import app
-from planeval.config import default_settings, load_settings
-from planeval.errors import InputError
-from planeval.observations import load_observations, series_for
+from planeval.core.errors import InputError
+from planeval.core.settings import default_settings, load_settings
+from planeval.intake.observations import load_observations, series_for
+from planeval.plans.catalogue import Target, load_plan
 
 PERIOD = (2021, 2025)
 SETTINGS = default_settings()
@@ -156,7 +156,7 @@ def test_maintain_at_least_every_remaining_year_jointly():
     assert a.status == "achieved"
     assert a.audit["p_attain"]["remaining_years"] == [2023, 2024, 2025]
     assert "jointly" in a.p_method
-    from planeval.models import select_model
+    from planeval.forecasting.models import select_model
 
     sel = select_model([2020, 2021, 2022], [96, 96.5, 97], 2025, "%")
     assert a.p_attain <= sel.fits[sel.model].prob_at_least(2025, 95) + 0.02
@@ -324,7 +324,7 @@ def test_settings_file_errors_name_the_key(tmp_path):
 
 
 def test_shipped_settings_and_package_copy_are_identical():
-    import planeval.config as cfg
+    import planeval.core.settings as cfg
 
     shipped = Path("data/config/assessment.yaml").read_text(encoding="utf-8")
     assert cfg.PACKAGE_DEFAULT.read_text(encoding="utf-8") == shipped
@@ -436,7 +436,7 @@ def test_every_result_has_a_known_status_and_audit(national):
 
 
 def test_forecast_function_equals_the_assessment(national):
-    """planeval.assessment.forecast and planeval.forecast give the assessment's numbers for the
+    """assessment.assess.forecast and planeval.forecast give the assessment's numbers for the
     same data (under-five mortality, data to 2023)."""
     r = national[("children", 2023)]["under5_mortality"]
     s = series_for(national["obs"], "under5_mortality")

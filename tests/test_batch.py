@@ -1,4 +1,4 @@
-"""Batch runs (planeval.batch): run-list validation, parallel runs, failure isolation,
+"""Batch runs (planeval.publish.batch): run-list validation, parallel runs, failure isolation,
 incremental rebuilds, atomic output under interruption, and the Dask executor.
 
 The notebook-running tests use a tiny world made in a temporary folder: a plan "tiny" with the
@@ -26,10 +26,10 @@ import nbformat
 import pytest
 import yaml
 
-from planeval.batch import load_runlist, run_batch
-from planeval.errors import InputError
-from planeval.observations import sha256_of
-from planeval.report import code_sha256, complete_reports, input_fingerprint
+from planeval.core.errors import InputError
+from planeval.intake.observations import sha256_of
+from planeval.publish.batch import load_runlist, run_batch
+from planeval.publish.runner import code_sha256, complete_reports, input_fingerprint
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_INDICATORS = ("neonatal_mortality", "infant_mortality", "under5_mortality")

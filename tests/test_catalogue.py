@@ -18,7 +18,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from planeval.catalogue import (
+from planeval.cli import app
+from planeval.core.errors import InputError
+from planeval.plans.catalogue import (
     CATALOGUE_COLUMNS,
     NUMERIC_TYPES,
     TARGET_TYPES,
@@ -26,14 +28,12 @@ from planeval.catalogue import (
     read_plan_file,
     validate_catalogue,
 )
-from planeval.catalogue_report import (
+from planeval.reporting.catalogue_page import (
     catalogue_csv,
     catalogue_markdown,
     format_number,
     write_catalogue_page,
 )
-from planeval.cli import app
-from planeval.errors import InputError
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -985,7 +985,7 @@ def _plans_copy(tmp_path: Path) -> Path:
 
 
 def test_plan_saved_as_gbk_is_an_input_error_naming_the_file(tmp_path):
-    from planeval.catalogue import load_all_plans
+    from planeval.plans.catalogue import load_all_plans
 
     data = _plans_copy(tmp_path)
     path = data / "plans" / "baijiantan_children_2021_2025.yaml"
@@ -1004,7 +1004,7 @@ def test_plan_saved_as_gbk_is_an_input_error_naming_the_file(tmp_path):
 
 
 def test_two_plan_files_with_one_name_are_refused_naming_both(tmp_path):
-    from planeval.catalogue import load_all_plans
+    from planeval.plans.catalogue import load_all_plans
 
     data = _plans_copy(tmp_path)
     original = data / "plans" / "baijiantan_children_2021_2025.yaml"

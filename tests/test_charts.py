@@ -12,8 +12,8 @@ from bs4 import BeautifulSoup
 from matplotlib.collections import PolyCollection
 
 import planeval
-from planeval import charts
-from planeval.assessment import IndicatorAssessment
+from planeval.assessment.assess import IndicatorAssessment
+from planeval.reporting import charts
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from planeval.observations import sha256_of
-from planeval.report import run_report, write_index
+from planeval.intake.observations import sha256_of
+from planeval.publish.runner import run_report, write_index
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -1,4 +1,4 @@
-"""The notebook API (planeval.api, planeval.explore) and the explore notebook.
+"""The notebook API (planeval.api, planeval.explore.workbench) and the explore notebook.
 
 The objects must give the assessment's own numbers (not a second estimate), render HTML that
 names the indicator and its status, and turn bad input into ``InputError``.
@@ -20,11 +20,11 @@ import pytest
 from scipy import stats
 
 import planeval
-from planeval import explore
-from planeval.catalogue import Plan, Target
-from planeval.errors import InputError
-from planeval.labels import label
-from planeval.observations import FRAME_COLUMNS
+from planeval.core.errors import InputError
+from planeval.core.labels import label
+from planeval.explore import workbench as explore
+from planeval.intake.observations import FRAME_COLUMNS
+from planeval.plans.catalogue import Plan, Target
 
 matplotlib.use("Agg")
 
@@ -331,8 +331,8 @@ def test_import_keeps_an_inline_notebook_backend():
     """Drawing through planeval must not switch a notebook's inline backend to Agg."""
     code = (
         "import matplotlib, planeval\n"
-        "import planeval.charts, planeval.reporting\n"
-        "from planeval import explore\n"
+        "import planeval.reporting.charts, planeval.reporting.sections\n"
+        "from planeval.explore import workbench as explore\n"
         "explore._charts()\n"
         "print(matplotlib.get_backend())\n"
     )
@@ -402,7 +402,7 @@ def test_dropdown_change_rerenders_shown_views_in_place():
     nb.metadata["kernelspec"] = {"name": "planeval", "display_name": "Python 3 (planeval)"}
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "import planeval\nfrom planeval import explore\n"
+            "import planeval\nfrom planeval.explore import workbench as explore\n"
             f"a = planeval.assess('children', 'china', 2024, data_dir={str(DATA)!r})\n"
             "wb = explore.Workbench(a, 'senior_secondary_gross_enrollment', 'baijiantan', 2020)\n"
             "wb.controls()"

@@ -11,10 +11,8 @@ import pandas as pd
 import pytest
 
 import planeval
-from planeval.catalogue import known_units
-from planeval.errors import InputError
-from planeval.intake import canonical_column, parse_value
-from planeval.observations import (
+from planeval.core.errors import InputError
+from planeval.intake.observations import (
     FRAME_COLUMNS,
     check_paths,
     check_submission,
@@ -23,6 +21,8 @@ from planeval.observations import (
     revision_history,
     sha256_of,
 )
+from planeval.intake.reading import canonical_column, parse_value
+from planeval.plans.catalogue import known_units
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 ENC = GOOD / "encodings"
@@ -267,7 +267,7 @@ def test_report_on_submitted_data_uses_latest_vintage_and_leaves_inputs_untouche
     the revised 2.5 (not the original 2.4); the qualitative account appears; no input changes."""
     from bs4 import BeautifulSoup
 
-    from planeval.report import run_report
+    from planeval.publish.runner import run_report
 
     data = tmp_path / "data"
     for part in ("plans", "observations"):

@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from planeval.catalogue import known_units
-from planeval.errors import InputError, Problem
-from planeval.intake import parse_value
-from planeval.observations import FRAME_COLUMNS, check_submission, load_observations
+from planeval.core.errors import InputError, Problem
+from planeval.intake.observations import FRAME_COLUMNS, check_submission, load_observations
+from planeval.intake.reading import parse_value
+from planeval.plans.catalogue import known_units
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 UNITS = known_units(GOOD)

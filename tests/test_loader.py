@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from planeval.catalogue import known_units, load_plan
-from planeval.errors import InputError
-from planeval.observations import load_observations
+from planeval.core.errors import InputError
+from planeval.intake.observations import load_observations
+from planeval.plans.catalogue import known_units, load_plan
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

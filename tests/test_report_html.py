@@ -29,8 +29,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 import planeval
-from planeval import reporting as rp
-from planeval.labels import label
+from planeval.core.labels import label
+from planeval.reporting import sections as rp
 
 DATA = Path("data")
 HOSTILE_NAME_ZH = '新生儿死亡率<script>alert("zh")</script>&amp;'
@@ -49,7 +49,7 @@ DISTRICT = {
 
 
 def _run(kwargs: dict) -> str:
-    from planeval.report import run_report
+    from planeval.publish.runner import run_report
 
     return str(run_report(**kwargs))
 
@@ -93,7 +93,7 @@ RUNS = {
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory):
     """Path of every report, keyed like :data:`RUNS` plus ``hostile``; built in parallel."""
-    from planeval.report import ensure_kernel
+    from planeval.publish.runner import ensure_kernel
 
     ensure_kernel()  # once, before workers start kernels
     root = tmp_path_factory.mktemp("report_html")
@@ -229,10 +229,10 @@ def test_every_machine_label_has_both_languages():
     """Every status, model, unit, target type, warning reason and agency class the code can
     produce has zh and en wording in labels.yaml (a new model or class must not show up in a
     report as a raw key). Agency classes come from calling the agency rules."""
-    from planeval import agency
-    from planeval.catalogue import DIRECTIONS, TARGET_TYPES, UNITS
-    from planeval.labels import _labels
-    from planeval.models import MODEL_ORDER
+    from planeval.assessment import agency
+    from planeval.core.labels import _labels
+    from planeval.forecasting.models import MODEL_ORDER
+    from planeval.plans.catalogue import DIRECTIONS, TARGET_TYPES, UNITS
 
     eurostat = {agency.eurostat_category(x) for x in (1.0, 0.7, 0.3, -1.0)}
     eurostat |= {

@@ -6,7 +6,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 import planeval
-from planeval import reporting as rp
+from planeval.reporting import sections as rp
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

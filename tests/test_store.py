@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planeval.errors import InputError
-from planeval.observations import sha256_of
-from planeval.store import build_store, read_store
+from planeval.core.errors import InputError
+from planeval.intake.observations import sha256_of
+from planeval.store.database import build_store, read_store
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"
 

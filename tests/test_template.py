@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from planeval.catalogue import known_units, load_plan
 from planeval.cli import app
-from planeval.errors import InputError
-from planeval.intake import META_SHEET
-from planeval.observations import load_observations
-from planeval.template import DATA_SHEET, write_template
+from planeval.core.errors import InputError
+from planeval.intake.observations import load_observations
+from planeval.intake.reading import META_SHEET
+from planeval.intake.workbook import DATA_SHEET, write_template
+from planeval.plans.catalogue import known_units, load_plan
 
 HERE = Path(__file__).resolve().parent
 GOOD = HERE / "data" / "good"

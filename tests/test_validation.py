@@ -10,10 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
-from planeval.catalogue import known_units
 from planeval.cli import app
-from planeval.observations import check_submission, sha256_of
-from planeval.validation import observation_schema, validate_frame
+from planeval.intake.observations import check_submission, sha256_of
+from planeval.intake.schema import observation_schema, validate_frame
+from planeval.plans.catalogue import known_units
 
 HERE = Path(__file__).resolve().parent
 GOOD = HERE / "data" / "good"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from planeval.catalogue import known_units
-from planeval.observations import check_paths
+from planeval.intake.observations import check_paths
+from planeval.plans.catalogue import known_units
 
 HERE = Path(__file__).resolve().parent
 BAD = HERE / "data" / "bad"

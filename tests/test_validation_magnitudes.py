@@ -7,9 +7,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from planeval.catalogue import known_units
-from planeval.intake import MAX_ABS_VALUE, parse_value
-from planeval.observations import check_submission
+from planeval.intake.observations import check_submission
+from planeval.intake.reading import MAX_ABS_VALUE, parse_value
+from planeval.plans.catalogue import known_units
 
 HERE = Path(__file__).resolve().parent
 GOOD = HERE / "data" / "good"
@@ -109,7 +109,7 @@ def test_other_words_are_not_numbers(text):
 
 
 def test_qualitative_target_with_account_is_clean_number_is_not(tmp_path):
-    from planeval.observations import check_paths
+    from planeval.intake.observations import check_paths
 
     folder = tmp_path / "observations" / "demo"
     folder.mkdir(parents=True)
@@ -130,8 +130,8 @@ def test_qualitative_target_with_account_is_clean_number_is_not(tmp_path):
 def test_revision_without_original_is_a_problem_in_load_observations(tmp_path):
     import shutil
 
-    from planeval.errors import InputError
-    from planeval.observations import load_observations
+    from planeval.core.errors import InputError
+    from planeval.intake.observations import load_observations
 
     folder = tmp_path / "observations" / "demo"
     folder.mkdir(parents=True)
@@ -228,7 +228,7 @@ def test_shipped_national_mortality_is_nested(real_units):
     """data/observations/china: every year has neonatal ≤ infant ≤ under-5 (2024: 2.5 ≤ 4.0 ≤
     5.6 ‰), so `planeval validate` stays clean."""
 
-    from planeval.observations import check_paths
+    from planeval.intake.observations import check_paths
 
     checks, problems = check_paths([DATA / "observations" / "china"], DATA, real_units)
     nesting = [p for c in checks for p in c.problems if p.code == "nesting"]

@@ -10,10 +10,10 @@ import pytest
 from typer.testing import CliRunner
 
 from planeval.cli import app
-from planeval.errors import InputError
-from planeval.observations import require_catalogue
-from planeval.template import write_template
-from planeval.validation_report import write_validation_report
+from planeval.core.errors import InputError
+from planeval.intake.observations import require_catalogue
+from planeval.intake.workbook import write_template
+from planeval.reporting.validation_page import write_validation_report
 
 HERE = Path(__file__).resolve().parent
 GOOD = HERE / "data" / "good"

@@ -12,10 +12,11 @@ The notebook API (docs/explore.md)::
     planeval.plot_indicator(r)
 """
 
-from .api import assess, forecast, load_observations, load_plan, plot_indicator
-from .assessment import Assessment, IndicatorAssessment
-from .errors import InputError, PlanevalError, Problem
-from .explore import (
+from planeval.api import assess, forecast, load_observations, load_plan, plot_indicator
+from planeval.assessment.assess import Assessment, IndicatorAssessment
+from planeval.core.errors import InputError, PlanevalError, Problem
+from planeval.core.version import __version__
+from planeval.explore.workbench import (
     AssessmentResult,
     ForecastResult,
     IndicatorResult,
@@ -29,7 +30,6 @@ from .explore import (
     set_lang,
 )
 
-__version__ = "0.1.0"
 __all__ = [
     "Assessment",
     "AssessmentResult",

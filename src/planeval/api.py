@@ -3,16 +3,16 @@
 =================================  ===========================================================
 function                           returns
 =================================  ===========================================================
-:func:`load_plan`                  :class:`~planeval.catalogue.Plan` (targets of one plan)
+:func:`load_plan`                  :class:`~planeval.plans.catalogue.Plan` (targets of one plan)
 :func:`load_observations`          tidy observation frame of one geography
-:func:`assess`                     :class:`~planeval.explore.AssessmentResult` (every target)
-:func:`forecast`                   :class:`~planeval.explore.ForecastResult` (one series)
+:func:`assess`                     :class:`~explore.workbench.AssessmentResult` (every target)
+:func:`forecast`                   :class:`~planeval.explore.workbench.ForecastResult` (one series)
 :func:`plot_indicator`             matplotlib Axes with the report's chart of one indicator
 =================================  ===========================================================
 
 Results show themselves as HTML in JupyterLab and give pandas frames with ``.to_frame()``;
-see :mod:`planeval.explore` and ``docs/explore.md``. Every function raises
-:class:`~planeval.errors.InputError` (naming file, row, column and the fix) on bad input.
+see :mod:`planeval.explore.workbench` and ``docs/explore.md``. Every function raises
+:class:`~planeval.core.errors.InputError` (naming file, row, column and the fix) on bad input.
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .assessment import Assessment, IndicatorAssessment
-from .assessment import assess as _assess
-from .catalogue import Plan, known_units
-from .catalogue import load_plan as _load_plan
-from .config import default_settings
-from .explore import AssessmentResult, ForecastResult, forecast_series
-from .observations import load_observations as _load_observations
+from planeval.assessment.assess import Assessment, IndicatorAssessment
+from planeval.assessment.assess import assess as _assess
+from planeval.core.settings import default_settings
+from planeval.explore.workbench import AssessmentResult, ForecastResult, forecast_series
+from planeval.intake.observations import load_observations as _load_observations
+from planeval.plans.catalogue import Plan, known_units
+from planeval.plans.catalogue import load_plan as _load_plan
 
 
 def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
@@ -43,7 +43,7 @@ def load_observations(
 ) -> pd.DataFrame:
     """Tidy observations of a geography (every year up to ``up_to_year``).
 
-    One row per indicator, sex and year (columns ``planeval.observations.FRAME_COLUMNS``:
+    One row per indicator, sex and year (columns ``planeval.intake.observations.FRAME_COLUMNS``:
     value in the indicator's unit, source, note, file, row, sha256). Indicators and units are
     checked against all plans of ``data_dir`` and its indicator register (``indicators.yaml``).
     Raises ``InputError`` listing every problem. ``plan`` is accepted for symmetry and unused.
@@ -64,8 +64,8 @@ def assess(
 
     ``observations``: a tidy frame to assess instead of the files of ``data_dir`` (e.g. an
     edited copy of :func:`load_observations`' frame, to ask "what if"); rows after ``year`` are
-    ignored. Returns an :class:`~planeval.explore.AssessmentResult`, an
-    :class:`~planeval.assessment.Assessment` that renders as HTML in a notebook. Thresholds come
+    ignored. Returns an :class:`~planeval.explore.workbench.AssessmentResult`, an
+    :class:`~assessment.assess.Assessment` that renders as HTML in a notebook. Thresholds come
     from ``<data_dir>/config/assessment.yaml``. Raises ``InputError``.
     """
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
@@ -92,11 +92,11 @@ def forecast(
     ``"‰"`` and ``"1/10万"`` (per 100,000) keep them ≥ 0); an ``IndicatorAssessment`` gives its
     own observations. Years without a value are left out and listed in ``dropped_years``.
     ``model``: ``auto``, ``mean``, ``linear``, ``loglinear``, ``logit`` or ``damped``
-    (:mod:`planeval.models`). ``level``: the interval's coverage (default the settings'
+    (:mod:`planeval.forecasting.models`). ``level``: the interval's coverage (default the settings'
     ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
     ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
 
-    Returns a :class:`~planeval.explore.ForecastResult` (a :class:`~planeval.models.Forecast`):
+    Returns a :class:`~explore.workbench.ForecastResult` (a :class:`~forecasting.models.Forecast`):
     for the same data its ``value``/``low``/``high`` equal the assessment's ``forecast``/
     ``pi_low``/``pi_high`` (auto) or its ``candidates[model]``. Raises ``InputError`` for a
     Series not indexed by whole years, repeated years, fewer than 3 values, an unknown model or
@@ -122,11 +122,11 @@ def plot_indicator(
     indicator id together with ``assessment``. ``reference``: another geography's values as a
     Series indexed by year, or a geography name (read from the assessment's data folder up to
     its data year), drawn dashed. Other keyword arguments go to
-    :func:`planeval.charts.plot_indicator`. Raises ``KeyError`` for an id not in the plan and
+    :func:`reporting.charts.plot_indicator`. Raises ``KeyError`` for an id not in the plan and
     ``InputError`` for an id without ``assessment`` or a geography without data.
     """
-    from .errors import InputError, Problem
-    from .explore import _charts, reference_series
+    from planeval.core.errors import InputError, Problem
+    from planeval.explore.workbench import _charts, reference_series
 
     if isinstance(result, str):
         if assessment is None:

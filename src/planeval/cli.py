@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from .errors import InputError, Problem
+from planeval.core.errors import InputError, Problem
 
 app = typer.Typer(
     add_completion=False,
@@ -41,7 +41,7 @@ def report(
     """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html."""
     from papermill.exceptions import PapermillExecutionError
 
-    from .report import failed_record_paths, report_name, run_report, write_index
+    from planeval.publish.runner import failed_record_paths, report_name, run_report, write_index
 
     try:  # bad input: print the message only, no record under OUT/failed (batch keeps those)
         path = run_report(
@@ -71,12 +71,12 @@ def assess(
 ) -> None:
     """Print one row per indicator: forecast, interval, probability of attainment, status.
 
-    CSV: the columns of ``planeval.assessment.ASSESS_COLUMNS`` first, then a few more, values
+    CSV: the columns of ``planeval.assessment.assess.ASSESS_COLUMNS`` first, then a few more, values
     rounded to 4 decimals. JSON: every field at full precision, with each indicator's ``audit``
     (data points, candidate models and their errors, parameters, thresholds, the rule that fired).
     """
-    from .api import assess as run_assess
-    from .assessment import assessment_csv, assessment_json
+    from planeval.api import assess as run_assess
+    from planeval.assessment.assess import assessment_csv, assessment_json
 
     if format not in ("csv", "json"):
         typer.echo(f"planeval: --format must be csv or json, not {format!r}", err=True)
@@ -108,7 +108,7 @@ def batch(
 
     Unchanged reports are skipped. Exit code: 0 all built or skipped, 1 any failed, 130 stopped.
     """
-    from .batch import progress_printer, run_batch, summary_table
+    from planeval.publish.batch import progress_printer, run_batch, summary_table
 
     try:
         with progress_printer() as on_result:
@@ -139,9 +139,13 @@ def catalogue(
     ),
 ) -> None:
     """Print every target of the plan(s) as CSV or Markdown, or write the HTML audit page(s)."""
-    from .catalogue import load_all_plans, load_plan
-    from .catalogue_report import catalogue_csv, catalogue_markdown, write_catalogue_page
-    from .report import atomic_write_text, check_out_folder
+    from planeval.plans.catalogue import load_all_plans, load_plan
+    from planeval.publish.runner import atomic_write_text, check_out_folder
+    from planeval.reporting.catalogue_page import (
+        catalogue_csv,
+        catalogue_markdown,
+        write_catalogue_page,
+    )
 
     if format not in ("csv", "markdown", "html"):
         typer.echo("--format must be csv, markdown or html", err=True)
@@ -189,7 +193,7 @@ def template(
     force: bool = typer.Option(False, help="Replace --out if it exists."),
 ) -> None:
     """Write the submission workbook: one row per indicator, locked header, unit and checks."""
-    from .template import write_template
+    from planeval.intake.workbook import write_template
 
     try:
         path = write_template(plan, year, geography, out, data_dir=data_dir, overwrite=force)
@@ -211,10 +215,10 @@ def validate(
 ) -> None:
     """Check submissions; exit 0 when clean, 1 listing every problem. Without PATHS, check all
     of DATA_DIR/observations and rebuild DATA_DIR/processed (the Parquet store)."""
-    from .catalogue import known_units
-    from .observations import check_paths, require_catalogue
-    from .store import build_store
-    from .validation_report import check_output_path, write_validation_report
+    from planeval.intake.observations import check_paths, require_catalogue
+    from planeval.plans.catalogue import known_units
+    from planeval.reporting.validation_page import check_output_path, write_validation_report
+    from planeval.store.database import build_store
 
     inputs = list(paths or [data_dir / "observations"])
     try:
@@ -263,7 +267,7 @@ def validate(
 @app.command()
 def kernel() -> None:
     """Register this environment as the Jupyter kernel 'planeval' (papermill and JupyterLab)."""
-    from .report import ensure_kernel
+    from planeval.publish.runner import ensure_kernel
 
     typer.echo(f"kernel '{ensure_kernel()}' -> {sys.executable}")
 

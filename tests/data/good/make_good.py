@@ -85,7 +85,7 @@ def main() -> None:
     (obs / "2021.csv").write_bytes(OBS_2021.encode("utf-8"))
     (obs / "2022.csv").write_bytes(OBS_2022.encode("gbk"))
     (obs / "2022_rev1.csv").write_bytes(OBS_2022_REV1.encode("utf-8"))
-    from planeval.template import DATA_SHEET, write_template
+    from planeval.intake.workbook import DATA_SHEET, write_template
 
     path = obs / "2023.xlsx"
     path.unlink(missing_ok=True)

@@ -3,7 +3,7 @@
 Output names: ``<geography>_<plan>_<stage>_<year>[_en].html``, each with a metadata file
 ``<name>.html.json`` (parameters, input fingerprint, SHA-256 of the HTML, timings).
 
-Guarantees, relied on by :mod:`planeval.batch`:
+Guarantees, relied on by :mod:`planeval.publish.batch`:
 
 * **Atomic**: the HTML is written to a temporary file in the output folder and renamed; the
   metadata is written (the same way) only after the HTML, so a failed or interrupted run never
@@ -28,17 +28,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .catalogue import known_units, load_all_plans, load_plan, plan_files
-from .config import load_settings
-from .errors import InputError, Problem
-from .observations import load_observations, observation_files, sha256_of
+from planeval.core.errors import InputError, Problem
+from planeval.core.settings import load_settings
+from planeval.intake.observations import load_observations, observation_files, sha256_of
+from planeval.plans.catalogue import known_units, load_all_plans, load_plan, plan_files
 
 STAGES = ("annual", "midterm", "final")
 KERNEL_NAME = "planeval"
 KERNEL_DISPLAY = "Python 3 (planeval)"
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ROOT = Path(__file__).resolve().parents[3]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "evaluation.ipynb"
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = PACKAGE_ROOT / "reporting" / "templates"
 #: Kernel options for unattended runs: the kernel's start-up warning (plain-TCP transport on
 #: localhost) would otherwise be printed once per report in a batch log.
 KERNEL_QUIET = ["--IPKernelApp.log_level=ERROR"]
@@ -148,7 +149,7 @@ def remove_stale_temp_files(out: str | Path) -> list[Path]:
 
 #: Files of the installed package whose content is part of every fingerprint (code, labels,
 #: default settings, HTML template): a change to any of them rebuilds every report.
-_CODE_PATTERNS = ("*.py", "*.yaml", "templates/**/*")
+_CODE_PATTERNS = ("**/*.py", "**/*.yaml", "**/templates/**/*")
 
 
 @functools.lru_cache(maxsize=1)
@@ -158,7 +159,7 @@ def code_sha256() -> str:
     Used instead of the git commit so that a deployment without git, or a working tree with
     unrelated changes, fingerprints exactly the code that makes the reports. Cached per process.
     """
-    root = Path(__file__).parent
+    root = PACKAGE_ROOT
     digest = hashlib.sha256()
     files = sorted({f for pattern in _CODE_PATTERNS for f in root.glob(pattern) if f.is_file()})
     for f in files:
@@ -226,17 +227,17 @@ def input_fingerprint(
     ``<year>_rev<N>``) of the geography up to the data cut-off ``year`` (later years cannot
     change the report, so adding 2025 data does not rebuild a 2023 mid-term report), and the
     same for the reference geography drawn beside it
-    (:func:`planeval.reporting.default_reference`: ``china`` for any other geography); of the
+    (:func:`reporting.sections.default_reference`: ``china`` for any other geography); of the
     indicator/unit register the submissions are checked against (units of all plans plus
     ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
     the notebook; the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
-    and the versions of the numerical packages (:func:`planeval.provenance.package_versions`).
+    and the versions of the numerical packages (:func:`publish.provenance.package_versions`).
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
-    from . import __version__
-    from .provenance import package_versions
-    from .reporting import default_reference
+    from planeval.core.version import __version__
+    from planeval.publish.provenance import package_versions
+    from planeval.reporting.sections import default_reference
 
     data_dir = Path(data_dir)
     reference = default_reference(geography, None)
@@ -320,7 +321,7 @@ def check_year(plan, year: int) -> None:
 
 def check_geography(data_dir: str | Path, geography: str, year: int) -> None:
     """Raise :class:`InputError` unless ``geography`` has a data file of a year <= ``year``."""
-    from .observations import list_geographies
+    from planeval.intake.observations import list_geographies
 
     files = observation_files(data_dir, geography)
     if any(file_year <= int(year) for file_year, _ in files):
@@ -373,7 +374,7 @@ def check_inputs(
         raise InputError(
             Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en")
         )
-    from .reporting import default_reference
+    from planeval.reporting.sections import default_reference
 
     plans, units = catalogue_state(data_dir)  # every plan file parsed and validated
     plan_path = _plan_file(plan, Path(data_dir), plans)
@@ -673,7 +674,7 @@ def write_index(out: str | Path = "reports") -> Path:
     the record. Written atomically.
     """
     out = Path(out)
-    from .labels import geography_name, label
+    from planeval.core.labels import geography_name, label
 
     rows = complete_reports(out)
     body = "".join(

@@ -5,8 +5,8 @@ Each file holds what a statistics bureau submits for one geography and year: a C
 optional ``account`` column holds a department's written account of a qualitative target), or
 the workbook written by ``planeval template`` (one row per indicator, female/male as columns).
 CSV files may be UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); values written the way people
-write them are read and the change noted in ``parse_note`` (see :mod:`planeval.intake`), and every
-rule of :mod:`planeval.validation` is checked.
+write them are read and the change noted in ``parse_note`` (see :mod:`intake.reading`), and every
+rule of :mod:`planeval.intake.schema` is checked.
 
 Revisions (vintages). A later submission that revises a year is saved beside the original as
 ``<year>_rev<N>.csv`` / ``<year>_rev<N>.xlsx`` (N = 1, 2, ...); it may hold only the revised
@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import InputError, Problem
-from .intake import read_grid, tidy_rows
-from .validation import SEXES, validate_frame
+from planeval.core.errors import InputError, Problem
+from planeval.intake.reading import read_grid, tidy_rows
+from planeval.intake.schema import SEXES, validate_frame
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -142,7 +142,7 @@ def check_submission(
 ) -> SubmissionCheck:
     """Read and validate one .csv/.xlsx submission; never raises for bad data.
 
-    ``units`` (indicator_id -> catalogue unit, see :func:`planeval.catalogue.known_units`)
+    ``units`` (indicator_id -> catalogue unit, see :func:`planeval.plans.catalogue.known_units`)
     enables the catalogue checks. Rows with problems are left out of ``frame``; every problem
     is listed. ``frame`` has :data:`FRAME_COLUMNS` (``value`` float, NaN = missing, in the
     indicator's unit). ``qualitative``: indicator_ids of not_statistical targets (see
@@ -478,7 +478,7 @@ def qualitative_ids(data_dir: str | Path) -> frozenset[str]:
     """indicator_ids of the not_statistical (qualitative) targets of every plan under
     ``data_dir``; empty when the plans cannot be read (their own errors are reported by the
     catalogue checks)."""
-    from .catalogue import load_all_plans
+    from planeval.plans.catalogue import load_all_plans
 
     try:
         plans = load_all_plans(data_dir)

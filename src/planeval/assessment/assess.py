@@ -26,11 +26,11 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
-from . import agency
-from .catalogue import Plan, Target
-from .config import default_settings, load_settings
-from .models import ModelNotApplicable, fit_model, select_model
-from .observations import series_for
+from planeval.assessment import agency
+from planeval.core.settings import default_settings, load_settings
+from planeval.forecasting.models import ModelNotApplicable, fit_model, select_model
+from planeval.intake.observations import series_for
+from planeval.plans.catalogue import Plan, Target
 
 STATUSES = ("achieved", "on_track", "at_risk", "off_track", "insufficient_data", "not_assessed")
 #: Columns of ``planeval assess`` output, in order.
@@ -797,8 +797,8 @@ def assess(
 ) -> Assessment:
     """Assess every target of ``plan`` from a tidy observation frame, using data up to ``year``.
 
-    ``observations``: the frame of :func:`planeval.observations.load_observations` (sex
-    ``total`` rows are assessed). ``settings``: from :func:`planeval.config.load_settings`
+    ``observations``: the frame of :func:`planeval.intake.observations.load_observations` (sex
+    ``total`` rows are assessed). ``settings``: from :func:`planeval.core.settings.load_settings`
     (default: ``<data_dir>/config/assessment.yaml``). Returns an :class:`Assessment` in the
     plan's order. Raises ``InputError`` for a bad settings file.
     """
@@ -924,8 +924,8 @@ def forecast(
     ``years`` ints, ``values`` floats in ``unit``. ``settings`` (default: the package's
     assessment settings, identical to the shipped ``data/config/assessment.yaml``) gives the
     tie margin, seed and number of draws, so the numbers equal those of :func:`assess` for the
-    same data. Returns a :class:`planeval.models.Forecast`; raises
-    :class:`planeval.models.ModelNotApplicable` when the series is too short or outside the
+    same data. Returns a :class:`planeval.forecasting.models.Forecast`; raises
+    :class:`forecasting.models.ModelNotApplicable` when the series is too short or outside the
     model's domain.
     """
     settings = settings or default_settings()

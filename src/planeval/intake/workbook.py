@@ -11,7 +11,7 @@ for %, not below zero otherwise) with a bilingual prompt naming the unit. Target
 records plan, geography and year (checked against the file name when the workbook is read back)
 and the instructions.
 
-A filled workbook is read back by :mod:`planeval.observations` like a CSV file when saved as
+A filled workbook is read back by :mod:`planeval.intake.observations` like a CSV file when saved as
 ``data/observations/<geography>/<year>.xlsx``.
 """
 
@@ -21,10 +21,10 @@ import os
 import tempfile
 from pathlib import Path
 
-from .catalogue import Plan, Target, load_plan
-from .errors import InputError, Problem
-from .intake import META_SHEET
-from .validation import percent_may_exceed_100
+from planeval.core.errors import InputError, Problem
+from planeval.intake.reading import META_SHEET
+from planeval.intake.schema import percent_may_exceed_100
+from planeval.plans.catalogue import Plan, Target, load_plan
 
 DATA_SHEET = "填报 data"
 #: (our column name, header text, width, locked, filled by the submitter)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem
+from planeval.core.errors import InputError, Problem
 
 _REQUIRED = {
     "status": ["on_track_min_p", "off_track_max_p", "min_observations"],

@@ -3,7 +3,7 @@
 ``<data_dir>/processed/`` (git-ignored) holds two Parquet files (pyarrow):
 
 * ``observations.parquet``: one row per value of every submission file, all vintages, with the
-  columns of :data:`planeval.observations.FRAME_COLUMNS` plus ``current`` (True for the vintage
+  columns of :data:`intake.observations.FRAME_COLUMNS` plus ``current`` (True for the vintage
   the reports use). ``file``, ``sheet``, ``row``, ``column`` and ``sha256`` say where each value
   came from.
 * ``files.parquet``: one row per input file: ``file, geography, year, vintage, sha256, bytes,
@@ -22,9 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import known_units
-from .errors import InputError, Problem
-from .observations import FRAME_COLUMNS, list_geographies, load_observations, submission_files
+from planeval.core.errors import InputError, Problem
+from planeval.intake.observations import (
+    FRAME_COLUMNS,
+    list_geographies,
+    load_observations,
+    submission_files,
+)
+from planeval.plans.catalogue import known_units
 
 OBSERVATIONS_FILE = "observations.parquet"
 FILES_FILE = "files.parquet"
@@ -51,7 +56,7 @@ def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None
     """Rebuild the processed store from every geography's submissions; return its folder.
 
     Reads all vintages of every file under ``<data_dir>/observations`` (checked against
-    :func:`planeval.catalogue.known_units`). Raises :class:`InputError` listing every problem
+    :func:`planeval.plans.catalogue.known_units`). Raises :class:`InputError` listing every problem
     of every file, in which case nothing is written.
     """
     units = known_units(data_dir)
@@ -86,7 +91,7 @@ def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None
     manifest["values"] = manifest["file"].map(counts).fillna(0).astype(int)
     missing = manifest["sha256"].isna()
     if missing.any():
-        from .observations import sha256_of
+        from planeval.intake.observations import sha256_of
 
         manifest.loc[missing, "sha256"] = manifest.loc[missing, "file"].map(sha256_of)
     out = Path(out_dir) if out_dir is not None else store_dir(data_dir)

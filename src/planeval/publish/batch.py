@@ -19,7 +19,7 @@ distributed cluster (``executor="dask"``), with these properties:
 
 * one failing report does not stop the others; its record is kept under ``<out>/failed/``;
 * a report whose inputs are unchanged is skipped unless ``force`` (see
-  :func:`planeval.report.input_fingerprint`);
+  :func:`planeval.publish.runner.input_fingerprint`);
 * reports and the index are written atomically; the index lists complete reports only;
 * a JSON summary is written for schedulers, and the return value (the process exit code) is
   non-zero when any report failed.
@@ -42,8 +42,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import InputError, Problem
-from .report import (
+from planeval.core.errors import InputError, Problem
+from planeval.publish.runner import (
     NOTEBOOK,
     STAGES,
     atomic_write_text,
@@ -132,7 +132,7 @@ def _as_list(value) -> list:
 
 def _plan_names(data_dir: Path) -> list[str]:
     """Plan names (the ``plan:`` key) of the files under ``<data_dir>/plans``."""
-    from .catalogue import plan_files
+    from planeval.plans.catalogue import plan_files
 
     names = []
     for path in plan_files(data_dir):
@@ -155,7 +155,7 @@ def load_runlist(path: str | Path) -> RunList:
     keys, missing keys, unknown plan, stage or language, a year that is not a whole number,
     stages and years of different lengths, a geography pattern that matches no folder.
     """
-    from .observations import list_geographies
+    from planeval.intake.observations import list_geographies
 
     path = Path(path)
     name = str(path)
@@ -652,13 +652,13 @@ def _sigterm_as_interrupt():
 
 def write_catalogue_pages(plans: Iterable[str], data_dir: Path, out: Path) -> dict[str, str]:
     """Write ``catalogue_<plan>.html`` for each plan with
-    :func:`planeval.catalogue_report.write_catalogue_page` when that module exists.
+    :func:`planeval.reporting.catalogue_page.write_catalogue_page` when that module exists.
 
     Returns ``{plan: file name or "failed: <message>"}``; empty when the function is missing.
     """
     try:
-        from .catalogue import load_plan
-        from .catalogue_report import write_catalogue_page
+        from planeval.plans.catalogue import load_plan
+        from planeval.reporting.catalogue_page import write_catalogue_page
     except (ImportError, AttributeError):
         return {}
     written = {}

@@ -11,7 +11,7 @@ import subprocess
 from importlib import metadata
 from pathlib import Path
 
-from .observations import sha256_of
+from planeval.intake.observations import sha256_of
 
 PACKAGES = (
     "planeval",
@@ -29,7 +29,7 @@ PACKAGES = (
 def git_commit(path: str | Path | None = None) -> str:
     """The git commit of the repository holding ``path`` (default: this package), with
     ``+dirty`` when tracked files are modified; ``unknown`` outside a git checkout."""
-    root = Path(path) if path is not None else Path(__file__).resolve().parents[2]
+    root = Path(path) if path is not None else Path(__file__).resolve().parents[3]
     try:
         commit = subprocess.run(
             ["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .assessment import STATUSES, Assessment, IndicatorAssessment
-from .labels import geography_name, label, status_badge, text
+from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
+from planeval.core.labels import geography_name, label, status_badge, text
 
 NUMERIC_SENSES = (">=", "<=", "band")
 
@@ -262,8 +262,8 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
 
     Raises ``InputError`` when the folder exists but its files are invalid.
     """
-    from .api import load_observations
-    from .observations import observation_files
+    from planeval.api import load_observations
+    from planeval.intake.observations import observation_files
 
     if not reference_geography or not observation_files(data_dir, reference_geography):
         return None
@@ -272,16 +272,16 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
 
 def load_revisions(geography: str, year: int, data_dir) -> pd.DataFrame:
     """Revision history of a geography's values up to ``year`` (see
-    :func:`planeval.observations.revision_history`); empty when nothing was revised."""
-    from .catalogue import known_units
-    from .observations import revision_history
+    :func:`planeval.intake.observations.revision_history`); empty when nothing was revised."""
+    from planeval.intake.observations import revision_history
+    from planeval.plans.catalogue import known_units
 
     return revision_history(data_dir, geography, units=known_units(data_dir), up_to_year=year)
 
 
 def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -> pd.Series:
     """Values of one indicator and sex indexed by year (empty without data)."""
-    from .observations import series_for
+    from planeval.intake.observations import series_for
 
     if obs is None or not len(obs):
         return pd.Series(dtype=float)
@@ -532,7 +532,7 @@ class Report:
     def summary(self) -> str:
         """Totals by status, the stage's sentence, heatmap by domain and status, early warnings
         with one line of reason each, and the indicators already achieved."""
-        from .charts import figure_html, status_heatmap
+        from planeval.reporting.charts import figure_html, status_heatmap
 
         res = self.assessment.results
         total = Counter(r.status for r in res)
@@ -825,7 +825,7 @@ class Report:
     def charts(self, results: list[IndicatorAssessment]) -> str:
         """One small figure per indicator (observations, trend, fan, target, path, reference)
         in a grid, each with an id for links, a caption and alt text; one HTML legend."""
-        from .charts import figure_html, indicator_figure, legend_html
+        from planeval.reporting.charts import figure_html, indicator_figure, legend_html
 
         trend = not self.annual
         ref_label = self.reference_name
@@ -893,7 +893,7 @@ class Report:
 
     def sex_block(self, r: IndicatorAssessment, frame: pd.DataFrame) -> str:
         """Table of female, male and gap (female − male) by year, and the chart."""
-        from .charts import figure_html, sex_figure
+        from planeval.reporting.charts import figure_html, sex_figure
 
         t = self.t
         d = decimals_for(r.unit, list(frame.to_numpy().ravel()))
@@ -955,7 +955,7 @@ class Report:
         thr = st["status"]
         t = self.t
         flagged = st.get("sensitivity", {}).get("flagged_years", [])
-        from .models import MODEL_ORDER
+        from planeval.forecasting.models import MODEL_ORDER
 
         sep = ", " if self.en else "、"
         para = t(
@@ -1159,7 +1159,7 @@ class Report:
         )
 
     def _provenance(self) -> str:
-        from .provenance import provenance_rows
+        from planeval.publish.provenance import provenance_rows
 
         extra = [self.reference] if self.reference is not None else []
         prov = provenance_rows(self.assessment, self.params, extra_observations=extra)

@@ -6,7 +6,7 @@ way people write them (:func:`parse_value`): ``99.5%``, ``１２３.４`` (full-
 ``1,234``, `` 95.2 `` are read and the change is noted; ``—``, ``-``, ``暂无``, ``空``, ``/``,
 ``…``, ``NA``/``na``/``n/a``, ``null``/``NULL`` and an empty cell mean "missing" (see
 :data:`MISSING_MARKERS`; ``nan`` is not accepted: a program, not a person, writes it);
-anything else is a :class:`~planeval.errors.Problem`, never a silent NaN.
+anything else is a :class:`~planeval.core.errors.Problem`, never a silent NaN.
 Files are opened read-only and never written.
 
 Encoding detection needs no guessing library: a CSV file is decoded as UTF-8 (a BOM is
@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from .errors import Problem
+from planeval.core.errors import Problem
 
 #: File types read. Anything else is refused with a message saying how to save it.
 SUFFIXES = (".csv", ".xlsx")

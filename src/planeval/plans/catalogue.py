@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from .errors import InputError, Problem
+from planeval.core.errors import InputError, Problem
 
 #: Target types with a number (``target_value`` required).
 NUMERIC_TYPES = frozenset(

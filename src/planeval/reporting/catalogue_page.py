@@ -1,7 +1,7 @@
 """The plan catalogue for people: CSV and Markdown listings and the audit page.
 
 * :func:`catalogue_table` / :func:`catalogue_csv`: every target of one or more plans, one row per
-  target, in the published column order (:data:`planeval.catalogue.CATALOGUE_COLUMNS`), all
+  target, in the published column order (:data:`planeval.plans.catalogue.CATALOGUE_COLUMNS`), all
   values as text: absent values are empty, numbers are written in their shortest form (``95``,
   ``99.33``, ``-20``; the plan's ``3.0‰`` is written ``3``), booleans ``true``/``false``.
 * :func:`catalogue_markdown`: a review table with a heading per plan and per domain.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .catalogue import CATALOGUE_COLUMNS, DEPARTMENTS, Plan, Target, load_plan
+from planeval.plans.catalogue import CATALOGUE_COLUMNS, DEPARTMENTS, Plan, Target, load_plan
 
 #: Plain-language meaning of each target type (zh, en), shown on the audit page.
 TYPE_MEANING = {
@@ -288,10 +288,10 @@ def write_catalogue_page(
 
     ``plan`` is a loaded :class:`Plan` or a plan name (``women``, ``children``) looked up under
     ``<data_dir>/plans``. The page is written to a temporary file and renamed, so a failure never
-    leaves a half-written page. Raises :class:`planeval.errors.InputError` for an unknown plan
+    leaves a half-written page. Raises :class:`planeval.core.errors.InputError` for an unknown plan
     name or an invalid plan file.
     """
-    from .report import atomic_write_text
+    from planeval.publish.runner import atomic_write_text
 
     if not isinstance(plan, Plan):
         plan = load_plan(plan, data_dir)

@@ -24,10 +24,10 @@ import pandas as pd  # noqa: E402
 import seaborn as sns  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from .assessment import IndicatorAssessment  # noqa: E402
-from .fonts import use_cjk_font  # noqa: E402
-from .labels import label  # noqa: E402
-from .models import ModelNotApplicable, fit_model  # noqa: E402
+from planeval.assessment.assess import IndicatorAssessment  # noqa: E402
+from planeval.core.labels import label  # noqa: E402
+from planeval.forecasting.models import ModelNotApplicable, fit_model  # noqa: E402
+from planeval.reporting.fonts import use_cjk_font  # noqa: E402
 
 OKABE_ITO = {
     "observed": "#000000",

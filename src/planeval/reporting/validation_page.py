@@ -16,8 +16,8 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from .errors import InputError, Problem
-from .observations import SubmissionCheck
+from planeval.core.errors import InputError, Problem
+from planeval.intake.observations import SubmissionCheck
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8">

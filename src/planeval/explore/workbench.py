@@ -18,11 +18,11 @@ object                        what it answers
 ============================  ==================================================================
 
 ``AssessmentResult`` and ``IndicatorResult`` are subclasses of
-:class:`~planeval.assessment.Assessment` and :class:`~planeval.assessment.IndicatorAssessment`
+:class:`~assessment.assess.Assessment` and :class:`~assessment.assess.IndicatorAssessment`
 with the same fields, so the report code accepts them unchanged. Language of tables and
 sentences: :func:`set_lang` (``zh``, the default, or ``en``).
 
-Charts are drawn with :func:`planeval.charts.plot_indicator`, imported lazily so that
+Charts are drawn with :func:`planeval.reporting.charts.plot_indicator`, imported lazily so that
 ``import planeval`` stays light; the chart module leaves the notebook's backend alone.
 """
 
@@ -40,12 +40,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .assessment import STATUSES, Assessment, IndicatorAssessment
-from .assessment import assess as _assess
-from .config import default_settings, load_settings
-from .errors import InputError, Problem
-from .labels import label, status_badge
-from .models import (
+from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
+from planeval.assessment.assess import assess as _assess
+from planeval.core.errors import InputError, Problem
+from planeval.core.labels import label, status_badge
+from planeval.core.settings import default_settings, load_settings
+from planeval.forecasting.models import (
     COMPLEXITY,
     MIN_POINTS,
     MODEL_ORDER,
@@ -54,7 +54,7 @@ from .models import (
     bounded_alternative,
     select_model,
 )
-from .observations import list_geographies, series_for
+from planeval.intake.observations import list_geographies, series_for
 
 _OPTIONS = {"lang": "zh"}
 
@@ -84,7 +84,7 @@ TEXT = {
 def set_lang(lang: str) -> None:
     """Language of tables, sentences and charts of this module: ``"zh"`` or ``"en"``.
 
-    Raises :class:`~planeval.errors.InputError` for any other value.
+    Raises :class:`~planeval.core.errors.InputError` for any other value.
     """
     if lang not in ("zh", "en"):
         raise InputError(
@@ -114,8 +114,8 @@ def _t(key: str, lang: str | None = None, **kw) -> str:
 
 # --------------------------------------------------------------------------- charts, lazily
 def _charts():
-    """``planeval.charts``, imported on first use (it pulls in matplotlib and seaborn)."""
-    return importlib.import_module("planeval.charts")
+    """``planeval.reporting.charts``, imported on first use (it pulls in matplotlib and seaborn)."""
+    return importlib.import_module("planeval.reporting.charts")
 
 
 def _png(fig, alt: str, dpi: int = 90) -> str:
@@ -240,7 +240,7 @@ def target_text(r: IndicatorAssessment, lang: str | None = None) -> str:
 class IndicatorResult(IndicatorAssessment):
     """One target assessed, as the notebook shows it.
 
-    Same fields as :class:`~planeval.assessment.IndicatorAssessment` (values in ``unit``,
+    Same fields as :class:`~planeval.assessment.assess.IndicatorAssessment` (values in ``unit``,
     ``p_attain`` in [0, 1], ``pi_low``/``pi_high`` the 95 % prediction interval of ``forecast``
     for ``forecast_year``), plus:
 
@@ -310,7 +310,7 @@ class IndicatorResult(IndicatorAssessment):
         reference: pd.Series | None = None,
         reference_label: str = "",
     ):
-        """The report's panel (:func:`planeval.charts.plot_indicator`, with the assessment's
+        """The report's panel (:func:`reporting.charts.plot_indicator`, with the assessment's
         simulation seed so the fan matches the table); returns the Axes."""
         settings = getattr(self, "_settings", None) or default_settings()
         return _charts().plot_indicator(
@@ -383,7 +383,7 @@ class IndicatorResult(IndicatorAssessment):
 
 def _year_frame(years, values, model, unit, target_year, target_level, settings) -> pd.DataFrame:
     """Observed, fitted and interval columns by year (see :meth:`IndicatorResult.to_frame`)."""
-    from .models import fit_model
+    from planeval.forecasting.models import fit_model
 
     fc = settings["forecast"]
     years = [int(y) for y in years]
@@ -578,7 +578,7 @@ def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
 class AssessmentResult(Assessment):
     """All targets of a plan for one geography, as the notebook shows it.
 
-    Same fields as :class:`~planeval.assessment.Assessment` plus ``data_dir`` (where the
+    Same fields as :class:`~planeval.assessment.assess.Assessment` plus ``data_dir`` (where the
     data came from, used to load another geography for :meth:`overlay`); ``results`` are
     :class:`IndicatorResult`. ``to_frame()`` is the assessment's table (one row per target).
     """
@@ -744,7 +744,7 @@ class AssessmentResult(Assessment):
 # --------------------------------------------------------------------------- forecast
 @dataclass(frozen=True, repr=False)
 class ForecastResult(Forecast):
-    """A :class:`~planeval.models.Forecast` (``value`` median, ``low``/``high`` the central
+    """A :class:`~forecasting.models.Forecast` (``value`` median, ``low``/``high`` the central
     ``level`` interval, for ``year``) with what the notebook needs around it.
 
     ``pi80_low``/``pi80_high``: the 80 % interval; ``selected``: the model the assessment
@@ -1081,9 +1081,9 @@ COMPARISON_COLUMNS = [
 class ModelComparison:
     """Every candidate trend model of one series side by side.
 
-    ``frame``: one row per model of :data:`planeval.models.MODEL_ORDER` with ``applicable``,
+    ``frame``: one row per model of :data:`forecasting.models.MODEL_ORDER` with ``applicable``,
     ``cv_method`` (leave-future-out: fit on the first k points, forecast the later ones, as in
-    :func:`planeval.models.select_model`), ``cv_error`` (mean absolute error, indicator's
+    :func:`forecasting.models.select_model`), ``cv_error`` (mean absolute error, indicator's
     unit), ``forecast`` (median for ``target_year``), ``pi80_low``, ``pi80_high``,
     ``pi95_low``, ``pi95_high``, ``p_target`` (P(the target-year value meets a
     ``>=``/``<=``/band target) under that model; for ``maintain_*`` targets the assessment's
@@ -1567,7 +1567,7 @@ def overlay(
     same data year and assessed with the same plan and settings (their baseline is their own
     observation, not the plan's). Raises :class:`InputError` for a geography without data.
     """
-    from .api import load_observations
+    from planeval.api import load_observations
 
     main = IndicatorResult.of(assessment[indicator_id])
     if isinstance(geographies, str):
@@ -1586,7 +1586,7 @@ def reference_series(
     indicator_id: str, geography: str, data_dir: str | Path = "data", up_to_year: int | None = None
 ) -> pd.Series:
     """Observed values of ``indicator_id`` in ``geography`` (float Series indexed by year)."""
-    from .api import load_observations
+    from planeval.api import load_observations
 
     return series_for(load_observations(geography, data_dir, up_to_year=up_to_year), indicator_id)
 

@@ -2,7 +2,7 @@
 
 :func:`observation_schema` states every rule a submitted value must meet; :func:`validate_frame`
 runs it lazily (every failure, not just the first) and turns pandera's failure cases into
-:class:`~planeval.errors.Problem` s in English and Chinese that name file, sheet, row, column and
+:class:`~core.errors.Problem` s in English and Chinese that name file, sheet, row, column and
 the fix. The rules:
 
 ========================  ====================================================================
@@ -40,7 +40,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from .errors import Problem
+from planeval.core.errors import Problem
 
 SEXES = ("total", "female", "male")
 #: Units of rates: a rate for both sexes lies between the female and the male rate.
@@ -171,7 +171,7 @@ def rate_in_range(frame: pd.DataFrame) -> pd.Series:
 def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of tidy submission rows.
 
-    Expects the columns of :func:`planeval.intake.tidy_rows` plus ``_unit`` (catalogue unit when
+    Expects the columns of :func:`intake.reading.tidy_rows` plus ``_unit`` (catalogue unit when
     known, else the unit written). ``units`` (indicator_id -> unit) enables the catalogue
     checks; without it only the rules that need no catalogue apply.
     """
@@ -439,7 +439,7 @@ def validate_frame(
 ) -> tuple[list[Problem], set]:
     """Run :func:`observation_schema` on tidy rows; return ``(problems, failing_index_labels)``.
 
-    ``frame``: rows of :func:`planeval.intake.tidy_rows` (needs ``indicator_id, sex, value,
+    ``frame``: rows of :func:`planeval.intake.reading.tidy_rows` (needs ``indicator_id, sex, value,
     unit, year, geography, file, sheet, row, column, _content_year, _content_geography,
     _decimals``). Every failure of every row is reported, sorted by sheet, row and check.
     Never raises for bad data.
