@@ -25,8 +25,8 @@ from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.assess import assess as _assess
 from planeval.core.settings import default_settings
 from planeval.explore.workbench import AssessmentResult, ForecastResult, forecast_series
-from planeval.intake.observations import load_observations as _load_observations
-from planeval.plans.catalogue import Plan, known_units
+from planeval.intake.observations import load_geography
+from planeval.plans.catalogue import Plan
 from planeval.plans.catalogue import load_plan as _load_plan
 
 
@@ -48,9 +48,7 @@ def load_observations(
     checked against all plans of ``data_dir`` and its indicator register (``indicators.yaml``).
     Raises ``InputError`` listing every problem. ``plan`` is accepted for symmetry and unused.
     """
-    return _load_observations(
-        data_dir, geography, units=known_units(data_dir), up_to_year=up_to_year
-    )
+    return load_geography(data_dir, geography, up_to_year=up_to_year)
 
 
 def assess(

@@ -54,7 +54,7 @@ from planeval.forecasting.models import (
     bounded_alternative,
     select_model,
 )
-from planeval.intake.observations import list_geographies, series_for
+from planeval.intake.observations import list_geographies, load_geography, series_for
 
 _OPTIONS = {"lang": "zh"}
 
@@ -1567,8 +1567,6 @@ def overlay(
     same data year and assessed with the same plan and settings (their baseline is their own
     observation, not the plan's). Raises :class:`InputError` for a geography without data.
     """
-    from planeval.api import load_observations
-
     main = IndicatorResult.of(assessment[indicator_id])
     if isinstance(geographies, str):
         geographies = [geographies]
@@ -1577,7 +1575,7 @@ def overlay(
     for geo in geographies:
         if not geo or geo == assessment.geography:
             continue
-        obs = load_observations(geo, data_dir, up_to_year=assessment.data_year)
+        obs = load_geography(data_dir, geo, up_to_year=assessment.data_year)
         others[geo] = _reassess(assessment, indicator_id, obs, geography=geo)
     return OverlayResult(main, assessment.geography, others)
 
@@ -1586,9 +1584,7 @@ def reference_series(
     indicator_id: str, geography: str, data_dir: str | Path = "data", up_to_year: int | None = None
 ) -> pd.Series:
     """Observed values of ``indicator_id`` in ``geography`` (float Series indexed by year)."""
-    from planeval.api import load_observations
-
-    return series_for(load_observations(geography, data_dir, up_to_year=up_to_year), indicator_id)
+    return series_for(load_geography(data_dir, geography, up_to_year=up_to_year), indicator_id)
 
 
 # --------------------------------------------------------------------------- picking

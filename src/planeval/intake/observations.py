@@ -557,3 +557,16 @@ def series_for(observations: pd.DataFrame, indicator_id: str, sex: str = "total"
     return pd.Series(
         sel["value"].to_numpy(float), index=sel["year"].to_numpy(int), name=indicator_id
     )
+
+
+def load_geography(
+    data_dir: str | Path, geography: str, up_to_year: int | None = None
+) -> pd.DataFrame:
+    """Tidy observations of ``geography`` up to ``up_to_year`` (:func:`load_observations`), with
+    indicators and units checked against every plan under ``data_dir`` and its indicator
+    register. Raises ``InputError`` listing every problem."""
+    from planeval.plans.catalogue import known_units
+
+    return load_observations(
+        data_dir, geography, units=known_units(data_dir), up_to_year=up_to_year
+    )

@@ -262,12 +262,11 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
 
     Raises ``InputError`` when the folder exists but its files are invalid.
     """
-    from planeval.api import load_observations
-    from planeval.intake.observations import observation_files
+    from planeval.intake.observations import load_geography, observation_files
 
     if not reference_geography or not observation_files(data_dir, reference_geography):
         return None
-    return load_observations(reference_geography, data_dir, up_to_year=year)
+    return load_geography(data_dir, reference_geography, up_to_year=year)
 
 
 def load_revisions(geography: str, year: int, data_dir) -> pd.DataFrame:
@@ -1159,7 +1158,7 @@ class Report:
         )
 
     def _provenance(self) -> str:
-        from planeval.publish.provenance import provenance_rows
+        from planeval.reporting.provenance import provenance_rows
 
         extra = [self.reference] if self.reference is not None else []
         prov = provenance_rows(self.assessment, self.params, extra_observations=extra)
