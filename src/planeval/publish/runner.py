@@ -231,12 +231,12 @@ def input_fingerprint(
     indicator/unit register the submissions are checked against (units of all plans plus
     ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
     the notebook; the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
-    and the versions of the numerical packages (:func:`publish.provenance.package_versions`).
+    and the versions of the numerical packages (:func:`reporting.provenance.package_versions`).
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
     from planeval.core.version import __version__
-    from planeval.publish.provenance import package_versions
+    from planeval.reporting.provenance import package_versions
     from planeval.reporting.sections import default_reference
 
     data_dir = Path(data_dir)
