@@ -19,10 +19,12 @@ install: $(STAMP)
 report: $(STAMP)
 	$(BIN)/planeval batch data/runs/main.yaml
 
-## make test: lint, then the test suite (includes papermill end-to-end runs)
+## make test: lint, the import contracts (stages import downward only, see
+## docs/architecture.md), then the test suite (includes papermill end-to-end runs)
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 ## make lab: JupyterLab on the project, opening notebooks/explore.ipynb. The kernel
@@ -43,6 +45,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests scripts benchmarks
