@@ -10,14 +10,14 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-import yaml
+from planeval.core.yamlfiles import read_yaml
 
 LANGS = ("zh", "en")
 
 
 @cache
 def _labels() -> dict:
-    return yaml.safe_load(Path(__file__).with_name("labels.yaml").read_text(encoding="utf-8"))
+    return read_yaml(Path(__file__).with_name("labels.yaml"))
 
 
 def _lang(lang: str) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import read_yaml
 
 _REQUIRED = {
     "status": ["on_track_min_p", "off_track_max_p", "min_observations"],
@@ -27,7 +28,7 @@ PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
 @cache
 def _package_default() -> dict:
-    return yaml.safe_load(PACKAGE_DEFAULT.read_text(encoding="utf-8"))
+    return read_yaml(PACKAGE_DEFAULT)
 
 
 def _problem(path, en: str, zh: str, fix: str) -> Problem:
@@ -142,7 +143,7 @@ def default_settings() -> dict:
 
 def _load(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(path) or {}
     except yaml.YAMLError as exc:
         raise InputError(
             _problem(

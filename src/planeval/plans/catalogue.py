@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import parse_yaml_text, read_yaml, read_yaml_document
 
 #: Target types with a number (``target_value`` required).
 NUMERIC_TYPES = frozenset(
@@ -580,15 +581,10 @@ def _target_from_raw(t: dict, plan: str, domain_en: dict[str, str]) -> Target:
 def target_lines(text: str) -> dict[int, int]:
     """Line in the YAML ``text`` where each target starts: ``{1: 20, 2: 39, ...}`` (1-based).
 
-    Empty when the file has no ``targets`` list; used to give each problem its row.
+    Empty when the file has no ``targets`` list; used to give each problem its row. (Plan files
+    get these lines from their single parse, :func:`planeval.core.yamlfiles.read_yaml_document`.)
     """
-    root = yaml.compose(text)
-    if not isinstance(root, yaml.MappingNode):
-        return {}
-    for key, value in root.value:
-        if key.value == "targets" and isinstance(value, yaml.SequenceNode):
-            return {i: node.start_mark.line + 1 for i, node in enumerate(value.value, start=1)}
-    return {}
+    return parse_yaml_text(text).lines_of("targets")
 
 
 def _not_utf8(path: Path, exc: UnicodeDecodeError) -> Problem:
@@ -608,8 +604,7 @@ def read_plan_file(path: str | Path) -> Plan:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        raw = yaml.safe_load(text)
+        doc = read_yaml_document(path)
     except FileNotFoundError:
         raise InputError(
             Problem(str(path), "plan file not found", "找不到规划文件", "check the path")
@@ -628,7 +623,8 @@ def read_plan_file(path: str | Path) -> Plan:
                 row=row,
             )
         ) from None
-    problems = validate_catalogue(raw, str(path), target_lines(text))
+    raw = doc.data
+    problems = validate_catalogue(raw, str(path), doc.lines_of("targets"))
     if problems:
         raise InputError(problems)
     domain_en = {d["zh"]: d["en"] for d in raw["domains"]}
@@ -677,7 +673,7 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
 def _plan_name(path: Path) -> str | None:
     """The ``plan:`` value of a plan file (None when absent); InputError when unreadable."""
     try:
-        head = yaml.safe_load(path.read_text(encoding="utf-8"))
+        head = read_yaml(path)
     except (UnicodeDecodeError, yaml.YAMLError):
         read_plan_file(path)  # raises the full InputError (not UTF-8, YAML syntax)
         raise
@@ -739,7 +735,7 @@ def known_units(data_dir: str | Path = "data") -> dict[str, str]:
             origin.setdefault(t.indicator_id, plan.path)
     register = Path(data_dir) / "indicators.yaml"
     if register.exists():
-        raw = yaml.safe_load(register.read_text(encoding="utf-8")) or {}
+        raw = read_yaml(register) or {}
         for i, entry in enumerate(raw.get("indicators", []), start=1):
             if not isinstance(entry, dict) or "indicator_id" not in entry or "unit" not in entry:
                 problems.append(

@@ -43,6 +43,7 @@ from pathlib import Path
 import yaml
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import read_yaml
 from planeval.publish.runner import (
     NOTEBOOK,
     STAGES,
@@ -137,8 +138,8 @@ def _plan_names(data_dir: Path) -> list[str]:
     names = []
     for path in plan_files(data_dir):
         try:
-            head = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
+            head = read_yaml(path)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
             continue  # an unreadable plan file fails its own reports, with the loader's message
         if isinstance(head, dict) and head.get("plan"):
             names.append(str(head["plan"]))
@@ -160,7 +161,7 @@ def load_runlist(path: str | Path) -> RunList:
     path = Path(path)
     name = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = read_yaml(path)
     except OSError as exc:
         raise InputError(
             Problem(
