@@ -13,14 +13,13 @@ from papermill.exceptions import PapermillExecutionError
 from test_batch import break_file, make_tiny_world, mini_notebook
 
 from planeval.core.errors import InputError
+from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.intake.observations import sha256_of
 from planeval.publish.runner import (
-    atomic_write_text,
     build_report,
     complete_reports,
     input_fingerprint,
     is_current,
-    remove_stale_temp_files,
     write_index,
 )
 

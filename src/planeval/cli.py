@@ -139,8 +139,9 @@ def catalogue(
     ),
 ) -> None:
     """Print every target of the plan(s) as CSV or Markdown, or write the HTML audit page(s)."""
+    from planeval.core.files import atomic_write_text
     from planeval.plans.catalogue import load_all_plans, load_plan
-    from planeval.publish.runner import atomic_write_text, check_out_folder
+    from planeval.publish.runner import check_out_folder
     from planeval.reporting.catalogue_page import (
         catalogue_csv,
         catalogue_markdown,

@@ -17,11 +17,10 @@ A filled workbook is read back by :mod:`planeval.intake.observations` like a CSV
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_path
 from planeval.intake.reading import META_SHEET
 from planeval.intake.schema import percent_may_exceed_100
 from planeval.plans.catalogue import Plan, Target, load_plan
@@ -206,17 +205,10 @@ def write_template(
         )
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
     wb = build_workbook(p, year, geography)
-    tmp = None
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".template-", suffix=".xlsx", dir=out.parent)
-        os.close(fd)
-        wb.save(tmp)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output file is for people to read
-        os.replace(tmp, out)
+        with atomic_path(out) as tmp:
+            wb.save(tmp)
     except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         raise InputError(
             Problem(
                 str(out),
@@ -227,8 +219,4 @@ def write_template(
                 code="file",
             )
         ) from None
-    except BaseException:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        raise
     return out

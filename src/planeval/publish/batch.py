@@ -43,17 +43,16 @@ from pathlib import Path
 import yaml
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.core.yamlfiles import read_yaml
 from planeval.publish.runner import (
     NOTEBOOK,
     STAGES,
-    atomic_write_text,
     build_report,
     failed_record_paths,
     is_complete,
     read_metadata,
     record_failure,
-    remove_stale_temp_files,
     report_name,
     write_index,
 )

@@ -22,13 +22,13 @@ import functools
 import hashlib
 import html
 import json
-import os
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.core.settings import load_settings
 from planeval.intake.observations import load_observations, observation_files, sha256_of
 from planeval.plans.catalogue import known_units, load_all_plans, load_plan, plan_files
@@ -68,20 +68,6 @@ def report_name(geography: str, plan: str, stage: str, year: int, lang: str = "z
     return f"{geography}_{plan}_{stage}_{year}{suffix}.html"
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; reports are for reading
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def check_out_folder(out: str | Path, option: str = "--out") -> None:
     """Raise :class:`InputError` unless ``out`` can be an output folder.
 
@@ -112,37 +98,6 @@ def check_out_folder(out: str | Path, option: str = "--out") -> None:
                 "请先创建上级文件夹，或改正路径",
             )
         )
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Binary twin of :func:`atomic_write_text` (temporary file in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def remove_stale_temp_files(out: str | Path) -> list[Path]:
-    """Delete temporary files left by writers that were killed (``.<name>.*.tmp``).
-
-    Only files matching the pattern of :func:`atomic_write_text` in ``out`` and ``out/failed``
-    are touched. Call it only when no other process writes to ``out`` (the batch runner holds a
-    lock while it does). Returns the removed paths.
-    """
-    out = Path(out)
-    removed = []
-    for folder in (out, out / "failed"):
-        for tmp in folder.glob(".*.tmp"):
-            if tmp.is_file():
-                tmp.unlink(missing_ok=True)
-                removed.append(tmp)
-    return removed
 
 
 # --- input fingerprint -------------------------------------------------------------------

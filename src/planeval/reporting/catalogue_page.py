@@ -291,7 +291,7 @@ def write_catalogue_page(
     leaves a half-written page. Raises :class:`planeval.core.errors.InputError` for an unknown plan
     name or an invalid plan file.
     """
-    from planeval.publish.runner import atomic_write_text
+    from planeval.core.files import atomic_write_text
 
     if not isinstance(plan, Plan):
         plan = load_plan(plan, data_dir)

@@ -9,14 +9,13 @@ text is HTML-escaped (jinja2 autoescape). Written to a temporary file and rename
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 
 import jinja2
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_write_text
 from planeval.intake.observations import SubmissionCheck
 
 _TEMPLATE = """<!DOCTYPE html>
@@ -213,16 +212,9 @@ def write_validation_report(
     path = Path(path)
     check_output_path(path, inputs, force)
     html = render_validation_report(checks, problems, data_dir)
-    tmp = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".validation-", suffix=".html", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600
-        os.replace(tmp, path)
+        atomic_write_text(path, html)
     except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
         raise _refuse(
             path,
             f"cannot write the report ({exc.strerror or type(exc).__name__})",
@@ -230,8 +222,4 @@ def write_validation_report(
             "choose a folder you can write to for --html",
             "--html 选择有写入权限的目录",
         ) from None
-    except BaseException:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        raise
     return path

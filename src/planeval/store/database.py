@@ -16,13 +16,12 @@ place (each file is written to a temporary name and renamed).
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_path
 from planeval.intake.observations import (
     FRAME_COLUMNS,
     list_geographies,
@@ -41,15 +40,8 @@ def store_dir(data_dir: str | Path = "data") -> Path:
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".parquet", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         frame.to_parquet(tmp, engine="pyarrow", index=False)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; an output file is for people to read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> Path:
