@@ -22,6 +22,14 @@ _REQUIRED = {
 _OPTIONAL = {
     "forecast": ["n_draws"],
     "early_warning": ["fall_back_max_p"],
+    "agency": [
+        "eurostat_significant_min",
+        "eurostat_moderate_min",
+        "eurostat_insufficient_min",
+        "eurostat_no_target_pct",
+        "escap_maintain_min",
+        "escap_accelerate_min",
+    ],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
@@ -106,6 +114,23 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 f"sensitivity.flagged_years = {years!r} must be a list of years",
                 f"sensitivity.flagged_years = {years!r} 应为年份列表",
                 "e.g. flagged_years: [2020]",
+            )
+        )
+    agency = raw["agency"]
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in agency.values())
+    if not numbers or not (
+        agency["eurostat_significant_min"]
+        >= agency["eurostat_moderate_min"]
+        >= agency["eurostat_insufficient_min"]
+    ):
+        problems.append(
+            _problem(
+                path,
+                f"agency = {agency!r}: the cut-offs must be numbers, eurostat_significant_min >= "
+                "eurostat_moderate_min >= eurostat_insufficient_min",
+                "agency 各分界值应为数值，且 eurostat_significant_min ≥ eurostat_moderate_min ≥ "
+                "eurostat_insufficient_min",
+                "copy the agency section from the shipped data/config/assessment.yaml",
             )
         )
     for key in ("tie_margin",):
