@@ -20,9 +20,12 @@ Sources (:data:`SOURCES` holds the labels printed next to each figure):
 from __future__ import annotations
 
 import math
+from functools import cache
 
 import numpy as np
 import statsmodels.api as sm
+
+from planeval.core.settings import default_settings
 
 SOURCES = {
     "eurostat": "Eurostat, EU SDG monitoring report, methodological annex (CAGR ratio rule)",
@@ -51,18 +54,27 @@ def aarr(y_a: float, y_b: float, t_a: int, t_b: int) -> float | None:
     return -100.0 * math.log(y_b / y_a) / (t_b - t_a)
 
 
-def eurostat_category(ratio: float | None) -> str | None:
+@cache
+def _default_cuts() -> dict:
+    return default_settings()["agency"]
+
+
+def eurostat_category(ratio: float | None, cuts: dict | None = None) -> str | None:
     """Eurostat SDG monitoring class of R = observed CAGR / required CAGR (with a numeric target).
 
-    R >= 0.95 significant progress; 0.60–0.95 moderate; 0–0.60 insufficient; < 0 movement away.
+    With the published cut-offs (settings ``agency``: ``eurostat_significant_min`` 0.95,
+    ``eurostat_moderate_min`` 0.60, ``eurostat_insufficient_min`` 0): R >= 0.95 significant
+    progress; 0.60–0.95 moderate; 0–0.60 insufficient; < 0 movement away. ``cuts``: the
+    settings' ``agency`` section (default: the package's settings).
     """
     if ratio is None:
         return None
-    if ratio >= 0.95:
+    cuts = cuts or _default_cuts()
+    if ratio >= cuts["eurostat_significant_min"]:
         return "significant_progress"
-    if ratio >= 0.60:
+    if ratio >= cuts["eurostat_moderate_min"]:
         return "moderate_progress"
-    if ratio >= 0:
+    if ratio >= cuts["eurostat_insufficient_min"]:
         return "insufficient_progress"
     return "movement_away"
 
@@ -77,20 +89,22 @@ def eurostat_ratio(y0, t0, yt, t, target, target_year) -> float | None:
     return observed / required
 
 
-def eurostat_no_target_category(y0, t0, yt, t, sign: int) -> str | None:
+def eurostat_no_target_category(y0, t0, yt, t, sign: int, cuts: dict | None = None) -> str | None:
     """Eurostat class for an indicator without a numeric target, from the direction-adjusted CAGR
-    (``sign`` = +1 when an increase is desired, −1 for a decrease), in % a year:
+    (``sign`` = +1 when an increase is desired, −1 for a decrease), in % a year, with the
+    published ±1 % (settings ``agency.eurostat_no_target_pct``):
     ≥ 1 significant progress; 0..1 moderate progress; −1..0 moderate movement away;
     < −1 significant movement away."""
     rate = cagr(y0, yt, t0, t)
     if rate is None or sign == 0:
         return None
+    limit = (cuts or _default_cuts())["eurostat_no_target_pct"]
     adjusted = 100.0 * rate * sign
-    if adjusted >= 1:
+    if adjusted >= limit:
         return "significant_progress"
     if adjusted >= 0:
         return "moderate_progress"
-    if adjusted > -1:
+    if adjusted > -limit:
         return "moderate_movement_away"
     return "significant_movement_away"
 
@@ -133,13 +147,16 @@ def escap_current_status(y0, yt, target) -> float | None:
     return (yt - y0) / (target - y0)
 
 
-def escap_category(index: float | None) -> str | None:
-    """ESCAP class of the anticipated progress index."""
+def escap_category(index: float | None, cuts: dict | None = None) -> str | None:
+    """ESCAP class of the anticipated progress index (settings ``agency``:
+    ``escap_maintain_min`` 1, ``escap_accelerate_min`` 0): >= 1 maintain progress, 0–1
+    accelerate, < 0 reverse trend."""
     if index is None:
         return None
-    if index >= 1:
+    cuts = cuts or _default_cuts()
+    if index >= cuts["escap_maintain_min"]:
         return "maintain_progress"
-    if index >= 0:
+    if index >= cuts["escap_accelerate_min"]:
         return "accelerate"
     return "reverse_trend"
 
