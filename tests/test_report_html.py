@@ -231,7 +231,7 @@ def test_every_machine_label_has_both_languages():
     report as a raw key). Agency classes come from calling the agency rules."""
     from planeval.assessment import agency
     from planeval.core.labels import _labels
-    from planeval.forecasting.models import MODEL_ORDER
+    from planeval.forecasting import MODEL_ORDER
     from planeval.plans.catalogue import DIRECTIONS, TARGET_TYPES, UNITS
 
     eurostat = {agency.eurostat_category(x) for x in (1.0, 0.7, 0.3, -1.0)}

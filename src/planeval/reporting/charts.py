@@ -26,7 +26,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from planeval.assessment.assess import IndicatorAssessment  # noqa: E402
 from planeval.core.labels import label  # noqa: E402
-from planeval.forecasting.models import ModelNotApplicable, fit_model  # noqa: E402
+from planeval.forecasting import ModelNotApplicable, fit_model  # noqa: E402
 from planeval.reporting.fonts import use_cjk_font  # noqa: E402
 
 OKABE_ITO = {

@@ -954,7 +954,7 @@ class Report:
         thr = st["status"]
         t = self.t
         flagged = st.get("sensitivity", {}).get("flagged_years", [])
-        from planeval.forecasting.models import MODEL_ORDER
+        from planeval.forecasting import MODEL_ORDER
 
         sep = ", " if self.en else "、"
         para = t(
