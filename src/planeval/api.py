@@ -90,7 +90,7 @@ def forecast(
     ``"‰"`` and ``"1/10万"`` (per 100,000) keep them ≥ 0); an ``IndicatorAssessment`` gives its
     own observations. Years without a value are left out and listed in ``dropped_years``.
     ``model``: ``auto``, ``mean``, ``linear``, ``loglinear``, ``logit`` or ``damped``
-    (:mod:`planeval.forecasting.models`). ``level``: the interval's coverage (default the settings'
+    (:mod:`planeval.forecasting`). ``level``: the interval's coverage (default the settings'
     ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
     ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
 

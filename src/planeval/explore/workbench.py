@@ -45,7 +45,7 @@ from planeval.assessment.assess import assess as _assess
 from planeval.core.errors import InputError, Problem
 from planeval.core.labels import label, status_badge
 from planeval.core.settings import default_settings, load_settings
-from planeval.forecasting.models import (
+from planeval.forecasting import (
     COMPLEXITY,
     MIN_POINTS,
     MODEL_ORDER,
@@ -383,7 +383,7 @@ class IndicatorResult(IndicatorAssessment):
 
 def _year_frame(years, values, model, unit, target_year, target_level, settings) -> pd.DataFrame:
     """Observed, fitted and interval columns by year (see :meth:`IndicatorResult.to_frame`)."""
-    from planeval.forecasting.models import fit_model
+    from planeval.forecasting import fit_model
 
     fc = settings["forecast"]
     years = [int(y) for y in years]
