@@ -49,7 +49,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from planeval import agency  # noqa: E402
 from planeval.assessment.assess import _target_level, assess  # noqa: E402
 from planeval.core.settings import load_settings  # noqa: E402
-from planeval.forecasting.models import (  # noqa: E402
+from planeval.forecasting import (  # noqa: E402
     COMPLEXITY,
     MODEL_ORDER,
     ModelNotApplicable,

@@ -15,7 +15,7 @@ import pandas as pd
 sys.path[:0] = [str(Path(__file__).resolve().parent)]
 from bench_backtest import CUTOFFS, DATA  # noqa: E402
 
-from planeval.forecasting.models import applicable, fit_model  # noqa: E402
+from planeval.forecasting import applicable, fit_model  # noqa: E402
 from planeval.intake.observations import load_observations, series_for  # noqa: E402
 
 

@@ -156,7 +156,7 @@ def test_maintain_at_least_every_remaining_year_jointly():
     assert a.status == "achieved"
     assert a.audit["p_attain"]["remaining_years"] == [2023, 2024, 2025]
     assert "jointly" in a.p_method
-    from planeval.forecasting.models import select_model
+    from planeval.forecasting import select_model
 
     sel = select_model([2020, 2021, 2022], [96, 96.5, 97], 2025, "%")
     assert a.p_attain <= sel.fits[sel.model].prob_at_least(2025, 95) + 0.02

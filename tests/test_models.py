@@ -1,4 +1,4 @@
-"""Trend models (planeval.forecasting.models) against hand-computed values.
+"""Trend models (planeval.forecasting) against hand-computed values.
 
 Quantiles of Student's t used below (from any table): t(0.975; 3) = 3.182446,
 t(0.90; 3) = 1.637744.
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from planeval.forecasting.models import (
+from planeval.forecasting import (
     TRANSFORMS,
     ModelNotApplicable,
     decimals_of,
