@@ -4,7 +4,7 @@ For each cut-off year (2019, 2020, 2021) every national series (``data/observati
 sex ``total``) with at least 3 values up to the cut-off and at least one later value is fitted
 on the data up to the cut-off and forecast for every later observed year. Methods:
 
-* ``planeval``  — the model the assessment selects (:func:`forecasting.models.select_model`), its
+* ``planeval``  — the model the assessment selects (:func:`forecasting.select_model`), its
   median forecast and 80 % / 95 % prediction intervals;
 * ``cagr_2pt``  — two-endpoint CAGR extrapolation (Eurostat / Open SDG style): first and last
   value up to the cut-off, ``y_last · (1 + CAGR) ** h``; positive series only;

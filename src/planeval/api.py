@@ -94,7 +94,7 @@ def forecast(
     ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
     ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
 
-    Returns a :class:`~explore.workbench.ForecastResult` (a :class:`~forecasting.models.Forecast`):
+    Returns a :class:`~explore.workbench.ForecastResult` (a :class:`~forecasting.Forecast`):
     for the same data its ``value``/``low``/``high`` equal the assessment's ``forecast``/
     ``pi_low``/``pi_high`` (auto) or its ``candidates[model]``. Raises ``InputError`` for a
     Series not indexed by whole years, repeated years, fewer than 3 values, an unknown model or

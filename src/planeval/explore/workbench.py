@@ -744,7 +744,7 @@ class AssessmentResult(Assessment):
 # --------------------------------------------------------------------------- forecast
 @dataclass(frozen=True, repr=False)
 class ForecastResult(Forecast):
-    """A :class:`~forecasting.models.Forecast` (``value`` median, ``low``/``high`` the central
+    """A :class:`~forecasting.Forecast` (``value`` median, ``low``/``high`` the central
     ``level`` interval, for ``year``) with what the notebook needs around it.
 
     ``pi80_low``/``pi80_high``: the 80 % interval; ``selected``: the model the assessment
@@ -1081,9 +1081,9 @@ COMPARISON_COLUMNS = [
 class ModelComparison:
     """Every candidate trend model of one series side by side.
 
-    ``frame``: one row per model of :data:`forecasting.models.MODEL_ORDER` with ``applicable``,
+    ``frame``: one row per model of :data:`forecasting.MODEL_ORDER` with ``applicable``,
     ``cv_method`` (leave-future-out: fit on the first k points, forecast the later ones, as in
-    :func:`forecasting.models.select_model`), ``cv_error`` (mean absolute error, indicator's
+    :func:`forecasting.select_model`), ``cv_error`` (mean absolute error, indicator's
     unit), ``forecast`` (median for ``target_year``), ``pi80_low``, ``pi80_high``,
     ``pi95_low``, ``pi95_high``, ``p_target`` (P(the target-year value meets a
     ``>=``/``<=``/band target) under that model; for ``maintain_*`` targets the assessment's
