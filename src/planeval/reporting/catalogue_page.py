@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from planeval.plans.catalogue import CATALOGUE_COLUMNS, DEPARTMENTS, Plan, Target, load_plan
+from planeval.plans.catalogue import CATALOGUE_COLUMNS, Plan, Target, load_plan
 
 #: Plain-language meaning of each target type (zh, en), shown on the audit page.
 TYPE_MEANING = {
@@ -234,7 +234,7 @@ def catalogue_page_html(plan: Plan) -> str:
                 baseline += f" = {format_number(t.baseline_value)}"
             sdg = f"SDG {t.sdg}" if t.sdg else ""
             note = f'<div class="note">{_e(t.note)}</div>' if t.note else ""
-            dept = f"{t.department} · {DEPARTMENTS.get(t.department, '')}" if t.department else ""
+            dept = f"{t.department} · {t.department_name('en')}" if t.department else ""
             enc_zh, enc_en = encoding_text(t, "zh"), encoding_text(t, "en")
             enc_en = "" if enc_en == enc_zh else f'<span class="muted">{_e(enc_en)}</span><br>'
             rows.append(

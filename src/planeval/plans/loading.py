@@ -1,0 +1,225 @@
+"""Reading plan files: ``<data_dir>/plans/*.yaml`` into :class:`~planeval.plans.model.Plan`.
+
+Each file is parsed once per process (:mod:`planeval.core.yamlfiles`), checked by
+:func:`planeval.plans.checks.validate_catalogue` against the region's departments and units
+(:mod:`planeval.plans.registry`), and turned into a :class:`Plan` whose targets know their
+department's English name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+
+import yaml
+
+from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import parse_yaml_text, read_yaml, read_yaml_document
+from planeval.plans.checks import PLAN_KEYS, validate_catalogue
+from planeval.plans.model import Plan, Target
+from planeval.plans.registry import Vocabulary, load_vocabulary
+
+
+def _target_from_raw(
+    t: dict, plan: str, domain_en: dict[str, str], departments: dict[str, str]
+) -> Target:
+    kwargs = {k: t.get(k) for k in {f.name for f in fields(Target)} if k in t}
+    kwargs["plan"] = plan
+    kwargs["item"] = str(t["item"])
+    kwargs["domain_en"] = domain_en.get(t["domain"], "")
+    kwargs["department_en"] = departments.get(t.get("department") or "", "")
+    for key in ("target_value", "baseline_value", "tolerance"):
+        if kwargs.get(key) is not None:
+            kwargs[key] = float(kwargs[key])
+    for key in ("department", "definition", "note"):
+        if kwargs.get(key) is None:
+            kwargs[key] = ""
+    if kwargs.get("sex_disaggregated") is None:
+        kwargs["sex_disaggregated"] = False
+    if kwargs.get("sdg") is not None:
+        kwargs["sdg"] = str(kwargs["sdg"])
+    return Target(**kwargs)
+
+
+def target_lines(text: str) -> dict[int, int]:
+    """Line in the YAML ``text`` where each target starts: ``{1: 20, 2: 39, ...}`` (1-based).
+
+    Empty when the file has no ``targets`` list; used to give each problem its row. (Plan files
+    get these lines from their single parse, :func:`planeval.core.yamlfiles.read_yaml_document`.)
+    """
+    return parse_yaml_text(text).lines_of("targets")
+
+
+def _not_utf8(path: Path, exc: UnicodeDecodeError) -> Problem:
+    return Problem(
+        str(path),
+        f"not UTF-8 text (byte {exc.start}: {exc.reason}; saved as GBK?)",
+        "文件不是 UTF-8 编码（可能保存为 GBK）",
+        "save the plan as UTF-8",
+        "将规划文件另存为 UTF-8 编码",
+    )
+
+
+def read_plan_file(path: str | Path, vocabulary: Vocabulary | None = None) -> Plan:
+    """Read and validate one plan YAML file.
+
+    ``vocabulary``: departments and units allowed (default: those of the data folder holding
+    ``plans/``, see :func:`planeval.plans.registry.load_vocabulary`). Raises
+    :class:`InputError` listing every problem (YAML syntax, schema, vocabulary).
+    """
+    path = Path(path)
+    try:
+        doc = read_yaml_document(path)
+    except FileNotFoundError:
+        raise InputError(
+            Problem(str(path), "plan file not found", "找不到规划文件", "check the path")
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(_not_utf8(path, exc)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark is not None else None
+        raise InputError(
+            Problem(
+                str(path),
+                f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                "YAML 格式错误",
+                "fix the syntax at the line shown",
+                row=row,
+            )
+        ) from None
+    raw = doc.data
+    vocabulary = vocabulary or load_vocabulary(_data_dir_of(path))
+    problems = validate_catalogue(raw, str(path), doc.lines_of("targets"), vocabulary)
+    if problems:
+        raise InputError(problems)
+    domain_en = {d["zh"]: d["en"] for d in raw["domains"]}
+    departments = vocabulary.departments
+    targets = [_target_from_raw(t, raw["plan"], domain_en, departments) for t in raw["targets"]]
+    meta = {k: raw[k] for k in PLAN_KEYS if k != "targets"}
+    return Plan(**meta, targets=targets, path=str(path))
+
+
+def _data_dir_of(path: Path) -> Path | None:
+    """The data folder of a plan file under ``<data_dir>/plans/`` (None elsewhere)."""
+    return path.parent.parent if path.parent.name == "plans" else None
+
+
+def plan_files(data_dir: str | Path) -> list[Path]:
+    """Plan files under ``<data_dir>/plans``, sorted by name."""
+    return sorted((Path(data_dir) / "plans").glob("*.yaml"))
+
+
+def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
+    """Load a plan by machine name (``women``, ``children``) or by path to its YAML file.
+
+    Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans``,
+    when two plan files there carry the same ``plan:`` name (both files are named), or when the
+    file is invalid (YAML syntax, not UTF-8, schema).
+    """
+    candidate = Path(plan)
+    if candidate.suffix in (".yaml", ".yml") and candidate.exists():
+        return read_plan_file(candidate)
+    names = []
+    found: list[Path] = []
+    for path in plan_files(data_dir):
+        name = _plan_name(path)
+        names.append(str(name))
+        if name == str(plan):
+            found.append(path)
+    if len(found) > 1:
+        raise InputError(_same_name(str(plan), found))
+    if found:
+        return read_plan_file(found[0])
+    raise InputError(
+        Problem(
+            str(Path(data_dir) / "plans"),
+            f"no plan named '{plan}' (found: {', '.join(names) or 'none'})",
+            f"找不到名为 '{plan}' 的规划",
+            "pass --plan with one of the names found, or --data-dir pointing at the data folder",
+            "--plan 取已有的规划名称之一，或用 --data-dir 指向数据文件夹",
+        )
+    )
+
+
+def _plan_name(path: Path) -> str | None:
+    """The ``plan:`` value of a plan file (None when absent); InputError when unreadable."""
+    try:
+        head = read_yaml(path)
+    except (UnicodeDecodeError, yaml.YAMLError):
+        read_plan_file(path)  # raises the full InputError (not UTF-8, YAML syntax)
+        raise
+    name = head.get("plan") if isinstance(head, dict) else None
+    return None if name is None else str(name)
+
+
+def _same_name(name: str, paths: list[Path]) -> Problem:
+    files = " and ".join(str(p) for p in paths)
+    return Problem(
+        str(paths[-1]),
+        f"plan name '{name}' is used by more than one file: {files}",
+        f"规划名称 '{name}' 在多个文件中重复：{files}",
+        "give each plan file its own plan: name, or remove the copy",
+        "每个规划文件的 plan: 名称须唯一，或删除重复的副本",
+        column="plan",
+    )
+
+
+def load_all_plans(data_dir: str | Path = "data") -> list[Plan]:
+    """Every plan under ``<data_dir>/plans``, sorted by file name.
+
+    Raises :class:`InputError` when a file is invalid or when two files carry the same
+    ``plan:`` name (an exact copy under another file name too).
+    """
+    plans = [read_plan_file(p) for p in plan_files(data_dir)]
+    by_name: dict[str, list[Path]] = {}
+    for p in plans:
+        by_name.setdefault(p.plan, []).append(Path(p.path))
+    problems = [_same_name(n, paths) for n, paths in by_name.items() if len(paths) > 1]
+    if problems:
+        raise InputError(problems)
+    return plans
+
+
+def known_units(data_dir: str | Path = "data") -> dict[str, str]:
+    """Unit of every known indicator: targets of all plans plus ``<data_dir>/indicators.yaml``.
+
+    Used to reject unknown indicators and wrong units in submissions. Raises
+    :class:`InputError` when two plans give one indicator different units.
+    """
+    units: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    problems = []
+    for plan in load_all_plans(data_dir):
+        for t in plan.targets:
+            if t.indicator_id in units and units[t.indicator_id] != t.unit:
+                problems.append(
+                    Problem(
+                        plan.path,
+                        f"{t.indicator_id} has unit '{t.unit}' here but "
+                        f"'{units[t.indicator_id]}' in {origin[t.indicator_id]}",
+                        f"指标 {t.indicator_id} 在两个规划中单位不一致",
+                        "use one unit per indicator_id",
+                        column="unit",
+                    )
+                )
+            units.setdefault(t.indicator_id, t.unit)
+            origin.setdefault(t.indicator_id, plan.path)
+    register = Path(data_dir) / "indicators.yaml"
+    if register.exists():
+        raw = read_yaml(register) or {}
+        for i, entry in enumerate(raw.get("indicators", []), start=1):
+            if not isinstance(entry, dict) or "indicator_id" not in entry or "unit" not in entry:
+                problems.append(
+                    Problem(
+                        str(register),
+                        f"entry #{i} needs indicator_id and unit",
+                        f"第{i}项缺少 indicator_id 或 unit",
+                        "add both keys",
+                    )
+                )
+                continue
+            units.setdefault(entry["indicator_id"], entry["unit"])
+    if problems:
+        raise InputError(problems)
+    return units

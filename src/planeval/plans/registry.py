@@ -1,0 +1,129 @@
+"""A region's vocabularies as data: departments and units (``<data_dir>/*.yaml``).
+
+``<data_dir>/departments.yaml`` lists the source departments (成员单位) a plan file may name,
+``<data_dir>/units.yaml`` the units a target or a submitted value may carry (with their kind:
+rate, count, scaled_count, other). A data folder without one of these files uses the package's
+copy (``plans/defaults/``), the lists shipped with the Baijiantan plans. Each file is checked
+when read: a malformed entry is an :class:`InputError` naming the file, the row and the fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import read_yaml_document
+
+DEFAULTS = Path(__file__).with_name("defaults")
+UNIT_KINDS = ("rate", "count", "scaled_count", "other")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a plan file may say: ``departments`` (zh -> en) and ``units`` (unit -> kind)."""
+
+    departments: dict[str, str]
+    units: dict[str, str]
+    departments_file: str = ""
+    units_file: str = ""
+
+    def units_of_kind(self, *kinds: str) -> frozenset[str]:
+        return frozenset(u for u, k in self.units.items() if k in kinds)
+
+
+def data_file(data_dir: str | Path | None, name: str) -> Path:
+    """``<data_dir>/<name>`` when it exists, else the package's copy ``plans/defaults/<name>``."""
+    if data_dir is not None:
+        path = Path(data_dir) / name
+        if path.exists():
+            return path
+    return DEFAULTS / name
+
+
+def read_entries(path: Path, key: str, needed: tuple[str, ...]) -> list[tuple[int, dict]]:
+    """``(row, entry)`` of each item of the top-level list ``key`` of a registry file.
+
+    Raises :class:`InputError` for unreadable YAML, a missing list, or an entry without one of
+    the ``needed`` fields (each problem names its row).
+    """
+    try:
+        doc = read_yaml_document(path)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            Problem(
+                str(path),
+                f"not a readable YAML file ({type(exc).__name__})",
+                "不是可读取的 YAML 文件（须为 UTF-8）",
+                f"compare with the package's copy {DEFAULTS / path.name}",
+                "对照程序包自带的同名文件修改",
+                row=mark.line + 1 if mark is not None else None,
+            )
+        ) from None
+    items = doc.data.get(key) if isinstance(doc.data, dict) else None
+    if not isinstance(items, list):
+        raise InputError(
+            Problem(
+                str(path),
+                f"the file needs a list under '{key}:'",
+                f"文件须在 '{key}:' 下列出各项",
+                f"write '{key}:' followed by one '- {{...}}' line per entry",
+                f"写 '{key}:'，其下每项一行 '- {{...}}'",
+                column=key,
+            )
+        )
+    rows = doc.lines_of(key)
+    problems, out = [], []
+    for i, entry in enumerate(items, start=1):
+        missing = [f for f in needed if not isinstance(entry, dict) or entry.get(f) is None]
+        if missing:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"entry #{i} lacks {', '.join(missing)}",
+                    f"第{i}项缺少 {', '.join(missing)}",
+                    f"give every entry {', '.join(needed)}",
+                    f"每项都须有 {', '.join(needed)}",
+                    row=rows.get(i),
+                    column=missing[0],
+                )
+            )
+        else:
+            out.append((rows.get(i), entry))
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def _units(path: Path) -> dict[str, str]:
+    units, problems = {}, []
+    for row, entry in read_entries(path, "units", ("unit", "kind")):
+        if entry["kind"] not in UNIT_KINDS:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"unit '{entry['unit']}': unknown kind '{entry['kind']}'",
+                    f"单位 '{entry['unit']}' 的类别 '{entry['kind']}' 无法识别",
+                    f"use one of {', '.join(UNIT_KINDS)}",
+                    f"类别取 {', '.join(UNIT_KINDS)} 之一",
+                    row=row,
+                    column="kind",
+                )
+            )
+        units[str(entry["unit"])] = entry["kind"]
+    if problems:
+        raise InputError(problems)
+    return units
+
+
+def load_vocabulary(data_dir: str | Path | None = None) -> Vocabulary:
+    """Departments and units of ``data_dir`` (each file falling back on the package's copy)."""
+    dept_path = data_file(data_dir, "departments.yaml")
+    unit_path = data_file(data_dir, "units.yaml")
+    departments = {
+        str(e["zh"]): str(e["en"]) for _, e in read_entries(dept_path, "departments", ("zh", "en"))
+    }
+    return Vocabulary(departments, _units(unit_path), str(dept_path), str(unit_path))
