@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     worker_counts = [int(w) for w in args.workers.split(",")]
 
     from planeval.publish.batch import run_batch
-    from planeval.publish.runner import ensure_kernel
+    from planeval.publish.kernel import ensure_kernel
 
     ensure_kernel()
     tmp = None

@@ -29,7 +29,8 @@ import yaml
 from planeval.core.errors import InputError
 from planeval.intake.observations import sha256_of
 from planeval.publish.batch import load_runlist, run_batch
-from planeval.publish.runner import code_sha256, complete_reports, input_fingerprint
+from planeval.publish.fingerprint import code_sha256, input_fingerprint
+from planeval.publish.index import complete_reports
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_INDICATORS = ("neonatal_mortality", "infant_mortality", "under5_mortality")

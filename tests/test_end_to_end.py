@@ -19,7 +19,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from planeval.intake.observations import sha256_of
-from planeval.publish.runner import run_report, write_index
+from planeval.publish.index import write_index
+from planeval.publish.runner import run_report
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -93,7 +93,7 @@ RUNS = {
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory):
     """Path of every report, keyed like :data:`RUNS` plus ``hostile``; built in parallel."""
-    from planeval.publish.runner import ensure_kernel
+    from planeval.publish.kernel import ensure_kernel
 
     ensure_kernel()  # once, before workers start kernels
     root = tmp_path_factory.mktemp("report_html")

@@ -15,13 +15,9 @@ from test_batch import break_file, make_tiny_world, mini_notebook
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.intake.observations import sha256_of
-from planeval.publish.runner import (
-    build_report,
-    complete_reports,
-    input_fingerprint,
-    is_current,
-    write_index,
-)
+from planeval.publish.fingerprint import input_fingerprint, is_current
+from planeval.publish.index import complete_reports, write_index
+from planeval.publish.runner import build_report
 
 
 @pytest.fixture
@@ -178,7 +174,7 @@ def test_index_marks_a_report_whose_last_rebuild_failed_as_outdated(tmp_path):
     marked outdated with the failure time and a link to the record; geo_b is not marked."""
     from bs4 import BeautifulSoup
 
-    from planeval.publish.runner import last_failure, record_failure
+    from planeval.publish.failures import last_failure, record_failure
 
     _fake_report(tmp_path, "geo_a_tiny_annual_2023.html", "<p>a</p>")
     _fake_report(tmp_path, "geo_b_tiny_annual_2023.html", "<p>b</p>")
@@ -260,7 +256,7 @@ def test_build_skip_and_failure_records(world, tmp_path):
 def test_year_outside_base_year_to_target_year_is_refused(world, year):
     """The tiny plan runs 2021–2025: data years 2020 (base year) .. 2025 are allowed, so 2019
     (one before the base year) and 2026 (one after the target year) are the edges refused."""
-    from planeval.publish.runner import check_inputs
+    from planeval.publish.checks import check_inputs
 
     with pytest.raises(InputError) as info:
         check_inputs("tiny", "midterm", year, "geo_a", world, "zh")
@@ -272,14 +268,14 @@ def test_year_outside_base_year_to_target_year_is_refused(world, year):
 
 @pytest.mark.parametrize("year", [2020, 2025])
 def test_base_year_and_target_year_are_accepted(world, year):
-    from planeval.publish.runner import check_inputs
+    from planeval.publish.checks import check_inputs
 
     check_inputs("tiny", "final", year, "geo_a", world, "zh")  # no error
 
 
 def test_geography_without_data_up_to_the_year_is_refused(world):
     """geo_a has files 2019..2023; remove 2019 and 2020 and ask for data year 2020."""
-    from planeval.publish.runner import check_inputs
+    from planeval.publish.checks import check_inputs
 
     for y in (2019, 2020):
         (world / "observations" / "geo_a" / f"{y}.csv").unlink()

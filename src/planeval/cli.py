@@ -41,7 +41,9 @@ def report(
     """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html."""
     from papermill.exceptions import PapermillExecutionError
 
-    from planeval.publish.runner import failed_record_paths, report_name, run_report, write_index
+    from planeval.publish.failures import failed_record_paths
+    from planeval.publish.index import write_index
+    from planeval.publish.runner import report_name, run_report
 
     try:  # bad input: print the message only, no record under OUT/failed (batch keeps those)
         path = run_report(
@@ -108,7 +110,8 @@ def batch(
 
     Unchanged reports are skipped. Exit code: 0 all built or skipped, 1 any failed, 130 stopped.
     """
-    from planeval.publish.batch import progress_printer, run_batch, summary_table
+    from planeval.publish.batch import run_batch
+    from planeval.publish.console import progress_printer, summary_table
 
     try:
         with progress_printer() as on_result:
@@ -141,7 +144,7 @@ def catalogue(
     """Print every target of the plan(s) as CSV or Markdown, or write the HTML audit page(s)."""
     from planeval.core.files import atomic_write_text
     from planeval.plans.catalogue import load_all_plans, load_plan
-    from planeval.publish.runner import check_out_folder
+    from planeval.publish.checks import check_out_folder
     from planeval.reporting.catalogue_page import (
         catalogue_csv,
         catalogue_markdown,
@@ -268,7 +271,7 @@ def validate(
 @app.command()
 def kernel() -> None:
     """Register this environment as the Jupyter kernel 'planeval' (papermill and JupyterLab)."""
-    from planeval.publish.runner import ensure_kernel
+    from planeval.publish.kernel import ensure_kernel
 
     typer.echo(f"kernel '{ensure_kernel()}' -> {sys.executable}")
 

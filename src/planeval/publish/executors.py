@@ -1,0 +1,249 @@
+"""Executors: where a batch's reports are built, one task per report.
+
+:func:`run_one` is the task (plain, picklable arguments; never raises for a failed report);
+:func:`local_results` runs it on a :class:`concurrent.futures.ProcessPoolExecutor`,
+:func:`dask_results` on Dask distributed (a ``LocalCluster`` or the cluster at a scheduler
+address). Both yield one :class:`RunResult` per report as it finishes; a worker that dies fails
+only the reports it was building.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import signal
+import time
+import uuid
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from planeval.core.errors import InputError, Problem
+from planeval.publish.failures import failed_record_paths, record_failure
+from planeval.publish.fingerprint import is_complete, read_metadata
+from planeval.publish.runlist import ReportRun
+from planeval.publish.runner import build_report
+
+
+@dataclass
+class RunResult:
+    """Outcome of one report in a batch (one row of the summary).
+
+    ``status``: ``done``, ``skipped``, ``failed`` or ``not run`` (batch interrupted before it
+    started). ``seconds``: wall time in the worker. ``record``: the failure record under
+    ``<out>/failed/`` (``.ipynb`` when a cell failed, else ``.txt``), relative to ``out``.
+    """
+
+    report: str
+    geography: str
+    plan: str
+    stage: str
+    year: int
+    lang: str
+    status: str
+    seconds: float = 0.0
+    message: str = ""
+    record: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool) -> RunResult:
+    """Build one report and return its :class:`RunResult`; never raises for a failed report.
+
+    This is the task shipped to worker processes (local pool or Dask workers): arguments are
+    plain, picklable values and every path must be valid on the worker.
+    """
+    t0 = time.perf_counter()
+    base = {"report": run.name, **asdict(run)}
+    try:
+        outcome = build_report(
+            run.plan,
+            run.stage,
+            run.year,
+            run.geography,
+            data_dir,
+            run.lang,
+            out,
+            notebook,
+            force=force,
+        )
+    except InputError as exc:
+        txt, _ = failed_record_paths(out, run.name)
+        return RunResult(
+            **base,
+            status="failed",
+            seconds=round(time.perf_counter() - t0, 3),
+            message=f"bad input: {exc}",
+            record=str(txt.relative_to(out)),
+        )
+    except Exception as exc:  # a failing report must not stop the batch
+        txt, nb = failed_record_paths(out, run.name)
+        record = nb if nb.exists() and hasattr(exc, "ename") else txt
+        if hasattr(exc, "ename"):
+            message = f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+        else:
+            message = f"{type(exc).__name__}: {exc}"
+        return RunResult(
+            **base,
+            status="failed",
+            seconds=round(time.perf_counter() - t0, 3),
+            message=message,
+            record=str(record.relative_to(out)) if record.exists() else "",
+        )
+    return RunResult(
+        **base,
+        status=outcome.status,
+        seconds=round(time.perf_counter() - t0, 3),
+        timings={k: round(v, 3) for k, v in outcome.timings.items()},
+    )
+
+
+def _lost(run: ReportRun, out: Path, message: str) -> RunResult:
+    """Result of a run whose worker died: recorded as failed, with a text record."""
+    record = record_failure(out, run.name, asdict(run), message)
+    return RunResult(
+        report=run.name,
+        **asdict(run),
+        status="failed",
+        message=message,
+        record=str(record.relative_to(out)),
+    )
+
+
+def unfinished(run: ReportRun, out: Path, started: dt.datetime) -> RunResult:
+    """Result of a run the batch did not hear back from (interrupted): ``done`` when its worker
+    still completed the report after the interrupt, else ``not run``."""
+    meta = read_metadata(out, run.name)
+    if (
+        meta
+        and is_complete(out, meta)
+        and meta.get("produced", "") >= started.isoformat(timespec="seconds")
+    ):
+        return RunResult(
+            report=run.name,
+            **asdict(run),
+            status="done",
+            message="finished by its worker after the batch was interrupted",
+        )
+    return RunResult(
+        report=run.name,
+        **asdict(run),
+        status="not run",
+        message="batch interrupted before this report was finished",
+    )
+
+
+def _worker_init() -> None:
+    # a worker stopped with SIGTERM (systemd stop, pool shutdown) unwinds like Ctrl-C, so that
+    # temporary files are removed and the kernel is shut down
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+
+def local_results(
+    runs: list[ReportRun], args: tuple, workers: int, out: Path
+) -> Iterator[RunResult]:
+    """Run on a :class:`ProcessPoolExecutor` (spawned processes), at most ``workers`` at a time.
+
+    A worker that dies (killed, out of memory) breaks the pool: the reports it and the other
+    workers were building are recorded as failed and a fresh pool takes the remaining ones.
+    """
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    ctx = multiprocessing.get_context("spawn")
+    queue = deque(runs)
+
+    def new_pool() -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+    pool = new_pool()
+    inflight: dict = {}
+    try:
+        while queue or inflight:
+            while queue and len(inflight) < workers:
+                run = queue.popleft()
+                inflight[pool.submit(run_one, run, *args)] = run
+            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+            broken = False
+            for fut in done:
+                run = inflight.pop(fut)
+                try:
+                    yield fut.result()
+                except BrokenProcessPool:
+                    broken = True
+                    yield _lost(
+                        run,
+                        out,
+                        "the worker process died while this report was being built "
+                        "(killed, or out of memory); nothing was written. Run the batch again: "
+                        "finished reports are skipped",
+                    )
+                except Exception as exc:  # the task could not be sent or its result read
+                    yield _lost(
+                        run,
+                        out,
+                        f"the worker could not run this report "
+                        f"({type(exc).__name__}: {exc}); nothing was written",
+                    )
+            if broken:
+                pool.shutdown(wait=True, cancel_futures=True)
+                pool = new_pool()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def dask_results(
+    runs: list[ReportRun], args: tuple, workers: int, out: Path, scheduler: str | None
+) -> Iterator[RunResult]:
+    """Run on Dask distributed: a :class:`distributed.LocalCluster` with ``workers`` single-thread
+    worker processes, or the cluster whose scheduler is at ``scheduler`` (e.g.
+    ``tcp://10.0.0.5:8786``). Dask retries a task whose worker died (its ``allowed-failures``
+    setting) before reporting it lost."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster, futures = None, {}
+    if scheduler:
+        try:
+            client = Client(scheduler)  # waits distributed.comm.timeouts.connect (30 s)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise InputError(
+                Problem(
+                    "--scheduler",
+                    f"cannot reach the Dask scheduler at {scheduler} "
+                    f"({type(exc).__name__}: {exc}); nothing was run",
+                    f"无法连接 Dask 调度器 {scheduler}，未运行任何报告",
+                    "check the address (tcp://HOST:8786) and that the scheduler is running",
+                    "请检查地址（tcp://主机:8786）及调度器是否已启动",
+                )
+            ) from None
+    else:
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        token = uuid.uuid4().hex[:8]  # unique task keys on a scheduler shared by several batches
+        futures = {
+            client.submit(run_one, run, *args, key=f"planeval-{run.name}-{token}", pure=False): run
+            for run in runs
+        }
+        for fut in as_completed(futures):
+            run = futures[fut]
+            try:
+                yield fut.result()
+            except Exception as exc:  # KilledWorker, CommClosedError, ...
+                yield _lost(
+                    run,
+                    out,
+                    f"the Dask task failed outside the report ({type(exc).__name__}: "
+                    f"{exc}); nothing was written. Run the batch again: finished reports "
+                    "are skipped",
+                )
+    finally:
+        with contextlib.suppress(Exception):
+            client.cancel(list(futures))
+        client.close()
+        if cluster is not None:
+            cluster.close()
