@@ -60,9 +60,8 @@ lang = "zh"  # zh 中文 | en English
 
 # %%
 import planeval
-from planeval.explore import workbench as explore
 
-explore.set_lang(lang)
+planeval.set_lang(lang)
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
 assessment
 
@@ -92,7 +91,7 @@ assessment.warnings()
 # choice of the parameters cell.
 
 # %%
-wb = explore.Workbench(
+wb = planeval.Workbench(
     assessment,
     indicator=indicator,
     compare_geography=compare_geography,

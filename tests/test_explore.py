@@ -1,4 +1,4 @@
-"""The notebook API (planeval.api, planeval.explore.workbench) and the explore notebook.
+"""The notebook API (planeval.api, planeval.explore) and the explore notebook.
 
 The objects must give the assessment's own numbers (not a second estimate), render HTML that
 names the indicator and its status, and turn bad input into ``InputError``.
@@ -20,9 +20,9 @@ import pytest
 from scipy import stats
 
 import planeval
+from planeval import explore
 from planeval.core.errors import InputError
 from planeval.core.labels import label
-from planeval.explore import workbench as explore
 from planeval.intake.observations import FRAME_COLUMNS
 from planeval.plans.catalogue import Plan, Target
 
@@ -332,8 +332,8 @@ def test_import_keeps_an_inline_notebook_backend():
     code = (
         "import matplotlib, planeval\n"
         "import planeval.reporting.charts, planeval.reporting.sections\n"
-        "from planeval.explore import workbench as explore\n"
-        "explore._charts()\n"
+        "from planeval.explore.display import _charts\n"
+        "_charts()\n"
         "print(matplotlib.get_backend())\n"
     )
     env = dict(os.environ, MPLBACKEND="module://matplotlib_inline.backend_inline")
@@ -402,9 +402,9 @@ def test_dropdown_change_rerenders_shown_views_in_place():
     nb.metadata["kernelspec"] = {"name": "planeval", "display_name": "Python 3 (planeval)"}
     nb.cells = [
         nbformat.v4.new_code_cell(
-            "import planeval\nfrom planeval.explore import workbench as explore\n"
+            "import planeval\n"
             f"a = planeval.assess('children', 'china', 2024, data_dir={str(DATA)!r})\n"
-            "wb = explore.Workbench(a, 'senior_secondary_gross_enrollment', 'baijiantan', 2020)\n"
+            "wb = planeval.Workbench(a, 'senior_secondary_gross_enrollment', 'baijiantan', 2020)\n"
             "wb.controls()"
         ),
         nbformat.v4.new_code_cell("wb.show('indicator')"),

@@ -16,7 +16,7 @@ from planeval.api import assess, forecast, load_observations, load_plan, plot_in
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.core.errors import InputError, PlanevalError, Problem
 from planeval.core.version import __version__
-from planeval.explore.workbench import (
+from planeval.explore import (
     AssessmentResult,
     ForecastResult,
     IndicatorResult,

@@ -5,13 +5,13 @@ function                           returns
 =================================  ===========================================================
 :func:`load_plan`                  :class:`~planeval.plans.catalogue.Plan` (targets of one plan)
 :func:`load_observations`          tidy observation frame of one geography
-:func:`assess`                     :class:`~explore.workbench.AssessmentResult` (every target)
-:func:`forecast`                   :class:`~planeval.explore.workbench.ForecastResult` (one series)
+:func:`assess`                     :class:`~explore.AssessmentResult` (every target)
+:func:`forecast`                   :class:`~planeval.explore.ForecastResult` (one series)
 :func:`plot_indicator`             matplotlib Axes with the report's chart of one indicator
 =================================  ===========================================================
 
 Results show themselves as HTML in JupyterLab and give pandas frames with ``.to_frame()``;
-see :mod:`planeval.explore.workbench` and ``docs/explore.md``. Every function raises
+see :mod:`planeval.explore` and ``docs/explore.md``. Every function raises
 :class:`~planeval.core.errors.InputError` (naming file, row, column and the fix) on bad input.
 """
 
@@ -24,7 +24,7 @@ import pandas as pd
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.assess import assess as _assess
 from planeval.core.settings import default_settings
-from planeval.explore.workbench import AssessmentResult, ForecastResult, forecast_series
+from planeval.explore import AssessmentResult, ForecastResult, forecast_series
 from planeval.intake.observations import load_geography
 from planeval.plans.catalogue import Plan
 from planeval.plans.catalogue import load_plan as _load_plan
@@ -62,7 +62,7 @@ def assess(
 
     ``observations``: a tidy frame to assess instead of the files of ``data_dir`` (e.g. an
     edited copy of :func:`load_observations`' frame, to ask "what if"); rows after ``year`` are
-    ignored. Returns an :class:`~planeval.explore.workbench.AssessmentResult`, an
+    ignored. Returns an :class:`~planeval.explore.AssessmentResult`, an
     :class:`~assessment.assess.Assessment` that renders as HTML in a notebook. Thresholds come
     from ``<data_dir>/config/assessment.yaml``. Raises ``InputError``.
     """
@@ -94,7 +94,7 @@ def forecast(
     ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
     ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
 
-    Returns a :class:`~explore.workbench.ForecastResult` (a :class:`~forecasting.Forecast`):
+    Returns a :class:`~explore.ForecastResult` (a :class:`~forecasting.Forecast`):
     for the same data its ``value``/``low``/``high`` equal the assessment's ``forecast``/
     ``pi_low``/``pi_high`` (auto) or its ``candidates[model]``. Raises ``InputError`` for a
     Series not indexed by whole years, repeated years, fewer than 3 values, an unknown model or
@@ -124,7 +124,8 @@ def plot_indicator(
     ``InputError`` for an id without ``assessment`` or a geography without data.
     """
     from planeval.core.errors import InputError, Problem
-    from planeval.explore.workbench import _charts, reference_series
+    from planeval.explore import reference_series
+    from planeval.explore.display import _charts
 
     if isinstance(result, str):
         if assessment is None:

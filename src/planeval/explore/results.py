@@ -1,0 +1,579 @@
+"""Results objects of an assessment as a notebook shows them: :class:`AssessmentResult` (every
+target of a plan) and :class:`IndicatorResult` (one target: table, chart, ``explain()``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
+from planeval.core.labels import label, status_badge
+from planeval.core.settings import default_settings
+from planeval.explore.display import (
+    _badge,
+    _box,
+    _charts,
+    _esc,
+    _frame_html,
+    _heading,
+    _kv_table,
+    _new_axes,
+    _png,
+    _side_by_side,
+)
+from planeval.explore.text import (
+    _interval,
+    _lang,
+    _missing,
+    _name,
+    _num,
+    _p,
+    _settings,
+    _t,
+    target_text,
+)
+from planeval.forecasting import ModelNotApplicable
+
+if TYPE_CHECKING:  # the views import this module; they are imported where used
+    from planeval.explore.comparison import ModelComparison
+    from planeval.explore.overlay import OverlayResult
+    from planeval.explore.sensitivity import SensitivityResult
+
+
+class IndicatorResult(IndicatorAssessment):
+    """One target assessed, as the notebook shows it.
+
+    Same fields as :class:`~planeval.assessment.assess.IndicatorAssessment` (values in ``unit``,
+    ``p_attain`` in [0, 1], ``pi_low``/``pi_high`` the 95 % prediction interval of ``forecast``
+    for ``forecast_year``), plus:
+
+    * :attr:`series` — observations as a float Series indexed by year;
+    * :meth:`to_frame` — one row per year from the first observation to the target year;
+    * :meth:`explain` — the status in sentences: target, data, rule, forecast, trend, path;
+    * :meth:`plot` — the report's chart of this indicator.
+    """
+
+    @classmethod
+    def of(cls, result: IndicatorAssessment) -> IndicatorResult:
+        """The same result as an ``IndicatorResult`` (fields shared, not copied deeply)."""
+        if isinstance(result, cls):
+            return result
+        new = object.__new__(cls)
+        new.__dict__.update(vars(result))
+        return new
+
+    def _with_settings(self, settings: dict | None, period: tuple | None = None) -> IndicatorResult:
+        """Remember the assessment's settings (thresholds quoted by :meth:`explain`) and the
+        plan period; not dataclass fields, so ``asdict``/``to_frame`` do not see them."""
+        self.__dict__["_settings"] = settings
+        self.__dict__["_period"] = period
+        return self
+
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorResult({self.indicator_id!r}, status={self.status!r}, n_obs={self.n_obs}, "
+            f"model={self.model!r}, forecast={self.forecast!r}, p_attain={self.p_attain!r})"
+        )
+
+    @property
+    def series(self) -> pd.Series:
+        """Observed values (float, in ``unit``) indexed by year, named by ``indicator_id``."""
+        return pd.Series(
+            np.asarray(self.values, float),
+            index=pd.Index(self.years, dtype=int, name="year"),
+            name=self.indicator_id,
+        )
+
+    def to_frame(self) -> pd.DataFrame:
+        """Year-indexed table from the first observation to the target year.
+
+        Columns: ``value`` (observed), ``fitted`` (chosen model's median), ``pi80_low``,
+        ``pi80_high``, ``pi95_low``, ``pi95_high`` (prediction intervals, years after the last
+        observation only), ``target`` (the numeric threshold, when the target has one). In the
+        target year ``fitted``/``pi95_*`` equal ``forecast``/``pi_low``/``pi_high``.
+        """
+        return _year_frame(
+            self.years,
+            self.values,
+            self.model,
+            self.unit,
+            self.target_year,
+            self.target_level,
+            getattr(self, "_settings", None) or default_settings(),
+        )
+
+    def explain(self, lang: str | None = None) -> str:
+        """Why the indicator has its status, in plain sentences (``lang``: ``zh`` or ``en``)."""
+        return "\n".join(_explain(self, _lang(lang)))
+
+    def plot(
+        self,
+        ax=None,
+        lang: str | None = None,
+        reference: pd.Series | None = None,
+        reference_label: str = "",
+    ):
+        """The report's panel (:func:`reporting.charts.plot_indicator`, with the assessment's
+        simulation seed so the fan matches the table); returns the Axes."""
+        settings = getattr(self, "_settings", None) or default_settings()
+        return _charts().plot_indicator(
+            self,
+            ax=ax,
+            lang=_lang(lang),
+            reference=reference,
+            reference_label=reference_label,
+            seed=settings["forecast"]["seed"],
+        )
+
+    def chart_html(
+        self, lang: str | None = None, reference: pd.Series | None = None, reference_label: str = ""
+    ) -> str:
+        if not self.years:
+            return ""
+        fig, (ax,) = _new_axes()
+        self.plot(ax=ax, lang=lang, reference=reference, reference_label=reference_label)
+        ax.legend(fontsize=7, loc="best")
+        ax.set_title(_name(self, lang), fontsize=9)
+        return _png(fig, f"{_name(self, lang)}: {status_badge(self.status, _lang(lang))}")
+
+    def table_html(self, lang: str | None = None) -> str:
+        lang = _lang(lang)
+        years = f"{min(self.years)}–{max(self.years)}" if self.years else "—"
+        rows = [
+            (_t("status", lang), _badge(self.status, lang)),
+            (_t("target", lang), _esc(f"{target_text(self, lang)} ({self.target_year})")),
+            (
+                _t("baseline", lang),
+                _esc(
+                    f"{_num(self.baseline_value, self.unit)} "
+                    f"({self.baseline_year or '—'}, {self.baseline_source or '—'})"
+                ),
+            ),
+            (
+                _t("latest", lang),
+                _esc(f"{_num(self.latest_value, self.unit)} ({self.latest_year or '—'})"),
+            ),
+            (_t("n_obs", lang), _esc(f"{self.n_obs} ({years})")),
+            (_t("model", lang), _esc(label("model", self.model, lang) or "—")),
+            (
+                _t("forecast", lang),
+                _esc(f"{_num(self.forecast, self.unit)} ({self.forecast_year or '—'})"),
+            ),
+            (_t("pi80", lang), _esc(_interval(self.pi80_low, self.pi80_high, self.unit))),
+            (_t("pi95", lang), _esc(_interval(self.pi_low, self.pi_high, self.unit))),
+            (_t("p_attain", lang), _esc(_p(self.p_attain))),
+            (_t("change", lang), _esc(label("change", self.change, lang) or "—")),
+            (
+                _t("warning", lang),
+                _esc(
+                    ", ".join(label("warning", w, lang) for w in self.warning_reasons)
+                    or _t("no", lang)
+                ),
+            ),
+            (_t("rule", lang), _esc(self.status_rule)),
+        ]
+        return _kv_table(rows)
+
+    def _repr_html_(self, lang: str | None = None) -> str:
+        lang = _lang(lang)
+        why = "".join(f"<li>{_esc(s)}</li>" for s in _explain(self, lang))
+        return _box(
+            _heading(self, lang),
+            _side_by_side(self.table_html(lang), self.chart_html(lang)),
+            f"<ul style='max-width:1000px'>{why}</ul>",
+        )
+
+
+def _year_frame(years, values, model, unit, target_year, target_level, settings) -> pd.DataFrame:
+    """Observed, fitted and interval columns by year (see :meth:`IndicatorResult.to_frame`)."""
+    from planeval.forecasting import fit_model
+
+    fc = settings["forecast"]
+    years = [int(y) for y in years]
+    start = min(years) if years else int(target_year)
+    index = pd.Index(range(start, int(target_year) + 1), name="year")
+    frame = pd.DataFrame(
+        index=index,
+        columns=["value", "fitted", "pi80_low", "pi80_high", "pi95_low", "pi95_high", "target"],
+        dtype=float,
+    )
+    for y, v in zip(years, values, strict=True):
+        frame.loc[y, "value"] = float(v)
+    frame["target"] = np.nan if target_level is None else float(target_level)
+    if model and years:
+        try:
+            fit = fit_model(
+                years, values, model, unit, seed=fc["seed"], n_draws=int(fc.get("n_draws", 4000))
+            )
+        except ModelNotApplicable:
+            return frame
+        levels = fc["levels"]
+        for y in index:
+            if y <= max(years):
+                frame.loc[y, "fitted"] = float(fit.fitted([y])[0])
+                continue
+            f95 = fit.predict(int(y), max(levels))
+            f80 = fit.predict(int(y), min(levels))
+            frame.loc[y, ["fitted", "pi95_low", "pi95_high", "pi80_low", "pi80_high"]] = [
+                f95.value,
+                f95.low,
+                f95.high,
+                f80.low,
+                f80.high,
+            ]
+    return frame
+
+
+def _period(assessment: Assessment) -> tuple[int, int]:
+    return (assessment.plan.period_start, assessment.plan.period_end)
+
+
+def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
+    """Sentences that account for ``r.status``; every number is a field of ``r``."""
+    zh = lang == "zh"
+    u = r.unit
+    out = []
+    badge = status_badge(r.status, lang)
+    target = target_text(r, lang)
+    out.append(
+        f"状态：{badge}。目标：{target}（{r.target_year}年）。"
+        if zh
+        else f"Status: {badge}. Target: {target} by {r.target_year}."
+    )
+    if r.status == "not_assessed":
+        out.append(
+            "非统计目标：依据部门的文字说明评估。"
+            if zh
+            else "Not a statistical target: assessed from the department's written account."
+        )
+        if r.account:
+            out.append(r.account)
+        return out
+    if not r.n_obs:
+        out.append(
+            "该地区没有这个指标的观测值，无法评估。先补充数据（data/observations/<地区>/<年份>.csv）。"
+            if zh
+            else "No observation of this indicator for this geography, so it cannot be "
+            "assessed: add data (data/observations/<geography>/<year>.csv) first."
+        )
+        return out
+    years = ", ".join(str(y) for y in r.years)
+    out.append(
+        f"数据：{r.n_obs} 个观测值（{years}），"
+        f"最新值 {_num(r.latest_value, u)}（{r.latest_year}年）。"
+        if zh
+        else f"Data: {r.n_obs} observations ({years}); latest {_num(r.latest_value, u)} "
+        f"in {r.latest_year}."
+    )
+    if r.target_level is not None and r.latest_value is not None and r.target_sense in (">=", "<="):
+        gap = r.latest_value - r.target_level
+        ok = r.meets(r.latest_value)
+        out.append(
+            (
+                f"最新值与目标值 {_num(r.target_level, u)} 相差 {gap:+.3g}，"
+                f"{'已满足' if ok else '尚未满足'}目标。"
+            )
+            if zh
+            else (
+                f"The latest value is {gap:+.3g} from the threshold {_num(r.target_level, u)}: "
+                f"{'meets' if ok else 'does not meet'} the target."
+            )
+        )
+    out.append(f"判定依据：{r.status_rule}" if zh else f"Rule applied: {r.status_rule}")
+    out += _explain_maintain(r, lang)
+    out += _explain_forecast(r, lang)
+    out += _explain_signals(r, lang)
+    return out
+
+
+def _explain_maintain(r: IndicatorAssessment, lang: str) -> list[str]:
+    """A 'maintain' target: the observed years of the plan period that fail it."""
+    zh = lang == "zh"
+    out = []
+    failing = [y for y, v in zip(r.years, r.values, strict=True) if r.meets(float(v)) is False]
+    period = getattr(r, "_period", None)
+    if period:
+        failing = [y for y in failing if period[0] <= y <= period[1]]
+    if r.target_type.startswith("maintain") and failing:
+        listed = ", ".join(str(y) for y in failing)
+        where = f"（规划期 {period[0]}–{period[1]}）" if period else ""
+        where_en = f" (plan period {period[0]}–{period[1]})" if period else ""
+        out.append(
+            (
+                f"“保持”类目标要求规划期内每个观测年份都达标；规划期内未达标的观测年份{where}：{listed}。"
+                "只要有一年未达标即判为难以达标，与趋势预测无关。"
+            )
+            if zh
+            else (
+                f"A 'maintain' target must be met in every observed year of the plan period; "
+                f"observed years below it{where_en}: {listed}. One such year makes the target off "
+                "track, whatever the forecast."
+            )
+        )
+    return out
+
+
+def _explain_forecast(r: IndicatorAssessment, lang: str) -> list[str]:
+    """The trend model, its forecast and interval, and the probability of attainment."""
+    zh = lang == "zh"
+    u = r.unit
+    out = []
+    if r.model and r.forecast is not None:
+        model = label("model", r.model, lang)
+        out.append(
+            (
+                f"趋势模型：{model}（{r.model_reason}）。"
+                f"{r.forecast_year}年预测值 {_num(r.forecast, u)}，"
+                f"95% 预测区间 {_interval(r.pi_low, r.pi_high, u)}。"
+            )
+            if zh
+            else (
+                f"Trend model: {model} ({r.model_reason}). Forecast for {r.forecast_year}: "
+                f"{_num(r.forecast, u)}, "
+                f"95% prediction interval {_interval(r.pi_low, r.pi_high, u)}."
+            )
+        )
+    elif r.n_obs:
+        out.append(
+            f"没有趋势预测：{r.model_reason or '观测值不足'}。"
+            if zh
+            else f"No trend forecast: {r.model_reason or 'too few observations'}."
+        )
+    if r.p_attain is not None and not _missing(r.p_attain):
+        st = (getattr(r, "_settings", None) or _settings(None, None))["status"]
+        on, off = st["on_track_min_p"], st["off_track_max_p"]
+        out.append(
+            (
+                f"达标概率 p_attain = {r.p_attain:.2f}（≥ {on:g} 有望达标；< {off:g} 难以达标；"
+                "之间为存在风险；阈值见 data/config/assessment.yaml）。"
+            )
+            if zh
+            else (
+                f"Probability of attainment p_attain = {r.p_attain:.2f} (≥ {on:g} on track, "
+                f"< {off:g} off track, in between at risk; thresholds in "
+                "data/config/assessment.yaml)."
+            )
+        )
+    return out
+
+
+def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
+    """The trend's direction, the mid-term path position, volatility and the sensitivity year."""
+    zh = lang == "zh"
+    u = r.unit
+    out = []
+    if r.change is not None and r.slope is not None:
+        ch = label("change", r.change, lang)
+        out.append(
+            (f"线性趋势斜率 {r.slope:+.3g} {u}/年（p = {r.slope_p:.3g}）：{ch}。")
+            if zh
+            else (f"Linear trend slope {r.slope:+.3g} {u}/year (p = {r.slope_p:.3g}): {ch}.")
+        )
+    if r.path_position and r.path_value is not None:
+        pos = label("path", r.path_position, lang)
+        out.append(
+            (
+                f"按基期（{r.baseline_year}年 {_num(r.baseline_value, u)}）到目标的匀速进度，"
+                f"{r.latest_year}年应为 {_num(r.path_value, u)}，"
+                f"实际 {_num(r.latest_value, u)}：{pos}。"
+            )
+            if zh
+            else (
+                f"On the straight path from the baseline ({_num(r.baseline_value, u)} in "
+                f"{r.baseline_year}) to the target, {r.latest_year} should be "
+                f"{_num(r.path_value, u)}; observed {_num(r.latest_value, u)}: {pos}."
+            )
+        )
+    if r.volatile:
+        out.append(f"波动较大：{r.volatility_rule}。" if zh else f"Volatile: {r.volatility_rule}.")
+    if r.sensitivity_year is not None and r.status_without_flagged:
+        other = status_badge(r.status_without_flagged, lang)
+        out.append(
+            (
+                f"剔除 {r.sensitivity_year} 年后状态为 {other}"
+                f"（{'结论改变' if r.sensitivity_changed else '结论不变'}）。"
+            )
+            if zh
+            else (
+                f"Without {r.sensitivity_year} the status would be {other} "
+                f"({'changes' if r.sensitivity_changed else 'unchanged'})."
+            )
+        )
+    return out
+
+
+@dataclass(repr=False)
+class AssessmentResult(Assessment):
+    """All targets of a plan for one geography, as the notebook shows it.
+
+    Same fields as :class:`~planeval.assessment.assess.Assessment` plus ``data_dir`` (where the
+    data came from, used to load another geography for :meth:`overlay`); ``results`` are
+    :class:`IndicatorResult`. ``to_frame()`` is the assessment's table (one row per target).
+    """
+
+    data_dir: str | None = None
+
+    @classmethod
+    def of(cls, assessment: Assessment, data_dir: str | Path | None = None) -> AssessmentResult:
+        if isinstance(assessment, cls) and data_dir is None:
+            return assessment
+        values = {f.name: getattr(assessment, f.name) for f in fields(Assessment)}
+        values["results"] = [
+            IndicatorResult.of(r)._with_settings(assessment.settings, _period(assessment))
+            for r in assessment.results
+        ]
+        dd = data_dir if data_dir is not None else getattr(assessment, "data_dir", None)
+        return cls(**values, data_dir=None if dd is None else str(dd))
+
+    def __repr__(self) -> str:
+        counts = {k: int(v) for k, v in self.counts().items() if v}
+        return (
+            f"AssessmentResult(plan={self.plan.plan!r}, geography={self.geography!r}, "
+            f"data_year={self.data_year}, targets={len(self.results)}, {counts})"
+        )
+
+    def __getitem__(self, indicator_id: str) -> IndicatorResult:
+        for r in self.results:
+            if r.indicator_id == indicator_id:
+                return IndicatorResult.of(r)
+        raise KeyError(
+            f"{indicator_id!r} is not a target of plan {self.plan.plan!r}; "
+            f"see .indicator_ids (e.g. {', '.join(self.indicator_ids[:3])})"
+        )
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [r.indicator_id for r in self.results]
+
+    def overview(self, lang: str | None = None) -> pd.DataFrame:
+        """Counts of targets by domain (rows, plan order) and status (columns)."""
+        lang = _lang(lang)
+        domains = [d["zh"] for d in self.plan.domains]
+        data = {
+            label("status", s, lang): [
+                sum(1 for r in self.results if r.domain == d and r.status == s) for d in domains
+            ]
+            for s in STATUSES
+        }
+        frame = pd.DataFrame(data, index=[self.plan.domain_name(d, lang) for d in domains])
+        frame.loc["合计" if lang == "zh" else "Total"] = frame.sum()
+        return frame
+
+    def table(self, statistical_only: bool = True, lang: str | None = None) -> pd.DataFrame:
+        """One readable row per target: name, latest, forecast, 95 % PI, p_attain, status."""
+        lang = _lang(lang)
+        rows = []
+        for r in self.results:
+            if statistical_only and r.status == "not_assessed":
+                continue
+            rows.append(
+                {
+                    "indicator_id": r.indicator_id,
+                    _t("indicator", lang): _name(r, lang),
+                    _t("target", lang): target_text(r, lang),
+                    _t("latest", lang): _num(r.latest_value, r.unit),
+                    _t("n_obs", lang): r.n_obs,
+                    _t("model", lang): r.model or "—",
+                    _t("forecast", lang): _num(r.forecast, r.unit),
+                    _t("pi95", lang): _interval(r.pi_low, r.pi_high, r.unit),
+                    _t("p_attain", lang): _p(r.p_attain),
+                    _t("status", lang): status_badge(r.status, lang),
+                }
+            )
+        return pd.DataFrame(rows)
+
+    def warnings(self) -> pd.DataFrame:
+        """Targets with an early warning (预警): id, status, reasons, p_attain."""
+        rows = [
+            {
+                "indicator_id": r.indicator_id,
+                "name_zh": r.name_zh,
+                "status": r.status,
+                "warning_reasons": ", ".join(r.warning_reasons),
+                "p_attain": r.p_attain,
+            }
+            for r in self.results
+            if r.early_warning
+        ]
+        return pd.DataFrame(
+            rows, columns=["indicator_id", "name_zh", "status", "warning_reasons", "p_attain"]
+        )
+
+    def indicator_options(self, lang: str | None = None) -> list[tuple[str, str]]:
+        """``(label, indicator_id)`` for a dropdown: targets with data first, then the rest."""
+        lang = _lang(lang)
+        with_data = [r for r in self.results if r.n_obs]
+        rest = [r for r in self.results if not r.n_obs and r.status != "not_assessed"]
+        return [
+            (
+                f"{status_badge(r.status, lang)} · {_name(r, lang)} "
+                f"({r.indicator_id}, n={r.n_obs})",
+                r.indicator_id,
+            )
+            for r in with_data + rest
+        ]
+
+    def compare_models(self, indicator_id: str) -> ModelComparison:
+        from planeval.explore.comparison import compare_models
+
+        return compare_models(self[indicator_id], settings=self.settings)
+
+    def sensitivity(self, indicator_id: str, drop_year: int | None) -> SensitivityResult:
+        from planeval.explore.sensitivity import sensitivity
+
+        return sensitivity(self, indicator_id, drop_year)
+
+    def overlay(
+        self, indicator_id: str, geographies: str | list[str], data_dir: str | Path | None = None
+    ) -> OverlayResult:
+        from planeval.explore.overlay import overlay
+
+        return overlay(self, indicator_id, geographies, data_dir=data_dir)
+
+    def chart_html(self, lang: str | None = None) -> str:
+        lang = _lang(lang)
+        counts = self.counts()
+        counts = counts[counts > 0]
+        if counts.empty:
+            return ""
+        fig, (ax,) = _new_axes(size=(4.2, 0.35 * len(counts) + 0.9))
+        labels_ = [label("status", s, lang) for s in counts.index]
+        colours = {
+            "achieved": "#009E73",
+            "on_track": "#56B4E9",
+            "at_risk": "#E69F00",
+            "off_track": "#D55E00",
+            "insufficient_data": "#999999",
+            "not_assessed": "#CCCCCC",
+        }
+        ax.barh(
+            labels_[::-1], counts.to_numpy()[::-1], color=[colours[s] for s in counts.index][::-1]
+        )
+        for i, v in enumerate(counts.to_numpy()[::-1]):
+            ax.text(v, i, f" {v}", va="center", fontsize=8)
+        ax.set_xlabel("指标数" if lang == "zh" else "targets", fontsize=8)
+        ax.tick_params(labelsize=8)
+        return _png(fig, "status counts")
+
+    def _repr_html_(self, lang: str | None = None) -> str:
+        lang = _lang(lang)
+        title = (
+            f"<h3 style='margin:0.2em 0'>{_esc(self.plan.title(lang))} · {_esc(self.geography)} · "
+            f"{'数据截至' if lang == 'zh' else 'data up to'} {self.data_year}</h3>"
+        )
+        overview = _frame_html(self.overview(lang), index=True)
+        table = _frame_html(self.table(lang=lang))
+        note = (
+            "仅列出统计目标；定性目标（定性评估）见 .to_frame()。"
+            if lang == "zh"
+            else "Statistical targets only; qualitative targets are in .to_frame()."
+        )
+        return _box(
+            title,
+            _side_by_side(overview, self.chart_html(lang)),
+            f"<details open><summary>{_esc(note)}</summary>{table}</details>",
+        )

@@ -1,0 +1,179 @@
+"""Sensitivity: the status of one target with and without one year (e.g. 2020), reassessed
+with the same plan and settings (:func:`sensitivity`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from planeval.assessment.assess import Assessment
+from planeval.assessment.assess import assess as _assess
+from planeval.core.errors import InputError, Problem
+from planeval.core.labels import status_badge
+from planeval.explore.display import (
+    _badge,
+    _box,
+    _esc,
+    _heading,
+    _kv_table,
+    _new_axes,
+    _png,
+    _side_by_side,
+)
+from planeval.explore.results import IndicatorResult, _period
+from planeval.explore.text import _interval, _lang, _num, _p, _t
+
+
+@dataclass
+class SensitivityResult:
+    """The same target assessed with and without one year's observation.
+
+    ``before``/``after``: :class:`IndicatorResult` with and without ``drop_year``; ``dropped``
+    is False when the indicator has no observation in that year (then both are the same).
+    ``to_frame()``: rows ``n_obs, years, model, forecast, pi_low, pi_high, p_attain, status,
+    change``; columns ``with`` and ``without``.
+    """
+
+    before: IndicatorResult
+    after: IndicatorResult
+    drop_year: int | None
+    dropped: bool
+
+    @property
+    def changed(self) -> bool:
+        """True when leaving the year out changes the status."""
+        return self.before.status != self.after.status
+
+    def to_frame(self) -> pd.DataFrame:
+        keys = [
+            "n_obs",
+            "years",
+            "model",
+            "forecast",
+            "pi_low",
+            "pi_high",
+            "p_attain",
+            "status",
+            "change",
+        ]
+        return pd.DataFrame(
+            {
+                "with": [getattr(self.before, k) for k in keys],
+                "without": [getattr(self.after, k) for k in keys],
+            },
+            index=keys,
+        )
+
+    def _repr_html_(self, lang: str | None = None) -> str:
+        lang = _lang(lang)
+        r, a, y = self.before, self.after, self.drop_year
+        head = _heading(r, lang)
+        if not self.dropped:
+            msg = (
+                (
+                    f"{y} 年没有该指标的观测值，无需剔除；状态仍为 {status_badge(r.status, lang)}。"
+                    if lang == "zh"
+                    else f"No observation in {y}: nothing to leave out; status stays "
+                    f"{status_badge(r.status, lang)}."
+                )
+                if y is not None
+                else ("未选择要剔除的年份。" if lang == "zh" else "No year chosen to leave out.")
+            )
+            return _box(head, f"<p>{_esc(msg)}</p>")
+        w, wo = _t("with", lang, year=y), _t("without", lang, year=y)
+        rows = [
+            ("", f"<b>{_esc(w)}</b></td><td><b>{_esc(wo)}</b>"),
+            (_t("status", lang), f"{_badge(r.status, lang)}</td><td>{_badge(a.status, lang)}"),
+            (_t("n_obs", lang), f"{r.n_obs}</td><td>{a.n_obs}"),
+            (_t("model", lang), f"{_esc(r.model or '—')}</td><td>{_esc(a.model or '—')}"),
+            (
+                _t("forecast", lang),
+                f"{_esc(_num(r.forecast, r.unit))}</td><td>{_esc(_num(a.forecast, a.unit))}",
+            ),
+            (
+                _t("pi95", lang),
+                f"{_esc(_interval(r.pi_low, r.pi_high, r.unit))}</td><td>"
+                f"{_esc(_interval(a.pi_low, a.pi_high, a.unit))}",
+            ),
+            (_t("p_attain", lang), f"{_p(r.p_attain)}</td><td>{_p(a.p_attain)}"),
+            (_t("rule", lang), f"{_esc(r.status_rule)}</td><td>{_esc(a.status_rule)}"),
+        ]
+        verdict = (
+            (
+                f"剔除 {y} 年后结论{'改变' if self.changed else '不变'}："
+                f"{status_badge(r.status, lang)} → "
+                f"{status_badge(a.status, lang)}。"
+            )
+            if lang == "zh"
+            else (
+                f"Leaving out {y} {'changes' if self.changed else 'does not change'} the status: "
+                f"{status_badge(r.status, lang)} → {status_badge(a.status, lang)}."
+            )
+        )
+        fig, axes = _new_axes(ncols=2, size=(3.8, 2.8))
+        for ax, res, title in ((axes[0], r, w), (axes[1], a, wo)):
+            res.plot(ax=ax, lang=lang)
+            ax.set_title(title, fontsize=9)
+        axes[1].scatter(
+            [y],
+            [dict(zip(r.years, r.values, strict=True))[y]],
+            s=40,
+            facecolors="none",
+            edgecolors="#D55E00",
+            zorder=6,
+            label=f"{y} ({'剔除' if lang == 'zh' else 'left out'})",
+        )
+        axes[1].legend(fontsize=7)
+        chart = _png(fig, verdict)
+        return _box(head, f"<p><b>{_esc(verdict)}</b></p>", _side_by_side(_kv_table(rows), chart))
+
+
+def _reassess(
+    assessment: Assessment,
+    indicator_id: str,
+    observations: pd.DataFrame,
+    geography: str | None = None,
+) -> IndicatorResult:
+    """Assess one target of ``assessment`` again on ``observations``: same plan, data year and
+    settings; ``geography`` (default the assessment's) decides whether the plan's baseline
+    applies (only for the plan's own geography)."""
+    plan = assessment.plan
+    one = replace(plan, targets=[plan.target(indicator_id)])
+    again = _assess(
+        one,
+        observations,
+        assessment.data_year,
+        geography=assessment.geography if geography is None else geography,
+        settings=assessment.settings,
+    )
+    return IndicatorResult.of(again.results[0])._with_settings(
+        assessment.settings, _period(assessment)
+    )
+
+
+def sensitivity(
+    assessment: Assessment, indicator_id: str, drop_year: int | None
+) -> SensitivityResult:
+    """Assess ``indicator_id`` again without its ``drop_year`` observation (other years and
+    every setting unchanged). Raises ``KeyError`` for an indicator not in the plan and
+    :class:`InputError` when the assessment carries no observations."""
+    before = IndicatorResult.of(assessment[indicator_id])
+    obs = assessment.observations
+    if obs is None:
+        raise InputError(
+            Problem(
+                "sensitivity(assessment)",
+                "the assessment carries no observations",
+                "评估结果中没有观测数据",
+                "use planeval.assess(...)",
+                "请用 planeval.assess(...)",
+            )
+        )
+    if drop_year is None or int(drop_year) not in before.years:
+        return SensitivityResult(
+            before, before, None if drop_year is None else int(drop_year), False
+        )
+    keep = ~((obs["indicator_id"] == indicator_id) & (obs["year"] == int(drop_year)))
+    after = _reassess(assessment, indicator_id, obs[keep])
+    return SensitivityResult(before, after, int(drop_year), True)
