@@ -12,15 +12,16 @@ import pandas as pd
 from planeval.assessment.assess import IndicatorAssessment
 from planeval.core.errors import InputError, Problem
 from planeval.explore.display import (
+    Heading,
+    Image,
+    Strong,
     _badge,
-    _box,
     _charts,
-    _esc,
     _frame_html,
     _heading,
     _new_axes,
     _png,
-    _side_by_side,
+    render,
 )
 from planeval.explore.forecast import _selection, _series_input, _why_not
 from planeval.explore.text import _lang, _settings, _t
@@ -71,9 +72,12 @@ class ModelComparison:
         return self.frame.copy()
 
     def chart_html(self, lang: str | None = None) -> str:
+        return render("part.html.j2", chart=self._chart(lang))
+
+    def _chart(self, lang: str | None = None) -> Image | None:
         lang = _lang(lang)
         if not self.fits:
-            return ""
+            return None
         charts = _charts()
         fig, (ax,) = _new_axes(size=(5.4, 3.4))
         colours = ["#999999", "#0072B2", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#D55E00"]
@@ -136,14 +140,10 @@ class ModelComparison:
 
     def _repr_html_(self, lang: str | None = None) -> str:
         lang = _lang(lang)
-        head = (
-            _heading(self.result, lang)
-            if self.result is not None
-            else f"<h4 style='margin:0.2em 0'>{_esc(self.name)}</h4>"
-        )
-        status = ""
+        head = _heading(self.result, lang) if self.result is not None else Heading(self.name)
+        paragraphs = []
         if self.result is not None:
-            status = f"<p>{_t('status', lang)}: {_badge(self.result.status, lang)}</p>"
+            paragraphs.append([f"{_t('status', lang)}: ", _badge(self.result.status, lang)])
         if self.chosen is None:
             msg = (
                 f"观测值不足（{len(self.values)} 个，至少需要 3 个），没有可比较的趋势模型。"
@@ -151,16 +151,14 @@ class ModelComparison:
                 else f"Too few observations ({len(self.values)}; a trend needs 3): "
                 "no model to compare."
             )
-            return _box(head, status, f"<p>{_esc(msg)}</p>")
-        chose = (
-            "选中模型" if lang == "zh" else "Chosen model"
-        ) + f": <b>{_esc(self.chosen)}</b> — {_esc(self.reason)}"
-        cols = COMPARISON_COLUMNS
-        return _box(
-            head,
-            status,
-            f"<p>{chose}</p>",
-            _side_by_side(_frame_html(self.frame[cols]), self.chart_html(lang)),
+            return render(heading=head, paragraphs=[*paragraphs, [msg]])
+        chosen = "选中模型: " if lang == "zh" else "Chosen model: "
+        paragraphs.append([chosen, Strong(self.chosen), f" — {self.reason}"])
+        return render(
+            heading=head,
+            paragraphs=paragraphs,
+            frame=_frame_html(self.frame[COMPARISON_COLUMNS]),
+            chart=self._chart(lang),
         )
 
 

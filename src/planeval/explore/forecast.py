@@ -14,7 +14,7 @@ from planeval.assessment.assess import IndicatorAssessment
 from planeval.core.errors import InputError, Problem
 from planeval.core.labels import label
 from planeval.core.settings import default_settings
-from planeval.explore.display import _box, _charts, _esc, _kv_table, _new_axes, _png, _side_by_side
+from planeval.explore.display import Heading, _charts, _new_axes, _png, render
 from planeval.explore.results import IndicatorResult, _year_frame
 from planeval.explore.text import _interval, _lang, _num, _settings, _t
 from planeval.forecasting import (
@@ -110,7 +110,7 @@ class ForecastResult(Forecast):
         rows = [
             (
                 _t("model", lang),
-                _esc(
+                str(
                     f"{label('model', self.model, lang)}"
                     + (
                         f" ({'自动选择' if lang == 'zh' else 'auto'})"
@@ -119,24 +119,24 @@ class ForecastResult(Forecast):
                     )
                 ),
             ),
-            (_t("forecast", lang), _esc(f"{_num(self.value, self.unit)} ({self.year})")),
-            (_t("pi80", lang), _esc(_interval(self.pi80_low, self.pi80_high, self.unit))),
+            (_t("forecast", lang), str(f"{_num(self.value, self.unit)} ({self.year})")),
+            (_t("pi80", lang), str(_interval(self.pi80_low, self.pi80_high, self.unit))),
             (
                 f"{self.level:.0%} {'预测区间' if lang == 'zh' else 'prediction interval'}",
-                _esc(_interval(self.low, self.high, self.unit)),
+                str(_interval(self.low, self.high, self.unit)),
             ),
-            (_t("n_obs", lang), _esc(f"{self.n_obs} ({min(self.years)}–{max(self.years)})")),
-            (_t("cv", lang), _esc(_num(self.cv_error.get(self.model)))),
+            (_t("n_obs", lang), str(f"{self.n_obs} ({min(self.years)}–{max(self.years)})")),
+            (_t("cv", lang), str(_num(self.cv_error.get(self.model)))),
             (
                 ("自动选择" if lang == "zh" else "Auto choice"),
-                _esc(f"{self.selected}: {self.reason}"),
+                str(f"{self.selected}: {self.reason}"),
             ),
         ]
         if self.dropped_years:
             rows.append(
                 (
                     "缺失值（未使用）" if lang == "zh" else "No value (left out)",
-                    _esc(", ".join(map(str, self.dropped_years))),
+                    str(", ".join(map(str, self.dropped_years))),
                 )
             )
         stub = IndicatorResult.of(self._stub())
@@ -145,8 +145,8 @@ class ForecastResult(Forecast):
         ax.legend(fontsize=7)
         ax.set_title(f"{self.name or ''} {self.model}", fontsize=9)
         chart = _png(fig, f"forecast {self.model} {self.year}")
-        head = f"<h4 style='margin:0.2em 0'>{_esc(self.name or 'forecast')} → {self.year}</h4>"
-        return _box(head, _side_by_side(_kv_table(rows), chart))
+        head = Heading(f"{self.name or 'forecast'} → {self.year}")
+        return render(heading=head, rows=rows, chart=chart)
 
 
 def _series_input(series, name: str | None = None) -> tuple[np.ndarray, np.ndarray, tuple, str]:

@@ -11,12 +11,11 @@ import pandas as pd
 from planeval.assessment.assess import Assessment
 from planeval.core.labels import label, status_badge
 from planeval.explore.display import (
-    _box,
     _frame_html,
     _heading,
     _new_axes,
     _png,
-    _side_by_side,
+    render,
 )
 from planeval.explore.results import AssessmentResult, IndicatorResult
 from planeval.explore.sensitivity import _reassess
@@ -61,7 +60,7 @@ class OverlayResult:
                 for g, r in results.items()
             ]
         )
-        chart = ""
+        chart = None
         if any(r.years for r in results.values()):
             fig, (ax,) = _new_axes()
             base = (
@@ -91,7 +90,7 @@ class OverlayResult:
             ax.set_title(f"{_name(base, lang)} · {label('geography', base_geo, lang)}", fontsize=9)
             ax.legend(fontsize=7)
             chart = _png(fig, f"{self.main.indicator_id}: {', '.join(results)}")
-        return _box(_heading(self.main, lang), _side_by_side(_frame_html(rows), chart))
+        return render(heading=_heading(self.main, lang), frame=_frame_html(rows), chart=chart)
 
 
 def overlay(

@@ -14,16 +14,15 @@ from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
 from planeval.core.labels import label, status_badge
 from planeval.core.settings import default_settings
 from planeval.explore.display import (
+    Heading,
+    Image,
     _badge,
-    _box,
     _charts,
-    _esc,
     _frame_html,
     _heading,
-    _kv_table,
     _new_axes,
     _png,
-    _side_by_side,
+    render,
 )
 from planeval.explore.text import (
     _interval,
@@ -132,8 +131,13 @@ class IndicatorResult(IndicatorAssessment):
     def chart_html(
         self, lang: str | None = None, reference: pd.Series | None = None, reference_label: str = ""
     ) -> str:
+        return render("part.html.j2", chart=self._chart(lang, reference, reference_label))
+
+    def _chart(
+        self, lang: str | None = None, reference: pd.Series | None = None, reference_label: str = ""
+    ) -> Image | None:
         if not self.years:
-            return ""
+            return None
         fig, (ax,) = _new_axes()
         self.plot(ax=ax, lang=lang, reference=reference, reference_label=reference_label)
         ax.legend(fontsize=7, loc="best")
@@ -141,50 +145,53 @@ class IndicatorResult(IndicatorAssessment):
         return _png(fig, f"{_name(self, lang)}: {status_badge(self.status, _lang(lang))}")
 
     def table_html(self, lang: str | None = None) -> str:
+        return render("part.html.j2", rows=self._rows(lang))
+
+    def _rows(self, lang: str | None = None) -> list[tuple]:
         lang = _lang(lang)
         years = f"{min(self.years)}–{max(self.years)}" if self.years else "—"
         rows = [
             (_t("status", lang), _badge(self.status, lang)),
-            (_t("target", lang), _esc(f"{target_text(self, lang)} ({self.target_year})")),
+            (_t("target", lang), str(f"{target_text(self, lang)} ({self.target_year})")),
             (
                 _t("baseline", lang),
-                _esc(
+                str(
                     f"{_num(self.baseline_value, self.unit)} "
                     f"({self.baseline_year or '—'}, {self.baseline_source or '—'})"
                 ),
             ),
             (
                 _t("latest", lang),
-                _esc(f"{_num(self.latest_value, self.unit)} ({self.latest_year or '—'})"),
+                str(f"{_num(self.latest_value, self.unit)} ({self.latest_year or '—'})"),
             ),
-            (_t("n_obs", lang), _esc(f"{self.n_obs} ({years})")),
-            (_t("model", lang), _esc(label("model", self.model, lang) or "—")),
+            (_t("n_obs", lang), str(f"{self.n_obs} ({years})")),
+            (_t("model", lang), str(label("model", self.model, lang) or "—")),
             (
                 _t("forecast", lang),
-                _esc(f"{_num(self.forecast, self.unit)} ({self.forecast_year or '—'})"),
+                str(f"{_num(self.forecast, self.unit)} ({self.forecast_year or '—'})"),
             ),
-            (_t("pi80", lang), _esc(_interval(self.pi80_low, self.pi80_high, self.unit))),
-            (_t("pi95", lang), _esc(_interval(self.pi_low, self.pi_high, self.unit))),
-            (_t("p_attain", lang), _esc(_p(self.p_attain))),
-            (_t("change", lang), _esc(label("change", self.change, lang) or "—")),
+            (_t("pi80", lang), str(_interval(self.pi80_low, self.pi80_high, self.unit))),
+            (_t("pi95", lang), str(_interval(self.pi_low, self.pi_high, self.unit))),
+            (_t("p_attain", lang), str(_p(self.p_attain))),
+            (_t("change", lang), str(label("change", self.change, lang) or "—")),
             (
                 _t("warning", lang),
-                _esc(
+                str(
                     ", ".join(label("warning", w, lang) for w in self.warning_reasons)
                     or _t("no", lang)
                 ),
             ),
-            (_t("rule", lang), _esc(self.status_rule)),
+            (_t("rule", lang), str(self.status_rule)),
         ]
-        return _kv_table(rows)
+        return rows
 
     def _repr_html_(self, lang: str | None = None) -> str:
         lang = _lang(lang)
-        why = "".join(f"<li>{_esc(s)}</li>" for s in _explain(self, lang))
-        return _box(
-            _heading(self, lang),
-            _side_by_side(self.table_html(lang), self.chart_html(lang)),
-            f"<ul style='max-width:1000px'>{why}</ul>",
+        return render(
+            heading=_heading(self, lang),
+            rows=self._rows(lang),
+            chart=self._chart(lang),
+            items=_explain(self, lang),
         )
 
 
@@ -535,11 +542,14 @@ class AssessmentResult(Assessment):
         return overlay(self, indicator_id, geographies, data_dir=data_dir)
 
     def chart_html(self, lang: str | None = None) -> str:
+        return render("part.html.j2", chart=self._chart(lang))
+
+    def _chart(self, lang: str | None = None) -> Image | None:
         lang = _lang(lang)
         counts = self.counts()
         counts = counts[counts > 0]
         if counts.empty:
-            return ""
+            return None
         fig, (ax,) = _new_axes(size=(4.2, 0.35 * len(counts) + 0.9))
         labels_ = [label("status", s, lang) for s in counts.index]
         colours = {
@@ -561,9 +571,10 @@ class AssessmentResult(Assessment):
 
     def _repr_html_(self, lang: str | None = None) -> str:
         lang = _lang(lang)
-        title = (
-            f"<h3 style='margin:0.2em 0'>{_esc(self.plan.title(lang))} · {_esc(self.geography)} · "
-            f"{'数据截至' if lang == 'zh' else 'data up to'} {self.data_year}</h3>"
+        title = Heading(
+            f"{self.plan.title(lang)} · {self.geography} · "
+            f"{'数据截至' if lang == 'zh' else 'data up to'} {self.data_year}",
+            level=3,
         )
         overview = _frame_html(self.overview(lang), index=True)
         table = _frame_html(self.table(lang=lang))
@@ -572,8 +583,9 @@ class AssessmentResult(Assessment):
             if lang == "zh"
             else "Statistical targets only; qualitative targets are in .to_frame()."
         )
-        return _box(
-            title,
-            _side_by_side(overview, self.chart_html(lang)),
-            f"<details open><summary>{_esc(note)}</summary>{table}</details>",
+        return render(
+            heading=title,
+            frame=overview,
+            chart=self._chart(lang),
+            details={"summary": note, "frame": table},
         )

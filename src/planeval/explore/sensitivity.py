@@ -12,14 +12,12 @@ from planeval.assessment.assess import assess as _assess
 from planeval.core.errors import InputError, Problem
 from planeval.core.labels import status_badge
 from planeval.explore.display import (
+    Strong,
     _badge,
-    _box,
-    _esc,
     _heading,
-    _kv_table,
     _new_axes,
     _png,
-    _side_by_side,
+    render,
 )
 from planeval.explore.results import IndicatorResult, _period
 from planeval.explore.text import _interval, _lang, _num, _p, _t
@@ -80,24 +78,21 @@ class SensitivityResult:
                 if y is not None
                 else ("未选择要剔除的年份。" if lang == "zh" else "No year chosen to leave out.")
             )
-            return _box(head, f"<p>{_esc(msg)}</p>")
+            return render(heading=head, paragraphs=[[msg]])
         w, wo = _t("with", lang, year=y), _t("without", lang, year=y)
         rows = [
-            ("", f"<b>{_esc(w)}</b></td><td><b>{_esc(wo)}</b>"),
-            (_t("status", lang), f"{_badge(r.status, lang)}</td><td>{_badge(a.status, lang)}"),
-            (_t("n_obs", lang), f"{r.n_obs}</td><td>{a.n_obs}"),
-            (_t("model", lang), f"{_esc(r.model or '—')}</td><td>{_esc(a.model or '—')}"),
-            (
-                _t("forecast", lang),
-                f"{_esc(_num(r.forecast, r.unit))}</td><td>{_esc(_num(a.forecast, a.unit))}",
-            ),
+            ("", Strong(w), Strong(wo)),
+            (_t("status", lang), _badge(r.status, lang), _badge(a.status, lang)),
+            (_t("n_obs", lang), str(r.n_obs), str(a.n_obs)),
+            (_t("model", lang), r.model or "—", a.model or "—"),
+            (_t("forecast", lang), _num(r.forecast, r.unit), _num(a.forecast, a.unit)),
             (
                 _t("pi95", lang),
-                f"{_esc(_interval(r.pi_low, r.pi_high, r.unit))}</td><td>"
-                f"{_esc(_interval(a.pi_low, a.pi_high, a.unit))}",
+                _interval(r.pi_low, r.pi_high, r.unit),
+                _interval(a.pi_low, a.pi_high, a.unit),
             ),
-            (_t("p_attain", lang), f"{_p(r.p_attain)}</td><td>{_p(a.p_attain)}"),
-            (_t("rule", lang), f"{_esc(r.status_rule)}</td><td>{_esc(a.status_rule)}"),
+            (_t("p_attain", lang), _p(r.p_attain), _p(a.p_attain)),
+            (_t("rule", lang), r.status_rule, a.status_rule),
         ]
         verdict = (
             (
@@ -126,7 +121,7 @@ class SensitivityResult:
         )
         axes[1].legend(fontsize=7)
         chart = _png(fig, verdict)
-        return _box(head, f"<p><b>{_esc(verdict)}</b></p>", _side_by_side(_kv_table(rows), chart))
+        return render(heading=head, paragraphs=[[Strong(verdict)]], rows=rows, chart=chart)
 
 
 def _reassess(

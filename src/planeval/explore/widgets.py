@@ -9,7 +9,7 @@ from pathlib import Path
 from planeval.assessment.assess import Assessment
 from planeval.core.errors import InputError, Problem
 from planeval.core.labels import label
-from planeval.explore.display import _esc
+from planeval.explore.display import render
 from planeval.explore.results import AssessmentResult
 from planeval.explore.text import get_lang
 from planeval.intake.observations import list_geographies
@@ -197,7 +197,7 @@ class _Safe:
     def _repr_html_(self) -> str:
         obj = self._get()
         if obj is None:
-            return f"<pre class='planeval-error'>{_esc(self._error)}</pre>"
+            return render("error.html.j2", message=str(self._error))
         return obj._repr_html_()
 
     def __repr__(self) -> str:
