@@ -950,7 +950,7 @@ def test_audit_page_escapes_plan_text(tmp_path, plans):
     t = replace(plan.targets[0], source_text='<script>alert("x")</script> & 70%')
     page = write_catalogue_page(replace(plan, targets=[t]), tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in page
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 70%" in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 70%" in page  # Jinja2 escape
 
 
 def test_cli_html_writes_both_pages(tmp_path):

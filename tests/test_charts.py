@@ -13,7 +13,10 @@ from matplotlib.collections import PolyCollection
 
 import planeval
 from planeval.assessment.assess import IndicatorAssessment
+from planeval.core.labels import label
 from planeval.reporting import charts
+from planeval.reporting import document as doc
+from planeval.reporting.html import render_section
 
 
 @pytest.fixture(scope="module")
@@ -84,12 +87,12 @@ def test_panel_draws_target_line_path_and_observations():
     r = _result()
     ax = charts.plot_indicator(r, lang="zh", seed=1)
     lines = {ln.get_label(): ln for ln in ax.get_lines()}
-    target = lines[charts.TEXT["target"]["zh"]]
+    target = lines[label("chart", "target", "zh")]
     assert set(target.get_ydata()) == {90.0}
-    path = lines[charts.TEXT["path"]["zh"]]
+    path = lines[label("chart", "path", "zh")]
     assert list(path.get_xdata()) == [2020, 2025]
     assert list(path.get_ydata()) == [82.0, 90.0]
-    points = [c for c in ax.collections if c.get_label() == charts.TEXT["observed"]["zh"]]
+    points = [c for c in ax.collections if c.get_label() == label("chart", "observed", "zh")]
     assert points[0].get_offsets().tolist() == [[2019, 80], [2020, 82], [2021, 84], [2022, 86]]
     fans = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(fans) == 2
@@ -100,7 +103,7 @@ def test_annual_panel_has_no_trend_and_no_fan():
     r = _result()
     ax = charts.plot_indicator(r, lang="zh", trend=False)
     labels = [ln.get_label() for ln in ax.get_lines()]
-    assert charts.TEXT["trend"]["zh"] not in labels
+    assert label("chart", "trend", "zh") not in labels
     assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
     matplotlib.pyplot.close("all")
 
@@ -120,7 +123,7 @@ def test_band_target_and_reference_series():
     )
     ref = pd.Series([40.0, 41.0], index=[2020, 2021])
     ax = charts.plot_indicator(r, lang="en", reference=ref, reference_label="China (national)")
-    band = [p for p in ax.patches if p.get_label() == charts.TEXT["target"]["en"]]
+    band = [p for p in ax.patches if p.get_label() == label("chart", "target", "en")]
     rect = band[0]  # a Rectangle in data y coordinates
     assert (rect.get_y(), rect.get_y() + rect.get_height()) == (43.0, 47.0)
     ref_line = [ln for ln in ax.get_lines() if ln.get_label() == "China (national)"][0]
@@ -128,29 +131,42 @@ def test_band_target_and_reference_series():
     matplotlib.pyplot.close("all")
 
 
-def test_figure_html_embeds_png_with_escaped_alt():
-    fig = charts.indicator_figure(_result())
+def test_figure_renders_as_png_with_escaped_alt():
+    png = charts.figure_png(charts.indicator_figure(_result()))
+    assert png.startswith(b"\x89PNG")
     alt = 'name "quoted" <script>alert(1)</script> & more'
-    out = charts.figure_html(fig, alt, caption_html="<b>cap</b>", fig_id="fig-x", css_class="panel")
-    assert "<script>" not in out
-    soup = BeautifulSoup(out, "html.parser")
+    figure = doc.Figure(png, alt, caption="<b>cap</b>", anchor="fig-x", kind="panel")
+    out = render_section(doc.DomainSection(1, "d", "domain-1", "", charts_title="c", figures=[figure]))
+    out = out.replace('<div class="panels">', "").split("<figure", 1)[1]
+    assert "<script>" not in out and "<b>cap</b>" not in out
+    soup = BeautifulSoup("<figure" + out, "html.parser")
     img = soup.find("img")
     assert img["alt"] == alt  # parsed back: exactly the text, not markup
     assert img["src"].startswith("data:image/png;base64,")
     assert soup.find("figure")["id"] == "fig-x"
-    assert soup.find("figcaption").get_text() == "cap"
+    assert soup.find("figcaption").get_text() == "<b>cap</b>"
+
+
+def _legend(trend: bool, reference: str = "") -> BeautifulSoup:
+    entries = [doc.LegendEntry(k, charts.legend_text(k, "zh")) for k in charts.legend_kinds(trend)]
+    if reference:
+        entries.append(doc.LegendEntry("reference", reference))
+    figure = doc.Figure(b"", "alt", kind="panel")
+    section = doc.DomainSection(
+        1, "d", "domain-1", "", charts_title="c", figures=[figure], legend=entries
+    )
+    return BeautifulSoup(render_section(section), "html.parser").find("ul", class_="legend")
 
 
 def test_legend_is_text_with_escaped_labels():
-    out = charts.legend_html("zh", trend=True, reference_label="<i>区</i>")
-    soup = BeautifulSoup(out, "html.parser")
+    soup = _legend(True, "<i>区</i>")
     items = [li.get_text(strip=True) for li in soup.find_all("li")]
     assert items[0] == "观测值"
     assert "80% 预测区间" in items and "95% 预测区间" in items
     assert items[-1] == "<i>区</i>"
     assert not soup.find("i")
-    annual = BeautifulSoup(charts.legend_html("zh", trend=False), "html.parser").get_text()
-    assert "预测区间" not in annual
+    assert len(soup.find_all("svg")) == len(items)  # a drawn sample beside every word
+    assert "预测区间" not in _legend(False).get_text()
 
 
 def test_heatmap_cells_carry_the_counts():

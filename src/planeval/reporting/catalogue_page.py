@@ -13,61 +13,29 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
 
-from planeval.plans.catalogue import CATALOGUE_COLUMNS, Plan, Target, load_plan
-
-#: Plain-language meaning of each target type (zh, en), shown on the audit page.
-TYPE_MEANING = {
-    "at_least": ("目标年达到…以上", "at least the value in the target year"),
-    "at_most": ("目标年降至/控制在…以下", "at most the value in the target year"),
-    "about": ("目标年在…左右（容差内）", "about the value (within the tolerance)"),
-    "maintain_at_least": (
-        "规划期内每年保持在…以上",
-        "at least the value in every year of the period",
-    ),
-    "maintain_at_most": (
-        "规划期内每年保持在…以下",
-        "at most the value in every year of the period",
-    ),
-    "relative_change": ("较基期年变化…%", "change in % versus the base year"),
-    "count_at_least": ("数量达到…以上", "a count of at least the value"),
-    "direction": ("朝目标方向变化的趋势", "a trend in the good direction"),
-    "maintain": ("保持，不出现恶化趋势", "no worsening trend"),
-    "trend_slowing": ("上升趋势减缓", "the rise slows down"),
-    "zero_events": ("不发生（每年为零）", "no event in any year"),
-    "not_statistical": (
-        "无年度统计数可衡量，由责任部门书面说明",
-        "no yearly number; the department's written account",
-    ),
-}
-
+from planeval.core.labels import _labels, label
+from planeval.plans.catalogue import (
+    CATALOGUE_COLUMNS,
+    Plan,
+    Target,
+    load_plan,
+)
+from planeval.reporting.formatting import shortest
+from planeval.reporting.wording import target_text
 
 def format_number(value) -> str:
-    """A figure in its shortest form: ``95``, ``99.33``, ``-20``; ``""`` for None/NaN."""
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = repr(float(value))
-    return text[:-2] if text.endswith(".0") else text
+    """A figure in its shortest form (see :func:`planeval.reporting.formatting.shortest`)."""
+    return shortest(value)
 
 
 def _cell(value) -> str:
-    if value is None or (isinstance(value, float) and value != value):
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return format_number(value)
-    return str(value)
+    return value if isinstance(value, str) else shortest(value)
 
 
 def catalogue_table(plans: Plan | Iterable[Plan]) -> pd.DataFrame:
@@ -91,50 +59,10 @@ def catalogue_csv(plans: Plan | Iterable[Plan]) -> str:
 
 
 def encoding_text(t: Target, lang: str = "zh") -> str:
-    """The machine reading of a target in words.
-
-    Examples: ``≥ 70% (2025)``, ``每年 ≥ 99%``, ``-20% 较 2020 (2025)``, ``趋势: 下降``.
-    """
-    en = lang == "en"
-    unit = t.unit or ""
-    value = format_number(t.target_value)
-    if unit == "1/10万":
-        shown = f"{value}/10万"
-    elif unit in ("%", "‰"):
-        shown = f"{value}{unit}"
-    else:
-        shown = f"{value} {unit}".strip()
-    year = t.target_year
-    good = {"increase": "上升" if not en else "rising", "decrease": "下降" if not en else "falling"}
-    tt = t.target_type
-    if tt == "at_least":
-        return f"≥ {shown} ({year})"
-    if tt == "at_most":
-        return f"≤ {shown} ({year})"
-    if tt == "about":
-        return f"≈ {shown} ± {format_number(t.about_tolerance)} ({year})"
-    if tt == "maintain_at_least":
-        return f"{'every year' if en else '每年'} ≥ {shown}"
-    if tt == "maintain_at_most":
-        return f"{'every year' if en else '每年'} ≤ {shown}"
-    if tt == "count_at_least":
-        return f"≥ {shown} ({year})"
-    if tt == "relative_change":
-        base = f"{t.baseline_year}" + (
-            f" = {format_number(t.baseline_value)}" if t.baseline_value is not None else ""
-        )
-        return f"{value}% {'vs' if en else '较'} {base} ({year})"
-    if tt == "direction":
-        return f"{'trend' if en else '趋势'}: {good.get(t.direction, t.direction)}"
-    if tt == "maintain":
-        return (
-            "no worsening trend" if en else "不出现恶化趋势"
-        ) + f" ({good.get(t.direction, t.direction)})"
-    if tt == "trend_slowing":
-        return "rise slows down" if en else "上升趋势减缓"
-    if tt == "zero_events":
-        return "0 every year" if en else "每年为 0"
-    return "written account" if en else "部门书面说明"
+    """The reading of a target in words, with unit and target year: ``≥ 70% (2025)``,
+    ``每年 ≥ 99%``, ``较2020年 -20% (2025)``, ``提高`` (see
+    :func:`planeval.reporting.wording.target_text`)."""
+    return target_text(t, lang, with_unit=True, with_year=True)
 
 
 def _md(text) -> str:
@@ -186,98 +114,62 @@ def catalogue_markdown(plans: Plan | Iterable[Plan]) -> str:
     return "\n".join(out)
 
 
-_CSS = """
-body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei","PingFang SC",sans-serif;
-max-width:1280px;margin:1.5em auto;padding:0 16px;color:#222}
-h1{font-size:1.6em;margin-bottom:.2em}
-h2{font-size:1.3em;border-bottom:2px solid #0072B2;padding-bottom:3px;margin-top:1.6em}
-table{border-collapse:collapse;width:100%;font-size:12.5px;margin:8px 0 14px}
-th,td{border:1px solid #c8c8c8;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#eef3f8}td.num{text-align:right;white-space:nowrap}.plan{background:#fffbea}
-.enc{white-space:nowrap;font-weight:600}.muted{color:#555;font-size:.92em}.note{color:#6b3b00}
-code{font-size:.95em}@media print{h2{page-break-before:always}tr{page-break-inside:avoid}}
-"""
+def _baseline(t: Target) -> str:
+    out = "" if t.baseline_year is None else f"{t.baseline_year}"
+    if t.baseline_value is not None:
+        out += f" = {shortest(t.baseline_value)}"
+    return out
 
 
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value))
+def _target_row(t: Target) -> dict:
+    """One target of the audit page as plain text fields."""
+    enc_zh, enc_en = encoding_text(t, "zh"), encoding_text(t, "en")
+    dept = f"{t.department} · {t.department_name('en')}" if t.department else ""
+    return {
+        "target": t,
+        "enc_zh": enc_zh,
+        "enc_en": "" if enc_en == enc_zh else enc_en,
+        "baseline": _baseline(t),
+        "department": dept,
+        "sdg": f"SDG {t.sdg}" if t.sdg else "",
+    }
 
 
 def catalogue_page_html(plan: Plan) -> str:
     """The audit page of one plan as a complete HTML document (text escaped, no script)."""
+    from planeval.reporting.html import render_page
+
     types = Counter(t.target_type for t in plan.targets)
     per_domain = Counter(t.domain for t in plan.targets)
-    items = {
-        d["zh"]: len(
-            {t.item for t in plan.targets if t.domain == d["zh"] and t.item.startswith("T")}
-        )
-        for d in plan.domains
-    }
-    summary = "".join(
-        f"<tr><td>{_e(d['zh'])} · {_e(d['en'])}</td><td class='num'>{items[d['zh']]}</td>"
-        f"<td class='num'>{per_domain[d['zh']]}</td></tr>"
-        for d in plan.domains
-    )
-    type_rows = "".join(
-        f"<tr><td><code>{_e(k)}</code></td>"
-        f"<td>{_e(TYPE_MEANING[k][0])} · {_e(TYPE_MEANING[k][1])}</td>"
-        f"<td class='num'>{types[k]}</td></tr>"
-        for k in TYPE_MEANING
-        if types[k]
-    )
-    sections = []
+    domains = []
     for d in plan.domains:
-        rows = []
-        for t in (t for t in plan.targets if t.domain == d["zh"]):
-            baseline = "" if t.baseline_year is None else f"{t.baseline_year}"
-            if t.baseline_value is not None:
-                baseline += f" = {format_number(t.baseline_value)}"
-            sdg = f"SDG {t.sdg}" if t.sdg else ""
-            note = f'<div class="note">{_e(t.note)}</div>' if t.note else ""
-            dept = f"{t.department} · {t.department_name('en')}" if t.department else ""
-            enc_zh, enc_en = encoding_text(t, "zh"), encoding_text(t, "en")
-            enc_en = "" if enc_en == enc_zh else f'<span class="muted">{_e(enc_en)}</span><br>'
-            rows.append(
-                f'<tr id="t-{_e(t.indicator_id)}"><td>{_e(t.item)}</td>'
-                f'<td class="plan">{_e(t.source_text)}'
-                f'<div class="muted">L{_e(t.source_line)}</div></td>'
-                f'<td><span class="enc">{_e(enc_zh)}</span><br>{enc_en}'
-                f"<code>{_e(t.target_type)}</code>"
-                f" · {_e(t.direction)}{note}</td>"
-                f"<td><code>{_e(t.indicator_id)}</code><br>{_e(t.name_zh)}<br>"
-                f'<span class="muted">{_e(t.name_en)}</span></td>'
-                f"<td>{_e(t.unit)}</td><td>{_e(baseline)}</td>"
-                f"<td>{'是 yes' if t.sex_disaggregated else ''}</td>"
-                f"<td>{_e(dept)}</td><td>{_e(t.definition)}</td><td>{_e(sdg)}</td></tr>"
-            )
-        sections.append(
-            f'<h2 id="d-{_e(d["zh"])}">{_e(d["zh"])} · {_e(d["en"])} '
-            f'<span class="muted">({items[d["zh"]]} 主要目标 items, '
-            f"{per_domain[d['zh']]} targets)</span></h2>"
-            "<table><thead><tr><th>条目<br>Item</th><th>规划原文（行号）<br>Plan text (line)</th>"
-            "<th>编码<br>Encoding</th><th>指标<br>Indicator</th><th>单位<br>Unit</th>"
-            "<th>基期<br>Baseline</th><th>分性别<br>By sex</th><th>部门<br>Department</th>"
-            "<th>统计口径<br>Definition</th><th>SDG</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+        targets = [t for t in plan.targets if t.domain == d["zh"]]
+        items = len({t.item for t in targets if t.item.startswith("T")})
+        domains.append(
+            {"zh": d["zh"], "en": d["en"], "item_count": items, "n": per_domain[d["zh"]],
+             "rows": [_target_row(t) for t in targets]}  # fmt: skip
         )
-    return (
-        '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
-        f"<title>{_e(plan.title_zh)} · 目标编码审核 · Catalogue audit</title>"
-        f"<style>{_CSS}</style></head><body>"
-        f"<h1>{_e(plan.title_zh)}<br><span class='muted'>{_e(plan.title_en)}</span></h1>"
-        "<p>目标编码审核：每个目标的规划原文与机器编码并列，供核对。"
-        "T<i>n</i> = 主要目标第 <i>n</i> 条，M<i>n</i> = 策略措施第 <i>n</i> 条。<br>"
-        "<span class='muted'>Catalogue audit: each target's sentence from the plan beside its "
-        "encoding. T<i>n</i> = main target <i>n</i>, M<i>n</i> = "
-        f"measure <i>n</i>. Line numbers refer to the plan text: {_e(plan.source)}. "
-        f"Catalogue file: {_e(Path(plan.path).name)}.</span></p>"
-        f"<table style='width:auto'><thead><tr><th>领域 Domain</th><th>主要目标条数 Items</th>"
-        f"<th>目标数 Targets</th></tr></thead><tbody>{summary}<tr><td>合计 Total</td>"
-        f"<td class='num'>{sum(items.values())}</td><td class='num'>{len(plan.targets)}</td></tr>"
-        "</tbody></table><table style='width:auto'><thead><tr><th>类型 Type</th>"
-        "<th>含义 Meaning</th>"
-        f"<th>目标数 Targets</th></tr></thead><tbody>{type_rows}</tbody></table>"
-        f"{''.join(sections)}</body></html>\n"
+    meanings = [
+        {"type": k, "zh": label("target_meaning", k, "zh"), "en": label("target_meaning", k, "en"),
+         "n": types[k]}  # fmt: skip
+        for k in _labels()["target_meaning"]
+        if types[k]
+    ]
+    intro = {
+        lang: label("page", "catalogue_intro", lang).format(
+            source=plan.source, file=Path(plan.path).name
+        )
+        for lang in ("zh", "en")
+    }
+    name = [label("page", "catalogue_title", lang) for lang in ("zh", "en")]
+    return render_page(
+        "catalogue.html.j2",
+        " · ".join([plan.title_zh, *name]),
+        plan=plan,
+        intro=intro,
+        domains=domains,
+        meanings=meanings,
+        total_items=sum(d["item_count"] for d in domains),
     )
 
 

@@ -1,4 +1,4 @@
-"""Charts of the evaluation reports (matplotlib + seaborn), embedded in the HTML as PNG.
+"""Charts of the evaluation reports (matplotlib + seaborn), as PNG images.
 
 One panel per indicator (:func:`indicator_figure`): observed points, the fitted trend of the
 selected model, the forecast fan (80 % and 95 % prediction intervals) to the target year, the
@@ -6,14 +6,13 @@ target line (or band for 左右 targets), the straight baseline-to-target path a
 reference geography's series. Annual monitoring panels leave out trend and fan.
 
 Palette: Okabe & Ito (2008), "Color Universal Design", safe for the common colour-vision
-deficiencies; every series also differs by marker or line style, and the legend is HTML text
-(:func:`legend_html`), so nothing depends on colour alone.
+deficiencies; every series also differs by marker or line style, and the legend is text beside
+a drawn sample (:func:`legend_kinds`, rendered by the report templates), so nothing depends on
+colour alone. Figures leave this module as PNG bytes (:func:`figure_png`).
 """
 
 from __future__ import annotations
 
-import base64
-import html
 import io
 
 # No matplotlib.use(...) here: a notebook importing planeval keeps its inline backend, and
@@ -49,23 +48,14 @@ STYLE = {
     "female": {"ls": "-", "lw": 1.5, "marker": "o", "ms": 4},
     "male": {"ls": "--", "lw": 1.5, "marker": "s", "ms": 4},
 }
-TEXT = {
-    "observed": {"zh": "观测值", "en": "observed"},
-    "trend": {"zh": "趋势与预测（中位数）", "en": "trend and forecast (median)"},
-    "fan80": {"zh": "80% 预测区间", "en": "80% prediction interval"},
-    "fan95": {"zh": "95% 预测区间", "en": "95% prediction interval"},
-    "target": {"zh": "目标值（带状为“左右”范围）", "en": "target (band: 'about' range)"},
-    "path": {"zh": "基期至目标匀速路径", "en": "straight baseline-to-target path"},
-    "gap": {"zh": "差值（女−男）", "en": "gap (female − male)"},
-    "values": {"zh": "女、男数值", "en": "female and male values"},
-}
 #: Panel size in inches and resolution: 3 panels fit the report's 1180 px column.
 PANEL_SIZE = (3.7, 2.55)
 DPI = 100
 
 
 def _t(key: str, lang: str) -> str:
-    return TEXT[key]["en" if lang == "en" else "zh"]
+    """The wording of a chart element (``labels.yaml``, group ``chart``)."""
+    return label("chart", key, lang)
 
 
 def setup_style() -> None:
@@ -266,32 +256,18 @@ def indicator_figure(
     return fig
 
 
-def _swatch(kind: str) -> str:
-    """A 30×12 inline SVG sample of one series (no external file)."""
-    c = OKABE_ITO.get(kind, "#000")
-    if kind == "observed":
-        inner = f'<circle cx="15" cy="6" r="3.5" fill="{c}"/>'
-    elif kind in ("fan80", "fan95"):
-        op = "0.38" if kind == "fan80" else "0.2"
-        fan = OKABE_ITO["fan"]
-        inner = f'<rect x="1" y="1" width="28" height="10" fill="{fan}" fill-opacity="{op}"/>'
-    else:
-        dash = {"target": "5,3", "path": "1.5,2.5", "reference": "4,2"}.get(kind)
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        inner = f'<line x1="1" y1="6" x2="29" y2="6" stroke="{c}" stroke-width="2"{dash_attr}/>'
-        if kind == "reference":
-            inner += f'<path d="M12 3 L18 9 M18 3 L12 9" stroke="{c}" stroke-width="1.2"/>'
-    return f'<svg width="30" height="12" viewBox="0 0 30 12" aria-hidden="true">{inner}</svg>'
+#: Series of the common legend, in order (``trend=False``: annual panels without trend and fan).
+LEGEND_KINDS = ("observed", "trend", "fan80", "fan95", "target", "path")
 
 
-def legend_html(lang: str = "zh", trend: bool = True, reference_label: str = "") -> str:
-    """The charts' common legend as HTML text with inline SVG samples (escaped labels)."""
-    kinds = ["observed"] + (["trend", "fan80", "fan95"] if trend else []) + ["target", "path"]
-    items = [(k, _t(k, lang)) for k in kinds]
-    if reference_label:
-        items.append(("reference", reference_label))
-    lis = "".join(f"<li>{_swatch(k)} {html.escape(text)}</li>" for k, text in items)
-    return f'<ul class="legend">{lis}</ul>'
+def legend_kinds(trend: bool = True) -> list[str]:
+    """The series the panels draw, in legend order (without the reference geography)."""
+    return [k for k in LEGEND_KINDS if trend or k not in ("trend", "fan80", "fan95")]
+
+
+def legend_text(kind: str, lang: str = "zh") -> str:
+    """The legend wording of one series."""
+    return _t(kind, lang)
 
 
 def sex_figure(frame: pd.DataFrame, unit: str, lang: str = "zh"):
@@ -327,24 +303,12 @@ def sex_figure(frame: pd.DataFrame, unit: str, lang: str = "zh"):
     return fig
 
 
-def figure_html(
-    fig, alt: str, caption_html: str = "", fig_id: str = "", css_class: str = "", dpi: int = DPI
-) -> str:
-    """The figure as an embedded PNG ``<figure>`` with escaped ``alt`` text; closes the figure.
-
-    ``caption_html`` is inserted as given (the caller escapes data in it).
-    """
+def figure_png(fig, dpi: int = DPI) -> bytes:
+    """The figure as PNG bytes at ``dpi``; closes the figure."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi)
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = f"<figcaption>{caption_html}</figcaption>" if caption_html else ""
-    id_attr = f' id="{html.escape(fig_id, quote=True)}"' if fig_id else ""
-    cls = f' class="{html.escape(css_class, quote=True)}"' if css_class else ""
-    return (
-        f'<figure{id_attr}{cls}>{cap}<img alt="{html.escape(alt, quote=True)}" '
-        f'src="data:image/png;base64,{data}"/></figure>'
-    )
+    return buf.getvalue()
 
 
 def status_heatmap(counts: pd.DataFrame):

@@ -1,0 +1,434 @@
+"""Assessment → report document: the cover, contents and summary, and the whole document.
+
+:class:`ReportContext` holds what one report is built from (the assessment, stage, language,
+parameters, reference geography, revisions) and the small lookups every section needs;
+:func:`build_document` returns a :class:`~planeval.reporting.document.ReportDocument`.
+The domain sections are built in :mod:`planeval.reporting.build_domain`, the gender section
+and appendix in :mod:`planeval.reporting.build_appendix`. Stages: ``annual`` (年度监测报告:
+the data year's values against the previous year and the target), ``midterm`` (中期评估报告,
+with the mid-term path position) and ``final`` (终期评估报告; a forecast from data through
+year N while the target year's data are missing).
+
+Wording comes from ``labels.yaml``; numbers are formatted by
+:mod:`planeval.reporting.formatting` with the decimals the indicator's data carry.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
+from planeval.core.labels import geography_name, label, status_badge, text
+from planeval.reporting import document as doc
+from planeval.reporting.facts import (
+    change_word,
+    field_of,
+    is_statistical,
+    name_of,
+    path_of,
+    row_decimals,
+    value_in,
+)
+from planeval.reporting.formatting import fmt_p, fmt_value, is_missing
+from planeval.reporting.inputs import series_of
+from planeval.reporting.wording import target_text
+
+
+@dataclass
+class ReportContext:
+    """One evaluation report's inputs: the assessment, the stage and the presentation
+    parameters.
+
+    ``reference``: observations of another geography
+    (:func:`planeval.reporting.inputs.load_reference`) drawn beside the report's own values,
+    named ``reference_geography``. ``params``: the notebook's parameters, printed in the
+    provenance table. ``revisions``: every vintage of revised values
+    (:func:`planeval.reporting.inputs.load_revisions`), listed in the appendix.
+    ``provenance``: ``(key, value)`` rows for the appendix (see
+    :func:`planeval.publish.provenance.provenance_rows`; empty: the table is left empty).
+    """
+
+    assessment: Assessment
+    stage: str = "midterm"
+    lang: str = "zh"
+    produced: str = ""
+    params: dict = field(default_factory=dict)
+    reference: pd.DataFrame | None = None
+    reference_geography: str = ""
+    revisions: pd.DataFrame | None = None
+    provenance: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def plan(self):
+        return self.assessment.plan
+
+    @property
+    def en(self) -> bool:
+        return self.lang == "en"
+
+    @property
+    def year(self) -> int:
+        return int(self.assessment.data_year)
+
+    @property
+    def target_year(self) -> int:
+        return int(self.plan.period_end)
+
+    @property
+    def annual(self) -> bool:
+        return self.stage == "annual"
+
+    @property
+    def seed(self) -> int | None:
+        return self.assessment.settings.get("forecast", {}).get("seed")
+
+    @property
+    def sep(self) -> str:
+        """Separator of clauses in one line (``；`` or ``; ``)."""
+        return "; " if self.en else "；"
+
+    def t(self, key: str, **values) -> str:
+        return text(key, self.lang, **values)
+
+    def geo(self, geography: str) -> str:
+        return geography_name(geography, self.lang)
+
+    def geo_with_code(self, geography: str) -> str:
+        """``全国 [china]``: the readable name and the data folder (the name alone when equal)."""
+        name = self.geo(geography)
+        return name if name == geography else f"{name} [{geography}]"
+
+    def badge(self, status: str) -> doc.Badge:
+        return doc.Badge(status, status_badge(status, self.lang))
+
+    @property
+    def statistical(self) -> list[IndicatorAssessment]:
+        return [r for r in self.assessment.results if is_statistical(r)]
+
+    @property
+    def domains(self) -> list[str]:
+        """Chinese names of the plan's domains, in plan order (the keys of the sections)."""
+        return [d["zh"] for d in self.plan.domains]
+
+    def domain_anchor(self, domain_zh: str) -> str:
+        return f"domain-{self.domains.index(domain_zh) + 1}"
+
+    def base_year(self, r: IndicatorAssessment) -> int | None:
+        """The plan's base year of a target (for relative targets), else the baseline's."""
+        try:
+            year = self.plan.target(r.indicator_id).baseline_year
+        except KeyError:
+            year = None
+        return year or r.baseline_year
+
+    def target_text(self, r: IndicatorAssessment, with_unit: bool = False) -> str:
+        return target_text(
+            r,
+            self.lang,
+            decimals=row_decimals(r),
+            with_unit=with_unit,
+            base_year=self.base_year(r),
+        )
+
+    def label_of(self, r: IndicatorAssessment) -> str:
+        """``T3 新生儿死亡率``: the plan item and the indicator's name."""
+        return f"{r.item} {name_of(r, self.lang)}"
+
+    def value_with_unit(self, r: IndicatorAssessment, value) -> str:
+        return fmt_value(value, r.unit, row_decimals(r), self.lang)
+
+    @cached_property
+    def reference_series(self) -> dict[str, pd.Series]:
+        if self.reference is None:
+            return {}
+        out = {}
+        for r in self.assessment.results:
+            s = series_of(self.reference, r.indicator_id)
+            if len(s):
+                out[r.indicator_id] = s
+        return out
+
+    @property
+    def reference_name(self) -> str:
+        return self.geo(self.reference_geography) if self.reference_series else ""
+
+    @property
+    def table_years(self) -> list[int]:
+        """Year columns of the domain tables: the year before the plan period to the data year."""
+        return list(range(self.plan.period_start - 1, self.year + 1))
+
+    def title(self) -> str:
+        """Page title: plan, stage, data geography and year (``… · 中期评估报告 · 全国 2023``)."""
+        stage = label("stage", self.stage, self.lang)
+        geo = self.geo(self.assessment.geography)
+        return f"{self.plan.title(self.lang)} · {stage} · {geo} {self.year}"
+
+
+# --------------------------------------------------------------------------- cover
+def final_notices(ctx: ReportContext) -> list[str]:
+    """The final stage's notices: which results are forecasts, which have too little data.
+
+    Only indicators judged on a forecast are called forecasts; those with status 数据不足 are
+    counted apart (the same count as the summary), so the note never promises a projection
+    that is not there.
+    """
+    stat = ctx.statistical
+    latest = [r.latest_year for r in stat if r.latest_year]
+    observed = [r for r in stat if (r.latest_year or 0) >= ctx.target_year]
+    forecast = [
+        r
+        for r in stat
+        if (r.latest_year or 0) < ctx.target_year
+        and not is_missing(r.forecast)
+        and r.status != "insufficient_data"
+    ]
+    short = sum(r.status == "insufficient_data" for r in stat)
+    out = []
+    if forecast and observed:
+        n = len(forecast)
+        out.append(ctx.t("forecast_notice_partial", year=ctx.year, target=ctx.target_year, n=n))
+    elif forecast:
+        through = min(ctx.year, max(latest)) if latest else ctx.year
+        out.append(ctx.t("forecast_notice", year=through, target=ctx.target_year))
+    if short:
+        out.append(ctx.t("insufficient_notice", n=short, target=ctx.target_year))
+    return out
+
+
+def notices(ctx: ReportContext) -> list[str]:
+    """Sentences a reader must see first: forecast (final stage before the target year's
+    data), scope of an annual report, data of another geography than the plan's."""
+    out = final_notices(ctx) if ctx.stage == "final" else []
+    if ctx.annual:
+        out.append(ctx.t("annual_notice", year=ctx.year, prev=ctx.year - 1))
+    if ctx.assessment.geography != ctx.plan.geography:
+        geo = ctx.geo(ctx.assessment.geography)
+        out.append(ctx.t("other_geo_notice", geo=geo, region=ctx.plan.region(ctx.lang)))
+    return out
+
+
+def cover(ctx: ReportContext) -> doc.Cover:
+    """Title block: plan, region, data geography, stage, period, data cut-off, date
+    produced, and the notices."""
+    plan, geo, lang = ctx.plan, ctx.assessment.geography, ctx.lang
+    facts = [
+        (ctx.t("cover_plan"), plan.title(lang)),
+        (ctx.t("cover_region"), plan.region(lang)),
+        (ctx.t("cover_geo"), ctx.geo_with_code(geo)),
+        (ctx.t("cover_stage"), label("stage", ctx.stage, lang)),
+        (ctx.t("cover_period"), f"{plan.period_start}—{plan.period_end}"),
+        (ctx.t("cover_cutoff"), ctx.t("cover_cutoff_v", year=ctx.year)),
+        (ctx.t("cover_produced"), ctx.produced),
+    ]
+    if ctx.reference_series:
+        facts.insert(3, (ctx.t("cover_reference"), ctx.geo_with_code(ctx.reference_geography)))
+    return doc.Cover(
+        region=plan.region(lang),
+        title=plan.title(lang),
+        stage=label("stage", ctx.stage, lang),
+        facts=facts,
+        notices=notices(ctx),
+    )
+
+
+# --------------------------------------------------------------------------- contents
+APPENDIX_PARTS = ("method", "agency", "data", "sources", "revisions", "audit", "provenance")
+
+
+def contents(ctx: ReportContext) -> doc.Contents:
+    """Table of contents; every entry names an anchor of this report."""
+    t, entry = ctx.t, doc.ContentsEntry
+    summary_parts = [entry(k, t(k)) for k in ("counts", "warnings", "achieved")]
+    entries = [entry("summary", t("summary"), summary_parts)]
+    for i, d in enumerate(ctx.domains, start=1):
+        name = ctx.plan.domain_name(d, ctx.lang)
+        entries.append(entry(ctx.domain_anchor(d), t("domain", n=i, name=name)))
+    entries.append(entry("gender", t("gender")))
+    appendix = [entry(k, t(k)) for k in APPENDIX_PARTS]
+    entries.append(entry("appendix", t("appendix"), appendix))
+    return doc.Contents(t("toc"), entries)
+
+
+# --------------------------------------------------------------------------- summary
+def status_counts(ctx: ReportContext) -> pd.DataFrame:
+    """Counts of targets by domain (rows, plan order) and status (columns, :data:`STATUSES`)."""
+    counts = Counter((r.domain, r.status) for r in ctx.assessment.results)
+    data = {
+        label("status", s, ctx.lang): [counts.get((d, s), 0) for d in ctx.domains] for s in STATUSES
+    }
+    index = [ctx.plan.domain_name(d, ctx.lang) for d in ctx.domains]
+    return pd.DataFrame(data, index=index)
+
+
+def warning_reason(ctx: ReportContext, r: IndicatorAssessment) -> str:
+    """One line: why the indicator is flagged."""
+    parts = [label("warning", w, ctx.lang) for w in (field_of(r, "warning_reasons") or [])]
+    target = ctx.target_text(r, with_unit=True)
+    if ctx.annual or r.forecast is None:
+        if r.latest_value is not None:
+            value = ctx.value_with_unit(r, r.latest_value)
+            parts.append(ctx.t("reason_latest", value=value, year=r.latest_year, target=target))
+    else:
+        forecast = ctx.value_with_unit(r, r.forecast)
+        year = r.forecast_year or r.target_year
+        p = fmt_p(r.p_attain)
+        parts.append(ctx.t("reason_forecast", year=year, forecast=forecast, target=target, p=p))
+    return ctx.sep.join(parts)
+
+
+def achieved_value(ctx: ReportContext, r: IndicatorAssessment) -> str:
+    if r.latest_value is None:
+        return ""
+    value = ctx.value_with_unit(r, r.latest_value)
+    return ctx.t("achieved_item", value=value, year=r.latest_year)
+
+
+def annual_moves(ctx: ReportContext) -> Counter:
+    """Counts of ``better``/``worse``/``same`` (and None: no direction) for indicators with
+    values in the data year and the year before."""
+    moves: Counter = Counter()
+    for r in ctx.statistical:
+        now, before = value_in(r, ctx.year), value_in(r, ctx.year - 1)
+        if now is not None and before is not None:
+            moves[change_word(r, before, now, row_decimals(r))] += 1
+    return moves
+
+
+def annual_sentence(ctx: ReportContext) -> str:
+    n = sum(1 for r in ctx.statistical if value_in(r, ctx.year) is not None)
+    m = annual_moves(ctx)
+    return ctx.t(
+        "annual_line",
+        year=ctx.year,
+        n=n,
+        total=len(ctx.statistical),
+        better=m["better"],
+        same=m["same"],
+        worse=m["worse"],
+    )
+
+
+def path_sentence(ctx: ReportContext) -> str:
+    """How many indicators are ahead of / behind the straight path (mid-term)."""
+    pos = [path_of(r)[0] for r in ctx.assessment.results if path_of(r)[0]]
+    ahead = pos.count("ahead")
+    return ctx.t("path_line", n=len(pos), ahead=ahead, behind=len(pos) - ahead)
+
+
+def heatmap(ctx: ReportContext) -> doc.Figure | None:
+    """The domain × status heatmap, its alt text listing every non-zero count."""
+    from planeval.reporting.charts import figure_png, status_heatmap
+
+    counts = status_counts(ctx)
+    fig = status_heatmap(counts)
+    if fig is None:
+        return None
+    alt = "; ".join(
+        f"{dom}: " + ", ".join(f"{col} {int(n)}" for col, n in row.items() if n)
+        for dom, row in counts.iterrows()
+    )
+    return doc.Figure(figure_png(fig, dpi=110), alt, kind="heatmap")
+
+
+def summary(ctx: ReportContext) -> doc.Summary:
+    """Totals by status, the stage's sentence, heatmap by domain and status, early warnings
+    with one line of reason each, and the indicators already achieved."""
+    res = ctx.assessment.results
+    total = Counter(r.status for r in res)
+    lines = []
+    if ctx.stage == "midterm":
+        lines.append(path_sentence(ctx))
+    if ctx.annual:
+        lines.append(annual_sentence(ctx))
+    warn = [r for r in res if field_of(r, "early_warning")]
+    ach = [r for r in res if r.status == "achieved"]
+    link = lambda r: f"ind-{r.indicator_id}"  # noqa: E731
+    return doc.Summary(
+        title=ctx.t("summary"),
+        total_line=ctx.t("total_line", n=len(res)),
+        counts=[doc.StatusCount(ctx.badge(s), total.get(s, 0)) for s in STATUSES],
+        lines=lines,
+        counts_title=ctx.t("counts"),
+        heatmap=heatmap(ctx),
+        warnings_title=f"{ctx.t('warnings')} ({len(warn)})",
+        warnings=[
+            doc.ListItem(
+                ctx.label_of(r), link(r), ctx.badge(r.status), warning_reason(ctx, r), True
+            )
+            for r in warn
+        ],
+        achieved_title=f"{ctx.t('achieved')} ({len(ach)})",
+        achieved=[
+            doc.ListItem(ctx.label_of(r), link(r), None, achieved_value(ctx, r)) for r in ach
+        ],
+        none_text=ctx.t("none_listed"),
+    )
+
+
+# --------------------------------------------------------------------------- document
+def context_for(
+    assessment: Assessment,
+    stage: str,
+    lang: str,
+    data_dir,
+    reference_geography: str | None = None,
+    produced: str = "",
+    provenance=None,
+    plan_name: str | None = None,
+) -> ReportContext:
+    """The context of one report as the notebook builds it: the reference geography (default
+    :func:`~planeval.reporting.inputs.default_reference`) and its observations up to the data
+    year, the revisions, the parameters (``plan_name``: the plan as the caller named it,
+    default the plan's name) and, when ``provenance`` is given (a function
+    ``(assessment, params, extra_observations) -> rows`` such as
+    :func:`planeval.publish.provenance.provenance_rows`), the provenance rows.
+
+    Raises ``InputError`` when the reference geography's files are invalid.
+    """
+    from planeval.reporting.inputs import default_reference, load_reference, load_revisions
+
+    year, geography = int(assessment.data_year), assessment.geography
+    ref = default_reference(geography, reference_geography)
+    reference = load_reference(ref, year, data_dir)
+    params = {
+        "plan": plan_name or assessment.plan.plan,
+        "stage": stage,
+        "year": year,
+        "geography": geography,
+        "lang": lang,
+        "reference_geography": ref,
+    }
+    extra = [reference] if reference is not None else []
+    return ReportContext(
+        assessment,
+        stage=stage,
+        lang=lang,
+        produced=produced,
+        params=params,
+        reference=reference,
+        reference_geography=ref,
+        revisions=load_revisions(geography, year, data_dir),
+        provenance=provenance(assessment, params, extra) if provenance else [],
+    )
+
+
+def build_document(ctx: ReportContext) -> doc.ReportDocument:
+    """The whole report, every section in reading order."""
+    from planeval.reporting.build_appendix import appendix, gender_section
+    from planeval.reporting.build_domain import domain_section
+
+    return doc.ReportDocument(
+        title=ctx.title(),
+        lang=ctx.lang,
+        stage=ctx.stage,
+        cover=cover(ctx),
+        contents=contents(ctx),
+        summary=summary(ctx),
+        domains=[domain_section(ctx, d) for d in ctx.domains],
+        gender=gender_section(ctx),
+        appendix=appendix(ctx),
+    )

@@ -1,0 +1,286 @@
+"""One domain of the plan as a report section: the indicator table (mid-term/final or
+annual), one chart per indicator with data, and the qualitative targets with the
+department's written account."""
+
+from __future__ import annotations
+
+from planeval.assessment.assess import IndicatorAssessment
+from planeval.core.labels import label
+from planeval.reporting import document as doc
+from planeval.reporting.build import ReportContext
+from planeval.reporting.facts import (
+    change_word,
+    field_of,
+    gap_to_target,
+    is_statistical,
+    name_of,
+    observed,
+    path_of,
+    row_decimals,
+    value_in,
+)
+from planeval.reporting.formatting import (
+    MISSING,
+    fmt_interval,
+    fmt_num,
+    fmt_p,
+    fmt_value,
+    unit_name,
+    years_text,
+)
+
+Cell, Column = doc.Cell, doc.Column
+
+
+def domain_section(ctx: ReportContext, domain_zh: str) -> doc.DomainSection:
+    """Heading, counts, the indicator table, one chart per indicator with data, and the
+    qualitative targets with the department's written account."""
+    results = [r for r in ctx.assessment.results if r.domain == domain_zh]
+    stat = [r for r in results if is_statistical(r)]
+    qual = [r for r in results if not is_statistical(r)]
+    n = ctx.domains.index(domain_zh) + 1
+    name = ctx.plan.domain_name(domain_zh, ctx.lang)
+    section = doc.DomainSection(
+        number=n,
+        title=ctx.t("domain", n=n, name=name),
+        anchor=ctx.domain_anchor(domain_zh),
+        intro=ctx.t("domain_intro", n=len(results), stat=len(stat), qual=len(qual)),
+    )
+    if stat:
+        if ctx.annual:
+            section.table = annual_table(ctx, stat)
+            section.table_note = ctx.t("annual_table_note", year=ctx.year, prev=ctx.year - 1)
+        else:
+            section.table = indicator_table(ctx, stat)
+            first = ctx.table_years[0] if ctx.table_years else ctx.plan.period_start - 1
+            section.table_note = ctx.t("table_note", first=first)
+        section.charts_title = ctx.t("charts")
+        with_data = [r for r in stat if r.years]
+        if with_data:
+            section.legend = legend(ctx)
+            section.figures = [f for f in (panel(ctx, r) for r in with_data) if f is not None]
+        else:
+            section.no_charts = ctx.t("no_charts")
+    if qual:
+        section.accounts_title = ctx.t("qualitative")
+        section.accounts = [account(ctx, r) for r in qual]
+    return section
+
+
+def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
+    """A qualitative target with the department's written account, or a note that none was
+    submitted."""
+    text = field_of(r, "account") or None
+    return doc.Account(
+        f"ind-{r.indicator_id}", ctx.label_of(r), ctx.badge(r.status), text, ctx.t("no_account")
+    )
+
+
+# --------------------------------------------------------------------------- cells
+def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
+    warning = "⚠ " + ctx.t("early_warning") if field_of(r, "early_warning") else ""
+    return Cell(badge=ctx.badge(r.status), warning=warning, column="status", role="status")
+
+
+def lead_cells(ctx: ReportContext, r: IndicatorAssessment) -> list[Cell]:
+    """Item, indicator name (linking to its chart), unit and target."""
+    name = Cell(name_of(r, ctx.lang), role="name", anchor=f"ind-{r.indicator_id}")
+    if r.years:
+        name.link, name.link_title = f"fig-{r.indicator_id}", ctx.t("chart_link")
+    return [
+        Cell(r.item, role="item"),
+        name,
+        Cell(unit_name(r.unit, ctx.lang), role="unit"),
+        Cell(ctx.target_text(r), role="target", column="target"),
+    ]
+
+
+def reference_cells(ctx: ReportContext, r: IndicatorAssessment, d: int) -> list[Cell]:
+    """The reference geography's latest value (no cell without a reference geography)."""
+    if not ctx.reference_series:
+        return []
+    s = ctx.reference_series.get(r.indicator_id)
+    if s is None or not len(s):
+        return [Cell(MISSING, role="num", column="reference")]
+    y = int(s.index.max())
+    return [Cell(fmt_num(s.loc[y], d), str(y), role="num", column="reference")]
+
+
+def change_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
+    return Cell(label("change", r.change, ctx.lang) or MISSING, role="change", column="change")
+
+
+def path_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
+    """Mid-term path position; the second line is the value of the straight path from
+    baseline to target in the latest data year, which the latest value is ahead of or
+    behind."""
+    pos, value = path_of(r)
+    if not pos:
+        return Cell(MISSING, role="path", column="path")
+    arrow = "▲" if pos == "ahead" else "▼"
+    word = f"{arrow} {label('path', pos, ctx.lang)}"
+    sub = f"{ctx.t('path_value')} {fmt_num(value, d)}"
+    return Cell(word, sub, role="path", column="path", tone=pos)
+
+
+def gap_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
+    """Gap of the latest value to the target; only for a value of the plan period (a 2016
+    value meeting a 2025 target says nothing about the plan)."""
+    gap = gap_to_target(r)
+    if gap is None or (r.latest_year or 0) < ctx.plan.period_start:
+        return Cell(MISSING, role="num", column="gap")
+    met = r.meets(r.latest_value)
+    text = ctx.t("gap_met") if met else ctx.t("gap_short", gap=fmt_num(gap, d))
+    sub = str(r.latest_year) if r.latest_year != ctx.year else ""
+    return Cell(text, sub, role="num", column="gap")
+
+
+# --------------------------------------------------------------------------- tables
+def indicator_columns(ctx: ReportContext) -> list[Column]:
+    t = ctx.t
+    columns = [
+        Column(t("col_item"), "item"),
+        Column(t("col_indicator"), "name"),
+        Column(t("col_unit"), "unit"),
+        Column(t("col_target"), "target"),
+        Column(t("col_baseline"), "num"),
+    ]
+    columns += [Column(str(y), "year") for y in ctx.table_years]
+    columns.append(Column(t("col_latest"), "num"))
+    if ctx.reference_series:
+        columns.append(Column(t("col_reference", geo=ctx.reference_name), "num"))
+    columns += [Column(t("col_forecast", year=ctx.target_year), "num"), Column(t("col_p"), "num")]
+    if ctx.stage == "midterm":
+        columns.append(Column(t("col_path"), "path"))
+    columns += [Column(t("col_status"), "status"), Column(t("col_change"), "change")]
+    return columns
+
+
+def indicator_row(ctx: ReportContext, r: IndicatorAssessment) -> doc.Row:
+    d, obs = row_decimals(r), observed(r)
+    num = lambda v, sub="", col="": Cell(fmt_num(v, d), sub, role="num", column=col)  # noqa: E731
+    dash = lambda col: Cell(MISSING, role="num", column=col)  # noqa: E731
+    cells = lead_cells(ctx, r)
+    base = r.baseline_value
+    cells.append(
+        dash("baseline") if base is None else num(base, str(r.baseline_year or ""), "baseline")
+    )
+    for y in ctx.table_years:
+        cells.append(num(obs[y], col=f"y{y}") if y in obs else Cell(role="num", column=f"y{y}"))
+    latest = r.latest_value
+    cells.append(dash("latest") if latest is None else num(latest, str(r.latest_year), "latest"))
+    cells += reference_cells(ctx, r, d)
+    pi = fmt_interval(r.pi_low, r.pi_high, d)
+    cells.append(dash("forecast") if r.forecast is None else num(r.forecast, pi, "forecast"))
+    cells.append(Cell(fmt_p(r.p_attain), role="num", column="p_attain"))
+    if ctx.stage == "midterm":
+        cells.append(path_cell(ctx, r, d))
+    cells += [status_cell(ctx, r), change_cell(ctx, r)]
+    return doc.Row(cells, key=r.indicator_id)
+
+
+def indicator_table(ctx: ReportContext, results: list[IndicatorAssessment]) -> doc.Table:
+    """Mid-term / final table: item, indicator, unit, target, baseline, each year's value of
+    the plan period, latest, forecast with 95 % interval, probability of attainment,
+    (mid-term) path position, status with icon and text, change."""
+    rows = [indicator_row(ctx, r) for r in results]
+    return doc.Table(indicator_columns(ctx), rows, "indicators", f"stage-{ctx.stage}")
+
+
+def annual_row(ctx: ReportContext, r: IndicatorAssessment) -> doc.Row:
+    y, p = ctx.year, ctx.year - 1
+    d = row_decimals(r)
+    now, before = value_in(r, y), value_in(r, p)
+    now_cell = Cell(fmt_num(now, d), role="num", column=f"y{y}")
+    if now is None and r.latest_value is not None:
+        now_cell.sub = f"{ctx.t('col_latest')} {fmt_num(r.latest_value, d)} ({r.latest_year})"
+    delta = Cell(MISSING, role="num", column="delta")
+    if now is not None and before is not None:
+        delta.text = fmt_num(now - before, d, signed=True)
+        word = change_word(r, before, now, d)
+        if word:
+            delta.sub, delta.sub_tone = ctx.t("delta_" + word), word
+    cells = lead_cells(ctx, r) + [
+        Cell(fmt_num(before, d), role="num", column=f"y{p}"),
+        now_cell,
+        delta,
+        *reference_cells(ctx, r, d),
+        gap_cell(ctx, r, d),
+        status_cell(ctx, r),
+        change_cell(ctx, r),
+    ]
+    return doc.Row(cells, key=r.indicator_id)
+
+
+def annual_table(ctx: ReportContext, results: list[IndicatorAssessment]) -> doc.Table:
+    """Annual monitoring table: target, previous year's value, this year's value, change
+    against last year (better/worse by the indicator's direction), gap to target, status."""
+    y, p, t = ctx.year, ctx.year - 1, ctx.t
+    columns = [
+        Column(t("col_item"), "item"),
+        Column(t("col_indicator"), "name"),
+        Column(t("col_unit"), "unit"),
+        Column(t("col_target"), "target"),
+        Column(t("col_prev", year=p), "num"),
+        Column(t("col_this", year=y), "num"),
+        Column(t("col_delta"), "num"),
+    ]
+    if ctx.reference_series:
+        columns.append(Column(t("col_reference", geo=ctx.reference_name), "num"))
+    columns += [
+        Column(t("col_gap"), "num"),
+        Column(t("col_status"), "status"),
+        Column(t("col_change"), "change"),
+    ]
+    return doc.Table(columns, [annual_row(ctx, r) for r in results], "indicators", "stage-annual")
+
+
+# --------------------------------------------------------------------------- charts
+def legend(ctx: ReportContext) -> list[doc.LegendEntry]:
+    from planeval.reporting.charts import legend_kinds, legend_text
+
+    out = [doc.LegendEntry(k, legend_text(k, ctx.lang)) for k in legend_kinds(not ctx.annual)]
+    if ctx.reference_name:
+        out.append(doc.LegendEntry("reference", ctx.reference_name))
+    return out
+
+
+def chart_alt(ctx: ReportContext, r: IndicatorAssessment) -> str:
+    """Alt text of an indicator's chart: what it shows, in words and numbers."""
+    d, lang = row_decimals(r), ctx.lang
+    alt = lambda key, **v: label("alt", key, lang).format(**v)  # noqa: E731
+    parts = [ctx.label_of(r), alt("observed", years=years_text(r.years))]
+    if r.latest_value is not None:
+        value = fmt_value(r.latest_value, r.unit, d, lang)
+        parts.append(alt("latest", value=value, year=r.latest_year))
+    if r.forecast is not None and not ctx.annual:
+        value = fmt_value(r.forecast, r.unit, d, lang)
+        pi = fmt_interval(r.pi_low, r.pi_high, d)
+        parts.append(alt("forecast", year=r.target_year, value=value, pi=pi))
+    parts.append(f"{ctx.t('col_target')}: {ctx.target_text(r, with_unit=True)}")
+    parts.append(f"{ctx.t('col_status')}: {label('status', r.status, lang)}")
+    return ctx.sep.join(parts)
+
+
+def panel(ctx: ReportContext, r: IndicatorAssessment) -> doc.Figure | None:
+    """One indicator's chart (observations, trend, fan, target, path, reference)."""
+    from planeval.reporting.charts import figure_png, indicator_figure
+
+    fig = indicator_figure(
+        r,
+        lang=ctx.lang,
+        reference=ctx.reference_series.get(r.indicator_id),
+        reference_label=ctx.reference_name,
+        trend=not ctx.annual,
+        seed=ctx.seed,
+    )
+    if fig is None:
+        return None
+    return doc.Figure(
+        figure_png(fig),
+        chart_alt(ctx, r),
+        caption=ctx.label_of(r),
+        badge=ctx.badge(r.status),
+        anchor=f"fig-{r.indicator_id}",
+        kind="panel",
+    )

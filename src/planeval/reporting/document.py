@@ -1,0 +1,256 @@
+"""The evaluation report as a plain document: facts, sentences, tables and figures.
+
+No HTML and no styling here: :mod:`planeval.reporting.build` fills these dataclasses from an
+assessment, and renderers turn them into a page (:mod:`planeval.reporting.html`, Jinja2
+templates in ``reporting/templates/``) or another format. Every string is plain text as a
+reader sees it; renderers escape it. ``anchor`` fields name places a reader can link to (the
+HTML renderer makes them element ids), ``link`` fields point at an anchor.
+
+The sections in reading order: :class:`Cover`, :class:`Contents`, :class:`Summary`, one
+:class:`DomainSection` per domain of the plan, :class:`GenderSection`, :class:`Appendix`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Badge:
+    """A status as icon + word (``✔ 已达标``); ``status`` is the machine status it shows."""
+
+    status: str
+    text: str
+
+
+@dataclass
+class Paragraph:
+    """A paragraph; ``role``: ``""`` (body text), ``notice`` (a reader must see it first),
+    ``note`` (small print under or above a table), ``muted`` (secondary)."""
+
+    text: str
+    role: str = ""
+
+
+@dataclass
+class Cell:
+    """One table cell.
+
+    ``text``: the main line; ``sub``: a second, smaller line (a year, an interval, a label);
+    ``badge``: a status shown after the text; ``warning``: an early-warning note under it;
+    ``tone``/``sub_tone``: the meaning of the text / second line (``ahead``, ``behind``,
+    ``better``, ``worse``), which renderers may emphasise; ``column``: machine name of the
+    column (``y2023``, ``latest``, ``forecast``...); ``role``: what the cell holds (``num``,
+    ``name``, ``item``, ``unit``, ``target``, ``path``, ``change``, ``plan_text``, ``code``).
+    """
+
+    text: str = ""
+    sub: str = ""
+    column: str = ""
+    role: str = ""
+    badge: Badge | None = None
+    warning: str = ""
+    tone: str = ""
+    sub_tone: str = ""
+    anchor: str = ""
+    link: str = ""
+    link_title: str = ""
+    rowspan: int = 1
+
+
+@dataclass
+class Row:
+    """A table row; ``key``: the indicator it is about, ``year``: the year it is about."""
+
+    cells: list[Cell]
+    key: str = ""
+    year: int | None = None
+
+
+@dataclass
+class Column:
+    """A column heading; ``role`` as in :class:`Cell` (``year`` for a year column)."""
+
+    text: str
+    role: str = ""
+
+
+@dataclass
+class Table:
+    """A table; ``kind`` names its layout (``indicators``, ``plain``, ``sex``...) and
+    ``variant`` refines it (``stage-midterm``, ``agency``...)."""
+
+    columns: list[Column]
+    rows: list[Row]
+    kind: str = "plain"
+    variant: str = ""
+    title: str = ""
+
+
+@dataclass
+class Figure:
+    """A chart as a PNG image with its alternative text (what it shows in words and numbers).
+
+    ``caption``: plain text above the image, ``badge``: a status after it; ``kind``:
+    ``panel`` (one indicator), ``heatmap``, ``sex``.
+    """
+
+    png: bytes
+    alt: str
+    caption: str = ""
+    badge: Badge | None = None
+    anchor: str = ""
+    kind: str = ""
+
+
+@dataclass
+class LegendEntry:
+    """One series of the charts' common legend (``kind``: observed, trend, fan80, fan95,
+    target, path, reference)."""
+
+    kind: str
+    text: str
+
+
+@dataclass
+class ListItem:
+    """An entry of a list of indicators: the label links to the indicator; ``detail`` is
+    the text after it (a value, a reason), ``detail_below`` puts it on its own line."""
+
+    text: str
+    link: str = ""
+    badge: Badge | None = None
+    detail: str = ""
+    detail_below: bool = False
+
+
+@dataclass
+class Cover:
+    region: str
+    title: str
+    stage: str
+    facts: list[tuple[str, str]]
+    notices: list[str]
+
+
+@dataclass
+class ContentsEntry:
+    anchor: str
+    title: str
+    children: list[ContentsEntry] = field(default_factory=list)
+
+
+@dataclass
+class Contents:
+    title: str
+    entries: list[ContentsEntry]
+
+
+@dataclass
+class StatusCount:
+    badge: Badge
+    count: int
+
+
+@dataclass
+class Summary:
+    """Totals by status, the stage's sentences, the heatmap, early warnings and achieved."""
+
+    title: str
+    total_line: str
+    counts: list[StatusCount]
+    lines: list[str]
+    counts_title: str
+    heatmap: Figure | None
+    warnings_title: str
+    warnings: list[ListItem]
+    achieved_title: str
+    achieved: list[ListItem]
+    none_text: str
+
+
+@dataclass
+class Account:
+    """A qualitative target with the department's written account (``None``: none sent)."""
+
+    anchor: str
+    label: str
+    badge: Badge
+    account: str | None
+    missing_text: str = ""
+
+
+@dataclass
+class DomainSection:
+    """One domain: heading, intro, the indicator table and its note, the charts, and the
+    qualitative targets with their accounts."""
+
+    number: int
+    title: str
+    anchor: str
+    intro: str
+    table: Table | None = None
+    table_note: str = ""
+    charts_title: str = ""
+    legend: list[LegendEntry] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    no_charts: str = ""
+    accounts_title: str = ""
+    accounts: list[Account] = field(default_factory=list)
+
+
+@dataclass
+class SexBlock:
+    """Female, male and the gap by year of one indicator, as a table and a chart."""
+
+    anchor: str
+    title: str
+    unit: str
+    table: Table
+    figure: Figure
+
+
+@dataclass
+class GenderSection:
+    title: str
+    intro: Paragraph
+    blocks: list[SexBlock] = field(default_factory=list)
+    missing_note: Paragraph | None = None
+    missing: list[str] = field(default_factory=list)
+
+
+@dataclass
+class AppendixPart:
+    """One part of the appendix: heading, a paragraph, a subheading and a table (each
+    optional but the heading)."""
+
+    anchor: str
+    title: str
+    intro: Paragraph | None = None
+    subtitle: str = ""
+    table: Table | None = None
+
+
+@dataclass
+class Appendix:
+    title: str
+    parts: list[AppendixPart]
+
+
+@dataclass
+class ReportDocument:
+    """A whole evaluation report; ``title`` is the page title, ``lang`` ``zh`` or ``en``."""
+
+    title: str
+    lang: str
+    stage: str
+    cover: Cover
+    contents: Contents
+    summary: Summary
+    domains: list[DomainSection]
+    gender: GenderSection
+    appendix: Appendix
+
+    def sections(self) -> list:
+        """Every section in reading order."""
+        return [self.cover, self.contents, self.summary, *self.domains, self.gender, self.appendix]

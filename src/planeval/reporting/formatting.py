@@ -1,0 +1,110 @@
+"""Numbers as readers see them: the one formatter of reports, pages and the workbench.
+
+* :func:`fmt_num`: a number with fixed decimals and thousands separators (``12,345.7``);
+* :func:`decimals_for`: how many decimals one indicator's numbers carry (its data's, at most 2);
+* :func:`fmt_value`: a number with its unit (``95.2%``, ``16.1/10万``, ``2.0 hours``);
+* :func:`fmt_p`: a probability with 2 decimals;
+* :func:`shortest`: a figure in its shortest form (``95``, ``99.33``, ``-20``), for catalogue
+  listings that repeat the plan's own figures;
+* :func:`years_text`: ``2015–2019, 2021`` for a list of years.
+
+Missing values (None, NaN) are written ``—`` (``""`` by :func:`shortest`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from planeval.core.labels import label
+
+#: Units whose numbers carry at least one decimal (rates and ages).
+RATE_UNITS = ("%", "‰", "1/10万", "岁")
+MISSING = "—"
+
+
+def is_missing(value) -> bool:
+    """True for None and NaN."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def decimals_for(unit: str, values) -> int:
+    """Decimals to show for one indicator: as many as its data carry, at most 2; at least 1
+    for rates (%, ‰, 1/10万) and ages. ``[95, 95.25]`` → 2; ``[3, 4]`` with unit ‰ → 1."""
+    best = 0
+    for v in values:
+        if is_missing(v):
+            continue
+        s = f"{float(v):.6f}".rstrip("0").rstrip(".")
+        if "." in s:
+            best = max(best, len(s.split(".")[1]))
+    best = min(best, 2)
+    if unit in RATE_UNITS and best == 0:
+        best = 1
+    return best
+
+
+def fmt_num(value, decimals: int = 1, signed: bool = False) -> str:
+    """A number with ``decimals`` decimals and thousands separators (``—`` when missing);
+    ``signed`` adds ``+`` to positive values. The minus sign is ASCII ``-``; no ``-0.0``."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    if round(value, decimals) == 0:
+        value = 0.0
+    return f"{value:{'+' if signed else ''},.{decimals}f}"
+
+
+def shortest(value) -> str:
+    """A figure in its shortest form: ``95``, ``99.33``, ``-20``; ``""`` for None/NaN;
+    booleans ``true``/``false``."""
+    if is_missing(value):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def unit_name(unit: str, lang: str = "zh") -> str:
+    """The unit as written in a table's unit column (``小时`` → ``hours`` in English)."""
+    return label("unit", unit, lang) if unit else ""
+
+
+def unit_text(unit: str, lang: str = "zh") -> str:
+    """How a unit is written after a number: ``%``, ``‰``, ``/10万`` (`` per 100,000``),
+    ``小时`` (`` hours``)."""
+    if unit == "1/10万":
+        return " per 100,000" if lang == "en" else "/10万"
+    if unit in ("%", "‰", ""):
+        return unit
+    return " " + unit_name(unit, lang) if lang == "en" else unit
+
+
+def fmt_value(value, unit: str = "", decimals: int = 1, lang: str = "zh") -> str:
+    """A number with its unit: ``95.2%``, ``5.1‰``, ``16.1/10万``, ``2.0小时``; ``—`` if none."""
+    if is_missing(value):
+        return MISSING
+    return fmt_num(value, decimals) + unit_text(unit, lang)
+
+
+def fmt_p(p) -> str:
+    """Probability of attainment with 2 decimals (``0.95``); ``—`` when there is none."""
+    return MISSING if is_missing(p) else f"{float(p):.2f}"
+
+
+def fmt_interval(low, high, decimals: int = 1) -> str:
+    """``4.1–5.3`` (en dash); ``""`` when the low end is missing."""
+    return "" if is_missing(low) else f"{fmt_num(low, decimals)}–{fmt_num(high, decimals)}"
+
+
+def years_text(years) -> str:
+    """``2015–2019, 2021, 2023`` for a list of years (runs joined with an en dash)."""
+    runs: list[list[int]] = []
+    for y in sorted({int(y) for y in years}):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1][1] = y
+        else:
+            runs.append([y, y])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in runs)

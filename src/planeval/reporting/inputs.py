@@ -1,0 +1,47 @@
+"""What a report reads besides its assessment: the reference geography and revisions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+
+def default_reference(geography: str, reference_geography: str | None) -> str:
+    """The reference geography to draw beside the report's: the given one, else ``china``
+    for any geography other than ``china`` (and none for ``china`` itself). The string
+    ``"None"`` (papermill's ``-p reference_geography None``) counts as not given."""
+    if reference_geography in ("None", "none"):
+        reference_geography = None
+    if reference_geography is not None:
+        return "" if reference_geography == geography else reference_geography
+    return "" if geography == "china" else "china"
+
+
+def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFrame | None:
+    """Observations of the reference geography up to ``year``, or None when it is not given
+    or its folder holds no year file (the reference is then silently absent).
+
+    Raises ``InputError`` when the folder exists but its files are invalid.
+    """
+    from planeval.intake.observations import load_geography, observation_files
+
+    if not reference_geography or not observation_files(data_dir, reference_geography):
+        return None
+    return load_geography(data_dir, reference_geography, up_to_year=year)
+
+
+def load_revisions(geography: str, year: int, data_dir) -> pd.DataFrame:
+    """Revision history of a geography's values up to ``year`` (see
+    :func:`planeval.intake.observations.revision_history`); empty when nothing was revised."""
+    from planeval.intake.observations import revision_history
+    from planeval.plans.catalogue import known_units
+
+    return revision_history(data_dir, geography, units=known_units(data_dir), up_to_year=year)
+
+
+def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -> pd.Series:
+    """Values of one indicator and sex indexed by year (empty without data)."""
+    from planeval.intake.observations import series_for
+
+    if obs is None or not len(obs):
+        return pd.Series(dtype=float)
+    return series_for(obs, indicator_id, sex)
