@@ -16,8 +16,8 @@ Per report (from the metadata :func:`planeval.publish.runner.build_report` recor
 * export: nbconvert to one HTML page.
 
 Floor: ``planeval.assess`` and the report's HTML sections and charts (the calls the notebook
-makes, through :class:`planeval.reporting.sections.Report`) for every report in one process, without
-kernels or nbconvert.
+makes, through :func:`planeval.reporting.build.build_document` and the HTML renderer) for
+every report in one process, without kernels or nbconvert.
 
 Usage: ``python benchmarks/bench_batch.py [--regions 20] [--workers 1,2] [--keep DIR]``
 """
@@ -75,32 +75,23 @@ def floor_report_html(plan: str, geography: str, data_dir: Path) -> tuple[str, f
     """The notebook's computation without a notebook: returns (html, seconds in
     ``planeval.assess``, seconds for the report's sections and charts)."""
     import planeval
-    from planeval import reporting as rp
+    from planeval.reporting.provenance import provenance_rows
+    from planeval.reporting import build
+    from planeval.reporting.html import render_report
 
     t0 = time.perf_counter()
     assessment = planeval.assess(plan, geography, YEAR, data_dir=data_dir)
     t1 = time.perf_counter()
-    ref = rp.default_reference(geography, None)
-    report = rp.Report(
+    context = build.context_for(
         assessment,
-        stage=STAGE,
-        lang="zh",
+        STAGE,
+        "zh",
+        data_dir,
         produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        params={
-            "plan": plan,
-            "stage": STAGE,
-            "year": YEAR,
-            "geography": geography,
-            "lang": "zh",
-            "reference_geography": ref,
-        },
-        reference=rp.load_reference(ref, YEAR, data_dir),
-        reference_geography=ref,
+        provenance=provenance_rows,
     )
-    parts = [report.cover(), report.toc(), report.summary()]
-    parts += [report.domain_section(d) for d in report.domains]
-    parts += [report.gender_section(), report.appendix()]
-    return "".join(parts), t1 - t0, time.perf_counter() - t1
+    html = render_report(build.build_document(context))
+    return html, t1 - t0, time.perf_counter() - t1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -163,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # floor: one plain process, no kernels, no nbconvert (imports timed in a fresh process)
     probe = (
-        "import time; t = time.perf_counter(); import planeval.reporting.sections; "
+        "import time; t = time.perf_counter(); "
+        "import planeval.reporting.build, planeval.reporting.html; "
         "print(time.perf_counter() - t)"
     )
     import_s = float(

@@ -331,7 +331,7 @@ def test_import_keeps_an_inline_notebook_backend():
     """Drawing through planeval must not switch a notebook's inline backend to Agg."""
     code = (
         "import matplotlib, planeval\n"
-        "import planeval.reporting.charts, planeval.reporting.sections\n"
+        "import planeval.reporting.charts, planeval.reporting.build\n"
         "from planeval.explore.display import _charts\n"
         "_charts()\n"
         "print(matplotlib.get_backend())\n"

@@ -124,7 +124,7 @@ def check_inputs(
         raise InputError(
             Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en")
         )
-    from planeval.reporting.sections import default_reference
+    from planeval.reporting.inputs import default_reference
 
     plans, units = catalogue_state(data_dir)  # every plan file parsed and validated
     plan_path = plan_file(plan, Path(data_dir), plans)

@@ -99,7 +99,7 @@ def input_fingerprint(
     ``<year>_rev<N>``) of the geography up to the data cut-off ``year`` (later years cannot
     change the report, so adding 2025 data does not rebuild a 2023 mid-term report), and the
     same for the reference geography drawn beside it
-    (:func:`reporting.sections.default_reference`: ``china`` for any other geography); of the
+    (:func:`reporting.inputs.default_reference`: ``china`` for any other geography); of the
     indicator/unit register the submissions are checked against (units of all plans plus
     ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
     the notebook; the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
@@ -109,7 +109,7 @@ def input_fingerprint(
     """
     from planeval.core.version import __version__
     from planeval.reporting.provenance import package_versions
-    from planeval.reporting.sections import default_reference
+    from planeval.reporting.inputs import default_reference
 
     data_dir = Path(data_dir)
     reference = default_reference(geography, None)
