@@ -13,6 +13,15 @@
 #     name: planeval
 # ---
 
+# %% [markdown]
+# # Evaluation report / 评估报告
+#
+# This notebook builds one evaluation report of a development plan: it assesses every target
+# with the data up to the cut-off `year`, builds the report as a plain document
+# (`planeval.reporting.build`) and shows each section rendered to HTML by the templates in
+# `src/planeval/reporting/templates/`. `planeval report` runs it with papermill and exports the
+# outputs (code hidden) to one HTML file. The cell below holds the parameters papermill sets.
+
 # %% tags=["parameters"]
 # Parameters (papermill overrides these; see README "One report by hand").
 plan = "children"  # plan name (data/plans) or a plan YAML path
@@ -23,47 +32,90 @@ data_dir = "../data"
 lang = "zh"  # zh or en
 reference_geography = None  # None: "china" beside any other geography; "" for none
 
+# %% [markdown]
+# ## Assess and build the document
+#
+# `planeval.assess` reads the plan's targets (`data/plans/`), the observations of the
+# geography up to `year` (`data/observations/<geography>/`) and the thresholds
+# (`data/config/assessment.yaml`), fits the trend models and gives each target its status.
+# The reference geography's values (drawn beside the report's own), the revisions of past
+# values and the provenance rows (parameters, input checksums, versions) go into the same
+# document.
+
 # %%
 import datetime as dt
 
-from IPython.display import HTML, display
+from IPython.display import display
 
 import planeval
-from planeval.reporting import sections as rp
+from planeval.reporting.provenance import provenance_rows
+from planeval.reporting import build
+from planeval.reporting.html import Fragment, render_section
 
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
-reference_geography = rp.default_reference(geography, reference_geography)
-report = rp.Report(
+context = build.context_for(
     assessment,
-    stage=stage,
-    lang=lang,
-    produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-    params={
-        "plan": plan,
-        "stage": stage,
-        "year": year,
-        "geography": geography,
-        "lang": lang,
-        "reference_geography": reference_geography,
-    },
-    reference=rp.load_reference(reference_geography, year, data_dir),
+    stage,
+    lang,
+    data_dir,
     reference_geography=reference_geography,
-    revisions=rp.load_revisions(geography, year, data_dir),
+    produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+    provenance=provenance_rows,
+    plan_name=plan,
 )
-display(HTML(report.cover()), metadata={"planeval": {"title": report.title()}})
+report = build.build_document(context)
+
+# %% [markdown]
+# ## Cover and contents
+#
+# The cover names the plan, the region, the geography whose data are used, the stage and the
+# data cut-off, with the notices a reader must see first (a final report before the target
+# year's data is a forecast; national data set against a district's targets). The page title
+# travels with the cover's output for the HTML export.
 
 # %%
-display(HTML(report.toc()))
+display(Fragment(render_section(report.cover)), metadata={"planeval": {"title": report.title}})
+display(Fragment(render_section(report.contents)))
+
+# %% [markdown]
+# ## Summary
+#
+# Counts of targets by status (from each target's probability of attainment and the
+# thresholds of the settings file), the mid-term path or the annual change, the heatmap of
+# domains × statuses, the early warnings with their reason and the targets already achieved.
 
 # %%
-display(HTML(report.summary()))
+display(Fragment(render_section(report.summary)))
+
+# %% [markdown]
+# ## One section per domain
+#
+# For each domain of the plan: a table with one row per statistical target (baseline, each
+# year's observed value, the latest value, the target-year forecast with its 95 % prediction
+# interval, the probability of attainment, status and trend), one chart per indicator with
+# data (observations, fitted trend, 80/95 % fan, target, baseline-to-target path), and the
+# qualitative targets with the department's written account (`account` column of the yearly
+# files).
 
 # %%
-for domain in report.domains:
-    display(HTML(report.domain_section(domain)))
+for section in report.domains:
+    display(Fragment(render_section(section)))
+
+# %% [markdown]
+# ## Gender
+#
+# Female and male values and the gap for the indicators the plan wants by sex, from the
+# `female`/`male` rows of the yearly files.
 
 # %%
-display(HTML(report.gender_section()))
+display(Fragment(render_section(report.gender)))
+
+# %% [markdown]
+# ## Appendix
+#
+# The method and thresholds, each indicator's model beside the agencies' figures (Eurostat,
+# ESCAP, UNICEF AARR), every observed value, the sources, the revisions, the catalogue audit
+# and the provenance.
 
 # %%
-display(HTML(report.appendix()))
+display(Fragment(render_section(report.appendix)))

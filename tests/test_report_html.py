@@ -10,7 +10,7 @@ parallel worker processes, into a temporary folder:
   with the national data as reference geography.
 
 Fast tests (no notebook) check the formatting rules, the gender section and the final stage
-(the same ``Report`` methods the notebook calls, without kernel and export).
+(the same document builders and templates the notebook calls, without kernel and export).
 """
 
 from __future__ import annotations
@@ -29,8 +29,14 @@ import yaml
 from bs4 import BeautifulSoup
 
 import planeval
+from planeval.assessment.assess import STATUSES, IndicatorAssessment
 from planeval.core.labels import label
-from planeval.reporting import sections as rp
+from planeval.reporting import build, facts, inputs
+from planeval.reporting import formatting as fm
+from planeval.reporting.build_appendix import gender_section
+from planeval.reporting.build_domain import annual_table, domain_section
+from planeval.reporting.html import render_section
+from planeval.reporting.wording import target_text
 
 DATA = Path("data")
 HOSTILE_NAME_ZH = '新生儿死亡率<script>alert("zh")</script>&amp;'
@@ -165,24 +171,24 @@ def women_2024():
 def test_decimals_follow_the_data():
     """[95, 95.25] carry 2 decimals → 2; [3, 4] in ‰ → at least 1 for rates; counts of
     persons [1, 2] → 0; never more than 2 ([1.2345] → 2)."""
-    assert rp.decimals_for("%", [95, 95.25]) == 2
-    assert rp.decimals_for("‰", [3, 4]) == 1
-    assert rp.decimals_for("人", [1, 2]) == 0
-    assert rp.decimals_for("%", [1.2345]) == 2
+    assert fm.decimals_for("%", [95, 95.25]) == 2
+    assert fm.decimals_for("‰", [3, 4]) == 1
+    assert fm.decimals_for("人", [1, 2]) == 0
+    assert fm.decimals_for("%", [1.2345]) == 2
 
 
 def test_number_and_unit_formatting():
-    assert rp.fmt_value(95.24, "%", 1) == "95.2%"
-    assert rp.fmt_value(5.12, "‰", 2) == "5.12‰"
-    assert rp.fmt_value(16.1, "1/10万", 1) == "16.1/10万"
-    assert rp.fmt_value(16.1, "1/10万", 1, "en") == "16.1 per 100,000"
-    assert rp.fmt_value(2, "小时", 1, "en") == "2.0 hours"
-    assert rp.fmt_num(12345.678, 1) == "12,345.7"
-    assert rp.fmt_num(-0.04, 1) == "0.0"  # no "-0.0"
-    assert rp.fmt_num(-0.1, 1, signed=True) == "-0.1"
-    assert rp.fmt_num(0.3, 1, signed=True) == "+0.3"
-    assert rp.fmt_num(None) == "—"
-    assert rp.fmt_p(0.94999) == "0.95"
+    assert fm.fmt_value(95.24, "%", 1) == "95.2%"
+    assert fm.fmt_value(5.12, "‰", 2) == "5.12‰"
+    assert fm.fmt_value(16.1, "1/10万", 1) == "16.1/10万"
+    assert fm.fmt_value(16.1, "1/10万", 1, "en") == "16.1 per 100,000"
+    assert fm.fmt_value(2, "小时", 1, "en") == "2.0 hours"
+    assert fm.fmt_num(12345.678, 1) == "12,345.7"
+    assert fm.fmt_num(-0.04, 1) == "0.0"  # no "-0.0"
+    assert fm.fmt_num(-0.1, 1, signed=True) == "-0.1"
+    assert fm.fmt_num(0.3, 1, signed=True) == "+0.3"
+    assert fm.fmt_num(None) == "—"
+    assert fm.fmt_p(0.94999) == "0.95"
 
 
 def test_gap_and_change_words(women_2024):
@@ -190,13 +196,13 @@ def test_gap_and_change_words(women_2024):
     with 48.5 → 1.5. A fall from 1.3 to 1.2 of a 'decrease' indicator is better; the same
     values rounded to 0 decimals (1 → 1) are the same."""
     a = women_2024
-    assert rp.gap_to_target(a["cervical_cancer_screening"]) == pytest.approx(18.5)
-    assert rp.gap_to_target(a["hiv_mtct_rate"]) == 0.0
+    assert facts.gap_to_target(a["cervical_cancer_screening"]) == pytest.approx(18.5)
+    assert facts.gap_to_target(a["hiv_mtct_rate"]) == 0.0
     r = a["hiv_mtct_rate"]
-    assert rp.change_word(r, 1.3, 1.2, 1) == "better"
-    assert rp.change_word(r, 1.2, 1.3, 1) == "worse"
-    assert rp.change_word(r, 1.3, 1.2, 0) == "same"
-    band = rp.IndicatorAssessment(
+    assert facts.change_word(r, 1.3, 1.2, 1) == "better"
+    assert facts.change_word(r, 1.2, 1.3, 1) == "worse"
+    assert facts.change_word(r, 1.3, 1.2, 0) == "same"
+    band = IndicatorAssessment(
         **{
             **{k: getattr(r, k) for k in ("indicator_id", "name_zh", "name_en", "domain", "item")},
             "unit": "%",
@@ -211,18 +217,20 @@ def test_gap_and_change_words(women_2024):
             "latest_value": 48.5,
         }
     )
-    assert rp.gap_to_target(band) == pytest.approx(1.5)
-    assert rp.change_word(band, 48.5, 46.0, 1) == "better"  # closer to 45
+    assert facts.gap_to_target(band) == pytest.approx(1.5)
+    assert facts.change_word(band, 48.5, 46.0, 1) == "better"  # closer to 45
 
 
 def test_target_wording(children_2023):
     a = children_2023
-    assert rp.target_text(a["neonatal_mortality"], "zh") == "≤ 3.0"
-    assert rp.target_text(a["neonatal_mortality"], "zh", with_unit=True) == "≤ 3.0‰"
-    assert rp.target_text(a["neonatal_visit_rate"], "zh") == "每年 ≥ 90.0"
-    assert rp.target_text(a["neonatal_visit_rate"], "en") == "every year ≥ 90.0"
+    nm, visits = a["neonatal_mortality"], a["neonatal_visit_rate"]
+    assert target_text(nm, "zh", decimals=1) == "≤ 3.0"
+    assert target_text(nm, "zh", decimals=1, with_unit=True) == "≤ 3.0‰"
+    assert target_text(nm, "zh", with_unit=True, with_year=True) == "≤ 3‰ (2025)"
+    assert target_text(visits, "zh", decimals=1) == "每年 ≥ 90.0"
+    assert target_text(visits, "en", decimals=1) == "every year ≥ 90.0"
     rel = [r for r in a.results if r.target_type == "relative_change"][0]
-    assert rp.Report(a).target_text(rel).startswith("较2020年 -20%")
+    assert build.ReportContext(a).target_text(rel).startswith("较2020年 -20%")
 
 
 def test_every_machine_label_has_both_languages():
@@ -239,7 +247,7 @@ def test_every_machine_label_has_both_languages():
         agency.eurostat_no_target_category(10, 2020, y, 2023, 1) for y in (12, 10.1, 9.9, 5)
     }
     expected = {
-        "status": set(rp.STATUSES),
+        "status": set(STATUSES),
         "model": set(MODEL_ORDER),
         "unit": set(UNITS) - {""},
         "target_type": set(TARGET_TYPES),
@@ -264,33 +272,30 @@ def test_annual_gap_only_for_plan_period_values():
     plan period 2021–2025, so the annual table shows no gap (—) although 75.5 ≥ 50; the
     neonatal visit rate 97.7 (2024) ≥ 90 is met (已达到)."""
     a = assessed("children", "china", 2024)
-    report = rp.Report(a, stage="annual")
+    ctx = build.ReportContext(a, stage="annual")
     rows = [
         r
         for r in a.results
         if r.indicator_id in ("exclusive_breastfeeding_6m", "neonatal_visit_rate")
     ]
-    soup = BeautifulSoup(report.annual_table(rows), "html.parser")
-    gap = {
-        tr["data-indicator"]: tr.find(attrs={"data-col": "gap"})
-        for tr in soup.select("tr[data-indicator]")
-    }
-    assert main_text(gap["exclusive_breastfeeding_6m"]) == "—"
-    assert main_text(gap["neonatal_visit_rate"]) == "已达到"
+    table = annual_table(ctx, rows)
+    gap = {row.key: next(c for c in row.cells if c.column == "gap") for row in table.rows}
+    assert gap["exclusive_breastfeeding_6m"].text == "—"
+    assert gap["neonatal_visit_rate"].text == "已达到"
 
 
 def test_years_text_joins_runs():
-    assert rp.years_text([2015, 2016, 2017, 2019, 2021, 2022]) == "2015–2017, 2019, 2021–2022"
+    assert fm.years_text([2015, 2016, 2017, 2019, 2021, 2022]) == "2015–2017, 2019, 2021–2022"
 
 
 def test_default_reference_geography(tmp_path):
-    assert rp.default_reference("baijiantan", None) == "china"
-    assert rp.default_reference("china", None) == ""
-    assert rp.default_reference("baijiantan", "") == ""
-    assert rp.default_reference("baijiantan", "None") == "china"  # papermill -p ... None
-    assert rp.load_reference("nowhere", 2023, "data") is None  # silently absent
-    assert rp.load_reference("", 2023, "data") is None
-    ref = rp.load_reference("china", 2020, "data")
+    assert inputs.default_reference("baijiantan", None) == "china"
+    assert inputs.default_reference("china", None) == ""
+    assert inputs.default_reference("baijiantan", "") == ""
+    assert inputs.default_reference("baijiantan", "None") == "china"  # papermill -p ... None
+    assert inputs.load_reference("nowhere", 2023, "data") is None  # silently absent
+    assert inputs.load_reference("", 2023, "data") is None
+    ref = inputs.load_reference("china", 2020, "data")
     assert ref["year"].max() == 2020  # the cut-off applies to the reference too
 
 
@@ -298,7 +303,7 @@ def test_gender_section_from_sex_rows(tmp_path):
     """Female/male rows of the hand-made district: gap female − male = -0.4 each year."""
     data = _hostile_data(tmp_path)
     a = planeval.assess("children", "testdistrict", 2023, data_dir=data)
-    html = rp.Report(a, stage="midterm").gender_section()
+    html = render_section(gender_section(build.ReportContext(a, stage="midterm")))
     soup = BeautifulSoup(html, "html.parser")
     rows = soup.select("#sex-neonatal_mortality tbody tr")
     got = [
@@ -315,9 +320,10 @@ def test_gender_section_from_sex_rows(tmp_path):
 
 def test_gender_section_says_so_without_sex_rows(children_2023):
     a = children_2023
-    text = BeautifulSoup(rp.Report(a).gender_section(), "html.parser").get_text()
-    assert "没有按性别分列的观测值" in text
-    en = BeautifulSoup(rp.Report(a, lang="en").gender_section(), "html.parser").get_text()
+    html = render_section(gender_section(build.ReportContext(a)))
+    assert "没有按性别分列的观测值" in BeautifulSoup(html, "html.parser").get_text()
+    html = render_section(gender_section(build.ReportContext(a, lang="en")))
+    en = BeautifulSoup(html, "html.parser").get_text()
     assert "hold no values by sex" in en
 
 
@@ -418,8 +424,9 @@ def test_final_stage_numbers_and_forecast_notice():
     """Final 2024 (children, national): the tables equal planeval.assess for 2024, the cover
     says plainly the 2025 results are a forecast from data through 2024, no path column."""
     a = assessed("children", "china", 2024)
-    report = rp.Report(a, stage="final")
-    html = report.cover() + "".join(report.domain_section(d) for d in report.domains)
+    ctx = build.ReportContext(a, stage="final")
+    sections = [build.cover(ctx)] + [domain_section(ctx, d) for d in ctx.domains]
+    html = "".join(render_section(s) for s in sections)
     soup = BeautifulSoup(html, "html.parser")
     assert check_table_numbers(soup, a) > 50
     cover = soup.find(id="top").parent.get_text()
@@ -509,7 +516,7 @@ def test_self_contained_small_and_code_hidden(soups, reports, key):
 @pytest.mark.parametrize("key", ["midterm_zh", "midterm_en", "annual"])
 def test_status_never_by_colour_alone(soups, key):
     lang = "en" if key.endswith("en") else "zh"
-    words = {s: (label("status", s, lang)) for s in rp.STATUSES}
+    words = {s: (label("status", s, lang)) for s in STATUSES}
     for span in soups[key].select("span.badge"):
         status = [c[3:] for c in span["class"] if c.startswith("st-")][0]
         text = span.get_text(strip=True)
@@ -592,14 +599,14 @@ def test_final_notice_counts_only_indicators_with_a_forecast():
     the cover must not call any result a forecast, and must say all 39 statistical indicators
     (39 = 39 without a 2025 value − 0 with a forecast) have insufficient data."""
     a = assessed("children", "baijiantan", 2025)
-    report = rp.Report(a, stage="final")
-    missing = [r for r in report.statistical if (r.latest_year or 0) < 2025]
+    ctx = build.ReportContext(a, stage="final")
+    missing = [r for r in ctx.statistical if (r.latest_year or 0) < 2025]
     with_forecast = [r for r in missing if r.forecast is not None]
     assert (len(missing), len(with_forecast)) == (39, 0)
-    notices = report.notices()
+    notices = build.notices(ctx)
     assert not any("预测值" in n and "数据不足" not in n for n in notices)
     assert "39 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
-    en = rp.Report(a, stage="final", lang="en").notices()
+    en = build.notices(build.ReportContext(a, stage="final", lang="en"))
     assert any(n.startswith("39 indicators have insufficient data") for n in en)
 
 
@@ -608,10 +615,10 @@ def test_final_notice_before_target_year_splits_forecasts_from_insufficient_data
     little data (hand count from planeval.assess: 39 statistical, forecast column filled for
     13); the forecast sentence and the insufficient-data sentence both appear."""
     a = assessed("children", "china", 2024)
-    report = rp.Report(a, stage="final")
-    forecasts = [r for r in report.statistical if r.forecast is not None]
-    assert (len(report.statistical), len(forecasts)) == (39, 13)
-    notices = report.notices()
+    ctx = build.ReportContext(a, stage="final")
+    forecasts = [r for r in ctx.statistical if r.forecast is not None]
+    assert (len(ctx.statistical), len(forecasts)) == (39, 13)
+    notices = build.notices(ctx)
     assert any("基于截至2024年数据的预测评估" in n for n in notices)
     assert "26 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
 
@@ -621,20 +628,19 @@ def test_final_notice_counts_agree_with_the_summary():
     insufficient_data (female_share_residents_committee has a forecast from 2016–2018 data but
     no value in the plan period, so it is 数据不足, not a forecast)."""
     a = assessed("women", "china", 2024)
-    report = rp.Report(a, stage="final")
-    short = sum(r.status == "insufficient_data" for r in report.statistical)
+    ctx = build.ReportContext(a, stage="final")
+    short = sum(r.status == "insufficient_data" for r in ctx.statistical)
     assert a["female_share_residents_committee"].status == "insufficient_data"
     assert a["female_share_residents_committee"].forecast is not None
     text = f"{short} 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。"
-    assert text in report.notices()
+    assert text in build.notices(ctx)
 
 
 def test_final_2025_without_2025_data_is_a_forecast_from_the_last_data_year():
     """Women, national, final with --year 2025: no indicator has a 2025 value (national data end
     in 2024), so the cover must say it is a forecast from data through 2024, not that target-year
     values were observed."""
-    report = rp.Report(assessed("women", "china", 2025), stage="final")
-    notices = report.notices()
+    notices = build.notices(build.ReportContext(assessed("women", "china", 2025), stage="final"))
     assert any("基于截至2024年数据的预测评估" in n for n in notices)
     assert not any("已有数据的指标按实际值评估" in n for n in notices)
 
@@ -642,10 +648,9 @@ def test_final_2025_without_2025_data_is_a_forecast_from_the_last_data_year():
 def test_domain_table_without_year_columns_does_not_fail():
     """A data year before the base year leaves no year columns: the note falls back to the
     base year (2020) instead of raising IndexError on an empty list."""
-    report = rp.Report(assessed("children", "china", 2018), stage="midterm")  # range(2020, 2019)
-    assert report.table_years == []
-    assert report.table_years == []
-    html = report.domain_section(report.domains[0])
+    ctx = build.ReportContext(assessed("children", "china", 2018), stage="midterm")
+    assert ctx.table_years == []  # range(2020, 2019)
+    html = render_section(domain_section(ctx, ctx.domains[0]))
     assert "2020年以前的数据" in html
 
 
@@ -659,8 +664,9 @@ def test_one_decimal_count_per_indicator_row(plan, geo, year, stage):
     mortality at Baijiantan has a 2-decimal baseline (5.12‰, 2020), so its target shows 6.00
     and the national reference 5.60, never 6.0 beside 5.12."""
     a = assessed(plan, geo, year)
-    report = rp.Report(a, stage=stage)
-    soup = BeautifulSoup("".join(report.domain_section(d) for d in report.domains), "html.parser")
+    ctx = build.ReportContext(a, stage=stage)
+    html = "".join(render_section(domain_section(ctx, d)) for d in ctx.domains)
+    soup = BeautifulSoup(html, "html.parser")
     skip = {"item", "name", "unit", "p_attain", "status", "change"}
     checked = 0
     for tr in soup.select("table.indicators tr[data-indicator]"):

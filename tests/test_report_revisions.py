@@ -6,7 +6,10 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 import planeval
-from planeval.reporting import sections as rp
+from planeval.reporting import build
+from planeval.reporting.build_appendix import appendix
+from planeval.reporting.html import render_section
+from planeval.reporting.inputs import load_revisions
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -29,9 +32,8 @@ def test_appendix_lists_both_vintages_and_tables_use_the_latest(tmp_path):
     assessment = planeval.assess("children", "china", 2023, data_dir=data_dir)
     # the shipped 2023 file says 4.5‰; the revision says 4.6‰ and wins
     assert assessment["infant_mortality"].latest_value == 4.6
-    report = rp.Report(assessment, stage="midterm", lang="zh",
-                       revisions=rp.load_revisions("china", 2023, data_dir))  # fmt: skip
-    soup = BeautifulSoup(report.appendix(), "html.parser")
+    ctx = build.ReportContext(assessment, revisions=load_revisions("china", 2023, data_dir))
+    soup = BeautifulSoup(render_section(appendix(ctx)), "html.parser")
     rows = soup.find(id="revisions").find_next("table").select("tbody tr")
     cells = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in rows]
     assert [c[3] for c in cells] == ["0", "1 (现用)"]
@@ -42,6 +44,6 @@ def test_appendix_lists_both_vintages_and_tables_use_the_latest(tmp_path):
 
 def test_no_revision_says_so():
     assessment = planeval.assess("children", "china", 2023, data_dir=DATA)
-    report = rp.Report(assessment, revisions=rp.load_revisions("china", 2023, DATA))
-    soup = BeautifulSoup(report.appendix(), "html.parser")
+    ctx = build.ReportContext(assessment, revisions=load_revisions("china", 2023, DATA))
+    soup = BeautifulSoup(render_section(appendix(ctx)), "html.parser")
     assert "没有修订" in soup.find(id="revisions").find_next("p").get_text()
