@@ -136,7 +136,9 @@ def test_figure_renders_as_png_with_escaped_alt():
     assert png.startswith(b"\x89PNG")
     alt = 'name "quoted" <script>alert(1)</script> & more'
     figure = doc.Figure(png, alt, caption="<b>cap</b>", anchor="fig-x", kind="panel")
-    out = render_section(doc.DomainSection(1, "d", "domain-1", "", charts_title="c", figures=[figure]))
+    out = render_section(
+        doc.DomainSection(1, "d", "domain-1", "", charts_title="c", figures=[figure])
+    )
     out = out.replace('<div class="panels">', "").split("<figure", 1)[1]
     assert "<script>" not in out and "<b>cap</b>" not in out
     soup = BeautifulSoup("<figure" + out, "html.parser")

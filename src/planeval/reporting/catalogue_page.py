@@ -29,6 +29,7 @@ from planeval.plans.catalogue import (
 from planeval.reporting.formatting import shortest
 from planeval.reporting.wording import target_text
 
+
 def format_number(value) -> str:
     """A figure in its shortest form (see :func:`planeval.reporting.formatting.shortest`)."""
     return shortest(value)
@@ -146,12 +147,21 @@ def catalogue_page_html(plan: Plan) -> str:
         targets = [t for t in plan.targets if t.domain == d["zh"]]
         items = len({t.item for t in targets if t.item.startswith("T")})
         domains.append(
-            {"zh": d["zh"], "en": d["en"], "item_count": items, "n": per_domain[d["zh"]],
-             "rows": [_target_row(t) for t in targets]}  # fmt: skip
+            {
+                "zh": d["zh"],
+                "en": d["en"],
+                "item_count": items,
+                "n": per_domain[d["zh"]],
+                "rows": [_target_row(t) for t in targets],
+            }  # fmt: skip
         )
     meanings = [
-        {"type": k, "zh": label("target_meaning", k, "zh"), "en": label("target_meaning", k, "en"),
-         "n": types[k]}  # fmt: skip
+        {
+            "type": k,
+            "zh": label("target_meaning", k, "zh"),
+            "en": label("target_meaning", k, "en"),
+            "n": types[k],
+        }  # fmt: skip
         for k in _labels()["target_meaning"]
         if types[k]
     ]

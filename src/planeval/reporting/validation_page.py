@@ -3,7 +3,8 @@
 One self-contained bilingual page: a summary per file (encoding, sheets, SHA-256, values read,
 problems), every problem with file, sheet, row, column, message and fix in Chinese and English,
 every value whose reading changed what was written (``parse_note``), and the values read. All
-text is HTML-escaped (jinja2 autoescape). Written to a temporary file and renamed.
+text is HTML-escaped (jinja2 autoescape; template ``templates/validation.html.j2``, words in
+``labels.yaml``, group ``page``). Written to a temporary file and renamed.
 """
 
 from __future__ import annotations
@@ -11,79 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
+from planeval.core.labels import label
 from planeval.core.files import atomic_write_text
 from planeval.intake.observations import SubmissionCheck
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<title>数据校验报告 / Validation report</title>
-<style>
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0;font-size:14px}
-th,td{border:1px solid #bbb;padding:4px 8px;vertical-align:top;text-align:left;
-overflow-wrap:anywhere}
-th{background:#eef3f8} .ok{color:#1a7f37;font-weight:bold} .bad{color:#b42318;font-weight:bold}
-.mono{font-family:monospace;font-size:12px} summary{cursor:pointer;margin:1em 0}
-</style></head><body>
-<h1>数据校验报告 <small>Validation report</small></h1>
-<p>生成时间 Generated: {{ generated }} · 数据目录 Data folder: {{ data_dir }}</p>
-{% if n_problems == 0 %}
-<p class="ok">通过：未发现问题。 Clean: no problems found.</p>
-{% else %}
-<p class="bad">发现 {{ n_problems }} 个问题，请修改后重新提交。
-Found {{ n_problems }} problem(s); please correct them and submit again.</p>
-{% endif %}
-<h2>文件 Files</h2>
-<table><thead><tr><th>文件 File</th><th>年份 Year</th><th>版本 Vintage</th><th>编码 Encoding</th>
-<th>工作表 Sheets</th><th>读取数值 Values read</th><th>问题 Problems</th>
-<th>SHA-256</th></tr></thead>
-<tbody>{% for f in files %}<tr><td>{{ f.path }}</td><td>{{ f.year }}</td>
-<td>{{ f.vintage }}</td>
-<td>{{ f.encoding }}</td><td>{{ f.sheets }}</td><td>{{ f.n_values }}</td>
-<td class="{{ 'ok' if f.problems == 0 else 'bad' }}">{{ f.problems }}</td>
-<td class="mono" title="{{ f.sha256 }}">{{ f.sha256[:16] }}</td></tr>{% endfor %}</tbody></table>
-{% if problems %}
-<h2>问题 Problems</h2>
-<table><thead><tr><th>#</th><th>文件 File</th><th>工作表 Sheet</th><th>行 Row</th><th>列 Column</th>
-<th>问题</th><th>Problem</th><th>修改方法</th><th>Fix</th></tr></thead><tbody>
-{% for p in problems %}<tr><td>{{ loop.index }}</td><td>{{ p.file }}</td>
-<td>{{ p.sheet or "" }}</td>
-<td>{{ p.row if p.row is not none else "" }}</td><td>{{ p.column or "" }}</td>
-<td>{{ p.message_zh }}</td><td>{{ p.message_en }}</td><td>{{ p.fix_zh }}</td>
-<td>{{ p.fix }}</td>
-</tr>{% endfor %}</tbody></table>
-{% endif %}
-{% if notes %}
-<h2>已规范的写法 Values read with a normalisation</h2>
-<p>以下数值按常见写法读取，请确认。
-These values were read from the way they were written; please check.</p>
-<table><thead><tr><th>文件 File</th><th>工作表 Sheet</th><th>行 Row</th><th>列 Column</th>
-<th>指标 Indicator</th><th>读作 Read as</th><th>说明 Note</th></tr></thead><tbody>
-{% for n in notes %}<tr><td>{{ n.file }}</td><td>{{ n.sheet }}</td><td>{{ n.row }}</td>
-<td>{{ n.column }}</td>
-<td>{{ n.indicator_id }}</td><td>{{ n.value }}</td><td>{{ n.parse_note }}</td></tr>{% endfor %}
-</tbody></table>
-{% endif %}
-{% if values %}
-<details><summary>读取的全部数值（{{ values|length }}） All values read</summary>
-<table><thead><tr><th>文件 File</th><th>行 Row</th><th>指标 Indicator</th><th>性别 Sex</th>
-<th>数值 Value</th><th>单位 Unit</th><th>来源 Source</th><th>备注 Note</th>
-<th>文字说明 Account</th></tr></thead>
-<tbody>{% for v in values %}<tr><td>{{ v.file }}</td><td>{{ v.row }}</td>
-<td>{{ v.indicator_id }}</td>
-<td>{{ v.sex }}</td><td>{{ v.value }}</td><td>{{ v.unit }}</td><td>{{ v.source }}</td>
-<td>{{ v.note }}</td>
-<td>{{ v.account }}</td></tr>{% endfor %}</tbody></table></details>
-{% endif %}
-</body></html>
-"""
-
-
 def _fmt(value) -> str:
+    """A value as read, in full precision (``95.25``); ``""`` when missing."""
     return "" if value is None or pd.isna(value) else f"{float(value):.15g}"
 
 
@@ -119,8 +56,11 @@ def render_validation_report(
         rec["value"] = _fmt(rec["value"]) if rec["value"] != "" else ""
         rows.append(rec)
     notes = [r for r in rows if r.get("parse_note")]
-    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(_TEMPLATE).render(
+    from planeval.reporting.html import render_page
+
+    return render_page(
+        "validation.html.j2",
+        f"{label('page', 'validation_title', 'zh')} / {label('page', 'validation_title', 'en')}",
         generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         data_dir=str(data_dir),
         n_problems=len(all_problems),

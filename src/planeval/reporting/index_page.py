@@ -1,0 +1,39 @@
+"""The report index page (``reports/index.html``): every report with stage, year, region,
+time produced, its input fingerprint and whether it is current, and the catalogue pages.
+
+:func:`render_index` only renders (template ``templates/index.html.j2``); which reports are
+complete and which rebuilds failed is decided by :mod:`planeval.publish.runner`, which writes
+the page.
+"""
+
+from __future__ import annotations
+
+from planeval.core.labels import geography_name, label
+
+
+def index_row(meta: dict, failure: dict | None = None) -> dict:
+    """One report of the index as plain text fields, from its metadata (``geography``,
+    ``plan``, ``stage``, ``year``, ``lang``, ``produced``, ``file``, ``fingerprint``) and the
+    record of its last failed rebuild (``{"failed": time, "record": path}``) or None."""
+    geo = meta["geography"]
+    return {
+        "geography": f"{geography_name(geo, 'zh')} [{geo}]",
+        "plan": meta["plan"],
+        "stage": label("stage", meta["stage"], "zh") + " / " + label("stage", meta["stage"], "en"),
+        "year": meta["year"],
+        "lang": meta["lang"],
+        "produced": meta["produced"],
+        "file": meta["file"],
+        "fingerprint": str(meta.get("fingerprint", ""))[:12],
+        "failure": failure,
+    }
+
+
+def render_index(rows: list[dict], catalogue_pages: list[str]) -> str:
+    """The index page as HTML: ``rows`` from :func:`index_row`, ``catalogue_pages`` the file
+    names of the catalogue audit pages beside the reports."""
+    from planeval.reporting.html import render_page
+
+    return render_page(
+        "index.html.j2", "planeval reports", rows=rows, catalogue_pages=catalogue_pages
+    )
