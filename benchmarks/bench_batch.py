@@ -75,9 +75,9 @@ def floor_report_html(plan: str, geography: str, data_dir: Path) -> tuple[str, f
     """The notebook's computation without a notebook: returns (html, seconds in
     ``planeval.assess``, seconds for the report's sections and charts)."""
     import planeval
-    from planeval.reporting.provenance import provenance_rows
     from planeval.reporting import build
     from planeval.reporting.html import render_report
+    from planeval.reporting.provenance import provenance_rows
 
     t0 = time.perf_counter()
     assessment = planeval.assess(plan, geography, YEAR, data_dir=data_dir)

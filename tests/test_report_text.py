@@ -19,9 +19,9 @@ import pytest
 from report_text import visible_text
 
 import planeval
-from planeval.publish.provenance import provenance_rows
 from planeval.reporting import build
 from planeval.reporting.html import render_section
+from planeval.reporting.provenance import provenance_rows
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = {

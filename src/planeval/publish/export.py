@@ -10,10 +10,10 @@ TEMPLATES = Path(__file__).resolve().parents[1] / "reporting" / "templates"
 def html_from_notebook(nb, title: str, lang: str = "zh") -> str:
     """Export an executed notebook to one self-contained HTML page (a string).
 
-    Code cells, markdown cells and prompts are hidden; the ``planeval`` template (``templates/planeval``)
-    drops every external script (require.js, MathJax, Mermaid, widgets) and adds
-    ``templates/report.css`` after JupyterLab's CSS. The page title is the one the notebook
-    attached to an output (``metadata={"planeval": {"title": ...}}``, see
+    Code cells, markdown cells and prompts are hidden; the ``planeval`` template
+    (``templates/planeval``) drops every external script (require.js, MathJax, Mermaid,
+    widgets) and adds ``templates/report.css`` after JupyterLab's CSS. The page title is the
+    one the notebook attached to an output (``metadata={"planeval": {"title": ...}}``, see
     ``notebooks/evaluation.py``), else ``title``; ``<html lang>`` is ``zh`` or ``en``.
     """
     from nbconvert import HTMLExporter

@@ -108,8 +108,8 @@ def input_fingerprint(
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
     from planeval.core.version import __version__
-    from planeval.reporting.provenance import package_versions
     from planeval.reporting.inputs import default_reference
+    from planeval.reporting.provenance import package_versions
 
     data_dir = Path(data_dir)
     reference = default_reference(geography, None)

@@ -49,7 +49,7 @@ class ReportContext:
     provenance table. ``revisions``: every vintage of revised values
     (:func:`planeval.reporting.inputs.load_revisions`), listed in the appendix.
     ``provenance``: ``(key, value)`` rows for the appendix (see
-    :func:`planeval.publish.provenance.provenance_rows`; empty: the table is left empty).
+    :func:`planeval.reporting.provenance.provenance_rows`; empty: the table is left empty).
     """
 
     assessment: Assessment
@@ -385,7 +385,7 @@ def context_for(
     year, the revisions, the parameters (``plan_name``: the plan as the caller named it,
     default the plan's name) and, when ``provenance`` is given (a function
     ``(assessment, params, extra_observations) -> rows`` such as
-    :func:`planeval.publish.provenance.provenance_rows`), the provenance rows.
+    :func:`planeval.reporting.provenance.provenance_rows`), the provenance rows.
 
     Raises ``InputError`` when the reference geography's files are invalid.
     """

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
-from planeval.core.labels import label
 from planeval.core.files import atomic_write_text
+from planeval.core.labels import label
 from planeval.intake.observations import SubmissionCheck
+
 
 def _fmt(value) -> str:
     """A value as read, in full precision (``95.25``); ``""`` when missing."""
