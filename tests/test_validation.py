@@ -195,7 +195,7 @@ def test_validate_without_paths_checks_all_and_rebuilds_the_store(tmp_path):
     shutil.copy(GOOD / "indicators.yaml", tmp_path / "indicators.yaml")
     result = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "processed" / "observations.parquet").exists()
+    assert (tmp_path / "processed" / "observations" / "demo.parquet").exists()
 
 
 def test_validate_unknown_year_is_a_problem_and_year_option_fixes_it(tmp_path):

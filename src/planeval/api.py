@@ -25,9 +25,9 @@ from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.assess import assess as _assess
 from planeval.core.settings import default_settings
 from planeval.explore import AssessmentResult, ForecastResult, forecast_series
-from planeval.intake.observations import load_geography
 from planeval.plans.catalogue import Plan
 from planeval.plans.catalogue import load_plan as _load_plan
+from planeval.store.database import load_geography
 
 
 def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
@@ -41,7 +41,8 @@ def load_observations(
     plan: Plan | None = None,
     up_to_year: int | None = None,
 ) -> pd.DataFrame:
-    """Tidy observations of a geography (every year up to ``up_to_year``).
+    """Tidy observations of a geography (every year up to ``up_to_year``), read from the
+    monitoring database ``<data_dir>/processed`` (rebuilt first when a submission changed).
 
     One row per indicator, sex and year (columns ``planeval.intake.observations.FRAME_COLUMNS``:
     value in the indicator's unit, source, note, file, row, sha256). Indicators and units are

@@ -20,7 +20,8 @@ from planeval.explore.display import (
 from planeval.explore.results import AssessmentResult, IndicatorResult
 from planeval.explore.sensitivity import _reassess
 from planeval.explore.text import _interval, _lang, _name, _num, _p, _t
-from planeval.intake.observations import load_geography, series_for
+from planeval.intake.observations import series_for
+from planeval.store.database import load_geography
 
 
 @dataclass

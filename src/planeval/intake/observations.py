@@ -47,6 +47,7 @@ __all__ = [
     "read_submission",
     "require_catalogue",
     "revision_history",
+    "revision_rows",
     "series_for",
     "sha256_of",
     "submission_files",
@@ -163,7 +164,7 @@ def check_submission(
         frame = frame.drop(index=list(bad))
         frame["sha256"] = result.sha256
         frame["vintage"] = vintage
-        frame["sheet"] = frame["sheet"].fillna("")
+        frame["sheet"] = frame["sheet"].fillna("").astype(str)
         frame = frame[FRAME_COLUMNS].reset_index(drop=True)
         frame["value"] = frame["value"].astype(float)
     else:
@@ -330,46 +331,54 @@ def load_observations(
     return out[columns].reset_index(drop=True)
 
 
+REVISION_COLUMNS = [
+    "geography",
+    "year",
+    "indicator_id",
+    "sex",
+    "vintage",
+    "value",
+    "unit",
+    "previous_value",
+    "current",
+    "file",
+    "sheet",
+    "row",
+    "sha256",
+    "note",
+]
+
+
+def revision_rows(all_vintages: pd.DataFrame) -> pd.DataFrame:
+    """Every vintage of each value that a revision file changed or restated, for the appendix.
+
+    ``all_vintages``: a frame of :func:`load_observations` with ``vintages="all"``. One row per
+    indicator, year, sex and vintage, only for keys with more than one vintage; columns
+    :data:`REVISION_COLUMNS` (``previous_value``: the value of the vintage before, ``current``:
+    the vintage the reports use). Sorted by indicator, sex, year, vintage; empty when nothing
+    was revised.
+    """
+    if all_vintages.empty:
+        return pd.DataFrame(columns=REVISION_COLUMNS)
+    key = ["indicator_id", "sex", "year"]
+    counts = all_vintages.groupby(key)["vintage"].transform("size")
+    hist = all_vintages[counts > 1].copy()
+    if hist.empty:
+        return pd.DataFrame(columns=REVISION_COLUMNS)
+    hist["previous_value"] = hist.groupby(key)["value"].shift(1)
+    return hist[REVISION_COLUMNS].reset_index(drop=True)
+
+
 def revision_history(
     data_dir: str | Path,
     geography: str,
     units: dict[str, str] | None = None,
     up_to_year: int | None = None,
 ) -> pd.DataFrame:
-    """Every vintage of each value that a revision file changed or restated, for the appendix.
-
-    One row per indicator, year, sex and vintage, only for keys with more than one vintage;
-    columns: geography, year, indicator_id, sex, vintage, value, unit, previous_value,
-    current (the vintage the reports use), file, sheet, row, sha256, note. Sorted by
-    indicator, sex, year, vintage. Empty frame when nothing was revised. Raises
-    :class:`InputError` like :func:`load_observations`.
-    """
-    cols = [
-        "geography",
-        "year",
-        "indicator_id",
-        "sex",
-        "vintage",
-        "value",
-        "unit",
-        "previous_value",
-        "current",
-        "file",
-        "sheet",
-        "row",
-        "sha256",
-        "note",
-    ]
-    allv = load_observations(data_dir, geography, units, up_to_year, vintages="all")
-    if allv.empty:
-        return pd.DataFrame(columns=cols)
-    key = ["indicator_id", "sex", "year"]
-    counts = allv.groupby(key)["vintage"].transform("size")
-    hist = allv[counts > 1].copy()
-    if hist.empty:
-        return pd.DataFrame(columns=cols)
-    hist["previous_value"] = hist.groupby(key)["value"].shift(1)
-    return hist[cols].reset_index(drop=True)
+    """:func:`revision_rows` of a geography's files read directly (the database's
+    :func:`planeval.store.database.revision_history` reads them from the store). Raises
+    :class:`InputError` like :func:`load_observations`."""
+    return revision_rows(load_observations(data_dir, geography, units, up_to_year, vintages="all"))
 
 
 def _infer_year_vintage(path: Path) -> tuple[int | None, int]:
@@ -556,17 +565,4 @@ def series_for(observations: pd.DataFrame, indicator_id: str, sex: str = "total"
     sel = sel.dropna(subset=["value"])
     return pd.Series(
         sel["value"].to_numpy(float), index=sel["year"].to_numpy(int), name=indicator_id
-    )
-
-
-def load_geography(
-    data_dir: str | Path, geography: str, up_to_year: int | None = None
-) -> pd.DataFrame:
-    """Tidy observations of ``geography`` up to ``up_to_year`` (:func:`load_observations`), with
-    indicators and units checked against every plan under ``data_dir`` and its indicator
-    register. Raises ``InputError`` listing every problem."""
-    from planeval.plans.catalogue import known_units
-
-    return load_observations(
-        data_dir, geography, units=known_units(data_dir), up_to_year=up_to_year
     )

@@ -22,7 +22,8 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
 
     Raises ``InputError`` when the folder exists but its files are invalid.
     """
-    from planeval.intake.observations import load_geography, observation_files
+    from planeval.intake.observations import observation_files
+    from planeval.store.database import load_geography
 
     if not reference_geography or not observation_files(data_dir, reference_geography):
         return None
@@ -30,12 +31,11 @@ def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFram
 
 
 def load_revisions(geography: str, year: int, data_dir) -> pd.DataFrame:
-    """Revision history of a geography's values up to ``year`` (see
-    :func:`planeval.intake.observations.revision_history`); empty when nothing was revised."""
-    from planeval.intake.observations import revision_history
-    from planeval.plans.catalogue import known_units
+    """Revision history of a geography's values up to ``year`` from the monitoring database
+    (:func:`planeval.store.database.revision_history`); empty when nothing was revised."""
+    from planeval.store.database import revision_history
 
-    return revision_history(data_dir, geography, units=known_units(data_dir), up_to_year=year)
+    return revision_history(data_dir, geography, up_to_year=year)
 
 
 def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -> pd.Series:

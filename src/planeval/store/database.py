@@ -1,37 +1,56 @@
-"""The processed store: every submitted value of every vintage, rebuilt from the inputs.
+"""The monitoring database (统计监测数据库): every validated value; assessment and reports read it.
 
-``<data_dir>/processed/`` (git-ignored) holds two Parquet files (pyarrow):
+``<data_dir>/processed/`` (git-ignored, rebuilt from the inputs, never edited by hand) holds one
+Parquet partition per geography (pyarrow):
 
-* ``observations.parquet``: one row per value of every submission file, all vintages, with the
-  columns of :data:`intake.observations.FRAME_COLUMNS` plus ``current`` (True for the vintage
-  the reports use). ``file``, ``sheet``, ``row``, ``column`` and ``sha256`` say where each value
-  came from.
-* ``files.parquet``: one row per input file: ``file, geography, year, vintage, sha256, bytes,
-  values``.
+* ``observations/<geography>.parquet``: one row per value of every submission file, all
+  vintages, with the columns of :data:`planeval.intake.observations.FRAME_COLUMNS` plus
+  ``current`` (True for the vintage the reports use). ``file`` (relative to the data folder),
+  ``sheet``, ``row``, ``column``, ``sha256``, ``vintage`` and ``source`` say where each value
+  came from; messages and reports quote them.
+* ``files/<geography>.parquet``: one row per input file: ``file, geography, year, vintage,
+  bytes, sha256, values``.
+* ``fingerprints/<geography>.txt``: SHA-256 over what the partition was built from (every file
+  of the geography's folder, the catalogue's units and qualitative targets, the reading code).
 
-The store is derived data: it is rebuilt whole from ``data/observations`` (the inputs are never
-written) and only when every file is clean, so a failed build leaves the last good store in
-place (each file is written to a temporary name and renamed).
+:func:`load_geography` is how assessment, reports and the workbench get a geography's values:
+it rebuilds the partition when its fingerprint no longer matches (a submission was added,
+revised or corrected, a plan changed) and reads it back. A partition is written only from a
+clean read of every file of its geography, through atomic writes, so a failed build leaves the
+last good one in place; when some file of the geography has a problem the values up to the
+cut-off year are read from the files directly and those problems raised, exactly as the
+reader :func:`planeval.intake.observations.load_observations` does.
+
+A researcher queries the database with SQL (DuckDB over the Parquet files)::
+
+    from planeval.store import query
+    query("SELECT year, value, file, row FROM observations "
+          "WHERE geography = 'china' AND indicator_id = 'under5_mortality' AND current")
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
-from planeval.core.files import atomic_path
+from planeval.core.files import atomic_path, atomic_write_text
 from planeval.intake.observations import (
-    FRAME_COLUMNS,
     list_geographies,
     load_observations,
+    qualitative_ids,
+    revision_rows,
+    sha256_of,
     submission_files,
 )
 from planeval.plans.catalogue import known_units
 
-OBSERVATIONS_FILE = "observations.parquet"
-FILES_FILE = "files.parquet"
+TABLES = ("observations", "files")
+FILE_COLUMNS = ["file", "geography", "year", "vintage", "bytes", "sha256", "values"]
 
 
 def store_dir(data_dir: str | Path = "data") -> Path:
@@ -39,74 +58,186 @@ def store_dir(data_dir: str | Path = "data") -> Path:
     return Path(data_dir) / "processed"
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    with atomic_path(path) as tmp:
-        frame.to_parquet(tmp, engine="pyarrow", index=False)
+@functools.cache
+def _code_digest() -> str:
+    """SHA-256 of the code that reads submissions (intake, plans, this module): a change to how
+    a cell is read rebuilds every partition."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for folder in ("intake", "plans", "store"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".yaml"):
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(data_dir: str | Path, geography: str, units: dict[str, str]) -> str:
+    """SHA-256 over the inputs of a geography's partition: name and content of every file in
+    ``observations/<geography>/``, the catalogue's units and qualitative targets, the code."""
+    digest = hashlib.sha256(_code_digest().encode())
+    digest.update(json.dumps(units, sort_keys=True, ensure_ascii=False).encode())
+    digest.update(" ".join(sorted(qualitative_ids(data_dir))).encode())
+    folder = Path(data_dir) / "observations" / geography
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.is_file():
+            digest.update(f"\n{path.name}\0{sha256_of(path)}".encode())
+    return digest.hexdigest()
+
+
+def _relative(frame: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
+    return frame.assign(file=frame["file"].map(lambda f: Path(f).relative_to(data_dir).as_posix()))
+
+
+def _absolute(frame: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
+    return frame.assign(file=frame["file"].map(lambda f: str(data_dir / f)))
+
+
+def _build_geography(
+    data_dir: Path, geography: str, units: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(observations, files)`` of one geography, file paths relative to ``data_dir``.
+
+    Raises :class:`InputError` listing every problem of every file of the geography.
+    """
+    obs = load_observations(data_dir, geography, units, vintages="all")
+    counts = obs.groupby("file").size() if len(obs) else pd.Series(dtype=int)
+    files = pd.DataFrame(
+        [
+            {
+                "file": str(f.path),
+                "geography": geography,
+                "year": f.year,
+                "vintage": f.vintage,
+                "bytes": f.path.stat().st_size,
+                "sha256": sha256_of(f.path),
+                "values": int(counts.get(str(f.path), 0)),
+            }
+            for f in submission_files(data_dir, geography)
+        ],
+        columns=FILE_COLUMNS,
+    )
+    return _relative(obs, data_dir), _relative(files, data_dir)
+
+
+def _write_geography(out: Path, geography: str, tables: tuple, stamp: str) -> None:
+    """Write one partition: both tables, then the fingerprint (so a crash in between leaves a
+    partition that is rebuilt on the next read)."""
+    for name, frame in zip(TABLES, tables, strict=True):
+        with atomic_path(out / name / f"{geography}.parquet") as tmp:
+            frame.to_parquet(tmp, engine="pyarrow", index=False)
+    atomic_write_text(out / "fingerprints" / f"{geography}.txt", stamp + "\n")
+
+
+def _stored_stamp(out: Path, geography: str) -> str | None:
+    path = out / "fingerprints" / f"{geography}.txt"
+    ok = path.exists() and all((out / t / f"{geography}.parquet").exists() for t in TABLES)
+    return path.read_text(encoding="utf-8").strip() if ok else None
 
 
 def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> Path:
-    """Rebuild the processed store from every geography's submissions; return its folder.
+    """Rebuild the whole database from every geography's submissions; return its folder.
 
-    Reads all vintages of every file under ``<data_dir>/observations`` (checked against
-    :func:`planeval.plans.catalogue.known_units`). Raises :class:`InputError` listing every problem
-    of every file, in which case nothing is written.
+    Every file under ``<data_dir>/observations`` is read (all vintages) and checked against
+    :func:`planeval.plans.catalogue.known_units`. Raises :class:`InputError` listing every
+    problem of every file, in which case nothing is written. Partitions of geographies whose
+    folder is gone are removed.
     """
+    data_dir = Path(data_dir)
     units = known_units(data_dir)
-    frames, files, problems = [], [], []
+    built, problems = {}, []
     for geography in list_geographies(data_dir):
         try:
-            frames.append(load_observations(data_dir, geography, units, vintages="all"))
+            built[geography] = _build_geography(data_dir, geography, units)
         except InputError as exc:
             problems += exc.problems
-            continue
-        for f in submission_files(data_dir, geography):
-            files.append(
-                {
-                    "file": str(f.path),
-                    "geography": geography,
-                    "year": f.year,
-                    "vintage": f.vintage,
-                    "bytes": f.path.stat().st_size,
-                }
-            )
     if problems:
         raise InputError(problems)
-    obs = (
-        pd.concat([f for f in frames if not f.empty], ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=[*FRAME_COLUMNS, "current"])
-    )
-    manifest = pd.DataFrame(files, columns=["file", "geography", "year", "vintage", "bytes"])
-    sha = obs.drop_duplicates("file").set_index("file")["sha256"] if len(obs) else pd.Series()
-    manifest["sha256"] = manifest["file"].map(sha)
-    counts = obs.groupby("file").size() if len(obs) else pd.Series(dtype=int)
-    manifest["values"] = manifest["file"].map(counts).fillna(0).astype(int)
-    missing = manifest["sha256"].isna()
-    if missing.any():
-        from planeval.intake.observations import sha256_of
-
-        manifest.loc[missing, "sha256"] = manifest.loc[missing, "file"].map(sha256_of)
     out = Path(out_dir) if out_dir is not None else store_dir(data_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    _write_parquet(obs, out / OBSERVATIONS_FILE)
-    _write_parquet(manifest, out / FILES_FILE)
+    for geography, tables in built.items():
+        _write_geography(out, geography, tables, fingerprint(data_dir, geography, units))
+    for stale in out.glob("*/*.*"):
+        if stale.parent.name in (*TABLES, "fingerprints") and stale.stem not in built:
+            stale.unlink()
     return out
+
+
+def _current_partition(data_dir: Path, geography: str, units: dict[str, str]) -> pd.DataFrame:
+    """All-vintage observations of a geography from its partition, rebuilt first when stale.
+
+    Raises :class:`InputError` when some file of the geography has a problem. When the store
+    cannot be written (a read-only data folder) the freshly read frame is used as it is.
+    """
+    out = store_dir(data_dir)
+    stamp = fingerprint(data_dir, geography, units)
+    if _stored_stamp(out, geography) == stamp:
+        obs = pd.read_parquet(out / "observations" / f"{geography}.parquet", engine="pyarrow")
+    else:
+        obs, files = _build_geography(data_dir, geography, units)
+        try:
+            _write_geography(out, geography, (obs, files), stamp)
+        except OSError:
+            pass  # nothing lost: the values were read from the files themselves
+    return _absolute(obs, data_dir)
+
+
+def load_geography(
+    data_dir: str | Path,
+    geography: str,
+    up_to_year: int | None = None,
+    vintages: str = "latest",
+) -> pd.DataFrame:
+    """Observations of ``geography`` from the database, every year up to ``up_to_year``.
+
+    The frame of :func:`planeval.intake.observations.load_observations` (same rows, columns and
+    order; ``value`` a float in the indicator's unit, NaN where marked missing; ``file`` and
+    ``row`` where each value was read), with indicators and units checked against every plan
+    under ``data_dir`` and its indicator register. ``vintages="all"`` returns every vintage
+    with a ``current`` column. The partition is rebuilt when a submission changed. Raises
+    ``InputError`` listing every problem of the files up to ``up_to_year`` (or when the
+    geography has no data).
+    """
+    if vintages not in ("latest", "all"):
+        raise ValueError("vintages must be 'latest' or 'all'")
+    data_dir = Path(data_dir)
+    units = known_units(data_dir)
+    try:
+        obs = _current_partition(data_dir, geography, units)
+    except InputError:
+        # a problem somewhere in the geography's files: read those up to the cut-off directly,
+        # which raises the problems that matter for this cut-off (or none, for a later file)
+        return load_observations(data_dir, geography, units, up_to_year, vintages)
+    if up_to_year is not None:
+        obs = obs[obs["year"] <= up_to_year]
+    if vintages == "latest":
+        obs = obs[obs["current"]].drop(columns="current")
+    return obs.reset_index(drop=True)
+
+
+def revision_history(
+    data_dir: str | Path, geography: str, up_to_year: int | None = None
+) -> pd.DataFrame:
+    """Every vintage of each revised value of ``geography`` up to ``up_to_year``, from the
+    database (see :func:`planeval.intake.observations.revision_rows` for the columns)."""
+    return revision_rows(load_geography(data_dir, geography, up_to_year, vintages="all"))
 
 
 def read_store(
     data_dir: str | Path = "data", out_dir: str | Path | None = None, table: str = "observations"
 ) -> pd.DataFrame:
-    """The stored ``observations`` (default) or ``files`` table as a DataFrame.
+    """The stored ``observations`` (default) or ``files`` table of every geography as one
+    DataFrame, ``file`` as a path under ``data_dir``.
 
     Raises :class:`InputError` when the store has not been built.
     """
+    if table not in TABLES:
+        raise ValueError(f"table must be one of {TABLES}")
     folder = Path(out_dir) if out_dir is not None else store_dir(data_dir)
-    name = {"observations": OBSERVATIONS_FILE, "files": FILES_FILE}[table]
-    path = folder / name
-    if not path.exists():
+    parts = sorted((folder / table).glob("*.parquet"))
+    if not parts:
         raise InputError(
             Problem(
-                str(path),
+                str(folder / table),
                 "the processed store has not been built",
                 "尚未生成处理后的数据库",
                 "run: planeval validate --data-dir <data>",
@@ -114,4 +245,54 @@ def read_store(
                 code="file",
             )
         )
-    return pd.read_parquet(path, engine="pyarrow")
+    frame = pd.concat([pd.read_parquet(p, engine="pyarrow") for p in parts], ignore_index=True)
+    return _absolute(frame, Path(data_dir))
+
+
+def refresh_store(data_dir: str | Path = "data") -> Path:
+    """Rebuild the partitions whose inputs changed (all of them only when needed); return the
+    store folder. Raises :class:`InputError` like :func:`build_store`."""
+    data_dir = Path(data_dir)
+    units = known_units(data_dir)
+    out = store_dir(data_dir)
+    geographies = list_geographies(data_dir)
+    stale = [g for g in geographies if _stored_stamp(out, g) != fingerprint(data_dir, g, units)]
+    gone = [p for t in TABLES for p in (out / t).glob("*.parquet") if p.stem not in geographies]
+    if stale or gone:
+        build_store(data_dir)
+    return out
+
+
+def query(sql: str, data_dir: str | Path = "data") -> pd.DataFrame:
+    """Run ``sql`` (DuckDB) on the monitoring database; return the result as a DataFrame.
+
+    Two tables: ``observations`` (every value of every vintage, column ``current`` for the one
+    the reports use, ``file``/``row`` where it was read, ``file`` relative to ``data_dir``) and
+    ``files`` (one row per submission file). The database is refreshed first when a submission
+    changed. Raises :class:`InputError` when a submission has a problem.
+
+    Example: ``query("SELECT geography, year, value FROM observations WHERE indicator_id =
+    'under5_mortality' AND sex = 'total' AND current ORDER BY geography, year")``.
+    """
+    import duckdb
+
+    out = refresh_store(data_dir)
+    con = duckdb.connect()
+    try:
+        for table in TABLES:
+            if not any((out / table).glob("*.parquet")):
+                raise InputError(
+                    Problem(
+                        str(Path(data_dir) / "observations"),
+                        "no submission files: the database is empty",
+                        "没有报送数据文件：数据库为空",
+                        "put <year>.csv or <year>.xlsx files in observations/<geography>/",
+                        "将 <年份>.csv 或 <年份>.xlsx 放入 observations/<地区>/",
+                    )
+                )
+            pattern = (out / table / "*.parquet").as_posix().replace("'", "''")
+            source = f"read_parquet('{pattern}', union_by_name=true)"
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {source}")
+        return con.execute(sql).fetchdf()
+    finally:
+        con.close()
