@@ -3,38 +3,24 @@ interval formatting, the target in words, and the settings a result quotes."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 from planeval.assessment.assess import IndicatorAssessment
 from planeval.core.errors import InputError, Problem
 from planeval.core.labels import label
 from planeval.core.settings import default_settings, load_settings
+from planeval.reporting import wording
+from planeval.reporting.formatting import (
+    MISSING,
+    decimals_for,
+    fmt_interval,
+    fmt_p,
+    fmt_value,
+    is_missing,
+    unit_text,
+)
 
 _OPTIONS = {"lang": "zh"}
-
-
-TEXT = {
-    "indicator": ("指标", "Indicator"),
-    "status": ("状态", "Status"),
-    "target": ("目标", "Target"),
-    "baseline": ("基期值", "Baseline"),
-    "latest": ("最新值", "Latest value"),
-    "n_obs": ("观测数", "Observations"),
-    "model": ("趋势模型", "Trend model"),
-    "forecast": ("预测值", "Forecast"),
-    "pi80": ("80% 预测区间", "80% prediction interval"),
-    "pi95": ("95% 预测区间", "95% prediction interval"),
-    "p_attain": ("达标概率", "P(attain)"),
-    "rule": ("判定依据", "Rule applied"),
-    "change": ("变化趋势", "Change"),
-    "warning": ("预警", "Early warning"),
-    "cv": ("交叉验证误差", "CV error"),
-    "with": ("含 {year} 年", "with {year}"),
-    "without": ("剔除 {year} 年", "without {year}"),
-    "geography": ("地区", "Geography"),
-    "no": ("否", "no"),
-}
 
 
 def set_lang(lang: str) -> None:
@@ -64,33 +50,34 @@ def _lang(lang: str | None) -> str:
 
 
 def _t(key: str, lang: str | None = None, **kw) -> str:
-    zh, en = TEXT[key]
-    return (en if _lang(lang) == "en" else zh).format(**kw)
+    """A heading of the workbench (group ``explore`` of ``labels.yaml``), placeholders filled."""
+    return label("explore", key, _lang(lang)).format(**kw)
 
 
 def _missing(x) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    return is_missing(x)
 
 
-def _num(x, unit: str = "", digits: int = 4) -> str:
-    if _missing(x):
-        return "—"
-    text = f"{x:.{digits}g}"
-    if unit in ("%", "‰"):
-        return text + unit
-    if unit == "1/10万":
-        return text + "/10万"
-    return f"{text} {unit}".strip()
+def _decimals(x, unit: str) -> int:
+    """Decimals of a single figure as the reports show the indicator's (at most 2)."""
+    return decimals_for(unit, [x])
 
 
-def _interval(lo, hi, unit: str = "") -> str:
-    if _missing(lo) or _missing(hi):
-        return "—"
-    return f"{_num(lo)} – {_num(hi, unit)}"
+def _num(x, unit: str = "", lang: str | None = None) -> str:
+    """A figure with its unit, formatted by the reports' formatter (``92.43%``, ``5.2‰``)."""
+    return fmt_value(x, unit, _decimals(x, unit), _lang(lang))
+
+
+def _interval(lo, hi, unit: str = "", lang: str | None = None) -> str:
+    """``91.45–93.31%``; ``—`` when an end is missing."""
+    if is_missing(lo) or is_missing(hi):
+        return MISSING
+    d = max(_decimals(lo, unit), _decimals(hi, unit))
+    return fmt_interval(lo, hi, d) + unit_text(unit, _lang(lang))
 
 
 def _p(p) -> str:
-    return "—" if _missing(p) else f"{p:.2f}"
+    return fmt_p(p)
 
 
 def _name(r: IndicatorAssessment, lang: str | None = None) -> str:
@@ -98,27 +85,9 @@ def _name(r: IndicatorAssessment, lang: str | None = None) -> str:
 
 
 def target_text(r: IndicatorAssessment, lang: str | None = None) -> str:
-    """The target in words (``≥ 99%``, ``每年 ≥ 95%``, ``约 45% ± 2``, ``−20% vs 2020``...)."""
-    lang = _lang(lang)
-    tt = r.target_type
-    v = _num(r.target_value, r.unit)
-    every = "每年 " if lang == "zh" else "every year "
-    texts = {
-        "at_least": f"≥ {v}",
-        "count_at_least": f"≥ {v}",
-        "at_most": f"≤ {v}",
-        "maintain_at_least": f"{every}≥ {v}",
-        "maintain_at_most": f"{every}≤ {v}",
-    }
-    if tt in texts:
-        return texts[tt]
-    if tt == "about" and r.band_low is not None:
-        band = _interval(r.band_low, r.band_high, r.unit)
-        return f"{'约' if lang == 'zh' else 'about'} {v} ({band})"
-    if tt == "relative_change":
-        level = f" → {_num(r.target_level, r.unit)}" if r.target_level is not None else ""
-        return f"{r.target_value:+g}% vs {r.baseline_year or '?'}{level}"
-    return label("target_type", tt, lang)
+    """The target in words, as reports and catalogue pages write it
+    (:func:`planeval.reporting.wording.target_text`, with the unit): ``≥ 99%``, ``每年 ≥ 95%``."""
+    return wording.target_text(r, _lang(lang), with_unit=True)
 
 
 def _settings(settings: dict | None, data_dir: str | Path | None) -> dict:
