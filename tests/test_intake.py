@@ -21,7 +21,7 @@ from planeval.intake.observations import (
     revision_history,
     sha256_of,
 )
-from planeval.intake.reading import canonical_column, parse_value
+from planeval.intake.parsing import canonical_column, parse_value
 from planeval.plans.catalogue import known_units
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"

@@ -14,7 +14,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from planeval.core.errors import InputError, Problem
 from planeval.intake.observations import FRAME_COLUMNS, check_submission, load_observations
-from planeval.intake.reading import parse_value
+from planeval.intake.parsing import parse_value
 from planeval.plans.catalogue import known_units
 
 GOOD = Path(__file__).resolve().parent / "data" / "good"

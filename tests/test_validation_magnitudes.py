@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from planeval.intake.observations import check_submission
-from planeval.intake.reading import MAX_ABS_VALUE, parse_value
+from planeval.intake.parsing import MAX_ABS_VALUE, parse_value
 from planeval.plans.catalogue import known_units
 
 HERE = Path(__file__).resolve().parent

@@ -59,3 +59,10 @@ def geography_name(geography: str, lang: str = "zh") -> str:
     """Readable name of a geography folder (``china`` → 全国 / China (national)); unknown
     folders come back as given."""
     return label("geography", geography, lang)
+
+
+def group(name: str) -> dict:
+    """Every entry of one group of ``labels.yaml`` (a copy), e.g. ``intake`` problem wording.
+
+    Raises ``KeyError`` for an unknown group."""
+    return dict(_labels()[name])

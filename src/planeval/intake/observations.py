@@ -5,7 +5,7 @@ Each file holds what a statistics bureau submits for one geography and year: a C
 optional ``account`` column holds a department's written account of a qualitative target), or
 the workbook written by ``planeval template`` (one row per indicator, female/male as columns).
 CSV files may be UTF-8, UTF-8 with BOM or GBK/GB18030 (detected); values written the way people
-write them are read and the change noted in ``parse_note`` (see :mod:`intake.reading`), and every
+write them are read and the change noted in ``parse_note`` (see :mod:`intake.parsing`), and every
 rule of :mod:`planeval.intake.schema` is checked.
 
 Revisions (vintages). A later submission that revises a year is saved beside the original as
@@ -29,8 +29,9 @@ from pathlib import Path
 import pandas as pd
 
 from planeval.core.errors import InputError, Problem
-from planeval.intake.reading import read_grid, tidy_rows
+from planeval.intake.reading import read_grid
 from planeval.intake.schema import SEXES, validate_frame
+from planeval.intake.tidy import tidy_rows
 
 __all__ = [
     "FRAME_COLUMNS",

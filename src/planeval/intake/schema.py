@@ -41,6 +41,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from planeval.core.errors import Problem
+from planeval.intake.messages import wording
 
 SEXES = ("total", "female", "male")
 #: Units of rates: a rate for both sexes lies between the female and the male rate.
@@ -171,7 +172,7 @@ def rate_in_range(frame: pd.DataFrame) -> pd.Series:
 def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchema:
     """The pandera schema of tidy submission rows.
 
-    Expects the columns of :func:`intake.reading.tidy_rows` plus ``_unit`` (catalogue unit when
+    Expects the columns of :func:`intake.tidy.tidy_rows` plus ``_unit`` (catalogue unit when
     known, else the unit written). ``units`` (indicator_id -> unit) enables the catalogue
     checks; without it only the rules that need no catalogue apply.
     """
@@ -233,189 +234,158 @@ def _fmt(value: float) -> str:
     return f"{value:.15g}"
 
 
+def _where(other: pd.Series, row: pd.Series) -> tuple[str, str]:
+    """Where another row of the file is, in English and Chinese (its sheet when not the same)."""
+    if other["sheet"] == row["sheet"]:
+        return f"row {other['row']}", f"第 {other['row']} 行"
+    return (
+        f"sheet '{other['sheet']}' row {other['row']}",
+        f"工作表 '{other['sheet']}' 第 {other['row']} 行",
+    )
+
+
+def _unit_mismatch(row, frame, units):
+    want = units[row["indicator_id"]]
+    return (
+        "unit",
+        "unit_mismatch",
+        {
+            "unit": row["unit"],
+            "want": want,
+            "ind": row["indicator_id"],
+            "want_en": want or "no unit",
+            "want_zh": want or "无单位",
+        },
+    )
+
+
+def _rate_range(row, frame, units):
+    top = RATE_MAXIMUM[row["_unit"]]
+    per, per_zh = ("per thousand", "每千") if row["_unit"] == "‰" else ("per 100,000", "每十万")
+    values = {"value": _fmt(row["value"]), "unit": row["_unit"], "top": _fmt(top)}
+    return None, "rate_range", {**values, "per": per, "per_zh": per_zh}
+
+
+def _negative(row, frame, units):
+    rate = row["_unit"] in RATE_UNITS
+    return (
+        None,
+        "negative",
+        {
+            "value": _fmt(row["value"]),
+            "unit": row["_unit"],
+            "kind": "a rate" if rate else "a count or amount",
+            "kind_zh": "比率" if rate else "数量",
+        },
+    )
+
+
+def _duplicate(row, frame, units):
+    ind, sex = row["indicator_id"], row["sex"]
+    same = frame[
+        (frame["indicator_id"] == ind) & (frame["sex"] == sex) & (frame["year"] == row["year"])
+    ]
+    where, where_zh = _where(same.iloc[0], row)
+    no_year = pd.isna(row["year"])
+    return (
+        None,
+        "duplicate_value",
+        {
+            "ind": ind,
+            "sex": sex,
+            "where": where,
+            "where_zh": where_zh,
+            "year": "" if no_year else f" in {int(row['year'])}",
+            "year_zh": "" if no_year else f"{int(row['year'])}年",
+        },
+    )
+
+
+def _sex_total(row, frame, units):
+    same = frame[
+        (frame["indicator_id"] == row["indicator_id"])
+        & (frame["year"] == row["year"])
+        & frame["value"].notna()
+    ]
+    fr = same[same["sex"] == "female"].iloc[0]
+    mr = same[same["sex"] == "male"].iloc[0]
+    f, m, d = fr["value"], mr["value"], int(row["_decimals"])
+    df_, dm = int(fr["_decimals"]), int(mr["_decimals"])
+    values = {"total": f"{row['value']:.{d}f}", "female": f"{f:.{df_}f}", "male": f"{m:.{dm}f}"}
+    if row["_unit"] in RATE_UNITS:
+        return None, "sex_total_rate", values
+    return None, "sex_total_sum", {**values, "sum": f"{f + m:.{max(df_, dm)}f}"}
+
+
+def _nesting(row, frame, units):
+    other = frame.loc[nesting_violations(frame)[row.name]]
+    wide, wide_zh = _NESTING_NAMES[row["indicator_id"]]
+    narrow, narrow_zh = _NESTING_NAMES[other["indicator_id"]]
+    d, e = int(row["_decimals"]), int(other["_decimals"])
+    where, where_zh = _where(other, row)
+    return (
+        None,
+        "nesting",
+        {
+            "wide": wide,
+            "wide_zh": wide_zh,
+            "narrow": narrow,
+            "narrow_zh": narrow_zh,
+            "value": f"{row['value']:.{d}f}",
+            "other": f"{other['value']:.{e}f}",
+            "where": where,
+            "where_zh": where_zh,
+            "sex": row["sex"],
+        },
+    )
+
+
+#: check -> (problem code, function giving (column or None for the value column, wording key
+#: of :mod:`planeval.intake.messages`, placeholder values)).
+_MESSAGES = {
+    "indicator_present": ("indicator", lambda r, f, u: ("indicator_id", "indicator_missing", {})),
+    "known_indicator": (
+        "indicator",
+        lambda r, f, u: ("indicator_id", "unknown_indicator", {"ind": r["indicator_id"]}),
+    ),
+    "unit_matches_catalogue": ("unit", _unit_mismatch),
+    "sex_code": ("sex", lambda r, f, u: ("sex", "bad_sex", {"sex": r["sex"]})),
+    "percent_range": (
+        "range",
+        lambda r, f, u: (None, "percent_range", {"value": _fmt(r["value"])}),
+    ),
+    "rate_range": ("range", _rate_range),
+    "not_negative": ("range", _negative),
+    "year_matches_file": (
+        "year",
+        lambda r, f, u: (
+            "year",
+            "year_mismatch",
+            {"got": int(r["_content_year"]), "year": int(r["year"])},
+        ),
+    ),
+    "geography_matches": (
+        "geography",
+        lambda r, f, u: (
+            "geography",
+            "geography_mismatch",
+            {"got": r["_content_geography"], "geo": r["geography"]},
+        ),
+    ),
+    "unique_key": ("duplicate", _duplicate),
+    "female_male_total": ("sex_total", _sex_total),
+    "mortality_nesting": ("nesting", _nesting),
+}
+
+
 def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, str] | None):
     """(column, message_en, message_zh, fix_en, fix_zh, code) for one failed check at one row."""
-    ind, unit, sex = row["indicator_id"], row["unit"], row["sex"]
-    col = row.get("column") or "value"
-    if check == "indicator_present":
-        return (
-            "indicator_id",
-            "the row has a value but no indicator_id",
-            "该行有数值但没有指标代码",
-            "write the indicator_id (see planeval template or the plan catalogue)",
-            "填写指标代码（见 planeval template 生成的模板或规划指标目录）",
-            "indicator",
-        )
-    if check == "known_indicator":
-        return (
-            "indicator_id",
-            f"unknown indicator '{ind}'",
-            f"未知指标 '{ind}'",
-            "use an indicator_id of the plan catalogue or data/indicators.yaml",
-            "使用规划指标目录或 data/indicators.yaml 中的指标代码",
-            "indicator",
-        )
-    if check == "unit_matches_catalogue":
-        want = units[ind]
-        return (
-            "unit",
-            f"unit '{unit}' does not match the catalogue unit '{want}' of {ind}",
-            f"单位 '{unit}' 与指标目录单位 '{want}' 不符（{ind}）",
-            f"convert the value to {want or 'no unit'} and write '{want}' as unit",
-            f"将数值换算为 {want or '无单位'}，单位写 '{want}'",
-            "unit",
-        )
-    if check == "sex_code":
-        return (
-            "sex",
-            f"sex '{sex}' is not one of total, female, male",
-            f"性别 '{sex}' 应为 total、female 或 male",
-            "write total, female or male",
-            "填写 total、female 或 male（或 合计、女、男）",
-            "sex",
-        )
-    value = row["value"]
-    if check == "percent_range":
-        return (
-            col,
-            f"percentage {_fmt(value)} is outside 0–100",
-            f"百分比 {_fmt(value)} 超出 0–100 范围",
-            "write the percentage as a number from 0 to 100 (95.2 for 95.2 %)",
-            "百分比按 0–100 填写（95.2% 填 95.2）",
-            "range",
-        )
-    if check == "rate_range":
-        top = RATE_MAXIMUM[row["_unit"]]
-        per, per_zh = ("per thousand", "每千") if row["_unit"] == "‰" else ("per 100,000", "每十万")
-        return (
-            col,
-            f"rate {_fmt(value)} {row['_unit']} is above {_fmt(top)}: more than the whole base",
-            f"比率 {_fmt(value)} {row['_unit']} 超过 {_fmt(top)}，大于全部基数",
-            f"write the rate {per} (at most {_fmt(top)}); check the unit and the decimal point",
-            f"按{per_zh}填写（不超过 {_fmt(top)}）；检查单位和小数点",
-            "range",
-        )
-    if check == "not_negative":
-        kind, kind_zh = (
-            ("a rate", "比率") if row["_unit"] in RATE_UNITS else ("a count or amount", "数量")
-        )
-        return (
-            col,
-            f"value {_fmt(value)} is below zero; {kind} ({row['_unit']}) cannot be negative",
-            f"数值 {_fmt(value)} 小于零；{kind_zh}（{row['_unit']}）不能为负",
-            "check the sign and the figure",
-            "检查符号和数值",
-            "range",
-        )
-    if check == "year_matches_file":
-        year = int(row["year"])
-        got = int(row["_content_year"])
-        return (
-            "year",
-            f"year {got} in the file disagrees with year {year} in the file name",
-            f"文件内年份 {got} 与文件名年份 {year} 不一致",
-            f"put {got} data in a file named {got}.csv/.xlsx, or correct the year column",
-            f"{got} 年数据放入名为 {got}.csv/.xlsx 的文件，或更正 year 列",
-            "year",
-        )
-    if check == "geography_matches":
-        got, geo = row["_content_geography"], row["geography"]
-        return (
-            "geography",
-            f"geography '{got}' in the file disagrees with the folder '{geo}'",
-            f"文件内地区 '{got}' 与所在文件夹 '{geo}' 不一致",
-            f"move the rows to observations/{got}/ or correct the geography column",
-            f"将这些行移到 observations/{got}/，或更正 geography 列",
-            "geography",
-        )
-    if check == "unique_key":
-        same = frame[
-            (frame["indicator_id"] == ind) & (frame["sex"] == sex) & (frame["year"] == row["year"])
-        ]
-        first = same.iloc[0]
-        where = (
-            f"row {first['row']}"
-            if first["sheet"] == row["sheet"]
-            else f"sheet '{first['sheet']}' row {first['row']}"
-        )
-        where_zh = (
-            f"第 {first['row']} 行"
-            if first["sheet"] == row["sheet"]
-            else f"工作表 '{first['sheet']}' 第 {first['row']} 行"
-        )
-        year = "" if pd.isna(row["year"]) else f" in {int(row['year'])}"
-        year_zh = "" if pd.isna(row["year"]) else f"{int(row['year'])}年"
-        return (
-            col,
-            f"second value for {ind} ({sex}){year}; the first is in {where}",
-            f"{ind}（{sex}）{year_zh}重复，首次出现在{where_zh}",
-            "keep one row per indicator and sex; put a revision in <year>_rev<N>.csv",
-            "每个指标每个性别只保留一行；修订数据放入 <年份>_rev<N>.csv",
-            "duplicate",
-        )
-    if check == "female_male_total":
-        same = frame[
-            (frame["indicator_id"] == ind) & (frame["year"] == row["year"]) & frame["value"].notna()
-        ]
-        fr = same[same["sex"] == "female"].iloc[0]
-        mr = same[same["sex"] == "male"].iloc[0]
-        f, m = fr["value"], mr["value"]
-        d = int(row["_decimals"])
-        df_, dm = int(fr["_decimals"]), int(mr["_decimals"])
-        if row["_unit"] in RATE_UNITS:
-            return (
-                col,
-                f"total {value:.{d}f} is not between female {f:.{df_}f} and male {m:.{dm}f}",
-                f"合计 {value:.{d}f} 不在女性 {f:.{df_}f} 与男性 {m:.{dm}f} 之间",
-                "check the three values: a rate for both sexes lies between the female and "
-                "the male rate",
-                "核对三个数值：合计比率应介于女性与男性比率之间",
-                "sex_total",
-            )
-        return (
-            col,
-            f"female {f:.{df_}f} + male {m:.{dm}f} = {f + m:.{max(df_, dm)}f}, "
-            f"but the total is {value:.{d}f}",
-            f"女性 {f:.{df_}f} + 男性 {m:.{dm}f} = {f + m:.{max(df_, dm)}f}，"
-            f"但合计为 {value:.{d}f}",
-            "check the three values: female + male must equal the total",
-            "核对三个数值：女性 + 男性应等于合计",
-            "sex_total",
-        )
-    if check == "mortality_nesting":
-        other = frame.loc[nesting_violations(frame)[row.name]]
-        wide, wide_zh = _NESTING_NAMES[ind]
-        narrow, narrow_zh = _NESTING_NAMES[other["indicator_id"]]
-        d, e = int(row["_decimals"]), int(other["_decimals"])
-        where = (
-            f"row {other['row']}"
-            if other["sheet"] == row["sheet"]
-            else f"sheet '{other['sheet']}' row {other['row']}"
-        )
-        where_zh = (
-            f"第 {other['row']} 行"
-            if other["sheet"] == row["sheet"]
-            else f"工作表 '{other['sheet']}' 第 {other['row']} 行"
-        )
-        return (
-            col,
-            f"{wide} mortality {value:.{d}f} ‰ is below {narrow} mortality "
-            f"{other['value']:.{e}f} ‰ in {where} ({sex})",
-            f"{wide_zh} {value:.{d}f}‰ 低于{where_zh}的{narrow_zh} "
-            f"{other['value']:.{e}f}‰（{sex}）",
-            "check both values and their decimal points: neonatal ≤ infant ≤ under-5 "
-            "mortality, each includes the deaths of the one before",
-            "核对两个数值及小数点：新生儿死亡率 ≤ 婴儿死亡率 ≤ 5岁以下儿童死亡率（后者包含前者）",
-            "nesting",
-        )
-    return (
-        col,
-        f"failed check {check}",
-        f"未通过检查 {check}",
-        "correct the row",
-        "更正该行",
-        "invalid",
-    )
+    value_column = row.get("column") or "value"
+    if check not in _MESSAGES:
+        return (value_column, *wording("failed_check", check=check), "invalid")
+    code, describe = _MESSAGES[check]
+    column, key, values = describe(row, frame, units)
+    return (column or value_column, *wording(key, **values), code)
 
 
 _CHECK_ORDER = [
@@ -439,7 +409,7 @@ def validate_frame(
 ) -> tuple[list[Problem], set]:
     """Run :func:`observation_schema` on tidy rows; return ``(problems, failing_index_labels)``.
 
-    ``frame``: rows of :func:`planeval.intake.reading.tidy_rows` (needs ``indicator_id, sex, value,
+    ``frame``: rows of :func:`planeval.intake.tidy.tidy_rows` (needs ``indicator_id, sex, value,
     unit, year, geography, file, sheet, row, column, _content_year, _content_geography,
     _decimals``). Every failure of every row is reported, sorted by sheet, row and check.
     Never raises for bad data.
