@@ -6,7 +6,7 @@ report for ``china`` with data through 2023, in Chinese: the code cells of
 ``notebooks/evaluation.ipynb`` of each tree, run in a fresh Python process after its imports
 (``display`` collects the HTML instead of showing it), under :mod:`cProfile`. YAML time is the
 own time of every function of PyYAML (pure-Python ``yaml/`` modules and the libyaml
-``_yaml`` extension); "parses" counts the YAML documents constructed (``get_single_data``).
+``_yaml`` extension); "parses" counts the YAML documents composed (``get_single_node``, either loader).
 
 The old tree is ``/work/before-refactor`` (or ``$PLANEVAL_BEFORE``), run with
 ``PYTHONPATH=<tree>/src`` and this environment's packages; it is skipped when absent.
@@ -54,8 +54,8 @@ def _yaml_figures(profile: cProfile.Profile) -> tuple[float, int]:
         in_yaml = f"{os.sep}yaml{os.sep}" in filename or "_yaml" in name
         if in_yaml:
             seconds += tottime
-        if filename.endswith(f"yaml{os.sep}constructor.py") and name == "get_single_data":
-            parses += ncalls  # one per document, whichever loader parses it
+        if name == "get_single_node" or "get_single_node" in name and "_yaml" in name:
+            parses += ncalls  # one per document, pure-Python composer or libyaml
     return seconds, parses
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.publish.checks import check_inputs, check_out_folder
+from planeval.publish.engine import engine_options
 from planeval.publish.export import html_from_notebook
 from planeval.publish.failures import execution_message, failed_record_paths, record_failure
 from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_current
@@ -145,6 +146,7 @@ def execute_to_html(
                 progress_bar=False,
                 cwd=str(Path(notebook).parent),
                 extra_arguments=KERNEL_QUIET,
+                **engine_options(),
             )
         except Exception as exc:
             # keep the executed notebook (with the error cell) for debugging; the temporary

@@ -1,0 +1,221 @@
+"""A papermill engine that keeps one warm kernel per process and reuses it across reports.
+
+Starting a kernel and importing planeval, pandas, statsmodels and matplotlib in it cost about
+2.5 s of every report, more than assessing a plan. The engine ``planeval-warm`` (registered
+with papermill's engine registry, so papermill and nbclient still execute every cell) starts
+the kernel once per worker process and runs each report's notebook on it:
+
+* **clean namespace per report**: before the notebook's first cell, a reset cell
+  (:data:`RESET_CODE`) clears the user namespace (``%reset -f``: every variable, function and
+  import name of the previous report), closes open figures, restores matplotlib's settings and
+  moves to the notebook's folder. Imported modules stay in ``sys.modules``: that is the saving.
+  The reset cell is removed from the executed notebook, so cell numbers and the report are
+  those of the notebook itself;
+* **a kernel in doubt is replaced**: after a timeout, a dead kernel or any error outside a cell
+  the kernel is shut down and the next report starts a fresh one; after ``max_uses`` reports
+  too (memory growth stays bounded);
+* **the kernel ends with its worker**: at process exit, and ipykernel also exits when its parent
+  process dies (it polls the parent), so a killed worker leaves no kernel behind.
+
+``PLANEVAL_WARM_KERNELS=0`` in the environment turns reuse off (papermill's own engine, one
+kernel per report).
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENGINE_NAME = "planeval-warm"
+#: Reports one kernel runs before it is replaced by a fresh one.
+MAX_USES = 200
+
+#: The cell run before each report on a reused kernel (``{workdir}`` filled in).
+RESET_CODE = """\
+%reset -f
+import os as _planeval_os
+_planeval_os.chdir({workdir!r})
+del _planeval_os
+import sys as _planeval_sys
+if "matplotlib.pyplot" in _planeval_sys.modules:
+    _planeval_sys.modules["matplotlib.pyplot"].close("all")
+    _planeval_sys.modules["matplotlib"].rcdefaults()
+del _planeval_sys
+"""
+
+
+def warm_kernels_enabled() -> bool:
+    """True unless ``PLANEVAL_WARM_KERNELS`` is ``0``/``false``/``no``."""
+    return os.environ.get("PLANEVAL_WARM_KERNELS", "1").lower() not in ("0", "false", "no")
+
+
+@dataclass
+class WarmKernel:
+    """One kernel manager and client kept between reports; ``uses`` counts the reports."""
+
+    km: object
+    kc: object = None
+    uses: int = 0
+    pid: int | None = field(default=None)
+
+
+class KernelPool:
+    """The warm kernels of this process, one per kernel name (a worker runs one report at a
+    time, so one kernel each). Thread-safe; :meth:`shutdown` ends them all."""
+
+    def __init__(self, max_uses: int = MAX_USES):
+        self.max_uses = max_uses
+        self._kernels: dict[str, WarmKernel] = {}
+        self._lock = threading.Lock()
+
+    def take(self, kernel_name: str, manager_class=None) -> WarmKernel:
+        """The warm kernel for ``kernel_name`` (removed from the pool while in use); a new
+        manager, started by nbclient on first use, when there is none or it is worn out."""
+        with self._lock:
+            warm = self._kernels.pop(kernel_name, None)
+        if warm is not None and warm.uses < self.max_uses and _alive(warm):
+            return warm
+        if warm is not None:
+            _shutdown(warm)
+        if manager_class is None:
+            from jupyter_client.manager import AsyncKernelManager as manager_class
+        return WarmKernel(km=manager_class(kernel_name=kernel_name))
+
+    def give_back(self, kernel_name: str, warm: WarmKernel) -> None:
+        with self._lock:
+            old = self._kernels.pop(kernel_name, None)
+            self._kernels[kernel_name] = warm
+        if old is not None and old is not warm:
+            _shutdown(old)
+
+    def shutdown(self) -> None:
+        """Shut down every kernel of the pool (at process exit)."""
+        with self._lock:
+            kernels, self._kernels = list(self._kernels.values()), {}
+        for warm in kernels:
+            _shutdown(warm)
+
+
+def _alive(warm: WarmKernel) -> bool:
+    from jupyter_core.utils import ensure_async, run_sync
+
+    try:
+        return bool(run_sync(ensure_async)(warm.km.is_alive()))
+    except Exception:
+        return False
+
+
+def _shutdown(warm: WarmKernel) -> None:
+    from jupyter_core.utils import ensure_async, run_sync
+
+    try:
+        if warm.kc is not None:
+            warm.kc.stop_channels()
+        if warm.km.has_kernel:
+            run_sync(ensure_async)(warm.km.shutdown_kernel(now=True))
+    except Exception:  # a kernel already gone needs no shutdown
+        pass
+
+
+POOL = KernelPool()
+atexit.register(POOL.shutdown)
+
+
+def _register_exit_in_workers() -> None:
+    # multiprocessing workers end with os._exit, which skips atexit: a Finalize runs there too
+    try:
+        from multiprocessing import util
+
+        util.Finalize(POOL, POOL.shutdown, exitpriority=10)
+    except Exception:
+        pass
+
+
+_register_exit_in_workers()
+
+
+def _reset_cell(workdir: str):
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(RESET_CODE.format(workdir=workdir))
+    cell.metadata["tags"] = ["planeval-reset"]
+    # the fields papermill's notebook_start gives every cell before execution
+    cell.metadata["papermill"] = {
+        "exception": None,
+        "start_time": None,
+        "end_time": None,
+        "duration": None,
+        "status": "pending",
+    }
+    return cell
+
+
+def engine_options() -> dict:
+    """Keyword arguments for :func:`papermill.execute_notebook`: the warm engine, unless
+    ``PLANEVAL_WARM_KERNELS=0``."""
+    return {"engine_name": register()} if warm_kernels_enabled() else {}
+
+
+def register() -> str:
+    """Register :class:`WarmKernelEngine` with papermill (idempotent); returns its name."""
+    from papermill.engines import papermill_engines
+
+    if ENGINE_NAME not in papermill_engines._engines:
+        papermill_engines.register(ENGINE_NAME, _engine_class())
+    return ENGINE_NAME
+
+
+def _engine_class():
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine
+    from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
+
+    class WarmKernelEngine(NBClientEngine):
+        """papermill's nbclient engine on a kernel kept warm in :data:`POOL`."""
+
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            **kwargs,
+        ):
+            manager_class = kwargs.pop("kernel_manager_class", None)
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(
+                safe_kwargs,
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+            )
+            workdir = kwargs.get("resources", {}).get("metadata", {}).get("path") or os.getcwd()
+            warm = POOL.take(kernel_name, manager_class)
+            client = PapermillNotebookClient(nb_man, km=warm.km, **final_kwargs)
+            client.kc = warm.kc
+            nb_man.nb.cells.insert(0, _reset_cell(str(Path(workdir).absolute())))
+            try:
+                client.execute()
+            except BaseException:
+                _shutdown(warm)  # timeout, dead kernel, interrupt: never reuse this kernel
+                raise
+            finally:
+                del nb_man.nb.cells[0]
+            warm.kc, warm.uses = client.kc, warm.uses + 1
+            POOL.give_back(kernel_name, warm)
+            return nb_man.nb
+
+    return WarmKernelEngine

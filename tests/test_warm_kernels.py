@@ -1,0 +1,116 @@
+"""The warm-kernel papermill engine (planeval.publish.engine): one kernel reused across reports,
+a clean namespace for each report, a kernel in doubt replaced."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import papermill as pm
+import pytest
+
+from planeval.publish.engine import POOL, register
+from planeval.publish.kernel import ensure_kernel
+
+
+def _notebook(path, code: str):
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("tag = ''")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell(code)]
+    nb.metadata["kernelspec"] = {
+        "name": "planeval",
+        "display_name": "planeval",
+        "language": "python",
+    }
+    nbformat.write(nb, path)
+    return path
+
+
+# report 1 leaves every kind of state a notebook can leave in its namespace
+REPORT_1 = """
+import os, json
+import numpy as np
+leaked_value = 42
+def leaked_function():
+    return 1
+class LeakedClass:
+    pass
+print(json.dumps({"pid": os.getpid(), "cwd": os.getcwd()}))
+"""
+
+# report 2 says what it finds
+REPORT_2 = """
+import os, json, sys
+names = sorted(k for k in globals() if not k.startswith("_"))
+print(json.dumps({"pid": os.getpid(), "cwd": os.getcwd(), "names": names,
+                  "numpy_loaded": "numpy" in sys.modules}))
+"""
+
+
+def _printed(nb) -> dict:
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(text.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def engine():
+    ensure_kernel()
+    POOL.shutdown()
+    yield register()
+    POOL.shutdown()
+
+
+def test_second_report_runs_on_the_same_kernel_with_a_clean_namespace(tmp_path, engine):
+    """Report 2 runs in the kernel process of report 1 (same pid: no start, imports kept in
+    sys.modules) but sees none of report 1's names: only its own parameters and what it
+    defines itself, in its own notebook's folder."""
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    nb1 = pm.execute_notebook(
+        str(_notebook(first / "a.ipynb", REPORT_1)),
+        str(first / "a_out.ipynb"),
+        parameters={"tag": "one"},
+        kernel_name="planeval",
+        engine_name=engine,
+        progress_bar=False,
+        cwd=str(first),
+    )
+    nb2 = pm.execute_notebook(
+        str(_notebook(second / "b.ipynb", REPORT_2)),
+        str(second / "b_out.ipynb"),
+        parameters={"tag": "two"},
+        kernel_name="planeval",
+        engine_name=engine,
+        progress_bar=False,
+        cwd=str(second),
+    )
+    one, two = _printed(nb1), _printed(nb2)
+    assert one["pid"] == two["pid"]  # the kernel was reused
+    assert two["numpy_loaded"]  # modules imported by report 1 stay loaded
+    for name in ("leaked_value", "leaked_function", "LeakedClass", "np"):
+        assert name not in two["names"]
+    # all report 2 sees besides IPython's own names: its parameter and its imports
+    ipython = {"In", "Out", "exit", "quit", "get_ipython", "open"}
+    assert set(two["names"]) - ipython == {"tag", "os", "json", "sys"}
+    assert two["cwd"] == str(second) and one["cwd"] == str(first)
+    # the reset cell is not part of the executed notebook: cell numbers are the notebook's own
+    assert [c.metadata.get("tags", []) for c in nb2.cells][0] == ["parameters"]
+    assert not any("planeval-reset" in c.metadata.get("tags", []) for c in nb2.cells)
+
+
+def test_a_failed_report_leaves_nothing_for_the_next(tmp_path, engine):
+    """A cell error fails its report; the next report on the kernel starts clean."""
+    bad = _notebook(tmp_path / "bad.ipynb", "half_done = 1\nraise ValueError('boom')")
+    with pytest.raises(pm.PapermillExecutionError, match="boom"):
+        pm.execute_notebook(
+            str(bad), str(tmp_path / "bad_out.ipynb"), kernel_name="planeval",
+            engine_name=engine, progress_bar=False, cwd=str(tmp_path),
+        )  # fmt: skip
+    good = _notebook(tmp_path / "good.ipynb", REPORT_2)
+    nb = pm.execute_notebook(
+        str(good), str(tmp_path / "good_out.ipynb"), kernel_name="planeval",
+        engine_name=engine, progress_bar=False, cwd=str(tmp_path),
+    )  # fmt: skip
+    assert "half_done" not in _printed(nb)["names"]
