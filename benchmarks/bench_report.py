@@ -6,7 +6,8 @@ report for ``china`` with data through 2023, in Chinese: the code cells of
 ``notebooks/evaluation.ipynb`` of each tree, run in a fresh Python process after its imports
 (``display`` collects the HTML instead of showing it), under :mod:`cProfile`. YAML time is the
 own time of every function of PyYAML (pure-Python ``yaml/`` modules and the libyaml
-``_yaml`` extension); "parses" counts the YAML documents composed (``get_single_node``, either loader).
+``_yaml`` extension); "parses" counts the YAML documents composed (``get_single_node``,
+either loader).
 
 The old tree is ``/work/before-refactor`` (or ``$PLANEVAL_BEFORE``), run with
 ``PYTHONPATH=<tree>/src`` and this environment's packages; it is skipped when absent.
