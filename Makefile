@@ -16,8 +16,11 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## make report: the main job on the shipped real data (reports/*.html and reports/index.html)
+## At the end it prints how long the main job took and how many reports it made.
 report: $(STAMP)
-	$(BIN)/planeval batch data/runs/main.yaml
+	@start=$$(date +%s); $(BIN)/planeval batch data/runs/main.yaml; status=$$?; \
+	$(BIN)/python scripts/report_summary.py reports/batch_summary.json $$(( $$(date +%s) - start )); \
+	exit $$status
 
 ## make test: lint, the import contracts (stages import downward only, see
 ## docs/architecture.md), then the test suite (includes papermill end-to-end runs)

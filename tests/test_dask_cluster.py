@@ -1,0 +1,114 @@
+"""A real Dask cluster: `dask scheduler` and two `dask worker` processes on 127.0.0.1, a batch
+through ``--scheduler``, one worker killed with SIGKILL in the middle of the run.
+
+Every report must end done or failed, none half-written (no temporary file, every report file
+matches its metadata, the index lists exactly the complete ones), and a rerun completes the
+rest (nothing failed, finished reports skipped)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from test_batch import make_tiny_world, mini_notebook, temp_files, write_runlist
+
+from planeval.publish.batch import run_batch
+from planeval.publish.index import complete_reports
+from planeval.publish.kernel import ensure_kernel
+
+DASK = str(Path(sys.executable).with_name("dask"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start(args: list[str], log: Path) -> subprocess.Popen:
+    fh = open(log, "w")  # noqa: SIM115 (closed with the process in the fixture)
+    return subprocess.Popen([DASK, *args], stdout=fh, stderr=subprocess.STDOUT)
+
+
+@pytest.fixture
+def cluster(tmp_path):
+    """``(address, [worker processes])``: a scheduler and two single-thread workers without
+    nannies (a killed worker stays dead), all stopped at the end."""
+    from distributed import Client
+
+    ensure_kernel()
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    procs = [
+        _start(
+            ["scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            tmp_path / "scheduler.log",
+        )
+    ]
+    try:
+        for i in range(2):
+            procs.append(
+                _start(
+                    ["worker", address, "--nthreads", "1", "--no-nanny", "--no-dashboard",
+                     "--host", "127.0.0.1", "--name", f"w{i}"],
+                    tmp_path / f"worker{i}.log",
+                )
+            )  # fmt: skip
+        with Client(address, timeout=60) as client:
+            client.wait_for_workers(2, timeout=120)
+        yield address, procs[1:]
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+            proc.stdout and proc.stdout.close()
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_run_leaves_no_partial_report_and_a_rerun_completes(cluster, tmp_path):
+    address, workers = cluster
+    data = make_tiny_world(tmp_path)
+    out = tmp_path / "reports"
+    slow = mini_notebook(tmp_path / "slow.ipynb", "import time\ntime.sleep(3)")
+    runlist = write_runlist(tmp_path / "runs.yaml", data, out, slow)  # 3 geos x 2 stages
+
+    result: dict = {}
+    batch = threading.Thread(target=lambda: result.update(run_batch(runlist, scheduler=address)))
+    batch.start()
+    deadline = time.monotonic() + 300
+    while not list(out.glob("*.html.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(out.glob("*.html.json")), "no report finished on the cluster"
+    os.kill(workers[0].pid, signal.SIGKILL)  # mid-run: later reports are still to come
+    batch.join(timeout=600)
+    assert not batch.is_alive()
+
+    statuses = {r["report"]: r["status"] for r in result["runs"]}
+    assert len(statuses) == 6
+    assert set(statuses.values()) <= {"done", "failed"}
+    # none partial: no temporary file; every report on disk is complete; the index lists them
+    assert not temp_files(out)
+    complete = {m["file"] for m in complete_reports(out)}
+    assert complete == {p.name for p in out.glob("geo_*.html")}
+    assert {r for r, s in statuses.items() if s == "done"} <= complete
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert all(name in index for name in complete)
+
+    again = run_batch(runlist, scheduler=address)  # the surviving worker finishes the rest
+    assert again["counts"]["failed"] == 0 and again["exit_code"] == 0
+    assert {r["status"] for r in again["runs"]} <= {"done", "skipped"}
+    assert {m["file"] for m in complete_reports(out)} == set(statuses)
+    assert workers[0].poll() is not None  # the killed worker stayed dead
