@@ -968,8 +968,8 @@ def test_csv_function_matches_cli(plans):
     result = runner.invoke(app, ["catalogue", "--plan", "women", "--data-dir", str(DATA)])
     assert result.stdout == catalogue_csv([plans["women"]])
     assert result.stdout.splitlines()[1] == (
-        'women,健康,T1,female_life_expectancy,女性人均预期寿命,"Life expectancy at birth, female",'
-        "岁,increase,direction,,2025,,,true,妇女人均预期寿命延长"
+        "baijiantan_women_2021_2025,健康,T1,female_life_expectancy,女性人均预期寿命,"
+        '"Life expectancy at birth, female",岁,increase,direction,,2025,,,true,妇女人均预期寿命延长'
     )
 
 
@@ -1016,7 +1016,7 @@ def test_two_plan_files_with_one_name_are_refused_naming_both(tmp_path):
         (problem,) = info.value.problems
         assert str(original) in problem.message_en and str(copy) in problem.message_en
         assert "'children'" in problem.message_en
-    assert load_plan("women", data).plan == "women"  # other names still load
+    assert load_plan("women", data).plan == "baijiantan_women_2021_2025"  # others still load
 
 
 def test_catalogue_command_reports_yaml_syntax_error_and_writes_csv_file(tmp_path):

@@ -16,6 +16,7 @@ from planeval.plans.loading import (
     load_all_plans,
     load_plan,
     plan_files,
+    plans_by_name,
     read_plan_file,
     target_lines,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "load_plan",
     "load_vocabulary",
     "plan_files",
+    "plans_by_name",
     "read_plan_file",
     "target_lines",
     "validate_catalogue",

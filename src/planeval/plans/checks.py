@@ -453,6 +453,17 @@ def check_top_level(raw, file: str) -> list[Problem]:
                     column=key,
                 )
             )
+    aliases = raw.get("aliases")
+    if isinstance(aliases, list) and not all(isinstance(a, str) and a.strip() for a in aliases):
+        problems.append(
+            Problem(
+                file,
+                "aliases must be a list of short names",
+                "aliases 应为简短名称的列表",
+                "write e.g. aliases: [women]",
+                column="aliases",
+            )
+        )
     if not problems and any(
         not isinstance(d, dict) or not {"zh", "en"} <= set(d) for d in raw["domains"]
     ):

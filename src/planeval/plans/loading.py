@@ -97,7 +97,8 @@ def read_plan_file(path: str | Path, vocabulary: Vocabulary | None = None) -> Pl
     departments = vocabulary.departments
     targets = [_target_from_raw(t, raw["plan"], domain_en, departments) for t in raw["targets"]]
     meta = {k: raw[k] for k in PLAN_KEYS if k != "targets"}
-    return Plan(**meta, targets=targets, path=str(path))
+    aliases = [str(a) for a in raw.get("aliases") or []]
+    return Plan(**meta, targets=targets, path=str(path), aliases=aliases)
 
 
 def _data_dir_of(path: Path) -> Path | None:
@@ -111,21 +112,21 @@ def plan_files(data_dir: str | Path) -> list[Path]:
 
 
 def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
-    """Load a plan by machine name (``women``, ``children``) or by path to its YAML file.
+    """Load a plan by name or alias (``baijiantan_women_2021_2025`` or ``women``) or by path.
 
     Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans``,
-    when two plan files there carry the same ``plan:`` name (both files are named), or when the
+    when two plan files there use the same name or alias (both files are named), or when the
     file is invalid (YAML syntax, not UTF-8, schema).
     """
     candidate = Path(plan)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
         return read_plan_file(candidate)
-    names = []
+    names: list[str] = []
     found: list[Path] = []
     for path in plan_files(data_dir):
-        name = _plan_name(path)
-        names.append(str(name))
-        if name == str(plan):
+        own = _plan_names(path)
+        names += own[:1]
+        if str(plan) in own:
             found.append(path)
     if len(found) > 1:
         raise InputError(_same_name(str(plan), found))
@@ -135,32 +136,37 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
         Problem(
             str(Path(data_dir) / "plans"),
             f"no plan named '{plan}' (found: {', '.join(names) or 'none'})",
-            f"找不到名为 '{plan}' 的规划",
+            f"找不到名为 '{plan}' 的规划（现有：{', '.join(names) or '无'}）",
             "pass --plan with one of the names found, or --data-dir pointing at the data folder",
             "--plan 取已有的规划名称之一，或用 --data-dir 指向数据文件夹",
         )
     )
 
 
-def _plan_name(path: Path) -> str | None:
-    """The ``plan:`` value of a plan file (None when absent); InputError when unreadable."""
+def _plan_names(path: Path) -> list[str]:
+    """``[plan, *aliases]`` of a plan file (empty without ``plan:``); InputError when
+    unreadable."""
     try:
         head = read_yaml(path)
     except (UnicodeDecodeError, yaml.YAMLError):
         read_plan_file(path)  # raises the full InputError (not UTF-8, YAML syntax)
         raise
-    name = head.get("plan") if isinstance(head, dict) else None
-    return None if name is None else str(name)
+    if not isinstance(head, dict) or head.get("plan") is None:
+        return []
+    aliases = head.get("aliases") if isinstance(head.get("aliases"), list) else []
+    return [str(head["plan"]), *(str(a) for a in aliases)]
 
 
 def _same_name(name: str, paths: list[Path]) -> Problem:
+    """Two or more files share the plan name or alias ``name`` (several: ``'a', 'b'``)."""
     files = " and ".join(str(p) for p in paths)
+    quoted = name if name.startswith("'") else f"'{name}'"
     return Problem(
         str(paths[-1]),
-        f"plan name '{name}' is used by more than one file: {files}",
-        f"规划名称 '{name}' 在多个文件中重复：{files}",
-        "give each plan file its own plan: name, or remove the copy",
-        "每个规划文件的 plan: 名称须唯一，或删除重复的副本",
+        f"plan name {quoted} is used by more than one file: {files}",
+        f"规划名称 {quoted} 在多个文件中重复：{files}",
+        "give each plan file its own plan: name and aliases, or remove the copy",
+        "每个规划文件的 plan: 名称和 aliases 别名须唯一，或删除重复的副本",
         column="plan",
     )
 
@@ -168,17 +174,30 @@ def _same_name(name: str, paths: list[Path]) -> Problem:
 def load_all_plans(data_dir: str | Path = "data") -> list[Plan]:
     """Every plan under ``<data_dir>/plans``, sorted by file name.
 
-    Raises :class:`InputError` when a file is invalid or when two files carry the same
-    ``plan:`` name (an exact copy under another file name too).
+    Raises :class:`InputError` when a file is invalid or when two files share a name or an
+    alias (an exact copy under another file name too).
     """
     plans = [read_plan_file(p) for p in plan_files(data_dir)]
     by_name: dict[str, list[Path]] = {}
     for p in plans:
-        by_name.setdefault(p.plan, []).append(Path(p.path))
-    problems = [_same_name(n, paths) for n, paths in by_name.items() if len(paths) > 1]
+        for name in dict.fromkeys(p.names):
+            by_name.setdefault(name, []).append(Path(p.path))
+    clashes: dict[tuple, list[str]] = {}  # one problem per group of files, naming every name
+    for name, paths in by_name.items():
+        if len(paths) > 1:
+            clashes.setdefault(tuple(paths), []).append(name)
+    problems = [
+        _same_name(", ".join(f"'{n}'" for n in names), list(paths))
+        for paths, names in clashes.items()
+    ]
     if problems:
         raise InputError(problems)
     return plans
+
+
+def plans_by_name(data_dir: str | Path = "data") -> dict[str, Plan]:
+    """Every plan under ``<data_dir>/plans`` under its name and under each alias."""
+    return {name: p for p in load_all_plans(data_dir) for name in p.names}
 
 
 def known_units(data_dir: str | Path = "data") -> dict[str, str]:

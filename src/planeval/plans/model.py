@@ -138,6 +138,22 @@ class Plan:
     domains: list[dict]
     targets: list[Target] = field(default_factory=list)
     path: str = ""
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        """The plan's name and its short aliases (``baijiantan_women_2021_2025``, ``women``)."""
+        return [self.plan, *self.aliases]
+
+    @property
+    def short_name(self) -> str:
+        """The first alias, else the name: what output file names use (``catalogue_women``)."""
+        return self.aliases[0] if self.aliases else self.plan
+
+    @property
+    def period(self) -> tuple[int, int]:
+        """``(period_start, period_end)``: the years the plan covers."""
+        return int(self.period_start), int(self.period_end)
 
     def target(self, indicator_id: str) -> Target:
         for t in self.targets:

@@ -49,7 +49,7 @@ def _catalogue_key(data_dir: Path) -> tuple:
 
 @functools.lru_cache(maxsize=8)
 def _catalogue_cached(data_dir: str, key: tuple) -> tuple[dict[str, str], dict[str, str]]:
-    plans = {p.plan: p.path for p in load_all_plans(data_dir)}
+    plans = {name: p.path for p in load_all_plans(data_dir) for name in p.names}
     return plans, known_units(data_dir)
 
 

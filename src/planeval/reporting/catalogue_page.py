@@ -197,6 +197,6 @@ def write_catalogue_page(
 
     if not isinstance(plan, Plan):
         plan = load_plan(plan, data_dir)
-    target = Path(out_dir) / f"catalogue_{plan.plan}.html"
+    target = Path(out_dir) / f"catalogue_{plan.short_name}.html"
     atomic_write_text(target, catalogue_page_html(plan))
     return target
