@@ -50,7 +50,7 @@ def make_tiny_world(root: Path, geographies=("geo_a", "geo_b", "geo_c")) -> Path
     children = next(
         yaml.safe_load(p.read_text(encoding="utf-8"))
         for p in sorted((src / "plans").glob("*.yaml"))
-        if yaml.safe_load(p.read_text(encoding="utf-8")).get("plan") == "children"
+        if "children" in yaml.safe_load(p.read_text(encoding="utf-8")).get("aliases", [])
     )
     targets = [t for t in children["targets"] if t["indicator_id"] in TINY_INDICATORS]
     assert len(targets) == len(TINY_INDICATORS)
@@ -60,6 +60,7 @@ def make_tiny_world(root: Path, geographies=("geo_a", "geo_b", "geo_c")) -> Path
         t["item"] = f"T{per_domain[t['domain']]}"
     children.update(
         plan="tiny",
+        aliases=[],
         targets=targets,
         domains=[d for d in children["domains"] if d["zh"] in per_domain],
     )

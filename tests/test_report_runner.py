@@ -338,6 +338,6 @@ def test_report_command_refuses_years_outside_the_plan_on_the_shipped_data(tmp_p
     args = ["report", "--plan", "children", "--stage", stage, "--year", str(year)]
     result = CliRunner().invoke(app, [*args, "--geography", "china", "--out", str(out)])
     assert result.exit_code == 1
-    assert f"data year {year} is outside plan 'children'" in result.output
+    assert f"data year {year} is outside plan 'baijiantan_children_2021_2025'" in result.output
     assert "--year between 2020 and 2025" in result.output
     assert not out.exists()

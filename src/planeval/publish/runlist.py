@@ -74,7 +74,7 @@ def _as_list(value) -> list:
 
 
 def _plan_names(data_dir: Path) -> list[str]:
-    """Plan names (the ``plan:`` key) of the files under ``<data_dir>/plans``."""
+    """Plan names and aliases (``plan:``, ``aliases:``) of the files under ``<data_dir>/plans``."""
     from planeval.plans.catalogue import plan_files
 
     names = []
@@ -85,6 +85,8 @@ def _plan_names(data_dir: Path) -> list[str]:
             continue  # an unreadable plan file fails its own reports, with the loader's message
         if isinstance(head, dict) and head.get("plan"):
             names.append(str(head["plan"]))
+            aliases = head.get("aliases")
+            names += [str(a) for a in aliases] if isinstance(aliases, list) else []
     return names
 
 
