@@ -38,7 +38,10 @@ class Selection:
     (:func:`leave_future_out_error`, indicator units); ``reference_error`` the reference (drift)
     model's error on the same forecast origins (they differ for ``damped``, which needs 6
     training points); ``loo_error`` the leave-one-out error, for information only;
-    ``excluded`` names the candidates that were fitted but could not be chosen, and why.
+    ``excluded`` names the candidates that were fitted but could not be chosen, and why;
+    ``verdicts`` gives every candidate's comparison in one sentence, naming both bases where
+    the reference was scored on other origins than its own error (show this, not a second
+    comparison of one's own).
     """
 
     model: str
@@ -51,6 +54,7 @@ class Selection:
     excluded: dict[str, str] = field(default_factory=dict)
     tie_margin: float = 0.10
     reference: str = REFERENCE_MODEL
+    verdicts: dict[str, str] = field(default_factory=dict)
 
 
 def _sorted_series(years, values) -> tuple[np.ndarray, np.ndarray]:
@@ -140,32 +144,59 @@ def rolling_origin_error(
     return float(np.mean(errors)) if errors else float("nan")
 
 
-def _against_reference(names, lfo, ref_err, excluded, tie_margin, ref) -> tuple[dict, list[str]]:
-    """Candidates whose error beats the reference's on the same origins by more than
-    ``tie_margin`` (``{model: error ratio}``), and one sentence per candidate."""
-    steps, gains = [], {}
+#: Errors closer than this many machine epsilons (relative to the series' largest value) are
+#: floating-point noise: "mean 3.454e-16 beats drift 4.441e-16" on a constant series is a tie.
+NOISE_ULPS = 64
+
+
+def noise_floor(values) -> float:
+    """Largest difference between two mean absolute errors that is floating-point noise."""
+    scale = max(1.0, float(np.max(np.abs(values)))) if len(values) else 1.0
+    return NOISE_ULPS * float(np.finfo(float).eps) * scale
+
+
+def _beats(err: float, base: float, simpler: bool, margin: float, noise: float) -> bool:
+    """Whether an error ``err`` beats ``base``: by more than ``margin`` (relative); a tie within
+    ``noise`` goes to the simpler model."""
+    if abs(err - base) <= noise:
+        return simpler
+    return err < base * (1 - margin)
+
+
+def _origins(model: str) -> str:
+    return f"origins {MIN_TRAIN.get(model, MIN_TRAIN_DEFAULT)}…n−1"
+
+
+def _against_reference(names, lfo, ref_err, excluded, tie_margin, ref, noise):
+    """Candidates that beat the reference on the same origins (``{model: error ratio}``), and
+    one sentence per candidate that names both bases of comparison where they differ."""
+    verdicts, gains = {}, {}
     for m in names:
         if m == ref or m in excluded:
             continue
         err, base = lfo[m], ref_err[m]
         if not (np.isfinite(err) and np.isfinite(base)):
-            steps.append(f"{m}: no out-of-sample forecast to score")
+            verdicts[m] = f"{m}: no out-of-sample forecast to score"
             continue
-        if err < base * (1 - tie_margin):
-            gains[m] = err / base if base > 0 else 0.0
-            steps.append(
-                f"{m}: forecast error {err:.4g} beats {ref} {base:.4g} by more than "
-                f"{tie_margin:.0%}"
+        basis = f"{m} {err:.4g} vs {ref} {base:.4g} on {_origins(m)}"
+        if base != lfo[ref] and np.isfinite(lfo[ref]):
+            basis += f" ({ref}'s own error on {_origins(ref)}: {lfo[ref]:.4g})"
+        simpler = COMPLEXITY[m] < COMPLEXITY[ref]
+        if abs(err - base) <= noise:
+            outcome = "a tie within floating-point noise, " + (
+                f"settled for the simpler {m}" if simpler else f"settled for the simpler {ref}"
             )
+        elif err < base * (1 - tie_margin):
+            outcome = f"lower by more than {tie_margin:.0%}"
         else:
-            steps.append(
-                f"{m}: forecast error {err:.4g} not below {ref} {base:.4g} by more than "
-                f"{tie_margin:.0%}"
-            )
-    return gains, steps
+            outcome = f"not lower by more than {tie_margin:.0%}"
+        if _beats(err, base, simpler, tie_margin, noise):
+            gains[m] = err / base if base > 0 else 0.0
+        verdicts[m] = f"{basis}: {outcome}"
+    return gains, verdicts
 
 
-def _challengers(gains, years, values, unit, resolution, horizon, tie_margin, ref):
+def _challengers(gains, years, values, unit, resolution, horizon, tie_margin, ref, noise):
     """The best of the candidates that beat the reference, compared pairwise simplest first
     on their common forecast origins; returns (model, sentences)."""
     best, steps = ref, []
@@ -179,11 +210,12 @@ def _challengers(gains, years, values, unit, resolution, horizon, tie_margin, re
             for x in (m, best)
         )
         same = COMPLEXITY[m] == COMPLEXITY[best]
-        better = err_m < err_b if same else err_m < err_b * (1 - tie_margin)
+        simpler = COMPLEXITY[m] < COMPLEXITY[best]
+        better = _beats(err_m, err_b, simpler, 0.0 if same else tie_margin, noise)
         verdict = "replaces" if better else "does not replace"
         margin_txt = "" if same else f" by more than {tie_margin:.0%}"
         steps.append(
-            f"{m} ({err_m:.4g}) {verdict} {best} ({err_b:.4g}) on common origins{margin_txt}"
+            f"{m} ({err_m:.4g}) {verdict} {best} ({err_b:.4g}) on origins {k0}…n−1{margin_txt}"
         )
         if better:
             best = m
@@ -199,6 +231,7 @@ def select_model(
     level: float = 0.95,
     seed: int = DEFAULT_SEED,
     n_draws: int = N_DRAWS,
+    calibration=None,
 ) -> Selection:
     """Choose a trend model by out-of-sample forecast error, with the drift model as reference.
 
@@ -221,7 +254,9 @@ def select_model(
     For % indicators within [0, 100] the linear and log-linear candidates are recorded but not
     chosen (they can forecast 100.2 %); the logit model takes their place.
     ``years`` ints, ``values`` floats in ``unit``. Returns a :class:`Selection` with every
-    candidate's fit, forecast for ``target_year`` (central ``level`` interval) and errors.
+    candidate's fit, forecast for ``target_year`` (central ``level`` interval) and errors;
+    with a ``calibration`` table (:class:`calibration.CalibrationTable`) every fit's spread is
+    calibrated (the choice, made on point forecasts, is not affected).
     Raises :class:`ModelNotApplicable` when fewer than 3 values are given.
     """
     years, values = _sorted_series(years, values)
@@ -248,17 +283,26 @@ def select_model(
         m: fit_model(years, values, m, unit, seed=seed, resolution=resolution, n_draws=n_draws)
         for m in names
     }
+    for fit in fits.values():
+        fit.calibration = calibration
     candidates = {m: fits[m].predict(target_year, level) for m in names}
     excluded = {
         m: "may cross 0–100 %; the logit model takes its place"
         for m in names
         if bounded_alternative(m, unit, values)
     }
+    noise = noise_floor(values)
     steps = [f"{ref} is the reference (random walk with drift, {fits[ref].scale} scale)"]
-    gains, more = _against_reference(names, lfo, ref_err, excluded, tie_margin, ref)
-    best, pairwise = _challengers(gains, years, values, unit, resolution, horizon, tie_margin, ref)
-    steps += more + pairwise
+    gains, verdicts = _against_reference(names, lfo, ref_err, excluded, tie_margin, ref, noise)
+    best, pairwise = _challengers(
+        gains, years, values, unit, resolution, horizon, tie_margin, ref, noise
+    )
+    steps += list(verdicts.values()) + pairwise
     if len(values) <= MIN_TRAIN_DEFAULT:
         steps.append(f"{len(values)} values: no out-of-sample forecast, the reference stays")
     reason = f"chose {best} — " + "; ".join(steps)
-    return Selection(best, reason, lfo, candidates, fits, loo, ref_err, excluded, tie_margin, ref)
+    verdicts.update({m: f"{m}: not eligible, {why}" for m, why in excluded.items()})
+    verdicts[ref] = f"{ref}: the reference, error {lfo[ref]:.4g} on {_origins(ref)}"
+    return Selection(
+        best, reason, lfo, candidates, fits, loo, ref_err, excluded, tie_margin, ref, verdicts
+    )
