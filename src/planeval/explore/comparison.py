@@ -246,6 +246,8 @@ def compare_models(
         )
         if m == sel.model:
             row["note"] = sel.reason
+        elif m in sel.verdicts:  # the selection's own comparison, both bases named
+            row["note"] = sel.verdicts[m]
         elif m in getattr(sel, "excluded", {}):
             row["note"] = "not eligible: " + sel.excluded[m]
         elif bounded_alternative(m, unit, values):
