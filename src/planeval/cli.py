@@ -1,4 +1,4 @@
-"""Command line: ``planeval report|batch|assess|catalogue|template|validate|kernel``.
+"""Command line: ``planeval report|batch|assess|calibrate|catalogue|template|validate|kernel``.
 
 A thin shell over the package: every command calls functions that tests call too.
 """
@@ -89,6 +89,30 @@ def assess(
         _fail(exc)
     text = assessment_json(result) if format == "json" else assessment_csv(result)
     sys.stdout.write(text)
+
+
+@app.command()
+def calibrate(
+    data_dir: Path = typer.Option(Path("data")),
+) -> None:
+    """Rebuild the calibration file (DATA_DIR/config/calibration.yaml) from the panel of
+    out-of-sample errors of every shipped series; prints what was written."""
+    from planeval.core.settings import load_settings
+    from planeval.forecasting.calibration_file import calibrate as run_calibrate
+    from planeval.forecasting.calibration_file import load_calibration
+
+    try:
+        path = run_calibrate(data_dir, load_settings(data_dir))
+        cal = load_calibration(path)
+    except InputError as exc:
+        _fail(exc)
+    prov = cal.provenance
+    filled = sorted(y for y, t in cal.tables.items() if t.cells)
+    typer.echo(
+        f"wrote {path}: {prov.get('forecasts')} out-of-sample forecasts of "
+        f"{prov.get('series_with_forecasts')} series; tables for cut-off years "
+        f"{filled[0] if filled else '-'}–{filled[-1] if filled else '-'}"
+    )
 
 
 @app.command()
