@@ -22,6 +22,15 @@ _REQUIRED = {
 _OPTIONAL = {
     "forecast": ["n_draws"],
     "early_warning": ["fall_back_max_p"],
+    "calibration": [
+        "file",
+        "horizon_edges",
+        "length_edges",
+        "min_errors",
+        "min_factor",
+        "max_factor",
+    ],
+    "reliability": ["max_observations_low", "interval_to_distance"],
     "agency": [
         "eurostat_significant_min",
         "eurostat_moderate_min",
