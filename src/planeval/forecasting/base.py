@@ -69,6 +69,9 @@ class TrendFit:
     upper_bound: float = np.inf
     lower_bound: float = -np.inf
     _z: np.ndarray | None = None
+    #: Spread factors from the panel of out-of-sample errors (:mod:`calibration`); None: the
+    #: model's own predictive distribution. Anything with ``factor(horizon, n_obs, key)``.
+    calibration: object = None
 
     #: True when intervals and probabilities come from simulated draws, not a closed form.
     uses_draws: ClassVar[bool] = False
@@ -88,9 +91,35 @@ class TrendFit:
         """Fitted (median) values on the indicator scale for ``years`` (default: observed)."""
         raise NotImplementedError
 
-    def draws(self, years, n: int | None = None) -> np.ndarray:
-        """Joint predictive draws, shape ``(n, len(years))``, on the indicator scale."""
+    def _draws(self, years, n: int | None = None) -> np.ndarray:
+        """The model's own joint predictive draws, shape ``(n, len(years))``."""
         raise NotImplementedError
+
+    def draws(self, years, n: int | None = None) -> np.ndarray:
+        """Joint predictive draws, shape ``(n, len(years))``, on the indicator scale (spread
+        by the calibration's ``p`` factor of each year's horizon, around each year's median
+        on the model scale)."""
+        return self._spread_draws(self._draws(years, n), years, "p")
+
+    def factor(self, year: int, key) -> float:
+        """Calibration factor of the predictive spread for ``year``: 1 without a calibration
+        and for years up to the last observation; ``key`` a level (0.8, 0.95) for intervals
+        or ``"p"`` for probabilities and draws."""
+        horizon = int(year) - int(self.years[-1])
+        if self.calibration is None or horizon <= 0:
+            return 1.0
+        return float(self.calibration.factor(horizon, self.n_obs, key))
+
+    def _spread_draws(self, draws: np.ndarray, years, key) -> np.ndarray:
+        factors = np.array([self.factor(int(y), key) for y in np.atleast_1d(years)])
+        if np.all(factors == 1.0):
+            return draws
+        z = tf.forward(self.scale, draws)
+        with np.errstate(invalid="ignore"):
+            median = np.nanmedian(np.where(np.isfinite(z), z, np.nan), axis=0)
+            spread = median + factors * (z - median)
+        spread = np.where(np.isfinite(spread), spread, z)
+        return self._clip(tf.inverse(self.scale, spread))
 
     def _draw_start(self, years, n: int | None):
         """Years as ints, the seeded generator and ``n`` (default ``n_draws``) innovation
@@ -104,11 +133,12 @@ class TrendFit:
     def predict(self, year: int, level: float = 0.95) -> Forecast:
         """Point forecast (median) and central ``level`` prediction interval for ``year``."""
         if self.uses_draws:
-            draws = self.draws([year])[:, 0]
+            draws = self._spread_draws(self._draws([year]), [year], level)[:, 0]
             point = float(np.median(draws))
             lo, hi = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2])
         else:
             mean, scale, df = self._t_dist(year)
+            scale = scale * self.factor(year, level)
             q = stats.t.ppf(0.5 + level / 2, df) if scale > 0 else 0.0
             z = np.array([mean, mean - q * scale, mean + q * scale])
             point, lo, hi = self._clip(tf.inverse(self.scale, z))
@@ -134,6 +164,7 @@ class TrendFit:
                 return 0.0
         z = float(tf.forward(self.scale, threshold))
         mean, scale, df = self._t_dist(year)
+        scale = scale * self.factor(year, "p")
         if scale == 0:
             return float(mean >= z)
         return float(stats.t.sf((z - mean) / scale, df))

@@ -53,7 +53,7 @@ class DampedFit(TrendFit):
                 out.append(np.nan)
         return self._clip(np.asarray(out, float))
 
-    def draws(self, years, n: int | None = None) -> np.ndarray:
+    def _draws(self, years, n: int | None = None) -> np.ndarray:
         """Joint simulated paths; years at or before the last observation give the observed
         value."""
         years, rng, sigma2 = self._draw_start(years, n)

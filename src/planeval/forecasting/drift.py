@@ -49,7 +49,7 @@ class DriftFit(TrendFit):
         means = [self._t_dist(int(y))[0] for y in years]
         return self._clip(tf.inverse(self.scale, np.asarray(means, float)))
 
-    def draws(self, years, n: int | None = None) -> np.ndarray:
+    def _draws(self, years, n: int | None = None) -> np.ndarray:
         """Joint paths: d ~ N(d̂, σ²/span), z_{t+1} = z_t + d + ε_t, ε_t ~ N(0, σ²)."""
         years, rng, sigma2 = self._draw_start(years, n)
         n, last = len(sigma2), int(self.years[-1])

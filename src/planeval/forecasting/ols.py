@@ -46,7 +46,7 @@ class OLSFit(TrendFit):
         years = self.years if years is None else np.atleast_1d(years)
         return self._clip(tf.inverse(self.scale, self._design(years) @ self._ols.params))
 
-    def draws(self, years, n: int | None = None) -> np.ndarray:
+    def _draws(self, years, n: int | None = None) -> np.ndarray:
         """Joint draws; years at or before the last observation give a draw of a new
         observation in that year."""
         years, rng, sigma2 = self._draw_start(years, n)
