@@ -353,12 +353,48 @@ def national():
     obs = load_observations("data", "china")
     settings = load_settings("data")
     plans = {name: load_plan(name, "data") for name in ("children", "women")}
+    # the models' own predictive distributions (hand-computed below); the calibrated ones
+    # are checked in test_real_calibrated_p_attain_is_the_scaled_t
+    raw = {"calibrated": False}
     return {
-        ("children", 2023): assess(plans["children"], obs, 2023, "china", settings),
-        ("children", 2024): assess(plans["children"], obs, 2024, "china", settings),
-        ("women", 2024): assess(plans["women"], obs, 2024, "china", settings),
+        ("children", 2023): assess(plans["children"], obs, 2023, "china", settings, **raw),
+        ("children", 2024): assess(plans["children"], obs, 2024, "china", settings, **raw),
+        ("women", 2024): assess(plans["women"], obs, 2024, "china", settings, **raw),
         "obs": obs,
     }
+
+
+def test_real_calibrated_p_attain_is_the_scaled_t(national):
+    """With the shipped calibration file, 子宫颈癌筛查率 (women, data to 2024: 31.4, 36.8, 51.5 in
+    2015, 2019, 2023; drift on the logit scale; target ≥ 70 % in 2025, h = 2 years from 3
+    values): the t scale s·sqrt(h + h²/span) is multiplied by the factor c of the table for
+    2024, cell (horizon 2, length 3–4); the median stays. So p_attain =
+    t_df.sf((logit(70) − (z_last + h·d̂)) / (c · scale)) with d̂, s, df of the raw fit, and the
+    calibrated interval contains the raw one when c > 1."""
+    from scipy import stats
+
+    from planeval.assessment.assess import calibration_table
+
+    settings = load_settings("data")
+    table = calibration_table("data", settings, 2024)
+    raw = national[("women", 2024)]["cervical_cancer_screening"]
+    h = raw.target_year - raw.latest_year
+    c = table.factor(h, raw.n_obs, "p")
+    plan = load_plan("women", "data")
+    cal = assess(plan, national["obs"], 2024, "china", settings)["cervical_cancer_screening"]
+    assert cal.audit["model"]["calibration"]["factor"] == pytest.approx(c)
+    z = math.log(70 / 30)
+    m, sd = raw.audit["model"]["params"]["drift"], raw.audit["model"]["params"]["sigma"]
+    df, span = raw.audit["model"]["params"]["df"], raw.audit["model"]["params"]["span"]
+    last = math.log(raw.latest_value / (100 - raw.latest_value))
+    scale = sd * math.sqrt(h + h * h / span)
+    assert raw.p_attain == pytest.approx(stats.t.sf((z - (last + h * m)) / scale, df), abs=1e-9)
+    assert cal.p_attain == pytest.approx(
+        stats.t.sf((z - (last + h * m)) / (c * scale), df), abs=1e-9
+    )
+    assert cal.forecast == pytest.approx(raw.forecast, abs=1e-12)
+    if c > 1:
+        assert cal.pi_low < raw.pi_low and cal.pi_high > raw.pi_high
 
 
 def test_real_under5_mortality_2023_on_track(national):
@@ -475,21 +511,23 @@ def test_assess_command_formats():
 
 def test_series_stuck_at_100_or_0_percent():
     """A small district at 100 % every year 2020–2024 (integers), target "≥ 99 % every year"
-    (maintain_at_least). Natural scale, drift: σ² = 2 · 1/48 (one-sided rounding at the
-    bound) = 1/24, σ = 0.204124; 2025 is 1 year ahead, span 4: scale 0.204124 ·
-    sqrt(1 + 1/4) = 0.228218; P(Y ≥ 99) = t3.sf(−1/0.228218 = −4.381780) = 0.98900 (the joint
-    draws estimate it; 4000 draws → ± 0.005). Forecast 100, interval up to 100 only.
+    (maintain_at_least). Every candidate forecasts 100 (out-of-sample errors 0 or
+    floating-point noise): a tie settled by simplicity, the no-trend ``mean`` on the natural
+    scale: σ² = 1/48 (one-sided rounding at the bound), σ = 0.144338, df = 4; 2025: scale
+    0.144338 · sqrt(1 + 1/5) = 0.158114; P(Y ≥ 99) = t4.sf(−1/0.158114 = −6.324555) = 0.99840.
+    Forecast 100 (up to floating point), interval up to 100 only.
     (Before: logit of 99.5, forecast 99.5, 95 % interval 68–99.99 %, p_attain 0.62.)
     The mirror case, 0 % every year against "≤ 2 %": forecast 0, p_attain
-    t3.cdf(2/0.228218 = 8.76356) = 0.99844."""
+    t4.cdf(2/0.158114 = 12.649111) = 0.99989."""
     years = [2020, 2021, 2022, 2023, 2024]
     a = run(target("maintain_at_least", 99), years, [100] * 5)
-    assert a.status == "achieved" and not a.early_warning
-    assert a.forecast == 100.0 and a.pi_high == 100.0 and 99 < a.pi_low < 100
-    assert stats.t.sf(-1 / 0.228218, 3) == pytest.approx(0.98900, abs=1e-5)
-    assert a.p_attain == pytest.approx(0.98900, abs=0.01)
+    assert a.status == "achieved" and not a.early_warning and a.model == "mean"
+    assert a.forecast == pytest.approx(100.0, abs=1e-9) and a.pi_high == 100.0
+    assert 99 < a.pi_low < 100
+    assert stats.t.sf(-1 / 0.158114, 4) == pytest.approx(0.99840, abs=1e-5)
+    assert a.p_attain == pytest.approx(0.99840, abs=1e-4)
     b = run(target("at_most", 2, direction="decrease"), years, [0] * 5)
-    assert b.status == "achieved" and b.forecast == 0.0 and b.pi_low == 0.0
-    assert b.pi_high < 1
-    assert b.p_attain == pytest.approx(stats.t.cdf(2 / 0.228218, 3), abs=1e-4)
-    assert stats.t.cdf(2 / 0.228218, 3) == pytest.approx(0.99844, abs=1e-5)
+    assert b.status == "achieved" and b.forecast == pytest.approx(0.0, abs=1e-9)
+    assert b.pi_low == 0.0 and b.pi_high < 1
+    assert b.p_attain == pytest.approx(stats.t.cdf(2 / 0.158114, 4), abs=1e-4)
+    assert stats.t.cdf(2 / 0.158114, 4) == pytest.approx(0.99989, abs=1e-5)

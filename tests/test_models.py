@@ -152,10 +152,20 @@ def test_constant_100_percent_forecasts_100_with_a_rounding_only_interval():
     2025 is h = 2 years after 2023, span 4: scale σ·sqrt(2 + 4/4) = 0.204124 · 1.732051 =
     0.353553; t(0.975; 3) = 3.182446 → half-width 1.125167: 95 % interval 98.8748–100
     (clipped), forecast 100. P(Y ≥ 99) = t3.sf(−1/0.353553 = −2.828427) = 0.96695.
-    (Before: squeezed to 99.5 on the logit scale, forecast 99.5, interval 68.35–99.99.)"""
+    (Before: squeezed to 99.5 on the logit scale, forecast 99.5, interval 68.35–99.99.)
+
+    Every candidate forecasts 100 exactly (errors 0, or floating-point noise): a tie, settled
+    by simplicity, so the no-trend ``mean`` is chosen (issue 13). Its variance is the floor
+    r²/48 = 1/48 (σ = 0.144338), df = 4, scale σ·sqrt(1 + 1/5) = 0.158114; t(0.975; 4) =
+    2.776445 → half-width 0.438995: 95 % interval 99.5610–100; P(Y ≥ 99) = t4.sf(−6.324555)
+    = 0.99840."""
     years = [2019, 2020, 2021, 2022, 2023]
     sel = select_model(years, [100] * 5, 2025, "%")
-    assert sel.model == "drift"  # every candidate forecasts 100 exactly: the reference stays
+    assert sel.model == "mean"
+    mean = sel.fits["mean"].predict(2025)
+    assert mean.value == pytest.approx(100.0, abs=1e-9) and mean.high == 100.0
+    assert mean.low == pytest.approx(100 - 0.438995, abs=1e-5)
+    assert sel.fits["mean"].prob_at_least(2025, 99.0) == pytest.approx(0.99840, abs=1e-4)
     fit = sel.fits["drift"]
     assert fit.scale == "identity"
     assert fit.params["sigma"] == pytest.approx(0.204124, abs=1e-6)

@@ -79,13 +79,29 @@ def eurostat_category(ratio: float | None, cuts: dict | None = None) -> str | No
     return "movement_away"
 
 
-def eurostat_ratio(y0, t0, yt, t, target, target_year) -> float | None:
+#: Stand-in for a value of exactly 0 in a growth rate (Open SDG sdg-build's progress measure
+#: replaces a zero target or base value by 0.001 so that the CAGR exists).
+ZERO_STAND_IN = 0.001
+
+
+def eurostat_ratio(y0, t0, yt, t, target, target_year, direction: int = 0) -> float | None:
     """Eurostat's R: observed CAGR (t0→t) divided by the CAGR required (t0→T) to reach
-    ``target``."""
+    ``target``.
+
+    With ``direction`` (+1 a rise is desired, −1 a fall) the direction-aware ratio of Open SDG's
+    sdg-build progress measure (``sdg/ProgressMeasure.py``, ``methodology_2``):
+    ``R = direction · CAGR_observed / |CAGR_required|``, with a zero target or base value
+    replaced by 0.001 — defined also when the base value is already past the target, and
+    negative whenever the indicator moved the wrong way."""
+    if direction:
+        y0 = ZERO_STAND_IN if y0 == 0 else y0
+        target = ZERO_STAND_IN if target == 0 else target
     observed = cagr(y0, yt, t0, t)
     required = cagr(y0, target, t0, target_year)
     if observed is None or required is None or required == 0:
         return None
+    if direction:
+        return direction * observed / abs(required)
     return observed / required
 
 
@@ -114,12 +130,15 @@ def escap_weights(n: int) -> np.ndarray:
     return np.arange(1, n + 1, dtype=float)
 
 
-def escap_weighted_forecast(years, values, target_year: int) -> float | None:
+def escap_weighted_forecast(
+    years, values, target_year: int, bounds: tuple[float, float] = (-math.inf, math.inf)
+) -> float | None:
     """ESCAP-style forecast: weighted least squares of value on year with weights rising in time
     (:func:`escap_weights`), extrapolated to ``target_year``. Needs 2 points.
 
     ESCAP's technical notes say only that recent years weigh more; the linear 1…n weights are
-    our choice (documented in docs/method.md), not ESCAP's published weights.
+    our choice (documented in docs/method.md), not ESCAP's published weights. The straight line
+    is cut at the indicator's natural ``bounds`` (no negative rate, no share above 100 %).
     """
     years = np.asarray(years, float)
     values = np.asarray(values, float)
@@ -129,7 +148,8 @@ def escap_weighted_forecast(years, values, target_year: int) -> float | None:
     years, values = years[order], values[order]
     x = sm.add_constant(years - years[-1])
     res = sm.WLS(values, x, weights=escap_weights(len(values))).fit()
-    return float(res.params[0] + res.params[1] * (target_year - years[-1]))
+    value = float(res.params[0] + res.params[1] * (target_year - years[-1]))
+    return float(min(max(value, bounds[0]), bounds[1]))
 
 
 def escap_index(y0, target, forecast_value) -> float | None:

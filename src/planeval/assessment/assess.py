@@ -17,6 +17,7 @@ Every decision is kept in the result's ``audit``.
 from __future__ import annotations
 
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -24,12 +25,14 @@ import pandas as pd
 from planeval.assessment.baseline import baseline as _baseline
 from planeval.assessment.export import CSV_EXTRA_COLUMNS, assessment_csv, assessment_json
 from planeval.assessment.path import path_and_agency
+from planeval.assessment.reliability import assess_reliability
 from planeval.assessment.results import ASSESS_COLUMNS, STATUSES, Assessment, IndicatorAssessment
 from planeval.assessment.rules import Case, decide, rule_for, target_level
 from planeval.assessment.sensitivity import sensitivity as _sensitivity
 from planeval.assessment.signals import assess_change, desired_sign, early_warning, volatility
 from planeval.core.settings import default_settings, load_settings
 from planeval.forecasting import ModelNotApplicable, fit_model, select_model
+from planeval.forecasting.calibration_file import load_calibration
 from planeval.intake.observations import series_for
 from planeval.plans.catalogue import Plan, Target
 
@@ -123,9 +126,24 @@ def _set_baseline_and_level(a, target, years, values, period, use_plan_baseline,
     return (b_year, b_value, b_source), lv.note
 
 
-def _forecast_step(a: IndicatorAssessment, years, values, settings: dict):
+def _calibration_audit(fit, table, horizon: int) -> dict:
+    """What the calibration did to this forecast (for ``audit["model"]["calibration"]``)."""
+    if table is None:
+        note = "no calibration table for this data year: the model's own predictive distribution"
+        return {"applied": False, "note": note}
+    cell = table.cell(horizon, fit.n_obs)
+    return {
+        "applied": cell is not None,
+        "table_cutoff": table.cutoff,
+        "factor": fit.factor(fit.years[-1] + horizon, "p") if horizon > 0 else 1.0,
+        "cell": None if cell is None else [cell.horizon, cell.length, cell.n_errors],
+    }
+
+
+def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibration=None):
     """Select a trend model, set the forecast and intervals for the target year on ``a``;
-    returns the selected fit (None with too few observations)."""
+    returns the selected fit (None with too few observations). ``calibration``: the
+    :class:`~planeval.forecasting.calibration.CalibrationTable` for the data year, or None."""
     st, fc = settings["status"], settings["forecast"]
     min_obs = st["min_observations"]
     if len(values) < min_obs:
@@ -143,6 +161,7 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict):
             fc["main_level"],
             seed=fc["seed"],
             n_draws=int(fc.get("n_draws", 4000)),
+            calibration=calibration,
         )
     except ModelNotApplicable as exc:
         a.model_reason = str(exc)
@@ -178,6 +197,7 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict):
         },
         "params": fit.describe(),
         "level": fc["main_level"],
+        "calibration": _calibration_audit(fit, calibration, T - int(years[-1])),
     }
     return fit
 
@@ -193,6 +213,7 @@ def assess_target(
     sensitivity: bool = True,
     use_plan_baseline: bool = True,
     _pinned_baseline: tuple | None = None,
+    calibration=None,
 ) -> IndicatorAssessment:
     """Assess one target from its observed series.
 
@@ -200,6 +221,7 @@ def assess_target(
     not after the target year) is used. ``period``: the plan period ``(start, end)``.
     ``use_plan_baseline``: take the plan's stated baseline value (true only for the plan's own
     geography; another geography's baseline is its own observation in the base year).
+    ``calibration``: the calibration table for ``data_year`` (None: uncalibrated).
     Returns an :class:`IndicatorAssessment`; raises ``ValueError`` for two values in one year.
     The rules are in :mod:`planeval.assessment.rules` and docs/method.md.
     """
@@ -222,7 +244,7 @@ def assess_target(
     slope_df = assess_change(a, years, values, sign, settings["change"]["alpha"])
     a.volatile, a.volatility_rule = volatility(years, values, settings["volatility"])
     a.audit["volatility"] = {"volatile": a.volatile, "rule": a.volatility_rule}
-    fit = _forecast_step(a, years, values, settings)
+    fit = _forecast_step(a, years, values, settings, calibration)
 
     remaining = list(range(a.latest_year + 1, a.target_year + 1)) if len(values) else []
     in_period = (years >= period[0]) & (years <= period[1])
@@ -237,6 +259,7 @@ def assess_target(
 
     path_and_agency(a, target, years, values, sign, settings.get("agency"))
     early_warning(a, settings)
+    assess_reliability(a, settings["reliability"])
     if sensitivity:
 
         def reassess(kept_years, kept_values):
@@ -251,10 +274,18 @@ def assess_target(
                 sensitivity=False,
                 use_plan_baseline=use_plan_baseline,
                 _pinned_baseline=pinned,
+                calibration=calibration,
             )
 
         _sensitivity(a, years, values, settings["sensitivity"]["flagged_years"], reassess)
     return a
+
+
+def calibration_table(data_dir, settings: dict, data_year: int):
+    """The calibration table for ``data_year`` from ``<data_dir>/<calibration.file>`` (None
+    without the file or before its first cut-off year)."""
+    calibration = load_calibration(Path(data_dir) / settings["calibration"]["file"])
+    return calibration.for_data_year(data_year) if calibration is not None else None
 
 
 def _account_of(obs: pd.DataFrame, indicator_id: str) -> str:
@@ -272,15 +303,21 @@ def assess(
     geography: str = "",
     settings: dict | None = None,
     data_dir: str = "data",
+    calibrated: bool = True,
 ) -> Assessment:
     """Assess every target of ``plan`` from a tidy observation frame, using data up to ``year``.
 
     ``observations``: the frame of :func:`planeval.intake.observations.load_observations` (sex
     ``total`` rows are assessed). ``settings``: from :func:`planeval.core.settings.load_settings`
-    (default: ``<data_dir>/config/assessment.yaml``). Returns an :class:`Assessment` in the
-    plan's order. Raises ``InputError`` for a bad settings file.
+    (default: ``<data_dir>/config/assessment.yaml``). Intervals and probabilities are
+    calibrated with the table for ``year`` of ``<data_dir>/<calibration.file>``
+    (:mod:`planeval.forecasting.calibration`) when that file exists and ``calibrated`` is
+    true (false: the models' own predictive distributions). Returns an
+    :class:`Assessment` in the plan's order. Raises ``InputError`` for a bad settings or
+    calibration file.
     """
     settings = settings or load_settings(data_dir)
+    table = calibration_table(data_dir, settings, year) if calibrated else None
     period = (plan.period_start, plan.period_end)
     obs = observations[observations["year"] <= year] if len(observations) else observations
     results = []
@@ -296,6 +333,7 @@ def assess(
                 settings,
                 _account_of(obs, target.indicator_id),
                 use_plan_baseline=(geography == plan.geography),
+                calibration=table,
             )
         )
     return Assessment(
@@ -316,13 +354,15 @@ def forecast(
     unit: str = "",
     level: float = 0.95,
     settings: dict | None = None,
+    calibration=None,
 ):
     """Forecast one series to ``target_year`` with a named model or ``auto`` (selection).
 
     ``years`` ints, ``values`` floats in ``unit``. ``settings`` (default: the package's
     assessment settings, identical to the shipped ``data/config/assessment.yaml``) gives the
     tie margin, seed and number of draws, so the numbers equal those of :func:`assess` for the
-    same data. Returns a :class:`planeval.forecasting.Forecast`; raises
+    same data when given the same ``calibration`` table (:func:`calibration_table`; None: the
+    model's own interval). Returns a :class:`planeval.forecasting.Forecast`; raises
     :class:`planeval.forecasting.ModelNotApplicable` when the series is too short or outside the
     model's domain.
     """
@@ -338,11 +378,12 @@ def forecast(
             level,
             seed=fc["seed"],
             n_draws=int(fc["n_draws"]),
+            calibration=calibration,
         )
         return sel.candidates[sel.model]
-    return fit_model(
-        years, values, model, unit, seed=fc["seed"], n_draws=int(fc["n_draws"])
-    ).predict(target_year, level)
+    fit = fit_model(years, values, model, unit, seed=fc["seed"], n_draws=int(fc["n_draws"]))
+    fit.calibration = calibration
+    return fit.predict(target_year, level)
 
 
 __all__ = [

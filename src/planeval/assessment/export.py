@@ -34,6 +34,9 @@ CSV_EXTRA_COLUMNS = [
     "status_without_flagged",
     "sensitivity_changed",
     "status_rule",
+    "reliability",
+    "reliability_reason",
+    "agency_note",
 ]
 _INT_COLUMNS = ("n_obs", "latest_year", "forecast_year", "baseline_year", "sensitivity_year")
 

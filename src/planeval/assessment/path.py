@@ -4,8 +4,11 @@ result. Cut-offs from the settings' ``agency`` section."""
 
 from __future__ import annotations
 
+import math
+
 from planeval.assessment import agency
 from planeval.assessment.results import IndicatorAssessment
+from planeval.forecasting import transforms as tf
 from planeval.plans.catalogue import Target
 
 MORTALITY_UNITS = ("‰", "1/10万")
@@ -80,11 +83,10 @@ def _agency_figures(
     yt, t = a.latest_value, a.latest_year
     baseline_meets = a.meets(y0) and a.target_sense != "band"
     if baseline_meets:
-        notes["eurostat"] = notes["escap"] = "baseline already meets the target: index undefined"
-    if t > t0 and not baseline_meets:
-        a.eurostat_ratio = agency.eurostat_ratio(y0, t0, yt, t, goal, T)
-        a.eurostat_category = agency.eurostat_category(a.eurostat_ratio, cuts)
-    a.escap_forecast = agency.escap_weighted_forecast(years, values, T)
+        notes["escap"] = "baseline already meets the target: index undefined"
+    _eurostat(a, y0, t0, yt, t, goal, T, cuts, notes)
+    bounds = tf.bounds_of(target.unit, values, "identity")
+    a.escap_forecast = agency.escap_weighted_forecast(years, values, T, bounds)
     if not baseline_meets:
         a.escap_index = agency.escap_index(y0, goal, a.escap_forecast)
         a.escap_current = agency.escap_current_status(y0, yt, goal)
@@ -96,6 +98,7 @@ def _agency_figures(
         if yt is not None and yt <= goal:
             notes["unicef"] = "latest value already meets the target: no required AARR"
         a.unicef_category = agency.unicef_category(yt, a.aarr_observed, a.aarr_required, goal)
+    _contradiction_note(a, notes)
     a.audit["agency"] = {
         "baseline": [t0, y0],
         "latest": [t, yt],
@@ -112,3 +115,46 @@ def _agency_figures(
         **notes,
         "sources": agency.SOURCES,
     }
+
+
+def _eurostat(a: IndicatorAssessment, y0, t0, yt, t, goal, T, cuts, notes: dict) -> None:
+    """Eurostat's class as Open SDG's sdg-build progress measure computes it: ``target_achieved``
+    when the latest value meets the target; else the direction-aware ratio
+    (:func:`agency.eurostat_ratio` with the desired direction) against the cut-offs."""
+    if a.meets(yt):
+        a.eurostat_category = "target_achieved"
+        notes["eurostat"] = "latest value meets the target (sdg-build: target achieved)"
+        return
+    direction = {">=": 1, "<=": -1}.get(a.target_sense, int(math.copysign(1, goal - y0)))
+    if t > t0:
+        a.eurostat_ratio = agency.eurostat_ratio(y0, t0, yt, t, goal, T, direction)
+        a.eurostat_category = agency.eurostat_category(a.eurostat_ratio, cuts)
+
+
+#: Agency classes that say "on course" and "off course".
+_POSITIVE = {"target_achieved", "significant_progress", "maintain_progress", "achieved", "on_track"}
+_NEGATIVE = {"movement_away", "reverse_trend", "acceleration_needed", "insufficient_progress"}
+
+
+def _contradiction_note(a: IndicatorAssessment, notes: dict) -> None:
+    """``a.agency_note`` when an agency class says the opposite of the status: the agencies'
+    rules extrapolate one point without uncertainty, the status weighs the probability of
+    attainment; a reader must not see the two side by side without this note."""
+    classes = {
+        "eurostat": a.eurostat_category,
+        "escap": a.escap_category,
+        "unicef": a.unicef_category,
+    }
+    if a.status in ("at_risk", "off_track"):
+        against = {k: v for k, v in classes.items() if v in _POSITIVE}
+    elif a.status in ("achieved", "on_track"):
+        against = {k: v for k, v in classes.items() if v in _NEGATIVE}
+    else:
+        against = {}
+    if against:
+        listed = ", ".join(f"{k} {v}" for k, v in against.items())
+        a.agency_note = (
+            f"{listed} beside status {a.status}: the agency rule extrapolates the trend without "
+            "uncertainty; the status weighs the probability of attainment"
+        )
+        notes["contradiction"] = a.agency_note

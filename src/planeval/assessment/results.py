@@ -100,6 +100,10 @@ class IndicatorAssessment:
     sensitivity_year: int | None = None
     status_without_flagged: str | None = None
     sensitivity_changed: bool = False
+    reliability: str | None = None  # "low" (低可靠性), "normal"; None: not from a forecast
+    reliability_reason: str = ""
+    reliability_reasons: list = field(default_factory=list)
+    agency_note: str = ""
     candidates: dict = field(default_factory=dict)
     cv_error: dict = field(default_factory=dict)
     account: str = ""
