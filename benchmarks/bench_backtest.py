@@ -46,7 +46,7 @@ from rich.table import Table
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from planeval import agency  # noqa: E402
+from planeval.assessment import agency  # noqa: E402
 from planeval.assessment.assess import _target_level, assess  # noqa: E402
 from planeval.core.settings import load_settings  # noqa: E402
 from planeval.forecasting import (  # noqa: E402
