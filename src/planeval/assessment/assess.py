@@ -169,6 +169,11 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibr
         return None
     fit = sel.fits[sel.model]
     a.model, a.model_reason = sel.model, sel.reason
+    if calibration is not None:
+        last = int(years[-1])
+        a.calibration_factors = {
+            h: fit.factor(last + h, "p") for h in range(1, max(T - last, 1) + 1)
+        }
     a.cv_error = {k: float(v) for k, v in sel.cv_error.items()}
     a.candidates = {k: asdict(v) for k, v in sel.candidates.items()}
     f_main = sel.candidates[sel.model]
@@ -281,10 +286,21 @@ def assess_target(
     return a
 
 
+#: The package's copy of the shipped calibration file (used without a data folder, as
+#: ``assessment_default.yaml`` is for the settings).
+PACKAGE_CALIBRATION = Path(__file__).parents[1] / "core" / "calibration_default.yaml"
+
+
 def calibration_table(data_dir, settings: dict, data_year: int):
-    """The calibration table for ``data_year`` from ``<data_dir>/<calibration.file>`` (None
-    without the file or before its first cut-off year)."""
-    calibration = load_calibration(Path(data_dir) / settings["calibration"]["file"])
+    """The calibration table for ``data_year`` from ``<data_dir>/<calibration.file>`` (the
+    package's copy when ``data_dir`` is None); None without the file or before its first
+    cut-off year."""
+    path = (
+        PACKAGE_CALIBRATION
+        if data_dir is None
+        else Path(data_dir) / settings["calibration"]["file"]
+    )
+    calibration = load_calibration(path)
     return calibration.for_data_year(data_year) if calibration is not None else None
 
 

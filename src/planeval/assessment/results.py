@@ -106,6 +106,9 @@ class IndicatorAssessment:
     agency_note: str = ""
     candidates: dict = field(default_factory=dict)
     cv_error: dict = field(default_factory=dict)
+    #: Spread factor of the calibration by horizon (years ahead of ``latest_year``); empty
+    #: when the forecast is not calibrated (:mod:`planeval.forecasting.calibration`).
+    calibration_factors: dict = field(default_factory=dict)
     account: str = ""
     sex_disaggregated: bool = False
     data_year: int | None = None
@@ -123,6 +126,21 @@ class IndicatorAssessment:
         if self.target_sense == "band":
             return self.band_low - tol <= value <= self.band_high + tol
         return None
+
+    def selected_fit(self, seed: int | None = None, n_draws: int | None = None):
+        """The selected model refitted to the data used, with the calibration the assessment
+        applied (same intervals and probabilities as the result); None without a model.
+        Raises :class:`~planeval.forecasting.ModelNotApplicable` as ``fit_model`` does."""
+        from planeval.forecasting import fit_model
+        from planeval.forecasting.calibration import HorizonFactors
+
+        if not self.model or not self.years:
+            return None
+        kwargs = {k: v for k, v in (("seed", seed), ("n_draws", n_draws)) if v is not None}
+        fit = fit_model(self.years, self.values, self.model, self.unit, **kwargs)
+        if self.calibration_factors:
+            fit.calibration = HorizonFactors(dict(self.calibration_factors))
+        return fit
 
     def to_row(self) -> dict:
         return {k: getattr(self, k) for k in ASSESS_COLUMNS}

@@ -142,6 +142,21 @@ def estimate_tables(forecasts, cfg: dict) -> list[CalibrationTable]:
 
 
 @dataclass(frozen=True)
+class HorizonFactors:
+    """The factors one forecast used, by horizon (kept on a result so that a chart or a refit
+    draws the same calibrated intervals without the file); beyond the last horizon stored, the
+    last factor."""
+
+    factors: dict  # horizon (years ahead) -> factor
+
+    def factor(self, horizon: int, n_obs: int = 0, key=None) -> float:
+        if not self.factors or horizon <= 0:
+            return 1.0
+        known = {int(h): float(c) for h, c in self.factors.items()}
+        return known.get(int(horizon), known[max(known)])
+
+
+@dataclass(frozen=True)
 class Calibration:
     """The tables of a calibration file by cut-off year, and the file's provenance."""
 
