@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from planeval.assessment.assess import IndicatorAssessment  # noqa: E402
 from planeval.core.labels import label  # noqa: E402
-from planeval.forecasting import ModelNotApplicable, fit_model  # noqa: E402
+from planeval.forecasting import ModelNotApplicable  # noqa: E402
 from planeval.reporting.fonts import use_cjk_font  # noqa: E402
 
 OKABE_ITO = {
@@ -67,9 +67,8 @@ def setup_style() -> None:
 def _fit_for(result: IndicatorAssessment, seed: int | None):
     if not result.model or not result.years:
         return None
-    kwargs = {} if seed is None else {"seed": seed}
     try:
-        return fit_model(result.years, result.values, result.model, result.unit, **kwargs)
+        return result.selected_fit(seed)  # with the assessment's calibration
     except ModelNotApplicable:
         return None
 
