@@ -96,7 +96,7 @@ def test_forecast_linear_by_hand():
     = 0.8/3 · 3.7 = 0.98667, se 0.99331; t(0.975, 3) = 3.18245 → 95 % PI 22.6 ± 3.16116.
     (The rounding floor for whole numbers, 1/12 = 0.083, is below s² = 0.267.)
     """
-    f = planeval.forecast(SMALL, 2025, model="linear")
+    f = planeval.forecast(SMALL, 2025, model="linear", calibrated=False)
     half = 3.182446305284263 * math.sqrt(0.8 / 3 * 3.7)
     assert isinstance(f, planeval.ForecastResult)
     assert f.model == "linear" and f.year == 2025 and f.n_obs == 5

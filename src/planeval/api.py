@@ -82,6 +82,7 @@ def forecast(
     level: float | None = None,
     data_dir: str | Path | None = None,
     settings: dict | None = None,
+    calibrated: bool = True,
 ) -> ForecastResult:
     """Forecast a yearly series to ``year`` with a named trend model, or the one the
     assessment would choose (``model="auto"``).
@@ -94,6 +95,9 @@ def forecast(
     (:mod:`planeval.forecasting`). ``level``: the interval's coverage (default the settings'
     ``main_level``, 0.95); the 80 % interval is always given too. Settings: ``settings``, else
     ``<data_dir>/config/assessment.yaml``, else the package's copy of the shipped thresholds.
+    ``calibrated``: widen the interval as the assessment does, with the calibration table of
+    ``data_dir`` (else the package's copy) for the series' last year (false: the model's own
+    interval).
 
     Returns a :class:`~explore.ForecastResult` (a :class:`~forecasting.Forecast`):
     for the same data its ``value``/``low``/``high`` equal the assessment's ``forecast``/
@@ -102,7 +106,14 @@ def forecast(
     one that does not apply (e.g. ``damped`` needs 6 consecutive years).
     """
     return forecast_series(
-        series, year, model=model, unit=unit, level=level, settings=settings, data_dir=data_dir
+        series,
+        year,
+        model=model,
+        unit=unit,
+        level=level,
+        settings=settings,
+        data_dir=data_dir,
+        calibrated=calibrated,
     )
 
 

@@ -26,6 +26,7 @@ from planeval.explore.display import (
 from planeval.explore.forecast import _selection, _series_input, _why_not
 from planeval.explore.text import _lang, _settings, _t
 from planeval.forecasting import COMPLEXITY, MODEL_ORDER, bounded_alternative
+from planeval.forecasting.calibration import HorizonFactors
 
 COMPARISON_COLUMNS = [
     "model",
@@ -222,6 +223,9 @@ def compare_models(
             frame,
             result,
         )
+    if result is not None and result.calibration_factors:  # the assessment's calibration
+        for fit in sel.fits.values():
+            fit.calibration = HorizonFactors(dict(result.calibration_factors))
     rows = []
     best_err = sel.cv_error.get(sel.model, float("nan"))
     for m in MODEL_ORDER:

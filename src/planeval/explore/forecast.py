@@ -225,7 +225,7 @@ def _series_input(series, name: str | None = None) -> tuple[np.ndarray, np.ndarr
     )
 
 
-def _selection(years, values, year: int, unit: str, settings: dict):
+def _selection(years, values, year: int, unit: str, settings: dict, calibration=None):
     fc = settings["forecast"]
     try:
         sel = select_model(
@@ -237,6 +237,7 @@ def _selection(years, values, year: int, unit: str, settings: dict):
             fc["main_level"],
             seed=fc["seed"],
             n_draws=int(fc.get("n_draws", 4000)),
+            calibration=calibration,
         )
     except ModelNotApplicable as exc:
         raise InputError(
@@ -260,6 +261,7 @@ def forecast_series(
     settings: dict | None = None,
     data_dir: str | Path | None = None,
     name: str | None = None,
+    calibrated: bool = True,
 ) -> ForecastResult:
     """See :func:`planeval.api.forecast` (this is its implementation)."""
     years, values, dropped, name = _series_input(series, name)
@@ -278,7 +280,8 @@ def forecast_series(
                 f"可用 auto 或 {'、'.join(MODEL_ORDER)}",
             )
         )
-    sel = _selection(years, values, year, unit, settings)
+    calibration = _calibration(series, years, settings, data_dir) if calibrated else None
+    sel = _selection(years, values, year, unit, settings, calibration)
     chosen = sel.model if model == "auto" else model
     if chosen not in sel.fits:
         raise InputError(
@@ -320,6 +323,19 @@ def forecast_series(
         dropped_years=dropped,
         settings=settings,
     )
+
+
+def _calibration(series, years, settings: dict, data_dir):
+    """The calibration the assessment applies: an assessed indicator's own factors, else the
+    table of ``data_dir`` (the package's copy when None) for the series' last year."""
+    from planeval.assessment.assess import calibration_table
+    from planeval.forecasting.calibration import HorizonFactors
+
+    if isinstance(series, IndicatorAssessment):
+        return HorizonFactors(dict(series.calibration_factors))
+    if not len(years):
+        return None
+    return calibration_table(data_dir, settings, int(max(years)))
 
 
 def _why_not(model: str, years, values, unit: str) -> str:

@@ -103,6 +103,7 @@ class IndicatorResult(IndicatorAssessment):
             self.target_year,
             self.target_level,
             getattr(self, "_settings", None) or default_settings(),
+            self.calibration_factors,
         )
 
     def explain(self, lang: str | None = None) -> str:
@@ -195,9 +196,13 @@ class IndicatorResult(IndicatorAssessment):
         )
 
 
-def _year_frame(years, values, model, unit, target_year, target_level, settings) -> pd.DataFrame:
-    """Observed, fitted and interval columns by year (see :meth:`IndicatorResult.to_frame`)."""
+def _year_frame(
+    years, values, model, unit, target_year, target_level, settings, factors=None
+) -> pd.DataFrame:
+    """Observed, fitted and interval columns by year (see :meth:`IndicatorResult.to_frame`);
+    ``factors``: the assessment's calibration factors by horizon (None: uncalibrated)."""
     from planeval.forecasting import fit_model
+    from planeval.forecasting.calibration import HorizonFactors
 
     fc = settings["forecast"]
     years = [int(y) for y in years]
@@ -218,6 +223,8 @@ def _year_frame(years, values, model, unit, target_year, target_level, settings)
             )
         except ModelNotApplicable:
             return frame
+        if factors:
+            fit.calibration = HorizonFactors(dict(factors))
         levels = fc["levels"]
         for y in index:
             if y <= max(years):
