@@ -479,8 +479,22 @@ def test_forecast_function_equals_the_assessment(national):
     s = s[s.index <= 2023]
     f = forecast(s.index.to_numpy(), s.to_numpy(), 2025, unit="‰")
     assert (f.model, f.value, f.low, f.high) == (r.model, r.forecast, r.pi_low, r.pi_high)
-    g = planeval.forecast(s, 2025, unit="‰")
+    g = planeval.forecast(s, 2025, unit="‰", calibrated=False)
     assert (g.value, g.low, g.high) == pytest.approx((r.forecast, r.pi_low, r.pi_high), rel=1e-12)
+    # calibrated: the assessment with the shipped file; forecast() given the same table;
+    # planeval.forecast by default (the package copy of the file, table for the last year 2023)
+    from planeval.assessment.assess import calibration_table
+
+    settings = load_settings("data")
+    plan = load_plan("children", "data")
+    c = assess(plan, national["obs"], 2023, "china", settings)["under5_mortality"]
+    table = calibration_table("data", settings, 2023)
+    fc = forecast(s.index.to_numpy(), s.to_numpy(), 2025, unit="‰", calibration=table)
+    assert (fc.model, fc.value, fc.low, fc.high) == (c.model, c.forecast, c.pi_low, c.pi_high)
+    gc = planeval.forecast(s, 2025, unit="‰")
+    assert (gc.value, gc.low, gc.high) == pytest.approx(
+        (c.forecast, c.pi_low, c.pi_high), rel=1e-12
+    )
 
 
 # --------------------------------------------------------------------------- output
