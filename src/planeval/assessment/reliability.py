@@ -55,15 +55,16 @@ def assess_reliability(a: IndicatorAssessment, cfg: dict) -> None:
     }
 
 
-def reliability_text(a: IndicatorAssessment, lang: str = "zh") -> str:
+def reliability_text(a: IndicatorAssessment, lang: str = "zh", with_interval: bool = True) -> str:
     """The trust label with its reasons for a table or a finding, e.g. ``低可靠性：仅有 3 个观测值
-    （不超过 4 个）``; empty unless the label is ``low``."""
+    （不超过 4 个）``; empty unless the label is ``low``. ``with_interval=False`` leaves the
+    interval's figures out (a report that shows no intervals, such as the annual one)."""
     if a.reliability != "low":
         return ""
     parts = []
     if "few_observations" in a.reliability_reasons:
         parts.append(text("reliability_few_observations", lang, n=a.n_obs, limit=_limit(a)))
-    if "wide_interval" in a.reliability_reasons:
+    if "wide_interval" in a.reliability_reasons and with_interval:
         width = a.pi_high - a.pi_low
         parts.append(
             text(
@@ -75,7 +76,7 @@ def reliability_text(a: IndicatorAssessment, lang: str = "zh") -> str:
             )
         )
     sep, colon = ("；", "：") if lang != "en" else ("; ", ": ")
-    return label("reliability", "low", lang) + colon + sep.join(parts)
+    return label("reliability", "low", lang) + (colon + sep.join(parts) if parts else "")
 
 
 def _limit(a: IndicatorAssessment):
