@@ -166,6 +166,12 @@ def agency_row(ctx: ReportContext, r: IndicatorAssessment) -> Row:
     if field_of(r, "sensitivity_year") is not None and field_of(r, "status_without_flagged"):
         sens = status_badge(field_of(r, "status_without_flagged"), lang)
         sens += " (≠)" if field_of(r, "sensitivity_changed") else ""
+    note = field_of(r, "agency_note") or ""
+    if note:  # an agency class contradicting the status is never shown without the note
+        mark = " ※ " + label("agency_note", "contradicts_status", lang)
+        euro += mark if "eurostat" in note else ""
+        escap += mark if "escap" in note else ""
+        aarr += mark if "unicef" in note else ""
     model = label("model", r.model, lang) if r.model else MISSING
     values = (r.item, name_of(r, lang), model, r.n_obs, euro, escap, aarr, sens)
     return Row([Cell(str(v)) for v in values], key=r.indicator_id)

@@ -5,6 +5,7 @@ department's written account."""
 from __future__ import annotations
 
 from planeval.assessment.assess import IndicatorAssessment
+from planeval.assessment.reliability import reliability_text
 from planeval.core.labels import label
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext
@@ -78,7 +79,11 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
 
 # --------------------------------------------------------------------------- cells
 def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
-    warning = "⚠ " + ctx.t("early_warning") if field_of(r, "early_warning") else ""
+    """Status badge; under it the early warning and the trust label (低可靠性) with its reason."""
+    notes = ["⚠ " + ctx.t("early_warning")] if field_of(r, "early_warning") else []
+    if field_of(r, "reliability") == "low":
+        notes.append(reliability_text(r, ctx.lang, with_interval=ctx.stage != "annual"))
+    warning = ("；" if ctx.lang != "en" else "; ").join(notes)
     return Cell(badge=ctx.badge(r.status), warning=warning, column="status", role="status")
 
 
