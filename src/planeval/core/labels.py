@@ -55,12 +55,6 @@ def text(key: str, lang: str = "zh", **values) -> str:
     return entry[_lang(lang)].format(**values)
 
 
-def geography_name(geography: str, lang: str = "zh") -> str:
-    """Readable name of a geography folder (``china`` → 全国 / China (national)); unknown
-    folders come back as given."""
-    return label("geography", geography, lang)
-
-
 def group(name: str) -> dict:
     """Every entry of one group of ``labels.yaml`` (a copy), e.g. ``intake`` problem wording.
 

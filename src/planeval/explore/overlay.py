@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from planeval.assessment.assess import Assessment
-from planeval.core.labels import label, status_badge
+from planeval.core.labels import status_badge
 from planeval.explore.display import (
     _frame_html,
     _heading,
@@ -21,6 +21,7 @@ from planeval.explore.results import AssessmentResult, IndicatorResult
 from planeval.explore.sensitivity import _reassess
 from planeval.explore.text import _interval, _lang, _name, _num, _p, _t
 from planeval.intake.observations import series_for
+from planeval.plans.registry import geography_name
 from planeval.store.database import load_geography
 
 
@@ -50,7 +51,7 @@ class OverlayResult:
         rows = pd.DataFrame(
             [
                 {
-                    _t("geography", lang): label("geography", g, lang),
+                    _t("geography", lang): geography_name(g, lang),
                     _t("n_obs", lang): r.n_obs,
                     _t("latest", lang): f"{_num(r.latest_value, r.unit)} ({r.latest_year or '—'})",
                     _t("forecast", lang): _num(r.forecast, r.unit),
@@ -74,7 +75,7 @@ class OverlayResult:
                 ax=ax,
                 lang=lang,
                 reference=first[1].series if first else None,
-                reference_label=label("geography", first[0], lang) if first else "",
+                reference_label=geography_name(first[0], lang) if first else "",
             )
             for g, r in refs[1:]:
                 ax.plot(
@@ -83,12 +84,12 @@ class OverlayResult:
                     ls="-.",
                     marker="+",
                     lw=1,
-                    label=label("geography", g, lang),
+                    label=geography_name(g, lang),
                 )
             first_year = min(min(r.years) for r in results.values() if r.years)
             left, right = ax.get_xlim()
             ax.set_xlim(min(left, first_year - 0.5), right)
-            ax.set_title(f"{_name(base, lang)} · {label('geography', base_geo, lang)}", fontsize=9)
+            ax.set_title(f"{_name(base, lang)} · {geography_name(base_geo, lang)}", fontsize=9)
             ax.legend(fontsize=7)
             chart = _png(fig, f"{self.main.indicator_id}: {', '.join(results)}")
         return render(heading=_heading(self.main, lang), frame=_frame_html(rows), chart=chart)

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from planeval.assessment.assess import Assessment
 from planeval.core.errors import InputError, Problem
-from planeval.core.labels import label
 from planeval.explore.display import render
 from planeval.explore.results import AssessmentResult
 from planeval.explore.text import get_lang
 from planeval.intake.observations import list_geographies
+from planeval.plans.registry import geography_name
 
 
 def pick_indicator(assessment: Assessment, indicator_id: str | None = None) -> str:
@@ -127,8 +127,7 @@ class Workbench:
             layout=w.Layout(width="62%"),
         )
         geos = [("—", None)] + [
-            (label("geography", g, lang), g)
-            for g in geography_options(self.assessment, self.data_dir)
+            (geography_name(g, lang), g) for g in geography_options(self.assessment, self.data_dir)
         ]
         if self.compare_geography not in [v for _, v in geos]:
             geos.append((self.compare_geography, self.compare_geography))

@@ -305,6 +305,7 @@ def load_observations(
             )
         )
     problems = [_stray_problem(p) for p in _stray_files(data_dir, geography)]
+    problems += _geography_problems(data_dir, geography)
     qualitative = qualitative_ids(data_dir) if units else frozenset()
     checks = []
     for f in files:
@@ -481,6 +482,8 @@ def check_paths(
             c.problems.insert(0, _stray_problem(path))
         checks.append(c)
     problems += _same_vintage_problems(checks) + _orphan_revision_problems(checks)
+    for geo in dict.fromkeys(c.geography for c in checks):
+        problems += _geography_problems(data_dir, geo)
     return checks, problems
 
 
@@ -495,6 +498,17 @@ def qualitative_ids(data_dir: str | Path) -> frozenset[str]:
     except InputError:
         return frozenset()
     return frozenset(t.indicator_id for p in plans for t in p.targets if not t.is_statistical)
+
+
+def _geography_problems(data_dir: str | Path, geography: str | None) -> list[Problem]:
+    """A data folder whose ``geographies.yaml`` does not list ``geography``."""
+    from planeval.plans.registry import unknown_geography
+
+    if geography is None:
+        return []
+    folder = Path(data_dir) / "observations" / geography
+    found = unknown_geography(geography, data_dir, str(folder), code="geography")
+    return [found] if found else []
 
 
 def _orphan_revision_problems(checks: list[SubmissionCheck]) -> list[Problem]:

@@ -17,7 +17,7 @@ from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import parse_yaml_text, read_yaml, read_yaml_document
 from planeval.plans.checks import PLAN_KEYS, validate_catalogue
 from planeval.plans.model import Plan, Target
-from planeval.plans.registry import Vocabulary, load_vocabulary
+from planeval.plans.registry import Vocabulary, load_vocabulary, unknown_geography
 
 
 def _target_from_raw(
@@ -89,8 +89,12 @@ def read_plan_file(path: str | Path, vocabulary: Vocabulary | None = None) -> Pl
             )
         ) from None
     raw = doc.data
-    vocabulary = vocabulary or load_vocabulary(_data_dir_of(path))
+    data_dir = _data_dir_of(path)
+    vocabulary = vocabulary or load_vocabulary(data_dir)
     problems = validate_catalogue(raw, str(path), doc.lines_of("targets"), vocabulary)
+    if data_dir is not None and isinstance(raw, dict) and isinstance(raw.get("geography"), str):
+        unknown = unknown_geography(raw["geography"], data_dir, str(path), column="geography")
+        problems += [unknown] if unknown else []
     if problems:
         raise InputError(problems)
     domain_en = {d["zh"]: d["en"] for d in raw["domains"]}

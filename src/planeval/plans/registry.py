@@ -127,3 +127,112 @@ def load_vocabulary(data_dir: str | Path | None = None) -> Vocabulary:
         str(e["zh"]): str(e["en"]) for _, e in read_entries(dept_path, "departments", ("zh", "en"))
     }
     return Vocabulary(departments, _units(unit_path), str(dept_path), str(unit_path))
+
+
+# --------------------------------------------------------------------------- geographies
+#: Levels of the geography hierarchy, from the smallest.
+LEVELS = ("district", "city", "province", "country")
+
+
+@dataclass(frozen=True)
+class Geography:
+    """A geography a plan or a data folder names: ``code`` (the folder name under
+    ``observations/``), display names and its place in the hierarchy (``parent``: the code of
+    the geography it lies in, None at the top)."""
+
+    code: str
+    zh: str
+    en: str
+    level: str
+    parent: str | None = None
+
+    def name(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+def load_geographies(data_dir: str | Path | None = None) -> dict[str, Geography]:
+    """Geographies of ``<data_dir>/geographies.yaml`` (else the package's copy), by code.
+
+    Raises :class:`InputError` for an entry without code, zh, en and level, an unknown level,
+    or a parent that is not listed (each problem names its row).
+    """
+    path = data_file(data_dir, "geographies.yaml")
+    entries = read_entries(path, "geographies", ("code", "zh", "en", "level"))
+    out = {
+        str(e["code"]): Geography(
+            str(e["code"]), str(e["zh"]), str(e["en"]), str(e["level"]), e.get("parent")
+        )
+        for _, e in entries
+    }
+    problems = []
+    for row, e in entries:
+        if e["level"] not in LEVELS:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"geography '{e['code']}': unknown level '{e['level']}'",
+                    f"地区 '{e['code']}' 的层级 '{e['level']}' 无法识别",
+                    f"use one of {', '.join(LEVELS)}",
+                    f"层级取 {', '.join(LEVELS)} 之一",
+                    row=row,
+                    column="level",
+                )
+            )
+        if e.get("parent") is not None and str(e["parent"]) not in out:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"geography '{e['code']}': parent '{e['parent']}' is not listed",
+                    f"地区 '{e['code']}' 的上级 '{e['parent']}' 未列出",
+                    "list the parent geography too, or write parent: null",
+                    "同时列出上级地区，或写 parent: null",
+                    row=row,
+                    column="parent",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return out
+
+
+def declares_geographies(data_dir: str | Path | None) -> bool:
+    """True when the data folder has its own ``geographies.yaml`` (its geographies are then
+    checked: a folder or plan naming another geography is an error)."""
+    return data_dir is not None and (Path(data_dir) / "geographies.yaml").exists()
+
+
+def geography_name(code: str, lang: str = "zh", data_dir: str | Path | None = None) -> str:
+    """Display name of a geography (``china`` -> 全国 / China (national)); unknown codes come
+    back as given."""
+    found = load_geographies(data_dir).get(code)
+    return found.name(lang) if found else code
+
+
+def reference_for(code: str, data_dir: str | Path | None = None) -> str:
+    """The geography drawn beside ``code`` for comparison: the top of its hierarchy (the
+    country), "" for the top itself. A code not listed gets ``china``, as before the
+    hierarchy was data."""
+    geographies = load_geographies(data_dir)
+    if code not in geographies:
+        return "" if code == "china" else "china"
+    seen, current = {code}, geographies[code]
+    while current.parent and current.parent in geographies and current.parent not in seen:
+        seen.add(current.parent)
+        current = geographies[current.parent]
+    return "" if current.code == code else current.code
+
+
+def unknown_geography(code: str, data_dir: str | Path, file: str, **where) -> Problem | None:
+    """The problem of a geography missing from the data folder's ``geographies.yaml`` (None
+    when it is listed, or when the folder declares no geographies)."""
+    if not declares_geographies(data_dir) or code in load_geographies(data_dir):
+        return None
+    known = ", ".join(load_geographies(data_dir))
+    return Problem(
+        file,
+        f"geography '{code}' is not in {Path(data_dir) / 'geographies.yaml'} (listed: {known})",
+        f"地区 '{code}' 未列在 geographies.yaml 中（已列出：{known}）",
+        "add it to geographies.yaml (code, zh, en, level, parent) or correct the name",
+        "在 geographies.yaml 中添加该地区（code、zh、en、level、parent），或改正名称",
+        **where,
+    )

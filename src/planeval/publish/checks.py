@@ -131,6 +131,6 @@ def check_inputs(
     check_year(load_plan(plan_path, data_dir), year)
     check_geography(data_dir, geography, year)
     load_observations(data_dir, geography, units=units, up_to_year=year)
-    reference = default_reference(geography, None)
+    reference = default_reference(geography, None, data_dir)
     if reference and observation_files(data_dir, reference):
         load_observations(data_dir, reference, units=units, up_to_year=year)

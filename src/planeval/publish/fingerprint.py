@@ -112,7 +112,7 @@ def input_fingerprint(
     from planeval.reporting.provenance import package_versions
 
     data_dir = Path(data_dir)
-    reference = default_reference(geography, None)
+    reference = default_reference(geography, None, data_dir)
     plans, units_register = catalogue_state(data_dir)
     plan_path = plan_file(plan, data_dir, plans)
     settings_path = Path(load_settings(data_dir)["_path"])

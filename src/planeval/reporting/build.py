@@ -22,7 +22,8 @@ from functools import cached_property
 import pandas as pd
 
 from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
-from planeval.core.labels import geography_name, label, status_badge, text
+from planeval.core.labels import label, status_badge, text
+from planeval.plans.registry import geography_name
 from planeval.reporting import document as doc
 from planeval.reporting.facts import (
     change_word,
@@ -61,6 +62,7 @@ class ReportContext:
     reference_geography: str = ""
     revisions: pd.DataFrame | None = None
     provenance: list[tuple[str, str]] = field(default_factory=list)
+    data_dir: str | None = None
 
     @property
     def plan(self):
@@ -95,7 +97,7 @@ class ReportContext:
         return text(key, self.lang, **values)
 
     def geo(self, geography: str) -> str:
-        return geography_name(geography, self.lang)
+        return geography_name(geography, self.lang, self.data_dir)
 
     def geo_with_code(self, geography: str) -> str:
         """``全国 [china]``: the readable name and the data folder (the name alone when equal)."""
@@ -392,7 +394,7 @@ def context_for(
     from planeval.reporting.inputs import default_reference, load_reference, load_revisions
 
     year, geography = int(assessment.data_year), assessment.geography
-    ref = default_reference(geography, reference_geography)
+    ref = default_reference(geography, reference_geography, data_dir)
     reference = load_reference(ref, year, data_dir)
     params = {
         "plan": plan_name or assessment.plan.plan,
@@ -413,6 +415,7 @@ def context_for(
         reference_geography=ref,
         revisions=load_revisions(geography, year, data_dir),
         provenance=provenance(assessment, params, extra) if provenance else [],
+        data_dir=str(data_dir),
     )
 
 

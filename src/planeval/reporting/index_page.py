@@ -8,7 +8,8 @@ the page.
 
 from __future__ import annotations
 
-from planeval.core.labels import geography_name, label
+from planeval.core.labels import label
+from planeval.plans.registry import geography_name
 
 
 def index_row(meta: dict, failure: dict | None = None) -> dict:

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 
-def default_reference(geography: str, reference_geography: str | None) -> str:
-    """The reference geography to draw beside the report's: the given one, else ``china``
-    for any geography other than ``china`` (and none for ``china`` itself). The string
-    ``"None"`` (papermill's ``-p reference_geography None``) counts as not given."""
+def default_reference(
+    geography: str, reference_geography: str | None, data_dir: str | Path | None = None
+) -> str:
+    """The reference geography to draw beside the report's: the given one, else the top of
+    the geography's hierarchy in ``<data_dir>/geographies.yaml`` (the country; none for the
+    country itself; ``china`` for a geography not listed). The string ``"None"`` (papermill's
+    ``-p reference_geography None``) counts as not given."""
+    from planeval.plans.registry import reference_for
+
     if reference_geography in ("None", "none"):
         reference_geography = None
     if reference_geography is not None:
         return "" if reference_geography == geography else reference_geography
-    return "" if geography == "china" else "china"
+    return reference_for(geography, data_dir)
 
 
 def load_reference(reference_geography: str, year: int, data_dir) -> pd.DataFrame | None:
