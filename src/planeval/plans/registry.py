@@ -222,16 +222,17 @@ def reference_for(code: str, data_dir: str | Path | None = None) -> str:
     return "" if current.code == code else current.code
 
 
-def unknown_geography(code: str, data_dir: str | Path, file: str, **where) -> Problem | None:
+def unknown_geography(geography: str, data_dir: str | Path, file: str, **where) -> Problem | None:
     """The problem of a geography missing from the data folder's ``geographies.yaml`` (None
     when it is listed, or when the folder declares no geographies)."""
-    if not declares_geographies(data_dir) or code in load_geographies(data_dir):
+    if not declares_geographies(data_dir) or geography in load_geographies(data_dir):
         return None
     known = ", ".join(load_geographies(data_dir))
     return Problem(
         file,
-        f"geography '{code}' is not in {Path(data_dir) / 'geographies.yaml'} (listed: {known})",
-        f"地区 '{code}' 未列在 geographies.yaml 中（已列出：{known}）",
+        f"geography '{geography}' is not in {Path(data_dir) / 'geographies.yaml'} "
+        f"(listed: {known})",
+        f"地区 '{geography}' 未列在 geographies.yaml 中（已列出：{known}）",
         "add it to geographies.yaml (code, zh, en, level, parent) or correct the name",
         "在 geographies.yaml 中添加该地区（code、zh、en、level、parent），或改正名称",
         **where,
