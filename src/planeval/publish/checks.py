@@ -8,9 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
-from planeval.intake.observations import load_observations, observation_files
+from planeval.intake.observations import observation_files
 from planeval.plans.catalogue import load_plan
 from planeval.publish.fingerprint import catalogue_state, plan_file
+from planeval.store.database import load_geography
 
 STAGES = ("annual", "midterm", "final")
 LANGS = ("zh", "en")
@@ -126,11 +127,13 @@ def check_inputs(
         )
     from planeval.reporting.inputs import default_reference
 
-    plans, units = catalogue_state(data_dir)  # every plan file parsed and validated
+    plans, _ = catalogue_state(data_dir)  # every plan file parsed and validated
     plan_path = plan_file(plan, Path(data_dir), plans)
     check_year(load_plan(plan_path, data_dir), year)
     check_geography(data_dir, geography, year)
-    load_observations(data_dir, geography, units=units, up_to_year=year)
+    # through the monitoring database: each file is read and validated once, when its
+    # partition is built, not again for every report
+    load_geography(data_dir, geography, up_to_year=year)
     reference = default_reference(geography, None, data_dir)
     if reference and observation_files(data_dir, reference):
-        load_observations(data_dir, reference, units=units, up_to_year=year)
+        load_geography(data_dir, reference, up_to_year=year)

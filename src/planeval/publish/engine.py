@@ -171,11 +171,26 @@ def register() -> str:
 def _engine_class():
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
+    from papermill.iorw import write_ipynb
     from papermill.log import logger
     from papermill.utils import merge_kwargs, remove_args
 
     class WarmKernelEngine(NBClientEngine):
-        """papermill's nbclient engine on a kernel kept warm in :data:`POOL`."""
+        """papermill's nbclient engine on a kernel kept warm in :data:`POOL`.
+
+        The executed notebook is written once, at the end (papermill writes it after a failed
+        cell; this engine after a timeout or a dead kernel), not after every cell: with the
+        report's charts inside, those writes cost more than half a second per report."""
+
+        @classmethod
+        def execute_notebook(cls, nb, kernel_name, output_path=None, **kwargs):
+            kwargs["autosave_cell_every"] = 0
+            try:
+                return super().execute_notebook(nb, kernel_name, output_path=None, **kwargs)
+            except BaseException:
+                if output_path:
+                    write_ipynb(nb, output_path)  # the cells run so far, for the record
+                raise
 
         @classmethod
         def execute_managed_notebook(
