@@ -202,7 +202,7 @@ def reliability_png(ver: pd.DataFrame, path: Path) -> None:
     ax.set_xlabel("p_attain (mean in bin)")
     ax.set_ylabel("share of targets met")
     ax.set_title("Reliability of p_attain, rolling origins")
-    ax.legend(loc="upper left")
+    ax.legend(loc="lower right")
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
