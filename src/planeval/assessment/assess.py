@@ -140,6 +140,32 @@ def _calibration_audit(fit, table, horizon: int) -> dict:
     }
 
 
+def select_for(
+    years,
+    values,
+    target_year: int,
+    unit: str,
+    settings: dict,
+    calibration=None,
+    level: float | None = None,
+):
+    """:func:`planeval.forecasting.select_model` with the settings' ``forecast`` section (tie
+    margin, level, seed, draws) and an optional calibration table, as the assessment calls it.
+    Raises :class:`~planeval.forecasting.ModelNotApplicable`."""
+    fc = settings["forecast"]
+    return select_model(
+        years,
+        values,
+        int(target_year),
+        unit,
+        fc["tie_margin"],
+        fc["main_level"] if level is None else level,
+        seed=fc["seed"],
+        n_draws=int(fc.get("n_draws", 4000)),
+        calibration=calibration,
+    )
+
+
 def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibration=None):
     """Select a trend model, set the forecast and intervals for the target year on ``a``;
     returns the selected fit (None with too few observations). ``calibration``: the
@@ -152,17 +178,7 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibr
         return None
     T = a.target_year
     try:
-        sel = select_model(
-            years,
-            values,
-            T,
-            a.unit,
-            fc["tie_margin"],
-            fc["main_level"],
-            seed=fc["seed"],
-            n_draws=int(fc.get("n_draws", 4000)),
-            calibration=calibration,
-        )
+        sel = select_for(years, values, T, a.unit, settings, calibration)
     except ModelNotApplicable as exc:
         a.model_reason = str(exc)
         a.audit["model"] = {"chosen": None, "reason": a.model_reason}
@@ -385,17 +401,7 @@ def forecast(
     settings = settings or default_settings()
     fc = settings["forecast"]
     if model == "auto":
-        sel = select_model(
-            years,
-            values,
-            target_year,
-            unit,
-            fc["tie_margin"],
-            level,
-            seed=fc["seed"],
-            n_draws=int(fc["n_draws"]),
-            calibration=calibration,
-        )
+        sel = select_for(years, values, target_year, unit, settings, calibration, level)
         return sel.candidates[sel.model]
     fit = fit_model(years, values, model, unit, seed=fc["seed"], n_draws=int(fc["n_draws"]))
     fit.calibration = calibration
