@@ -198,7 +198,7 @@ def compare_models(
     fc = settings["forecast"]
     cols = COMPARISON_COLUMNS
     try:
-        sel = _selection(years, values, target_year, unit, settings)
+        sel = _selection(years, values, target_year, unit, settings, _factors_of(result))
     except InputError:
         frame = pd.DataFrame(
             [
@@ -223,9 +223,6 @@ def compare_models(
             frame,
             result,
         )
-    if result is not None and result.calibration_factors:  # the assessment's calibration
-        for fit in sel.fits.values():
-            fit.calibration = HorizonFactors(dict(result.calibration_factors))
     rows = []
     best_err = sel.cv_error.get(sel.model, float("nan"))
     for m in MODEL_ORDER:
@@ -284,6 +281,13 @@ def compare_models(
         result,
         dict(sel.fits),
     )
+
+
+def _factors_of(result: IndicatorAssessment | None):
+    """The assessment's calibration of ``result`` (None: uncalibrated)."""
+    if result is None or not result.calibration_factors:
+        return None
+    return HorizonFactors(dict(result.calibration_factors))
 
 
 def _p_target(fit, result: IndicatorAssessment | None, year: int) -> float:

@@ -22,7 +22,6 @@ from planeval.forecasting import (
     MODEL_ORDER,
     Forecast,
     ModelNotApplicable,
-    select_model,
 )
 
 if TYPE_CHECKING:  # comparison imports this module
@@ -226,19 +225,10 @@ def _series_input(series, name: str | None = None) -> tuple[np.ndarray, np.ndarr
 
 
 def _selection(years, values, year: int, unit: str, settings: dict, calibration=None):
-    fc = settings["forecast"]
+    from planeval.assessment.assess import select_for
+
     try:
-        sel = select_model(
-            years,
-            values,
-            int(year),
-            unit,
-            fc["tie_margin"],
-            fc["main_level"],
-            seed=fc["seed"],
-            n_draws=int(fc.get("n_draws", 4000)),
-            calibration=calibration,
-        )
+        sel = select_for(years, values, year, unit, settings, calibration)
     except ModelNotApplicable as exc:
         raise InputError(
             Problem(
