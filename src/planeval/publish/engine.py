@@ -9,6 +9,8 @@ the kernel once per worker process and runs each report's notebook on it:
   (:data:`RESET_CODE`) clears the user namespace (``%reset -f``: every variable, function and
   import name of the previous report), closes open figures, restores matplotlib's settings and
   moves to the notebook's folder. Imported modules stay in ``sys.modules``: that is the saving.
+  What survives the reset (modules, caches) is then frozen (:func:`gc.freeze`), so the next
+  reset's garbage collection looks only at the objects of one report (0.6 s -> 0.02 s).
   The reset cell is removed from the executed notebook, so cell numbers and the report are
   those of the notebook itself;
 * **a kernel in doubt is replaced**: after a timeout, a dead kernel or any error outside a cell
@@ -44,6 +46,9 @@ if "matplotlib.pyplot" in _planeval_sys.modules:
     _planeval_sys.modules["matplotlib.pyplot"].close("all")
     _planeval_sys.modules["matplotlib"].rcdefaults()
 del _planeval_sys
+import gc as _planeval_gc
+_planeval_gc.freeze()
+del _planeval_gc
 """
 
 
@@ -228,7 +233,9 @@ def _engine_class():
                 _shutdown(warm)  # timeout, dead kernel, interrupt: never reuse this kernel
                 raise
             finally:
-                del nb_man.nb.cells[0]
+                reset = nb_man.nb.cells.pop(0)
+                seconds = reset.metadata.get("papermill", {}).get("duration") or 0.0
+                nb_man.nb.metadata.setdefault("planeval", {})["reset_seconds"] = seconds
             warm.kc, warm.uses = client.kc, warm.uses + 1
             POOL.give_back(kernel_name, warm)
             return nb_man.nb
