@@ -96,7 +96,7 @@ class ModelComparison:
                 color=colours[i % len(colours)],
                 ls=styles[i % len(styles)],
                 lw=2.4 if bold else 1.2,
-                label=f"{m}{(' (选中)' if lang == 'zh' else ' (chosen)') if bold else ''}",
+                label=f"{m}{_t('chosen_suffix', lang) if bold else ''}",
             )
             x = self.target_year + (i - len(MODEL_ORDER) / 2) * 0.1
             ax.errorbar(
@@ -115,7 +115,7 @@ class ModelComparison:
             color="#000000",
             s=20,
             zorder=5,
-            label="观测值" if lang == "zh" else "observed",
+            label=_t("observed", lang),
         )
         r = self.result
         if r is not None and r.target_sense in (">=", "<=") and r.target_level is not None:
@@ -124,17 +124,13 @@ class ModelComparison:
                 color=charts.OKABE_ITO["target"],
                 ls=(0, (5, 3)),
                 lw=1.2,
-                label=("目标" if lang == "zh" else "target"),
+                label=_t("target_line", lang),
             )
         ax.set_ylabel(self.unit, fontsize=8)
         ax.tick_params(labelsize=8)
         ax.legend(fontsize=7, loc="best")
         ax.set_title(
-            (
-                "各模型的趋势与 95% 预测区间"
-                if lang == "zh"
-                else "each model's trend and 95% interval"
-            ),
+            _t("models_title", lang),
             fontsize=9,
         )
         return _png(fig, f"model comparison for {self.name}")
@@ -146,14 +142,9 @@ class ModelComparison:
         if self.result is not None:
             paragraphs.append([f"{_t('status', lang)}: ", _badge(self.result.status, lang)])
         if self.chosen is None:
-            msg = (
-                f"观测值不足（{len(self.values)} 个，至少需要 3 个），没有可比较的趋势模型。"
-                if lang == "zh"
-                else f"Too few observations ({len(self.values)}; a trend needs 3): "
-                "no model to compare."
-            )
+            msg = _t("too_few_models", lang, n=len(self.values))
             return render(heading=head, paragraphs=[*paragraphs, [msg]])
-        chosen = "选中模型: " if lang == "zh" else "Chosen model: "
+        chosen = _t("chosen_model", lang)
         paragraphs.append([chosen, Strong(self.chosen), f" — {self.reason}"])
         return render(
             heading=head,

@@ -111,30 +111,26 @@ class ForecastResult(Forecast):
                 _t("model", lang),
                 str(
                     f"{label('model', self.model, lang)}"
-                    + (
-                        f" ({'自动选择' if lang == 'zh' else 'auto'})"
-                        if self.model == self.selected
-                        else ""
-                    )
+                    + (f" ({_t('auto', lang)})" if self.model == self.selected else "")
                 ),
             ),
             (_t("forecast", lang), str(f"{_num(self.value, self.unit)} ({self.year})")),
             (_t("pi80", lang), str(_interval(self.pi80_low, self.pi80_high, self.unit))),
             (
-                f"{self.level:.0%} {'预测区间' if lang == 'zh' else 'prediction interval'}",
+                _t("interval_level", lang, level=f"{self.level:.0%}"),
                 str(_interval(self.low, self.high, self.unit)),
             ),
             (_t("n_obs", lang), str(f"{self.n_obs} ({min(self.years)}–{max(self.years)})")),
             (_t("cv", lang), str(_num(self.cv_error.get(self.model)))),
             (
-                ("自动选择" if lang == "zh" else "Auto choice"),
+                _t("auto_choice", lang),
                 str(f"{self.selected}: {self.reason}"),
             ),
         ]
         if self.dropped_years:
             rows.append(
                 (
-                    "缺失值（未使用）" if lang == "zh" else "No value (left out)",
+                    _t("no_value", lang),
                     str(", ".join(map(str, self.dropped_years))),
                 )
             )

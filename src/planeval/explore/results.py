@@ -246,180 +246,106 @@ def _period(assessment: Assessment) -> tuple[int, int]:
     return (assessment.plan.period_start, assessment.plan.period_end)
 
 
+def _say(key: str, lang: str, **values) -> str:
+    """One sentence of :meth:`IndicatorResult.explain` (group ``explain`` of ``labels.yaml``)."""
+    return label("explain", key, lang).format(**values)
+
+
 def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
     """Sentences that account for ``r.status``; every number is a field of ``r``."""
-    zh = lang == "zh"
     u = r.unit
-    out = []
-    badge = status_badge(r.status, lang)
-    target = target_text(r, lang)
-    out.append(
-        f"状态：{badge}。目标：{target}（{r.target_year}年）。"
-        if zh
-        else f"Status: {badge}. Target: {target} by {r.target_year}."
-    )
+    out = [
+        _say(
+            "status",
+            lang,
+            badge=status_badge(r.status, lang),
+            target=target_text(r, lang),
+            year=r.target_year,
+        )
+    ]
     if r.status == "not_assessed":
-        out.append(
-            "非统计目标：依据部门的文字说明评估。"
-            if zh
-            else "Not a statistical target: assessed from the department's written account."
-        )
-        if r.account:
-            out.append(r.account)
-        return out
+        return out + [_say("qualitative", lang)] + ([r.account] if r.account else [])
     if not r.n_obs:
-        out.append(
-            "该地区没有这个指标的观测值，无法评估。先补充数据（data/observations/<地区>/<年份>.csv）。"
-            if zh
-            else "No observation of this indicator for this geography, so it cannot be "
-            "assessed: add data (data/observations/<geography>/<year>.csv) first."
-        )
-        return out
+        return out + [_say("no_data", lang)]
     years = ", ".join(str(y) for y in r.years)
-    out.append(
-        f"数据：{r.n_obs} 个观测值（{years}），"
-        f"最新值 {_num(r.latest_value, u)}（{r.latest_year}年）。"
-        if zh
-        else f"Data: {r.n_obs} observations ({years}); latest {_num(r.latest_value, u)} "
-        f"in {r.latest_year}."
-    )
+    latest = _num(r.latest_value, u)
+    out.append(_say("data", lang, n=r.n_obs, years=years, latest=latest, latest_year=r.latest_year))
     if r.target_level is not None and r.latest_value is not None and r.target_sense in (">=", "<="):
-        gap = r.latest_value - r.target_level
-        ok = r.meets(r.latest_value)
-        out.append(
-            (
-                f"最新值与目标值 {_num(r.target_level, u)} 相差 {gap:+.3g}，"
-                f"{'已满足' if ok else '尚未满足'}目标。"
-            )
-            if zh
-            else (
-                f"The latest value is {gap:+.3g} from the threshold {_num(r.target_level, u)}: "
-                f"{'meets' if ok else 'does not meet'} the target."
-            )
-        )
-    out.append(f"判定依据：{r.status_rule}" if zh else f"Rule applied: {r.status_rule}")
-    out += _explain_maintain(r, lang)
-    out += _explain_forecast(r, lang)
-    out += _explain_signals(r, lang)
-    return out
+        key = "gap_met" if r.meets(r.latest_value) else "gap_not_met"
+        gap = f"{r.latest_value - r.target_level:+.3g}"
+        out.append(_say(key, lang, level=_num(r.target_level, u), gap=gap))
+    out.append(_say("rule", lang, rule=r.status_rule))
+    return out + _explain_maintain(r, lang) + _explain_forecast(r, lang) + _explain_signals(r, lang)
 
 
 def _explain_maintain(r: IndicatorAssessment, lang: str) -> list[str]:
     """A 'maintain' target: the observed years of the plan period that fail it."""
-    zh = lang == "zh"
-    out = []
     failing = [y for y, v in zip(r.years, r.values, strict=True) if r.meets(float(v)) is False]
     period = getattr(r, "_period", None)
     if period:
         failing = [y for y in failing if period[0] <= y <= period[1]]
-    if r.target_type.startswith("maintain") and failing:
-        listed = ", ".join(str(y) for y in failing)
-        where = f"（规划期 {period[0]}–{period[1]}）" if period else ""
-        where_en = f" (plan period {period[0]}–{period[1]})" if period else ""
-        out.append(
-            (
-                f"“保持”类目标要求规划期内每个观测年份都达标；规划期内未达标的观测年份{where}：{listed}。"
-                "只要有一年未达标即判为难以达标，与趋势预测无关。"
-            )
-            if zh
-            else (
-                f"A 'maintain' target must be met in every observed year of the plan period; "
-                f"observed years below it{where_en}: {listed}. One such year makes the target off "
-                "track, whatever the forecast."
-            )
-        )
-    return out
+    if not (r.target_type.startswith("maintain") and failing):
+        return []
+    where = _say("plan_period", lang, start=period[0], end=period[1]) if period else ""
+    return [_say("maintain_failed", lang, where=where, years=", ".join(map(str, failing)))]
 
 
 def _explain_forecast(r: IndicatorAssessment, lang: str) -> list[str]:
     """The trend model, its forecast and interval, and the probability of attainment."""
-    zh = lang == "zh"
     u = r.unit
     out = []
     if r.model and r.forecast is not None:
-        model = label("model", r.model, lang)
         out.append(
-            (
-                f"趋势模型：{model}（{r.model_reason}）。"
-                f"{r.forecast_year}年预测值 {_num(r.forecast, u)}，"
-                f"95% 预测区间 {_interval(r.pi_low, r.pi_high, u)}。"
-            )
-            if zh
-            else (
-                f"Trend model: {model} ({r.model_reason}). Forecast for {r.forecast_year}: "
-                f"{_num(r.forecast, u)}, "
-                f"95% prediction interval {_interval(r.pi_low, r.pi_high, u)}."
+            _say(
+                "model",
+                lang,
+                model=label("model", r.model, lang),
+                reason=r.model_reason,
+                year=r.forecast_year,
+                forecast=_num(r.forecast, u),
+                interval=_interval(r.pi_low, r.pi_high, u),
             )
         )
     elif r.n_obs:
-        out.append(
-            f"没有趋势预测：{r.model_reason or '观测值不足'}。"
-            if zh
-            else f"No trend forecast: {r.model_reason or 'too few observations'}."
-        )
+        out.append(_say("no_model", lang, reason=r.model_reason or _say("too_few", lang)))
     if r.p_attain is not None and not _missing(r.p_attain):
         st = (getattr(r, "_settings", None) or _settings(None, None))["status"]
-        on, off = st["on_track_min_p"], st["off_track_max_p"]
-        out.append(
-            (
-                f"达标概率 p_attain = {r.p_attain:.2f}（≥ {on:g} 有望达标；< {off:g} 难以达标；"
-                "之间为存在风险；阈值见 data/config/assessment.yaml）。"
-            )
-            if zh
-            else (
-                f"Probability of attainment p_attain = {r.p_attain:.2f} (≥ {on:g} on track, "
-                f"< {off:g} off track, in between at risk; thresholds in "
-                "data/config/assessment.yaml)."
-            )
-        )
+        on, off = f"{st['on_track_min_p']:g}", f"{st['off_track_max_p']:g}"
+        out.append(_say("p_attain", lang, p=f"{r.p_attain:.2f}", on=on, off=off))
     return out
 
 
 def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
     """The trend's direction, the mid-term path position, volatility and the sensitivity year."""
-    zh = lang == "zh"
     u = r.unit
     out = []
     if r.change is not None and r.slope is not None:
-        ch = label("change", r.change, lang)
-        out.append(
-            (f"线性趋势斜率 {r.slope:+.3g} {u}/年（p = {r.slope_p:.3g}）：{ch}。")
-            if zh
-            else (f"Linear trend slope {r.slope:+.3g} {u}/year (p = {r.slope_p:.3g}): {ch}.")
-        )
+        change = label("change", r.change, lang)
+        slope, p = f"{r.slope:+.3g}", f"{r.slope_p:.3g}"
+        out.append(_say("slope", lang, slope=slope, unit=u, p=p, change=change))
     if r.path_position and r.path_value is not None:
-        pos = label("path", r.path_position, lang)
         out.append(
-            (
-                f"按基期（{r.baseline_year}年 {_num(r.baseline_value, u)}）到目标的匀速进度，"
-                f"{r.latest_year}年应为 {_num(r.path_value, u)}，"
-                f"实际 {_num(r.latest_value, u)}：{pos}。"
-            )
-            if zh
-            else (
-                f"On the straight path from the baseline ({_num(r.baseline_value, u)} in "
-                f"{r.baseline_year}) to the target, {r.latest_year} should be "
-                f"{_num(r.path_value, u)}; observed {_num(r.latest_value, u)}: {pos}."
+            _say(
+                "path",
+                lang,
+                base_year=r.baseline_year,
+                base=_num(r.baseline_value, u),
+                year=r.latest_year,
+                path=_num(r.path_value, u),
+                latest=_num(r.latest_value, u),
+                position=label("path", r.path_position, lang),
             )
         )
     if r.volatile:
-        out.append(f"波动较大：{r.volatility_rule}。" if zh else f"Volatile: {r.volatility_rule}.")
+        out.append(_say("volatile", lang, rule=r.volatility_rule))
     if r.sensitivity_year is not None and r.status_without_flagged:
+        key = "without_changes" if r.sensitivity_changed else "without_same"
         other = status_badge(r.status_without_flagged, lang)
-        out.append(
-            (
-                f"剔除 {r.sensitivity_year} 年后状态为 {other}"
-                f"（{'结论改变' if r.sensitivity_changed else '结论不变'}）。"
-            )
-            if zh
-            else (
-                f"Without {r.sensitivity_year} the status would be {other} "
-                f"({'changes' if r.sensitivity_changed else 'unchanged'})."
-            )
-        )
+        out.append(_say(key, lang, year=r.sensitivity_year, other=other))
     return out
 
 
+# --------------------------------------------------------------------------- assessment
 @dataclass(repr=False)
 class AssessmentResult(Assessment):
     """All targets of a plan for one geography, as the notebook shows it.
@@ -474,7 +400,7 @@ class AssessmentResult(Assessment):
             for s in STATUSES
         }
         frame = pd.DataFrame(data, index=[self.plan.domain_name(d, lang) for d in domains])
-        frame.loc["合计" if lang == "zh" else "Total"] = frame.sum()
+        frame.loc[_t("total", lang)] = frame.sum()
         return frame
 
     def table(self, statistical_only: bool = True, lang: str | None = None) -> pd.DataFrame:
@@ -572,7 +498,7 @@ class AssessmentResult(Assessment):
         )
         for i, v in enumerate(counts.to_numpy()[::-1]):
             ax.text(v, i, f" {v}", va="center", fontsize=8)
-        ax.set_xlabel("指标数" if lang == "zh" else "targets", fontsize=8)
+        ax.set_xlabel(_t("targets_axis", lang), fontsize=8)
         ax.tick_params(labelsize=8)
         return _png(fig, "status counts")
 
@@ -580,16 +506,12 @@ class AssessmentResult(Assessment):
         lang = _lang(lang)
         title = Heading(
             f"{self.plan.title(lang)} · {self.geography} · "
-            f"{'数据截至' if lang == 'zh' else 'data up to'} {self.data_year}",
+            f"{_t('data_up_to', lang)} {self.data_year}",
             level=3,
         )
         overview = _frame_html(self.overview(lang), index=True)
         table = _frame_html(self.table(lang=lang))
-        note = (
-            "仅列出统计目标；定性目标（定性评估）见 .to_frame()。"
-            if lang == "zh"
-            else "Statistical targets only; qualitative targets are in .to_frame()."
-        )
+        note = _t("statistical_only", lang)
         return render(
             heading=title,
             frame=overview,

@@ -69,14 +69,9 @@ class SensitivityResult:
         head = _heading(r, lang)
         if not self.dropped:
             msg = (
-                (
-                    f"{y} 年没有该指标的观测值，无需剔除；状态仍为 {status_badge(r.status, lang)}。"
-                    if lang == "zh"
-                    else f"No observation in {y}: nothing to leave out; status stays "
-                    f"{status_badge(r.status, lang)}."
-                )
+                _t("no_obs_year", lang, year=y, status=status_badge(r.status, lang))
                 if y is not None
-                else ("未选择要剔除的年份。" if lang == "zh" else "No year chosen to leave out.")
+                else _t("no_year", lang)
             )
             return render(heading=head, paragraphs=[[msg]])
         w, wo = _t("with", lang, year=y), _t("without", lang, year=y)
@@ -94,17 +89,12 @@ class SensitivityResult:
             (_t("p_attain", lang), _p(r.p_attain), _p(a.p_attain)),
             (_t("rule", lang), r.status_rule, a.status_rule),
         ]
-        verdict = (
-            (
-                f"剔除 {y} 年后结论{'改变' if self.changed else '不变'}："
-                f"{status_badge(r.status, lang)} → "
-                f"{status_badge(a.status, lang)}。"
-            )
-            if lang == "zh"
-            else (
-                f"Leaving out {y} {'changes' if self.changed else 'does not change'} the status: "
-                f"{status_badge(r.status, lang)} → {status_badge(a.status, lang)}."
-            )
+        verdict = _t(
+            "verdict_changes" if self.changed else "verdict_same",
+            lang,
+            year=y,
+            before=status_badge(r.status, lang),
+            after=status_badge(a.status, lang),
         )
         fig, axes = _new_axes(ncols=2, size=(3.8, 2.8))
         for ax, res, title in ((axes[0], r, w), (axes[1], a, wo)):
@@ -117,7 +107,7 @@ class SensitivityResult:
             facecolors="none",
             edgecolors="#D55E00",
             zorder=6,
-            label=f"{y} ({'剔除' if lang == 'zh' else 'left out'})",
+            label=_t("left_out", lang, year=y),
         )
         axes[1].legend(fontsize=7)
         chart = _png(fig, verdict)

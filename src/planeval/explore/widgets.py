@@ -10,7 +10,7 @@ from planeval.assessment.assess import Assessment
 from planeval.core.errors import InputError, Problem
 from planeval.explore.display import render
 from planeval.explore.results import AssessmentResult
-from planeval.explore.text import get_lang
+from planeval.explore.text import _t, get_lang
 from planeval.intake.observations import list_geographies
 from planeval.plans.registry import geography_name
 
@@ -123,7 +123,7 @@ class Workbench:
         ind = w.Dropdown(
             options=self.assessment.indicator_options(lang),
             value=self.indicator,
-            description="指标" if lang == "zh" else "Indicator",
+            description=_t("indicator", lang),
             layout=w.Layout(width="62%"),
         )
         geos = [("—", None)] + [
@@ -134,13 +134,13 @@ class Workbench:
         geo = w.Dropdown(
             options=geos,
             value=self.compare_geography,
-            description="对比地区" if lang == "zh" else "Compare",
+            description=_t("compare", lang),
             layout=w.Layout(width="18%"),
         )
         year = w.Dropdown(
             options=self._year_options(),
             value=self._year_value(),
-            description="剔除年份" if lang == "zh" else "Leave out",
+            description=_t("leave_out", lang),
             layout=w.Layout(width="18%"),
         )
 
