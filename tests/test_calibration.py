@@ -213,3 +213,32 @@ def test_escap_projection_stays_within_natural_bounds():
     years, values = [2017, 2018, 2019, 2020], [10.0, 8.0, 6.0, 4.0]
     assert agency.escap_weighted_forecast(years, values, 2030) < 0
     assert agency.escap_weighted_forecast(years, values, 2030, (0.0, math.inf)) == 0.0
+
+
+def test_calibrate_command_writes_a_versioned_file_with_provenance(tmp_path):
+    """``planeval calibrate`` on a copy of the shipped data: a version-1 file whose provenance
+    lists every observation file's SHA-256 and the forecast count, whose tables are those of
+    the shipped file, and which the assessment then reads."""
+    import hashlib
+    import shutil
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from planeval.cli import app
+
+    root = Path(__file__).resolve().parents[1]
+    data = tmp_path / "data"
+    shutil.copytree(root / "data", data, ignore=shutil.ignore_patterns("processed", "runs"))
+    (data / "config" / "calibration.yaml").unlink()
+    result = CliRunner().invoke(app, ["calibrate", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "out-of-sample forecasts" in result.stdout
+    written = load_calibration(data / "config" / "calibration.yaml")
+    shipped = load_calibration(root / "data" / "config" / "calibration.yaml")
+    digests = written.provenance["observation_files_sha256"]
+    some = sorted(digests)[0]
+    assert digests[some] == hashlib.sha256((data / some).read_bytes()).hexdigest()
+    assert written.provenance["forecasts"] == shipped.provenance["forecasts"]
+    for year, table in shipped.tables.items():
+        assert table_to_dict(written.tables[year]) == table_to_dict(table)
