@@ -15,7 +15,7 @@ from planeval.core.errors import InputError, Problem
 from planeval.core.labels import label
 from planeval.core.settings import default_settings
 from planeval.explore.display import Heading, _charts, _new_axes, _png, render
-from planeval.explore.results import IndicatorResult, _year_frame
+from planeval.explore.results import IndicatorResult, _year_frame, year_series
 from planeval.explore.text import _interval, _lang, _num, _settings, _t
 from planeval.forecasting import (
     MIN_POINTS,
@@ -60,11 +60,8 @@ class ForecastResult(Forecast):
 
     @property
     def series(self) -> pd.Series:
-        return pd.Series(
-            np.asarray(self.values, float),
-            index=pd.Index(self.years, dtype=int, name="year"),
-            name=self.name or None,
-        )
+        """The forecast's data as a float Series indexed by year."""
+        return year_series(self.years, self.values, self.name or None)
 
     def to_frame(self) -> pd.DataFrame:
         """Year-indexed table as :meth:`IndicatorResult.to_frame` (no ``target`` column)."""

@@ -43,6 +43,13 @@ if TYPE_CHECKING:  # the views import this module; they are imported where used
     from planeval.explore.sensitivity import SensitivityResult
 
 
+def year_series(years, values, name: str | None = None) -> pd.Series:
+    """Values as a float Series indexed by year (``int``, index name ``year``)."""
+    return pd.Series(
+        np.asarray(values, float), index=pd.Index(years, dtype=int, name="year"), name=name
+    )
+
+
 class IndicatorResult(IndicatorAssessment):
     """One target assessed, as the notebook shows it.
 
@@ -81,11 +88,7 @@ class IndicatorResult(IndicatorAssessment):
     @property
     def series(self) -> pd.Series:
         """Observed values (float, in ``unit``) indexed by year, named by ``indicator_id``."""
-        return pd.Series(
-            np.asarray(self.values, float),
-            index=pd.Index(self.years, dtype=int, name="year"),
-            name=self.indicator_id,
-        )
+        return year_series(self.years, self.values, self.indicator_id)
 
     def to_frame(self) -> pd.DataFrame:
         """Year-indexed table from the first observation to the target year.
