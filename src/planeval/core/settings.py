@@ -39,6 +39,12 @@ _OPTIONAL = {
         "escap_maintain_min",
         "escap_accelerate_min",
     ],
+    "report": [
+        "basically_met_share",
+        "verdict_lagging_off_share",
+        "verdict_final_met_rate",
+        "verdict_final_basic_rate",
+    ],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
