@@ -13,12 +13,18 @@ from planeval.plans.catalogue import Target
 
 
 def desired_sign(target: Target, latest: float | None) -> int:
-    """+1 when a rise is desired, −1 for a fall, 0 when no direction can be read."""
+    """+1 when a rise is desired, −1 for a fall, 0 when no direction can be read.
+
+    An "about" target wants a move toward its value only from outside its band: inside the
+    band (value ± tolerance) any small move keeps the target met, so no direction is desired
+    (a share of 41.7 % rising toward 42 under "about 40 % ± 2" is not a worsening trend)."""
     if target.direction == "increase":
         return 1
     if target.direction == "decrease":
         return -1
     if target.target_type == "about" and latest is not None and target.target_value is not None:
+        if abs(latest - target.target_value) <= target.about_tolerance:
+            return 0
         return int(np.sign(target.target_value - latest))
     if target.target_type == "relative_change" and target.target_value:
         return int(np.sign(target.target_value))
