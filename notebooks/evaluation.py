@@ -31,6 +31,7 @@ geography = "china"  # folder under data/observations
 data_dir = "../data"
 lang = "zh"  # zh or en
 reference_geography = None  # None: "china" beside any other geography; "" for none
+word_path = ""  # a path: also write the report as an editable Word file there
 
 # %% [markdown]
 # ## Assess and build the document
@@ -78,6 +79,19 @@ display(Fragment(render_section(report.cover)), metadata={"planeval": {"title": 
 display(Fragment(render_section(report.contents)))
 
 # %% [markdown]
+# ## Findings
+#
+# The written part, in the order of published evaluation reports: 一、总体情况 (the verdict
+# chosen by the rules of `reporting/findings.py` from the status counts, and the 达标率 over
+# the indicators with a numeric target and data), 二、主要进展 per domain, 三、存在的问题 and
+# 四、对策建议. Every sentence is drafted from the assessment's numbers (patterns in
+# `core/labels.yaml`); the office's own words come from `data/narrative/<geography>/` and
+# carry their author; marked places (【…】) wait for the office's text.
+
+# %%
+display(Fragment(render_section(report.findings)))
+
+# %% [markdown]
 # ## Summary
 #
 # Counts of targets by status (from each target's probability of attainment and the
@@ -119,3 +133,16 @@ display(Fragment(render_section(report.gender)))
 
 # %%
 display(Fragment(render_section(report.appendix)))
+
+# %% [markdown]
+# ## Word
+#
+# With `word_path` set (`planeval report --format docx`), the same document is written as an
+# editable Word file: the findings as the body (一、/（一）/1.), the tables and charts as
+# numbered annexes (`reporting/word.py`).
+
+# %%
+if word_path:
+    from planeval.reporting.word import write_docx
+
+    write_docx(report, word_path)

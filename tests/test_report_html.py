@@ -341,6 +341,11 @@ def test_sections_and_toc_links_resolve(soups, key):
     for anchor in (
         "top",
         "toc",
+        "findings",
+        "overall",
+        "progress",
+        "problems",
+        "advice",
         "summary",
         "counts",
         "warnings",
@@ -361,8 +366,9 @@ def test_sections_and_toc_links_resolve(soups, key):
         i for i in ids if re.fullmatch(r"domain-\d+", i)
     ]
     toc = soup.find("nav", class_="toc")
+    # findings: overall, progress, problems, advice; summary: counts, warnings, achieved;
     # appendix: method, agency, data, sources, revisions, audit, provenance
-    assert len(toc.find_all("a")) == (1 + 3) + n_domains + 1 + (1 + 7)
+    assert len(toc.find_all("a")) == (1 + 4) + (1 + 3) + n_domains + 1 + (1 + 7)
     for a in soup.find_all("a", href=True):
         assert a["href"].startswith("#") and a["href"][1:] in ids, a["href"]
 

@@ -36,6 +36,7 @@ from planeval.reporting.facts import (
 )
 from planeval.reporting.formatting import fmt_p, fmt_value, is_missing
 from planeval.reporting.inputs import series_of
+from planeval.reporting.narrative import Narrative, load_narrative
 from planeval.reporting.wording import target_text
 
 
@@ -49,6 +50,8 @@ class ReportContext:
     named ``reference_geography``. ``params``: the notebook's parameters, printed in the
     provenance table. ``revisions``: every vintage of revised values
     (:func:`planeval.reporting.inputs.load_revisions`), listed in the appendix.
+    ``narrative``: the office's own words for the findings
+    (:func:`planeval.reporting.narrative.load_narrative`).
     ``provenance``: ``(key, value)`` rows for the appendix (see
     :func:`planeval.reporting.provenance.provenance_rows`; empty: the table is left empty).
     """
@@ -63,6 +66,7 @@ class ReportContext:
     revisions: pd.DataFrame | None = None
     provenance: list[tuple[str, str]] = field(default_factory=list)
     data_dir: str | None = None
+    narrative: Narrative = field(default_factory=Narrative)
 
     @property
     def plan(self):
@@ -98,11 +102,6 @@ class ReportContext:
 
     def geo(self, geography: str) -> str:
         return geography_name(geography, self.lang, self.data_dir)
-
-    def geo_with_code(self, geography: str) -> str:
-        """``全国 [china]``: the readable name and the data folder (the name alone when equal)."""
-        name = self.geo(geography)
-        return name if name == geography else f"{name} [{geography}]"
 
     def badge(self, status: str) -> doc.Badge:
         return doc.Badge(status, status_badge(status, self.lang))
@@ -220,14 +219,14 @@ def cover(ctx: ReportContext) -> doc.Cover:
     facts = [
         (ctx.t("cover_plan"), plan.title(lang)),
         (ctx.t("cover_region"), plan.region(lang)),
-        (ctx.t("cover_geo"), ctx.geo_with_code(geo)),
+        (ctx.t("cover_geo"), ctx.geo(geo)),
         (ctx.t("cover_stage"), label("stage", ctx.stage, lang)),
         (ctx.t("cover_period"), f"{plan.period_start}—{plan.period_end}"),
         (ctx.t("cover_cutoff"), ctx.t("cover_cutoff_v", year=ctx.year)),
         (ctx.t("cover_produced"), ctx.produced),
     ]
     if ctx.reference_series:
-        facts.insert(3, (ctx.t("cover_reference"), ctx.geo_with_code(ctx.reference_geography)))
+        facts.insert(3, (ctx.t("cover_reference"), ctx.geo(ctx.reference_geography)))
     return doc.Cover(
         region=plan.region(lang),
         title=plan.title(lang),
@@ -244,8 +243,15 @@ APPENDIX_PARTS = ("method", "agency", "data", "sources", "revisions", "audit", "
 def contents(ctx: ReportContext) -> doc.Contents:
     """Table of contents; every entry names an anchor of this report."""
     t, entry = ctx.t, doc.ContentsEntry
+    written = [
+        entry(k, label("finding", k, ctx.lang))
+        for k in ("overall", "progress", "problems", "advice")
+    ]
     summary_parts = [entry(k, t(k)) for k in ("counts", "warnings", "achieved")]
-    entries = [entry("summary", t("summary"), summary_parts)]
+    entries = [
+        entry("findings", label("finding", "title", ctx.lang), written),
+        entry("summary", t("summary"), summary_parts),
+    ]
     for i, d in enumerate(ctx.domains, start=1):
         name = ctx.plan.domain_name(d, ctx.lang)
         entries.append(entry(ctx.domain_anchor(d), t("domain", n=i, name=name)))
@@ -384,8 +390,8 @@ def context_for(
 ) -> ReportContext:
     """The context of one report as the notebook builds it: the reference geography (default
     :func:`~planeval.reporting.inputs.default_reference`) and its observations up to the data
-    year, the revisions, the parameters (``plan_name``: the plan as the caller named it,
-    default the plan's name) and, when ``provenance`` is given (a function
+    year, the revisions, the office's narrative file, the parameters (``plan_name``: the plan
+    as the caller named it, default the plan's name) and, when ``provenance`` is given (a function
     ``(assessment, params, extra_observations) -> rows`` such as
     :func:`planeval.reporting.provenance.provenance_rows`), the provenance rows.
 
@@ -416,6 +422,7 @@ def context_for(
         revisions=load_revisions(geography, year, data_dir),
         provenance=provenance(assessment, params, extra) if provenance else [],
         data_dir=str(data_dir),
+        narrative=load_narrative(data_dir, geography, assessment.plan.short_name, stage, year),
     )
 
 
@@ -423,6 +430,7 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
     """The whole report, every section in reading order."""
     from planeval.reporting.build_appendix import appendix, gender_section
     from planeval.reporting.build_domain import domain_section
+    from planeval.reporting.findings import build_findings
 
     return doc.ReportDocument(
         title=ctx.title(),
@@ -430,6 +438,7 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
         stage=ctx.stage,
         cover=cover(ctx),
         contents=contents(ctx),
+        findings=build_findings(ctx),
         summary=summary(ctx),
         domains=[domain_section(ctx, d) for d in ctx.domains],
         gender=gender_section(ctx),

@@ -12,7 +12,7 @@ from planeval.assessment.assess import IndicatorAssessment
 from planeval.core.labels import label, status_badge
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext
-from planeval.reporting.facts import field_of, name_of, observed, row_decimals
+from planeval.reporting.facts import asks_sex_rows, field_of, name_of, observed, row_decimals
 from planeval.reporting.formatting import (
     MISSING,
     decimals_for,
@@ -22,6 +22,7 @@ from planeval.reporting.formatting import (
     years_text,
 )
 from planeval.reporting.inputs import series_of
+from planeval.reporting.wording import target_text
 
 Cell, Column, Row, Part = doc.Cell, doc.Column, doc.Row, doc.AppendixPart
 
@@ -39,7 +40,7 @@ def gender_section(ctx: ReportContext) -> doc.GenderSection:
     """Female vs male values and the gap over time for every sex-disaggregated indicator
     with female and male data; says plainly when the data hold no values by sex."""
     t, title = ctx.t, ctx.t("gender")
-    wanted = [r for r in ctx.statistical if field_of(r, "sex_disaggregated")]
+    wanted = [r for r in ctx.statistical if asks_sex_rows(r)]
     if not wanted:
         return doc.GenderSection(title, doc.Paragraph(t("gender_no_targets")))
     have, missing = [], []
@@ -232,7 +233,7 @@ def source_rows(ctx: ReportContext, r: IndicatorAssessment, group: pd.DataFrame)
         when = years_text(sg["year"]) + (f" ({sex_note})" if sex_note else "")
         lead = []
         if i == 0:
-            name = Cell(name_of(r, ctx.lang), r.indicator_id, role="name", rowspan=n)
+            name = Cell(name_of(r, ctx.lang), role="name", rowspan=n)
             lead = [Cell(r.item, rowspan=n), name]
         rows.append(Row([*lead, Cell(when), Cell(str(source), notes)]))
     return rows
@@ -249,10 +250,10 @@ def sources(ctx: ReportContext) -> Part:
         if r.indicator_id in groups:
             rows += source_rows(ctx, r, groups[r.indicator_id])
     columns = [
-        Column(t("col_item")),
+        Column(t("col_item"), "item"),
         Column(t("col_indicator"), "name"),
         Column(t("col_years")),
-        Column(t("col_source")),
+        Column(t("col_source"), "plan_text"),
     ]
     return Part("sources", t("sources"), table=doc.Table(columns, rows, "plain", "sources"))
 
@@ -272,7 +273,7 @@ def revisions(ctx: ReportContext) -> Part:
         vintage = str(rec.vintage) + (f" ({t('in_use')})" if rec.current else "")
         name = names.get(rec.indicator_id, rec.indicator_id)
         cells = [
-            Cell(name, rec.indicator_id, role="name"),
+            Cell(name, role="name"),
             Cell(str(rec.year)),
             Cell(label("sex", rec.sex, ctx.lang)),
             Cell(vintage),
@@ -290,17 +291,15 @@ def revisions(ctx: ReportContext) -> Part:
 
 
 def encoding(ctx: ReportContext, tg) -> str:
-    """The catalogue's machine encoding of a target (type, value, unit, direction, baseline,
-    target year when it differs from the plan's)."""
-    enc = [" ".join(x for x in (tg.target_type, shortest(tg.target_value), tg.unit) if x)]
-    if tg.direction and tg.direction != "none":
-        enc.append(f"direction {tg.direction}")
+    """How the catalogue reads a target, in words: the target with unit and target year, the
+    good direction, the baseline (``≥ 70% (2025)；提高；基期 2020 = 36.8``)."""
+    enc = [target_text(tg, ctx.lang, with_unit=True, with_year=True)]
+    if tg.direction and tg.direction != "none" and tg.target_type != "direction":
+        enc.append(label("direction", tg.direction, ctx.lang))
     if tg.baseline_year is not None:
         bv = "" if tg.baseline_value is None else f" = {shortest(tg.baseline_value)}"
-        enc.append(f"baseline {tg.baseline_year}{bv}")
-    if tg.target_year != ctx.target_year:
-        enc.append(f"target year {tg.target_year}")
-    return "; ".join(enc)
+        enc.append(f"{ctx.t('col_baseline')} {tg.baseline_year}{bv}")
+    return ctx.sep.join(enc)
 
 
 def audit(ctx: ReportContext) -> Part:
@@ -309,21 +308,25 @@ def audit(ctx: ReportContext) -> Part:
         Row(
             [
                 Cell(tg.item),
-                Cell(tg.name(ctx.lang), tg.indicator_id, role="name"),
+                Cell(tg.name(ctx.lang), role="name"),
                 Cell(tg.source_text, role="plan_text"),
                 Cell(encoding(ctx, tg)),
             ]
         )
         for tg in ctx.plan.targets
     ]
-    keys = ("col_item", "col_indicator", "col_plan_text", "col_encoding")
-    columns = [Column(t(k), "name" if k == "col_indicator" else "") for k in keys]
+    columns = [
+        Column(t("col_item")),
+        Column(t("col_indicator"), "name"),
+        Column(t("col_plan_text"), "plan_text"),
+        Column(t("col_encoding")),
+    ]
     table = doc.Table(columns, rows, "plain", "audit")
     return Part("audit", t("audit"), doc.Paragraph(t("audit_text")), table=table)
 
 
 def provenance(ctx: ReportContext) -> Part:
     rows = [Row([Cell(k), Cell(v, role="code")]) for k, v in ctx.provenance]
-    columns = [Column(ctx.t("col_key")), Column(ctx.t("col_value"))]
+    columns = [Column(ctx.t("col_key")), Column(ctx.t("col_value"), "code")]
     table = doc.Table(columns, rows, "plain", "provenance")
     return Part("provenance", ctx.t("provenance"), table=table)

@@ -6,7 +6,8 @@ templates in ``reporting/templates/``) or another format. Every string is plain 
 reader sees it; renderers escape it. ``anchor`` fields name places a reader can link to (the
 HTML renderer makes them element ids), ``link`` fields point at an anchor.
 
-The sections in reading order: :class:`Cover`, :class:`Contents`, :class:`Summary`, one
+The sections in reading order: :class:`Cover`, :class:`Contents`, :class:`Findings` (the
+written part), :class:`Summary`, one
 :class:`DomainSection` per domain of the plan, :class:`GenderSection`, :class:`Appendix`.
 """
 
@@ -238,6 +239,63 @@ class Appendix:
 
 
 @dataclass
+class Sentence:
+    """A sentence of the written findings.
+
+    ``origin``: ``tool`` (drafted from the data) or ``office`` (written by people, from a
+    file under ``data/narrative/``; ``author`` names them); ``placeholder``: a marked place
+    for the office's text; ``indicator``: the indicator it is about; ``kind``: what it
+    states (``progress``, ``need``, ``trend``, ``counts``, ``rate``...), so a checker can
+    read its numbers back.
+    """
+
+    text: str
+    origin: str = "tool"
+    author: str = ""
+    placeholder: bool = False
+    indicator: str = ""
+    kind: str = ""
+
+
+@dataclass
+class Finding:
+    """A numbered finding: a short title and its sentences (one paragraph)."""
+
+    title: str
+    sentences: list[Sentence]
+    indicator: str = ""
+
+
+@dataclass
+class FindingGroup:
+    """The findings of one domain (（一）健康): the domain's achievement rate and findings."""
+
+    title: str
+    rate: Sentence | None
+    findings: list[Finding]
+    note: Sentence | None = None
+
+
+@dataclass
+class Findings:
+    """The written part of the report, as published reports have it: 一、总体情况 (verdict,
+    counts, 达标率 with its denominator, by domain in ``rates``), 二、主要进展 per domain,
+    三、存在的问题 (with why), 四、对策建议 (a skeleton with marked places)."""
+
+    title: str
+    origin_note: str
+    overall_title: str
+    overall: list[Sentence]
+    rates: Table | None
+    progress_title: str
+    progress: list[FindingGroup]
+    problems_title: str
+    problems: list[Finding]
+    advice_title: str
+    advice: list[Finding]
+
+
+@dataclass
 class ReportDocument:
     """A whole evaluation report; ``title`` is the page title, ``lang`` ``zh`` or ``en``."""
 
@@ -246,6 +304,7 @@ class ReportDocument:
     stage: str
     cover: Cover
     contents: Contents
+    findings: Findings
     summary: Summary
     domains: list[DomainSection]
     gender: GenderSection
@@ -253,4 +312,12 @@ class ReportDocument:
 
     def sections(self) -> list:
         """Every section in reading order."""
-        return [self.cover, self.contents, self.summary, *self.domains, self.gender, self.appendix]
+        return [
+            self.cover,
+            self.contents,
+            self.findings,
+            self.summary,
+            *self.domains,
+            self.gender,
+            self.appendix,
+        ]

@@ -43,6 +43,18 @@ def is_statistical(r: IndicatorAssessment) -> bool:
     return r.target_type != "not_statistical"
 
 
+#: Words of an indicator id that make its value a women's figure or a gap between the sexes:
+#: such an indicator has no female and male rows to compare (``female_share_employed``).
+SEX_SPECIFIC_WORDS = ("female", "women", "woman", "gender", "maternal", "maternity")
+
+
+def asks_sex_rows(r: IndicatorAssessment) -> bool:
+    """True for a sex-disaggregated indicator whose female and male values can be compared:
+    the plan asks for it by sex and its value is not itself a women's figure or a gap."""
+    words = set(r.indicator_id.lower().split("_"))
+    return bool(field_of(r, "sex_disaggregated")) and not words & set(SEX_SPECIFIC_WORDS)
+
+
 def path_of(r: IndicatorAssessment) -> tuple[str | None, float | None]:
     """Mid-term path position (``ahead``/``behind``) and the path value in the latest year;
     ``(None, None)`` when there is none or the latest value is the baseline itself (a position

@@ -2,9 +2,10 @@
 
 One :func:`environment` (templates in ``reporting/templates/``, autoescape on, the data in
 the templates always escaped) and one stylesheet (``templates/report.css``) serve the
-evaluation reports (a template per section: ``cover``, ``contents``, ``summary``, ``domain``,
-``gender``, ``appendix``), the catalogue audit pages, the validation report and the report
-index. Images go in as ``data:`` URIs, so every page is one self-contained file.
+evaluation reports (a template per section: ``cover``, ``contents``, ``findings``,
+``summary``, ``domain``, ``gender``, ``appendix``), the catalogue audit pages, the validation
+report and the report index. Images go in as ``data:`` URIs, so every page is one
+self-contained file.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ STYLESHEET = TEMPLATES / "report.css"
 SECTION_TEMPLATES = {
     doc.Cover: "cover.html.j2",
     doc.Contents: "contents.html.j2",
+    doc.Findings: "findings.html.j2",
     doc.Summary: "summary.html.j2",
     doc.DomainSection: "domain.html.j2",
     doc.GenderSection: "gender.html.j2",
@@ -54,7 +56,15 @@ def environment() -> jinja2.Environment:
     env.globals["colours"] = OKABE_ITO
     env.globals["dashes"] = {"target": "5,3", "path": "1.5,2.5", "reference": "4,2"}
     env.globals["w"] = page_words()
+    env.globals["written_by"] = written_by
     return env
+
+
+def written_by(author: str, lang: str = "zh") -> str:
+    """``（卫健委撰写）``: the mark after a person-written paragraph."""
+    from planeval.core.labels import label
+
+    return label("finding", "written_by", lang).format(author=author) if author else ""
 
 
 def page_words() -> dict[str, dict[str, str]]:
@@ -83,7 +93,7 @@ def render_page(template: str, title: str, lang: str = "zh", **context) -> str:
     return (
         environment()
         .get_template(template)
-        .render(title=title, html_lang=html_lang, stylesheet=stylesheet(), **context)
+        .render(title=title, html_lang=html_lang, stylesheet=Markup(stylesheet()), **context)
     )
 
 

@@ -25,6 +25,7 @@ def index_row(meta: dict, failure: dict | None = None) -> dict:
         "lang": meta["lang"],
         "produced": meta["produced"],
         "file": meta["file"],
+        "others": [f for k, f in (meta.get("files") or {}).items() if k != "html"],
         "fingerprint": str(meta.get("fingerprint", ""))[:12],
         "failure": failure,
     }

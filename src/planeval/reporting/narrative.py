@@ -1,0 +1,125 @@
+"""The office's own words: text written by people, kept as versioned data files and placed
+into the report's findings.
+
+One file per report, ``data/narrative/<geography>/<plan>_<stage>_<year>.yaml``, ``<plan>`` the
+plan's short name as in the report's file name (``children``; missing file:
+no person-written text; every place for it stays marked in the report)::
+
+    author: 妇儿工委办公室           # who wrote the entries (an entry may name its own)
+    overall: 全区妇女发展规划实施……   # a paragraph after the overall verdict
+    domains:
+      健康:                          # the domain's Chinese name as in the plan
+        progress: ……                 # after the domain's drafted findings
+        causes: ……                   # the domain's causes, under 存在的问题
+    indicators:
+      cervical_cancer_screening:
+        cause: ……                    # why the indicator is off track, under 存在的问题
+        recommendation: ……           # the measure, under 对策建议
+        author: 卫健委
+
+Raises :class:`~planeval.core.errors.InputError` naming the file, the key and the fix for a
+file that is not valid YAML or has an unknown key or a non-text entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from planeval.core.errors import InputError, Problem
+
+TOP_KEYS = {"author", "overall", "domains", "indicators"}
+DOMAIN_KEYS = {"progress", "causes", "author"}
+INDICATOR_KEYS = {"cause", "recommendation", "author"}
+
+
+@dataclass
+class Written:
+    """One person-written text and its author."""
+
+    text: str
+    author: str
+
+
+@dataclass
+class Narrative:
+    """The person-written texts of one report (all empty when there is no file)."""
+
+    path: str = ""
+    overall: Written | None = None
+    domains: dict[str, dict[str, Written]] = field(default_factory=dict)
+    indicators: dict[str, dict[str, Written]] = field(default_factory=dict)
+
+    def domain(self, domain_zh: str, key: str) -> Written | None:
+        return self.domains.get(domain_zh, {}).get(key)
+
+    def indicator(self, indicator_id: str, key: str) -> Written | None:
+        return self.indicators.get(indicator_id, {}).get(key)
+
+
+def narrative_path(data_dir, geography: str, plan: str, stage: str, year: int) -> Path:
+    """``<data_dir>/narrative/<geography>/<plan>_<stage>_<year>.yaml``."""
+    return Path(data_dir) / "narrative" / geography / f"{plan}_{stage}_{year}.yaml"
+
+
+def _problem(path: Path, where: str, en: str, zh: str, fix: str, fix_zh: str) -> Problem:
+    return Problem(str(path), f"{where}: {en}", f"{where}：{zh}", fix, fix_zh, code="narrative")
+
+
+def _entries(path: Path, where: str, raw, keys: set[str], author: str) -> dict[str, Written]:
+    """``{key: Written}`` of one mapping of texts (``author`` may be overridden in it)."""
+    names = ", ".join(sorted(keys))
+    if not isinstance(raw, dict):
+        raise InputError(
+            _problem(path, where, "expected keys with texts", "应为若干键及其文字",
+                     f"write {names} under it", f"在其下填写 {names}")
+        )  # fmt: skip
+    unknown = sorted(set(raw) - keys)
+    if unknown:
+        raise InputError(
+            _problem(path, where, f"unknown key {unknown[0]}", f"未知的键 {unknown[0]}",
+                     f"use one of {', '.join(sorted(keys))}", f"请使用 {', '.join(sorted(keys))}")
+        )  # fmt: skip
+    author = str(raw.get("author") or author)
+    out = {}
+    for key, value in raw.items():
+        if key == "author" or value in (None, ""):
+            continue
+        if not isinstance(value, str):
+            raise InputError(
+                _problem(path, f"{where}.{key}", "is not a text", "不是文字",
+                         "write the text after the colon (quote it if needed)", "在冒号后填写文字")
+            )  # fmt: skip
+        out[key] = Written(value.strip(), author)
+    return out
+
+
+def load_narrative(data_dir, geography: str, plan: str, stage: str, year: int) -> Narrative:
+    """The person-written texts of one report, or an empty :class:`Narrative` without a file."""
+    path = narrative_path(data_dir, geography, plan, stage, year)
+    if not path.is_file():
+        return Narrative()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise InputError(
+            _problem(path, path.name, f"not valid YAML ({type(exc).__name__})", "不是有效的 YAML",
+                     "save it as UTF-8 and check indentation", "请以 UTF-8 保存并检查缩进")
+        ) from None  # fmt: skip
+    top = _entries(path, path.name, {k: v for k, v in raw.items() if k in ("author", "overall")}
+                   | {k: None for k in raw if k not in TOP_KEYS}, TOP_KEYS, "")  # fmt: skip
+    author = str(raw.get("author") or "")
+    return Narrative(
+        path=str(path),
+        overall=top.get("overall"),
+        domains={
+            str(d): _entries(path, f"domains.{d}", v, DOMAIN_KEYS, author)
+            for d, v in (raw.get("domains") or {}).items()
+        },
+        indicators={
+            str(i): _entries(path, f"indicators.{i}", v, INDICATOR_KEYS, author)
+            for i, v in (raw.get("indicators") or {}).items()
+        },
+    )

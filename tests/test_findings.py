@@ -1,0 +1,224 @@
+"""The written findings: every number of every drafted sentence is one the assessment
+computed (read back from the sentence and compared with ``planeval.assess``), zh and en say
+the same, the stage's status words and the 达标率 with its denominator, the office's words
+from data/narrative/.
+
+The comparison values are taken from the assessment here, not from the builder: a sentence
+number must equal one of the indicator's latest value and year, baseline value and year,
+the previous year's value, forecast, interval, probability, target figures, gap, the change
+needed per year to reach the target, the trend slope, or a difference of two shown values,
+each at the decimals shown.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+
+import pytest
+
+import planeval
+from planeval.reporting import build
+from planeval.reporting.facts import NUMERIC_SENSES, gap_to_target, observed
+from planeval.reporting.findings import build_findings, stage_status
+
+NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
+#: Fixed tokens holding digits that are not figures of the data.
+NOT_FIGURES = ("/10万", "per 100,000", "95%区间", "95% PI", "data/narrative/")
+CASES = [
+    ("children", "china", 2023, "midterm"),
+    ("women", "china", 2024, "annual"),
+    ("children", "china", 2024, "final"),
+    ("women", "china", 2024, "final"),
+    ("children", "baijiantan", 2025, "final"),
+]
+
+
+@functools.cache
+def assessed(plan, geography, year):
+    return planeval.assess(plan, geography, year, data_dir="data")
+
+
+def context(plan, geography, year, stage, lang="zh"):
+    return build.context_for(assessed(plan, geography, year), stage, lang, "data")
+
+
+def figures(text: str, ctx) -> list[str]:
+    """The numbers written in ``text``, indicator names, items and fixed tokens taken out."""
+    names = [n for r in ctx.assessment.results for n in (r.name_zh, r.name_en, r.item)]
+    for name in sorted(names, key=len, reverse=True) + list(NOT_FIGURES):
+        text = text.replace(name, " ")
+    return NUMBER.findall(text)
+
+
+def shown(value: float, text: str) -> bool:
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    return abs(float(text.replace(",", "")) - value) <= 0.5 * 10**-decimals + 1e-9
+
+
+def indicator_values(ctx, r) -> list[float]:
+    """Every figure a sentence about ``r`` may state, from the assessment."""
+    obs = observed(r)
+    values = [r.latest_year, r.latest_value, r.baseline_year, r.baseline_value, r.target_year]
+    values += [r.forecast_year, r.forecast, r.pi_low, r.pi_high, r.p_attain, r.target_value]
+    values += [r.target_level, ctx.year - 1, obs.get(ctx.year - 1), ctx.base_year(r)]
+    values += [min(obs, default=None), max(obs, default=None), gap_to_target(r)]
+    if r.band_low is not None:
+        values.append((r.band_high - r.band_low) / 2)
+    if r.slope is not None:
+        values.append(abs(r.slope))
+    if r.target_value is not None:
+        values.append(abs(r.target_value))
+    goal = r.target_value if r.target_sense == "band" else r.target_level
+    if goal is not None and r.latest_year and r.latest_year < ctx.target_year:
+        values.append(abs(goal - r.latest_value) / (ctx.target_year - r.latest_year))
+    shown_values = [v for v in (r.latest_value, r.baseline_value, obs.get(ctx.year - 1)) if v]
+    values += [abs(a - b) for a in shown_values for b in shown_values]
+    return [float(v) for v in values if v is not None]
+
+
+def report_values(ctx) -> list[float]:
+    """Counts and rates of the whole report and of each domain, from the assessment."""
+    res, stat = ctx.assessment.results, ctx.statistical
+    values = [len(res), len(stat), len(res) - len(stat)]
+    values += Counter(r.status for r in stat).values()
+    values.append(ctx.assessment.settings["status"]["min_observations"])
+    values.append(sum(r.status == "insufficient_data" for r in stat))
+    for domain in [None, *ctx.domains]:
+        judged = [
+            r
+            for r in stat
+            if (domain is None or r.domain == domain)
+            and r.target_sense in NUMERIC_SENSES
+            and r.status in ("achieved", "on_track", "at_risk", "off_track")
+        ]
+        k = sum(r.status == "achieved" for r in judged)
+        values += [len(judged), k] + ([100 * k / len(judged)] if judged else [])
+    return [float(v) for v in values]
+
+
+def drafted(findings):
+    """Every drafted (tool) sentence of the findings."""
+    out = list(findings.overall)
+    for group in findings.progress:
+        out += [s for s in (group.rate, group.note) if s]
+        out += [s for f in group.findings for s in f.sentences]
+    out += [s for f in findings.problems + findings.advice for s in f.sentences]
+    return [s for s in out if s.origin == "tool" and not s.placeholder]
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_number_in_a_drafted_sentence_equals_the_assessment(
+    plan, geography, year, stage, lang
+):
+    ctx = context(plan, geography, year, stage, lang)
+    checked = 0
+    general = report_values(ctx)
+    for sentence in drafted(build_findings(ctx)):
+        allowed = list(general)
+        if sentence.indicator:
+            allowed += indicator_values(ctx, ctx.assessment[sentence.indicator])
+        for text in figures(sentence.text, ctx):
+            assert any(shown(v, text) for v in allowed), (text, sentence.text)
+            checked += 1
+    assert checked > 5
+
+
+def test_hand_checked_sentences_midterm():
+    """Neonatal mortality, national: 3.4‰ in 2020, 2.8‰ in 2023 (≤ 3.0‰ target) → down 0.6
+    个千分点, met early (提前实现). Pre-primary enrolment needs (98.0 − 91.1) / 2 = 3.45 ≈ 3.5
+    个百分点 a year from 2023 to 2025 (shown 3.5; the table's 91.1 is 91.1)."""
+    ctx = context("children", "china", 2023, "midterm")
+    findings = build_findings(ctx)
+    texts = [s.text for g in findings.progress for f in g.findings for s in f.sentences]
+    assert (
+        "2023年，新生儿死亡率为2.8‰，比2020年下降0.6个千分点，提前实现规划目标（≤ 3.0‰）。" in texts
+    )
+    problems = " ".join(s.text for f in findings.problems for s in f.sentences)
+    assert "2023年起需每年上升3.5个百分点" in problems
+    assert any(s.placeholder and "教育局" in s.text for f in findings.advice for s in f.sentences)
+
+
+def test_achievement_rate_states_its_denominator():
+    """Children 2023 mid-term: 12 indicators with a numeric target and a judged status (none
+    数据不足), 7 of them achieved → 7 / 12 = 58.3 %."""
+    ctx = context("children", "china", 2023, "midterm")
+    rate = [s.text for s in build_findings(ctx).overall if s.kind == "rate"][0]
+    assert (
+        rate
+        == "有数值目标且有规划期内数据的指标共12项（达标率的分母），其中7项已达标，达标率为58.3%。"
+    )
+    rows = {row.key: [c.text for c in row.cells] for row in build_findings(ctx).rates.rows}
+    assert rows["total"][1:] == ["12", "7", "58.3"]
+
+
+def test_stage_status_words():
+    """Mid-term: an achieved ≤ target is 提前实现, an achieved maintain target 已实现. Final
+    before the 2025 data: 预计 words only."""
+    mid = context("children", "china", 2023, "midterm")
+    assert stage_status(mid, mid.assessment["neonatal_mortality"]) == "early_met"
+    assert stage_status(mid, mid.assessment["neonatal_visit_rate"]) == "met"
+    final = context("children", "china", 2024, "final")
+    words = {stage_status(final, r) for r in final.statistical} - {None}
+    assert words and all(w.startswith("expect") for w in words)
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_zh_and_en_carry_the_same_findings(plan, geography, year, stage):
+    zh = build_findings(context(plan, geography, year, stage, "zh"))
+    en = build_findings(context(plan, geography, year, stage, "en"))
+    ctx = context(plan, geography, year, stage)
+
+    def shape(findings):
+        return [
+            (s.indicator, s.kind, s.placeholder, sorted(figures(s.text, ctx)))
+            for s in drafted(findings)
+        ]
+
+    assert shape(zh) == shape(en)
+    assert len(zh.problems) == len(en.problems) and len(zh.advice) == len(en.advice)
+
+
+def test_office_words_come_from_the_narrative_file(tmp_path):
+    """A narrative file's cause and recommendation replace the marked places, with author."""
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree("data", data, ignore=shutil.ignore_patterns("raw", "processed", "runs"))
+    folder = data / "narrative" / "china"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "children_midterm_2023.yaml").write_text(
+        "author: 妇儿工委办公室\n"
+        "indicators:\n"
+        "  preschool_gross_enrollment:\n"
+        "    cause: 新建幼儿园投用滞后。\n"
+        "    recommendation: 加快公办园建设。\n"
+        "    author: 教育局\n",
+        encoding="utf-8",
+    )
+    a = planeval.assess("children", "china", 2023, data_dir=data)
+    findings = build_findings(build.context_for(a, "midterm", "zh", data))
+    office = [
+        s for f in findings.problems + findings.advice for s in f.sentences if s.origin == "office"
+    ]
+    assert [(s.text, s.author) for s in office] == [
+        ("新建幼儿园投用滞后。", "教育局"),
+        ("加快公办园建设。", "教育局"),
+    ]
+
+
+def test_a_narrative_file_with_an_unknown_key_is_an_input_error_naming_file_and_key(tmp_path):
+    from planeval.core.errors import InputError
+    from planeval.reporting.narrative import load_narrative
+
+    folder = tmp_path / "narrative" / "china"
+    folder.mkdir(parents=True)
+    (folder / "women_final_2024.yaml").write_text(
+        "indicators:\n  hiv_mtct_rate:\n    reason: 写错了键\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError) as info:
+        load_narrative(tmp_path, "china", "women", "final", 2024)
+    text = str(info.value)
+    assert "women_final_2024.yaml" in text and "reason" in text and "recommendation" in text
