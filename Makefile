@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install report test lab bench lint format clean
+.PHONY: install report test lab bench lint format clean pdf-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,16 +15,33 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## make report: the main job on the shipped real data (reports/*.html and reports/index.html)
-## At the end it prints how long the main job took and how many reports it made.
-report: $(STAMP)
+## make pdf-tools: the Debian packages behind PDF and the Word checks, installed with apt-get
+## when missing: headless Chromium (prints the HTML report to PDF), the Noto CJK fonts,
+## LibreOffice Writer (the tests convert the .docx to PDF), poppler-utils (pdftotext,
+## pdftoppm). Needs root or sudo; where apt-get cannot run, it says so and the PDF format
+## and those tests are unavailable (the tests are skipped with that reason).
+PDF_TOOLS := chromium fonts-noto-cjk libreoffice-writer poppler-utils
+pdf-tools:
+	@if command -v chromium >/dev/null && command -v soffice >/dev/null \
+	    && command -v pdftotext >/dev/null && fc-list 2>/dev/null | grep -qi "cjk"; then :; \
+	elif command -v apt-get >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    --no-install-recommends $(PDF_TOOLS) >/dev/null \
+	  || echo "make pdf-tools: could not install $(PDF_TOOLS); PDF output and its tests are off"; \
+	else echo "make pdf-tools: no apt-get here; install $(PDF_TOOLS) by hand for PDF output"; fi
+
+## make report: the main job on the shipped real data (reports/*.html, .docx and .pdf, and
+## reports/index.html). At the end it prints how long the main job took and how many reports
+## it made.
+report: $(STAMP) pdf-tools
 	@start=$$(date +%s); $(BIN)/planeval batch data/runs/main.yaml; status=$$?; \
 	$(BIN)/python scripts/report_summary.py reports/batch_summary.json $$(( $$(date +%s) - start )); \
 	exit $$status
 
 ## make test: lint, the import contracts (stages import downward only, see
 ## docs/architecture.md), then the test suite (includes papermill end-to-end runs)
-test: $(STAMP)
+test: $(STAMP) pdf-tools
 	$(BIN)/ruff check src tests scripts benchmarks
 	$(BIN)/ruff format --check src tests scripts benchmarks
 	$(BIN)/lint-imports

@@ -37,17 +37,31 @@ def report(
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
     lang: str = typer.Option("zh", help="Report language: zh (default) or en."),
     out: Path = typer.Option(Path("reports"), help="Output folder."),
+    format: str = typer.Option(
+        "html", "--format", help="Formats, comma-separated: html (always), docx, pdf."
+    ),
 ) -> None:
-    """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html."""
+    """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html
+    (and .docx, .pdf with --format html,docx,pdf)."""
     from papermill.exceptions import PapermillExecutionError
 
+    from planeval.publish.checks import check_formats
     from planeval.publish.failures import failed_record_paths
     from planeval.publish.index import write_index
     from planeval.publish.runner import report_name, run_report
 
     try:  # bad input: print the message only, no record under OUT/failed (batch keeps those)
+        formats = check_formats(format)
         path = run_report(
-            plan, stage, year, geography, data_dir, lang, out, record_input_errors=False
+            plan,
+            stage,
+            year,
+            geography,
+            data_dir,
+            lang,
+            out,
+            record_input_errors=False,
+            formats=formats,
         )
     except InputError as exc:
         _fail(exc)

@@ -15,6 +15,28 @@ from planeval.store.database import load_geography
 
 STAGES = ("annual", "midterm", "final")
 LANGS = ("zh", "en")
+#: Output formats of a report: the HTML page, an editable Word file, a PDF printed from the HTML.
+FORMATS = ("html", "docx", "pdf")
+
+
+def check_formats(formats, option: str = "--format") -> tuple[str, ...]:
+    """``"html,docx"`` or ``["html", "docx"]`` as a tuple in :data:`FORMATS` order (HTML is
+    always built: Word and PDF are made beside it). Raises :class:`InputError` naming an
+    unknown format."""
+    items = formats.split(",") if isinstance(formats, str) else list(formats or [])
+    items = [str(x).strip().lower() for x in items if str(x).strip()]
+    unknown = [x for x in items if x not in FORMATS]
+    if unknown:
+        raise InputError(
+            Problem(
+                option,
+                f"unknown format '{unknown[0]}'",
+                f"未知的格式 '{unknown[0]}'",
+                f"use one or more of {', '.join(FORMATS)}, e.g. html,docx,pdf",
+                f"请使用 {', '.join(FORMATS)} 中的一个或多个，如 html,docx,pdf",
+            )
+        )
+    return tuple(f for f in FORMATS if f == "html" or f in items)
 
 
 def check_out_folder(out: str | Path, option: str = "--out") -> None:

@@ -46,6 +46,7 @@ class RunResult:
     message: str = ""
     record: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    formats: list[str] = field(default_factory=lambda: ["html"])
 
 
 def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool) -> RunResult:
@@ -56,6 +57,7 @@ def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool)
     """
     t0 = time.perf_counter()
     base = {"report": run.name, **asdict(run)}
+    base["formats"] = list(run.formats)  # as the summary JSON writes it
     try:
         outcome = build_report(
             run.plan,
@@ -67,6 +69,7 @@ def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool)
             out,
             notebook,
             force=force,
+            formats=run.formats,
         )
     except InputError as exc:
         txt, _ = failed_record_paths(out, run.name)

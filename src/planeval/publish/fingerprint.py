@@ -91,6 +91,7 @@ def input_fingerprint(
     data_dir: str | Path = "data",
     lang: str = "zh",
     notebook: str | Path = NOTEBOOK,
+    formats: tuple[str, ...] = ("html",),
 ) -> dict:
     """Everything a report depends on, and one SHA-256 over it all.
 
@@ -102,7 +103,8 @@ def input_fingerprint(
     (:func:`reporting.inputs.default_reference`: ``china`` for any other geography); of the
     indicator/unit register the submissions are checked against (units of all plans plus
     ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
-    the notebook; the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
+    the notebook; the office's narrative file (``data/narrative/``); the output formats; the
+    planeval version, the SHA-256 of the package code (:func:`code_sha256`)
     and the versions of the numerical packages (:func:`reporting.provenance.package_versions`).
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
@@ -124,7 +126,9 @@ def input_fingerprint(
             "year": int(year),
             "geography": geography,
             "lang": lang,
+            "formats": list(formats),
         },
+        "narrative": _narrative(data_dir, geography, plan, stage, year),
         "plan_file": {plan_path.name: sha256_of(plan_path)},
         "observations": _files_up_to(data_dir, geography, year),
         "reference": {
@@ -140,6 +144,14 @@ def input_fingerprint(
     }
     canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return {"sha256": hashlib.sha256(canonical).hexdigest(), "inputs": inputs}
+
+
+def _narrative(data_dir: Path, geography: str, plan: str, stage: str, year: int) -> dict:
+    """SHA-256 of the office's narrative file of this report (empty without one)."""
+    from planeval.reporting.narrative import narrative_path
+
+    path = narrative_path(data_dir, geography, plan, stage, year)
+    return {path.name: sha256_of(path)} if path.is_file() else {}
 
 
 def read_metadata(out: str | Path, name: str) -> dict | None:

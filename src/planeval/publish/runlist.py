@@ -11,6 +11,7 @@ A run list (see ``data/runs/main.yaml`` and ``docs/batch.md``)::
         stages: [midterm, final]
         years: [2023, 2025] # paired with stages in order, or a single year for all
         langs: [zh]         # optional, default [zh]
+        formats: [html, docx, pdf]  # optional, default [html]; Word and PDF beside the HTML
 
 :func:`load_runlist` reports every problem at once, as one :class:`InputError`.
 """
@@ -25,12 +26,12 @@ import yaml
 
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml
-from planeval.publish.checks import LANGS, STAGES
+from planeval.publish.checks import FORMATS, LANGS, STAGES
 from planeval.publish.fingerprint import NOTEBOOK
 from planeval.publish.runner import report_name
 
 RUNLIST_KEYS = ("data_dir", "out", "notebook", "runs")
-BLOCK_KEYS = ("geographies", "plans", "stages", "years", "langs")
+BLOCK_KEYS = ("geographies", "plans", "stages", "years", "langs", "formats")
 REQUIRED_BLOCK_KEYS = ("geographies", "plans", "stages", "years")
 
 
@@ -43,6 +44,7 @@ class ReportRun:
     stage: str
     year: int
     lang: str = "zh"
+    formats: tuple[str, ...] = ("html",)
 
     @property
     def name(self) -> str:
@@ -316,6 +318,7 @@ def _block_runs(
     block_plans = [str(p) for p in _as_list(block["plans"])]
     stages = [str(s) for s in _as_list(block["stages"])]
     langs = [str(x) for x in _as_list(block.get("langs", ["zh"]))]
+    formats = [str(x).lower() for x in _as_list(block.get("formats", ["html"]))]
     patterns = [str(g) for g in _as_list(block["geographies"])]
     matched, geo_problems = _match_geographies(patterns, geographies, data_dir, name, i)
     years, year_problems = _years(_as_list(block["years"]), len(stages), name, i)
@@ -323,11 +326,19 @@ def _block_runs(
     problems += _unknown_names(block_plans, plans, name, i, ("plan", "规划"), "plans")
     problems += _unknown_names(stages, STAGES, name, i, ("stage", "报告类型"), "stages")
     problems += _unknown_names(langs, LANGS, name, i, ("language", "语言"), "langs")
+    problems += _unknown_names(formats, FORMATS, name, i, ("format", "格式"), "formats")
     problems += year_problems
     if problems:
         return [], problems
     runs = [
-        ReportRun(geo, plan, stage, int(year), lang)
+        ReportRun(
+            geo,
+            plan,
+            stage,
+            int(year),
+            lang,
+            tuple(f for f in FORMATS if f in formats or f == "html"),
+        )
         for geo in matched
         for plan in block_plans
         for stage, year in zip(stages, years, strict=True)

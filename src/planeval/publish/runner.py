@@ -70,8 +70,13 @@ def build_report(
     force: bool = True,
     keep_notebook: bool = False,
     record_input_errors: bool = True,
+    formats: tuple[str, ...] = ("html",),
 ) -> ReportOutcome:
     """Build one report unless it is current; returns a :class:`ReportOutcome`.
+
+    ``formats``: ``html`` always, and ``docx`` (the notebook writes the same report document
+    as Word) and ``pdf`` (the HTML printed by headless Chromium) beside it, named like the
+    HTML (``<stem>.docx``, ``<stem>.pdf``).
 
     With ``force=False`` a report whose metadata holds the same input fingerprint
     (:func:`input_fingerprint`) and whose HTML is complete is skipped. Otherwise the notebook is
@@ -102,7 +107,9 @@ def build_report(
     check_out_folder(out)
     try:
         t = time.perf_counter()
-        fingerprint = input_fingerprint(plan, stage, year, geography, data_dir, lang, notebook)
+        fingerprint = input_fingerprint(
+            plan, stage, year, geography, data_dir, lang, notebook, formats
+        )
         timings["fingerprint"] = time.perf_counter() - t
         if not force and is_current(out, name, fingerprint["sha256"]):
             timings["total"] = time.perf_counter() - t_start
@@ -114,19 +121,45 @@ def build_report(
         if record_input_errors:
             record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
         raise
-    body = execute_to_html(notebook, params, out, name, timings, keep_notebook)
-    write_report(out, name, params, body, fingerprint, timings, t_start)
+    body, extra = execute_to_html(notebook, params, out, name, timings, keep_notebook, formats)
+    if "pdf" in formats:
+        extra["pdf"] = print_pdf(body, out, name, params, timings)
+    write_report(out, name, params, body, fingerprint, timings, t_start, extra)
     return ReportOutcome(out / name, "done", fingerprint["sha256"], timings)
 
 
+def print_pdf(body: str, out: Path, name: str, params: dict, timings: dict) -> bytes:
+    """The HTML printed to PDF (bytes); a failure is recorded under ``<out>/failed/`` and
+    raised again (nothing of the report is written then)."""
+    from planeval.reporting.pdf import html_to_pdf
+
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
+        try:
+            data = html_to_pdf(body, Path(tmp) / "report.pdf").read_bytes()
+        except Exception as exc:
+            record_failure(out, name, params, f"printing the PDF failed: {exc}")
+            raise
+    timings["pdf"] = time.perf_counter() - t
+    return data
+
+
 def execute_to_html(
-    notebook: str | Path, params: dict, out: Path, name: str, timings: dict, keep_notebook: bool
-) -> str:
+    notebook: str | Path,
+    params: dict,
+    out: Path,
+    name: str,
+    timings: dict,
+    keep_notebook: bool,
+    formats: tuple[str, ...] = ("html",),
+) -> tuple[str, dict[str, bytes]]:
     """Execute ``notebook`` with papermill on the ``planeval`` kernel and export it to HTML.
 
-    Adds ``cells``, ``kernel`` and ``export`` seconds to ``timings``. On failure the executed
-    notebook (with the error cell) is kept as ``<out>/failed/<name>.ipynb``, a text record is
-    written beside it, and the exception is raised again.
+    Returns the HTML and ``{"docx": bytes}`` when ``docx`` is in ``formats`` (the notebook
+    writes the Word file to the path given as its ``word_path`` parameter). Adds ``cells``,
+    ``kernel`` and ``export`` seconds to ``timings``. On failure the executed notebook (with
+    the error cell) is kept as ``<out>/failed/<name>.ipynb``, a text record is written beside
+    it, and the exception is raised again.
     """
     import nbformat
     import papermill as pm
@@ -136,12 +169,14 @@ def execute_to_html(
     _, nb_record = failed_record_paths(out, name)
     with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
         executed = Path(tmp) / name.replace(".html", ".ipynb")
+        word = Path(tmp) / name.replace(".html", ".docx")
+        nb_params = {**params, "word_path": str(word)} if "docx" in formats else params
         t = time.perf_counter()
         try:
             pm.execute_notebook(
                 str(notebook),
                 str(executed),
-                parameters=params,
+                parameters=nb_params,
                 kernel_name=kernel,
                 progress_bar=False,
                 cwd=str(Path(notebook).parent),
@@ -173,7 +208,8 @@ def execute_to_html(
         timings["export"] = time.perf_counter() - t
         if keep_notebook:
             atomic_write_bytes(out / executed.name, executed.read_bytes())
-    return body
+        extra = {"docx": word.read_bytes()} if "docx" in formats else {}
+    return body, extra
 
 
 def write_report(
@@ -184,13 +220,19 @@ def write_report(
     fingerprint: dict,
     timings: dict,
     t_start: float,
+    extra: dict[str, bytes] | None = None,
 ) -> None:
-    """Write the HTML, then its metadata (both atomically), then remove old failure records.
+    """Write the Word and PDF files, the HTML, then its metadata (all atomically), then
+    remove old failure records.
 
     The metadata is written last: a report is complete (listed, skippable) only once its
     rename happened.
     """
     t = time.perf_counter()
+    files = {"html": name}
+    for fmt, content in (extra or {}).items():
+        files[fmt] = name[: -len(".html")] + f".{fmt}"
+        atomic_write_bytes(out / files[fmt], content)
     data = body.encode("utf-8")
     atomic_write_bytes(out / name, data)
     timings["write"] = time.perf_counter() - t
@@ -201,6 +243,7 @@ def write_report(
         "lang": params["lang"],
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
         "html_sha256": hashlib.sha256(data).hexdigest(),
+        "files": files,
         "fingerprint": fingerprint["sha256"],
         "inputs": fingerprint["inputs"],
         "timings": {k: round(v, 3) for k, v in timings.items()},
@@ -221,6 +264,7 @@ def run_report(
     notebook: str | Path = NOTEBOOK,
     keep_notebook: bool = False,
     record_input_errors: bool = True,
+    formats: tuple[str, ...] = ("html",),
 ) -> Path:
     """Execute the evaluation notebook for one report and write its HTML; returns the path.
 
@@ -241,4 +285,5 @@ def run_report(
         force=True,
         keep_notebook=keep_notebook,
         record_input_errors=record_input_errors,
+        formats=formats,
     ).path
