@@ -74,6 +74,9 @@ def _hostile_data(root: Path) -> Path:
     )
     folder = data / "observations" / "testdistrict"
     folder.mkdir(parents=True)
+    with (data / "geographies.yaml").open("a", encoding="utf-8") as fh:  # a listed geography
+        fh.write("  - {code: testdistrict, zh: 测试区, en: Test District, level: district, "
+                 "parent: karamay}\n")  # fmt: skip
     head = "indicator_id,value,unit,sex,source,note,account\n"
     for year, (total, female, male) in DISTRICT.items():
         rows = [

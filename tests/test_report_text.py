@@ -37,7 +37,13 @@ def test_report_text_equals_golden(name):
     plan, stage, year, lang = CASES[name]
     assessment = planeval.assess(plan, "china", year, data_dir="data")
     ctx = build.context_for(
-        assessment, stage, lang, "data", produced="2026-01-01 00:00", provenance=provenance_rows
+        assessment,
+        stage,
+        lang,
+        "data",
+        produced="2026-01-01 00:00",
+        provenance=provenance_rows,
+        plan_name=plan,
     )
     document = build.build_document(ctx)
     got = visible_text("".join(render_section(s) for s in document.sections()))

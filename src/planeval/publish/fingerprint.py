@@ -128,7 +128,9 @@ def input_fingerprint(
             "lang": lang,
             "formats": list(formats),
         },
-        "narrative": _narrative(data_dir, geography, plan, stage, year),
+        "narrative": _narrative(
+            data_dir, geography, load_plan(plan_path, data_dir).short_name, stage, year
+        ),
         "plan_file": {plan_path.name: sha256_of(plan_path)},
         "observations": _files_up_to(data_dir, geography, year),
         "reference": {

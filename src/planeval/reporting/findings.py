@@ -406,7 +406,9 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
     note = None if findings else doc.Sentence(w("domain_no_data"), kind="no_data")
     name = ctx.plan.domain_name(domain_zh, ctx.lang)
     title = w("domain", n=section_number(n, ctx.lang), name=name)
-    return doc.FindingGroup(title, rate_sentence(ctx, results, "rate_domain"), findings, note)
+    has_rate = achievement_rate(results)[1] > 0
+    rate = rate_sentence(ctx, results, "rate_domain") if has_rate else None
+    return doc.FindingGroup(title, rate, findings, note)
 
 
 def build_findings(ctx: ReportContext) -> doc.Findings:
