@@ -36,6 +36,7 @@ from planeval.explore.text import (
     target_text,
 )
 from planeval.forecasting import ModelNotApplicable
+from planeval.plans.registry import geography_name
 
 if TYPE_CHECKING:  # the views import this module; they are imported where used
     from planeval.explore.comparison import ModelComparison
@@ -508,7 +509,7 @@ class AssessmentResult(Assessment):
     def _repr_html_(self, lang: str | None = None) -> str:
         lang = _lang(lang)
         title = Heading(
-            f"{self.plan.title(lang)} · {self.geography} · "
+            f"{self.plan.title(lang)} · {geography_name(self.geography, lang)} · "
             f"{_t('data_up_to', lang)} {self.data_year}",
             level=3,
         )
