@@ -11,6 +11,7 @@ import pandas as pd
 
 from planeval.assessment.assess import IndicatorAssessment
 from planeval.core.errors import InputError, Problem
+from planeval.core.labels import label
 from planeval.explore.display import (
     Heading,
     Image,
@@ -135,6 +136,16 @@ class ModelComparison:
         )
         return _png(fig, f"model comparison for {self.name}")
 
+    def readable_frame(self, lang: str | None = None) -> pd.DataFrame:
+        """:attr:`frame` for readers: headings, model names and method in words (labels.yaml
+        groups ``comparison`` and ``model``), ✔ for the chosen model."""
+        lang = _lang(lang)
+        frame = self.frame[COMPARISON_COLUMNS].copy()
+        frame["model"] = [label("model", m, lang) for m in frame["model"]]
+        frame["cv_method"] = [label("comparison", m, lang) for m in frame["cv_method"]]
+        frame["chosen"] = ["✔" if c else "" for c in frame["chosen"]]
+        return frame.rename(columns=lambda c: label("comparison", c, lang))
+
     def _repr_html_(self, lang: str | None = None) -> str:
         lang = _lang(lang)
         head = _heading(self.result, lang) if self.result is not None else Heading(self.name)
@@ -149,7 +160,7 @@ class ModelComparison:
         return render(
             heading=head,
             paragraphs=paragraphs,
-            frame=_frame_html(self.frame[COMPARISON_COLUMNS]),
+            frame=_frame_html(self.readable_frame(lang)),
             chart=self._chart(lang),
         )
 
