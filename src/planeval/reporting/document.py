@@ -293,6 +293,7 @@ class Findings:
     problems: list[Finding]
     advice_title: str
     advice: list[Finding]
+    joiner: str = ""  # between sentences: nothing in Chinese, a space in English
 
 
 @dataclass

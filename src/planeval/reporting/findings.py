@@ -446,4 +446,5 @@ def build_findings(ctx: ReportContext) -> doc.Findings:
         problems=problems,
         advice_title=w("advice"),
         advice=advice,
+        joiner=" " if ctx.en else "",
     )

@@ -102,8 +102,9 @@ class WordWriter:
         return p
 
     def sentences(self, p, sentences: list[doc.Sentence]) -> None:
-        for s in sentences:
-            run = _font(p.add_run(s.text))
+        joiner = " " if self.lang == "en" else ""
+        for i, s in enumerate(sentences):
+            run = _font(p.add_run((joiner if i else "") + s.text))
             if s.placeholder:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             elif s.origin == "office":
@@ -233,7 +234,7 @@ def _numbered(w: WordWriter, findings: list[doc.Finding]) -> None:
         p = w.paragraph()
         _font(p.add_run(f"{i}. "), bold=True)
         if finding.title:
-            _font(p.add_run(finding.title), HEADING_FONT, bold=False)
+            _font(p.add_run(finding.title + (" " if w.lang == "en" else "")), HEADING_FONT)
         w.sentences(p, finding.sentences)
 
 
