@@ -44,6 +44,7 @@ __all__ = [
     "load_observations",
     "observation_files",
     "parse_submission_name",
+    "parse_submission_parts",
     "qualitative_ids",
     "read_submission",
     "require_catalogue",
@@ -77,7 +78,8 @@ FRAME_COLUMNS = [
     "parse_note",
     "vintage",
 ]
-_YEAR_FILE = re.compile(r"^(\d{4})(?:_rev(\d+))?\.(csv|xlsx)$", re.IGNORECASE)
+_YEAR_FILE = re.compile(r"^(\d{4})(?:_([^.\s][^.]*))?\.(csv|xlsx)$", re.IGNORECASE)
+_REV_TAG = re.compile(r"(?:(.+)_)?rev(\d+)", re.IGNORECASE)
 _YEAR_LIKE = re.compile(r"^(19|20)\d{2}(?!\d)")
 _YEAR_ANYWHERE = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 _REV_ANYWHERE = re.compile(r"_rev(\d+)", re.IGNORECASE)
@@ -92,13 +94,25 @@ def sha256_of(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def parse_submission_name(name: str) -> tuple[int, int] | None:
-    """``(year, vintage)`` of a file name: ``2023.csv`` -> (2023, 0), ``2023_rev2.xlsx`` ->
-    (2023, 2); ``None`` for any other name."""
+def parse_submission_parts(name: str) -> tuple[int, str, int] | None:
+    """``(year, part, vintage)`` of a file name: ``2023.csv`` -> (2023, "", 0),
+    ``2023_卫健委.xlsx`` -> (2023, "卫健委", 0), ``2023_rev2.csv`` -> (2023, "", 2),
+    ``2023_women_rev1.xlsx`` -> (2023, "women", 1); ``None`` for any other name. The files of
+    one year and vintage (several departments' or plans' workbooks) are merged."""
     match = _YEAR_FILE.match(name)
     if not match:
         return None
-    return int(match.group(1)), int(match.group(2) or 0)
+    tag = match.group(2) or ""
+    rev = _REV_TAG.fullmatch(tag)
+    if rev:
+        return int(match.group(1)), rev.group(1) or "", int(rev.group(2))
+    return int(match.group(1)), tag, 0
+
+
+def parse_submission_name(name: str) -> tuple[int, int] | None:
+    """``(year, vintage)`` of a submission file name (see :func:`parse_submission_parts`)."""
+    parsed = parse_submission_parts(name)
+    return None if parsed is None else (parsed[0], parsed[2])
 
 
 @dataclass(frozen=True)
@@ -108,6 +122,7 @@ class SubmissionFile:
     year: int
     vintage: int
     path: Path
+    part: str = ""
 
 
 @dataclass
@@ -216,9 +231,9 @@ def submission_files(data_dir: str | Path, geography: str) -> list[SubmissionFil
     if not folder.is_dir():
         return out
     for path in folder.iterdir():
-        parsed = parse_submission_name(path.name)
+        parsed = parse_submission_parts(path.name)
         if parsed and path.is_file():
-            out.append(SubmissionFile(parsed[0], parsed[1], path))
+            out.append(SubmissionFile(parsed[0], parsed[2], path, parsed[1]))
     return sorted(out, key=lambda f: (f.year, f.vintage, f.path.name))
 
 
@@ -256,9 +271,10 @@ def _same_vintage_problems(checks: list[SubmissionCheck]) -> list[Problem]:
     problems = []
     for c in checks:
         # only files named as the store names them, in one folder, can clash
-        if c.year is None or parse_submission_name(c.path.name) is None:
+        parts = parse_submission_parts(c.path.name)
+        if c.year is None or parts is None:
             continue
-        key = (c.path.parent.resolve(), c.year, c.vintage)
+        key = (c.path.parent.resolve(), c.year, c.vintage, parts[1].lower())
         if key in seen:
             problems.append(
                 Problem(
@@ -266,8 +282,10 @@ def _same_vintage_problems(checks: list[SubmissionCheck]) -> list[Problem]:
                     f"a second file for {c.geography or ''} {c.year} (vintage "
                     f"{c.vintage}) beside {seen[key].name}",
                     f"{c.year} 年（版本 {c.vintage}）有第二个文件，另一个是 {seen[key].name}",
-                    "keep one file per year; save a revision as <year>_rev<N>.csv or .xlsx",
-                    "每年只保留一个文件；修订数据另存为 <年份>_rev<N>.csv 或 .xlsx",
+                    "keep one file per year and name (several departments' files as "
+                    "<year>_<name>.xlsx); save a revision as <year>_rev<N>.csv or .xlsx",
+                    "每个年份和名称只保留一个文件（各部门文件命名为 <年份>_<名称>.xlsx）；"
+                    "修订数据另存为 <年份>_rev<N>.csv 或 .xlsx",
                     code="file",
                 )
             )
@@ -306,6 +324,7 @@ def load_observations(
         )
     problems = [_stray_problem(p) for p in _stray_files(data_dir, geography)]
     problems += _geography_problems(data_dir, geography)
+    problems += _year_problems(data_dir, [(f.year, f.path) for f in files])
     qualitative = qualitative_ids(data_dir) if units else frozenset()
     checks = []
     for f in files:
@@ -325,6 +344,7 @@ def load_observations(
     out["value"] = out["value"].astype(float)
     out["vintage"] = out["vintage"].astype(int)
     out = out.sort_values(["indicator_id", "sex", "year", "vintage"], kind="stable")
+    out = _merge_parts(out)
     latest = ~out.duplicated(["indicator_id", "sex", "year"], keep="last")
     if vintages == "all":
         out["current"] = latest
@@ -484,6 +504,8 @@ def check_paths(
     problems += _same_vintage_problems(checks) + _orphan_revision_problems(checks)
     for geo in dict.fromkeys(c.geography for c in checks):
         problems += _geography_problems(data_dir, geo)
+    problems += _year_problems(data_dir, [(c.year, c.path) for c in checks if c.year])
+    problems += _conflicts(checks)
     return checks, problems
 
 
@@ -498,6 +520,84 @@ def qualitative_ids(data_dir: str | Path) -> frozenset[str]:
     except InputError:
         return frozenset()
     return frozenset(t.indicator_id for p in plans for t in p.targets if not t.is_statistical)
+
+
+def _merge_parts(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per indicator, sex, year and vintage from the files of one year (departments'
+    or plans' workbooks): a value given twice with the same number is kept once (the first
+    file's row); with different numbers it is an :class:`InputError` naming both files and
+    rows."""
+    key = ["geography", "indicator_id", "sex", "year", "vintage"]
+    dup = frame.duplicated(key, keep=False)
+    if not dup.any():
+        return frame
+    problems = []
+    for _, group in frame[dup].groupby(key, sort=False, dropna=False):
+        first = group.iloc[0]
+        for _, other in group.iloc[1:].iterrows():
+            same = (pd.isna(first["value"]) and pd.isna(other["value"])) or first["value"] == other[
+                "value"
+            ]
+            if not same:
+                problems.append(_conflict_problem(first, other))
+    if problems:
+        raise InputError(problems)
+    return frame[~frame.duplicated(key, keep="first")]
+
+
+def _conflict_problem(first: pd.Series, other: pd.Series) -> Problem:
+    what = f"{other['indicator_id']} ({other['sex']}) {int(other['year'])}"
+    return Problem(
+        str(other["file"]),
+        f"{what} is {other['value']:g} here but {first['value']:g} in {first['file']} row "
+        f"{first['row']}",
+        f"{what} 在此为 {other['value']:g}，但在 {first['file']} 第 {first['row']} 行为 "
+        f"{first['value']:g}",
+        "keep the value in one file (the department that reports it) and delete the other row",
+        "只在一个文件（负责报送的部门）中保留该数值，删除另一行",
+        row=int(other["row"]),
+        column=str(other["column"] or "value"),
+        sheet=str(other["sheet"]) or None,
+        code="duplicate",
+    )
+
+
+def _year_problems(data_dir: str | Path, files: list[tuple[int, Path]]) -> list[Problem]:
+    """Files of a year no plan under ``data_dir`` covers (``2031.csv``, ``1925.csv``)."""
+    from planeval.plans.loading import year_range
+
+    span = year_range(data_dir) if files else None
+    if span is None:
+        return []
+    first, last = span
+    return [
+        Problem(
+            str(path),
+            f"year {year} is outside the years the plans cover ({first}–{last})",
+            f"{year} 年不在各规划覆盖的年份范围内（{first}—{last}）",
+            f"check the year in the file name: data years run from {first} to {last}",
+            f"检查文件名中的年份：数据年份应在 {first} 至 {last} 之间",
+            code="year",
+        )
+        for year, path in files
+        if not first <= year <= last
+    ]
+
+
+def _conflicts(checks: list[SubmissionCheck]) -> list[Problem]:
+    """Values given twice with different numbers by the files of one geography and year."""
+    frames = [
+        c.frame
+        for c in checks
+        if not c.frame.empty and c.year is not None and parse_submission_parts(c.path.name)
+    ]
+    if len(frames) < 2:
+        return []
+    try:
+        _merge_parts(pd.concat(frames, ignore_index=True))
+    except InputError as exc:
+        return exc.problems
+    return []
 
 
 def _geography_problems(data_dir: str | Path, geography: str | None) -> list[Problem]:
@@ -515,10 +615,10 @@ def _orphan_revision_problems(checks: list[SubmissionCheck]) -> list[Problem]:
     """A ``<year>_rev<N>`` file needs its original ``<year>.csv``/``.xlsx`` in its folder."""
     problems = []
     for c in checks:
-        parsed = parse_submission_name(c.path.name)
-        if parsed is None or parsed[1] == 0:
+        parsed = parse_submission_parts(c.path.name)
+        if parsed is None or parsed[2] == 0:
             continue
-        year = parsed[0]
+        year = f"{parsed[0]}_{parsed[1]}" if parsed[1] else str(parsed[0])
         if any((c.path.parent / f"{year}{ext}").exists() for ext in (".csv", ".xlsx")):
             continue
         problems.append(

@@ -199,6 +199,27 @@ def load_all_plans(data_dir: str | Path = "data") -> list[Plan]:
     return plans
 
 
+#: Years of history before the earliest plan period that submissions may hold (the trend of
+#: the previous plan periods: a 2021–2025 plan reads data from 2001 on).
+HISTORY_YEARS = 20
+
+
+def year_range(data_dir: str | Path = "data") -> tuple[int, int] | None:
+    """``(first, last)`` data year any plan under ``data_dir`` covers: :data:`HISTORY_YEARS`
+    before the earliest ``period_start`` up to the latest ``period_end``; None without plans
+    (or when a plan file is invalid: its own error is reported by the catalogue checks)."""
+    try:
+        plans = load_all_plans(data_dir)
+    except InputError:
+        return None
+    if not plans:
+        return None
+    return (
+        min(p.period_start for p in plans) - HISTORY_YEARS,
+        max(p.period_end for p in plans),
+    )
+
+
 def plans_by_name(data_dir: str | Path = "data") -> dict[str, Plan]:
     """Every plan under ``<data_dir>/plans`` under its name and under each alias."""
     return {name: p for p in load_all_plans(data_dir) for name in p.names}
