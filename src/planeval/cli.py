@@ -226,19 +226,35 @@ def catalogue(
 @app.command()
 def template(
     plan: str = typer.Option(
-        ..., help="Plan name: women or children (a file under DATA_DIR/plans)."
+        None, help="Plan name or alias, e.g. women (a file under DATA_DIR/plans)."
     ),
     year: int = typer.Option(..., help="Data year the workbook collects."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. baijiantan."),
     out: Path = typer.Option(..., help="Workbook to write (.xlsx); name it <year>.xlsx."),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/."),
     force: bool = typer.Option(False, help="Replace --out if it exists."),
+    department: str = typer.Option(
+        None, help="A department (e.g. 卫健委): its indicators from every plan, instead of --plan."
+    ),
 ) -> None:
-    """Write the submission workbook: one row per indicator, locked header, unit and checks."""
+    """Write the submission workbook: one row per indicator, locked header, unit and checks
+    (of one plan, or of one department across every plan)."""
     from planeval.intake.workbook import write_template
 
     try:
-        path = write_template(plan, year, geography, out, data_dir=data_dir, overwrite=force)
+        if (plan is None) == (department is None):
+            raise InputError(
+                Problem(
+                    "--plan/--department",
+                    "give either --plan or --department",
+                    "请给出 --plan 或 --department 之一",
+                    "e.g. --department 卫健委 (every plan) or --plan women",
+                    "如 --department 卫健委（所有规划）或 --plan women",
+                )
+            )
+        path = write_template(
+            plan, year, geography, out, data_dir=data_dir, overwrite=force, department=department
+        )
     except InputError as exc:
         _fail(exc)
     typer.echo(f"wrote {path}")

@@ -136,6 +136,7 @@ class SubmissionCheck:
     sha256: str | None = None
     encoding: str | None = None
     sheets: list[str] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
     frame: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FRAME_COLUMNS))
     problems: list[Problem] = field(default_factory=list)
 
@@ -170,6 +171,7 @@ def check_submission(
     grid = read_grid(path)
     result.encoding = grid.encoding
     result.sheets = [s.name for s in grid.sheets if s.name]
+    result.meta = dict(grid.meta)
     rows, problems = tidy_rows(grid, geography, year, units, qualitative)
     if path.is_file():
         result.sha256 = sha256_of(path)
@@ -332,6 +334,7 @@ def load_observations(
             continue
         checks.append(check_submission(f.path, geography, f.year, units, f.vintage, qualitative))
     problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
+    problems += [p for c in checks for p in department_problems(c, data_dir)]
     problems += _orphan_revision_problems(checks)
     if problems:
         raise InputError(problems)
@@ -506,6 +509,7 @@ def check_paths(
         problems += _geography_problems(data_dir, geo)
     problems += _year_problems(data_dir, [(c.year, c.path) for c in checks if c.year])
     problems += _conflicts(checks)
+    problems += [p for c in checks for p in department_problems(c, data_dir)]
     return checks, problems
 
 
@@ -560,6 +564,69 @@ def _conflict_problem(first: pd.Series, other: pd.Series) -> Problem:
         sheet=str(other["sheet"]) or None,
         code="duplicate",
     )
+
+
+def department_problems(check: SubmissionCheck, data_dir: str | Path) -> list[Problem]:
+    """A department's workbook (``department`` in its 说明 sheet) that names a department not in
+    the departments file, whose file name names another department, or that holds rows of
+    indicators another department reports (a workbook for the wrong department)."""
+    from planeval.intake.reading import META_SHEET
+    from planeval.plans.loading import load_all_plans
+    from planeval.plans.registry import load_vocabulary
+
+    if "department" not in check.meta:
+        return []
+    raw, meta_row = check.meta["department"]
+    department = str(raw or "").strip()
+    vocabulary = load_vocabulary(data_dir)
+    where = {"row": meta_row, "column": "B", "sheet": META_SHEET, "code": "department"}
+    if department not in vocabulary.departments:
+        return [
+            Problem(
+                str(check.path),
+                f"unknown department '{department}'",
+                f"未知部门 '{department}'",
+                f"use a workbook made by planeval template --department (one of "
+                f"{', '.join(vocabulary.departments)})",
+                "使用 planeval template --department 生成的工作簿",
+                **where,
+            )
+        ]
+    parts = parse_submission_parts(check.path.name)
+    part = parts[1] if parts else ""
+    if part in vocabulary.departments and part != department:
+        return [
+            Problem(
+                str(check.path),
+                f"the file name says {part} but the workbook is {department}'s",
+                f"文件名为 {part}，但工作簿属于 {department}",
+                f"name it {check.year}_{department}.xlsx, or use {part}'s workbook",
+                f"命名为 {check.year}_{department}.xlsx，或使用 {part} 的工作簿",
+                **where,
+            )
+        ]
+    owners: dict[str, set[str]] = {}
+    for plan in load_all_plans(data_dir):
+        for t in plan.targets:
+            owners.setdefault(t.indicator_id, set()).add(t.department)
+    return [
+        Problem(
+            str(check.path),
+            f"{row.indicator_id} is reported by {', '.join(sorted(owners[row.indicator_id]))}, "
+            f"not {department}: a workbook for the wrong department?",
+            f"{row.indicator_id} 由 {'、'.join(sorted(owners[row.indicator_id]))} 报送，"
+            f"不是 {department}：是否用错了部门的工作簿？",
+            f"fill it in the workbook of {', '.join(sorted(owners[row.indicator_id]))} "
+            f"(planeval template --department ...) and delete the row here",
+            "在负责部门的工作簿中填写，并删除此行",
+            row=int(row.row),
+            column="indicator_id",
+            sheet=row.sheet or None,
+            code="department",
+        )
+        for row in check.frame.drop_duplicates(["indicator_id", "row"]).itertuples()
+        if row.indicator_id in owners and department not in owners[row.indicator_id]
+    ]
 
 
 def _year_problems(data_dir: str | Path, files: list[tuple[int, Path]]) -> list[Problem]:

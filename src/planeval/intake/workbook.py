@@ -89,14 +89,57 @@ def _validation_for(target: Target):
 
 
 def build_workbook(plan: Plan, year: int, geography: str):
-    """The template as an ``openpyxl.Workbook`` (not saved). One data row per plan target."""
+    """The template of one plan as an ``openpyxl.Workbook`` (not saved): one data row per
+    plan target."""
+    meta = [
+        ("plan", plan.plan, "规划 plan"),
+        ("plan_title", plan.title_zh, "规划名称 plan title"),
+        ("geography", geography, "地区 geography (folder under data/observations)"),
+        ("year", year, "数据年份 data year"),
+        ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
+    ]
+    return _workbook(plan.targets, meta)
+
+
+def department_targets(plans: list[Plan], department: str) -> list[Target]:
+    """The targets ``department`` reports across ``plans``, in plan order, each indicator once
+    (an indicator in two plans is filled in once)."""
+    seen: dict[str, Target] = {}
+    for plan in plans:
+        for target in plan.targets:
+            if target.department == department:
+                seen.setdefault(target.indicator_id, target)
+    return list(seen.values())
+
+
+def build_department_workbook(plans: list[Plan], department: str, year: int, geography: str):
+    """One department's workbook (成员单位填报表): its indicators from every plan."""
+    meta = [
+        ("department", department, "填报部门 department"),
+        ("plan", ", ".join(p.plan for p in plans), "规划 plans"),
+        ("geography", geography, "地区 geography (folder under data/observations)"),
+        ("year", year, "数据年份 data year"),
+        ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
+    ]
+    return _workbook(department_targets(plans, department), meta)
+
+
+def _workbook(targets: list[Target], meta: list[tuple]):
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
     ws.title = DATA_SHEET
+    _data_sheet(ws, targets)
+    _about_sheet(wb.create_sheet(META_SHEET), meta)
+    return wb
+
+
+def _data_sheet(ws, targets: list[Target]) -> None:
+    """Header, one locked/unlocked row per target, data validation and sheet protection."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     locked_fill = PatternFill("solid", fgColor="F2F2F2")
     grey_fill = PatternFill("solid", fgColor="BFBFBF")
@@ -109,7 +152,7 @@ def build_workbook(plan: Plan, year: int, geography: str):
     ws.row_dimensions[1].height = 34
     col_index = {name: j for j, (name, *_rest) in enumerate(COLUMNS, start=1)}
     validations: dict[tuple, object] = {}
-    for r, target in enumerate(plan.targets, start=2):
+    for r, target in enumerate(targets, start=2):
         info = {
             "indicator_id": target.indicator_id,
             "name_zh": target.name_zh,
@@ -144,14 +187,12 @@ def build_workbook(plan: Plan, year: int, geography: str):
     ws.protection.formatRows = False
     ws.protection.formatCells = False
 
-    about = wb.create_sheet(META_SHEET)
-    meta = [
-        ("plan", plan.plan, "规划 plan"),
-        ("plan_title", plan.title_zh, "规划名称 plan title"),
-        ("geography", geography, "地区 geography (folder under data/observations)"),
-        ("year", year, "数据年份 data year"),
-        ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
-    ]
+
+def _about_sheet(about, meta: list[tuple]) -> None:
+    """The ``说明 about`` sheet: key/value metadata read back when the file is checked, then
+    the instructions."""
+    from openpyxl.styles import Font
+
     for r, (key, value, label) in enumerate(meta, start=1):
         about.cell(row=r, column=1, value=key).font = Font(bold=True)
         about.cell(row=r, column=2, value=value)
@@ -162,18 +203,56 @@ def build_workbook(plan: Plan, year: int, geography: str):
     about.column_dimensions["B"].width = 40
     about.column_dimensions["C"].width = 44
     about.protection.sheet = True
-    return wb
+
+
+def department_workbook(department: str, year: int, geography: str, data_dir: str | Path = "data"):
+    """The workbook of ``department`` for every plan under ``data_dir``.
+
+    Raises :class:`InputError` for a department not in the departments file (the list is in
+    the message) or one that reports no indicator of any plan.
+    """
+    from planeval.plans.catalogue import load_all_plans
+    from planeval.plans.registry import load_vocabulary
+
+    vocabulary = load_vocabulary(data_dir)
+    plans = load_all_plans(data_dir)
+    if department not in vocabulary.departments:
+        raise InputError(
+            Problem(
+                vocabulary.departments_file,
+                f"unknown department '{department}'",
+                f"未知部门 '{department}'",
+                f"use one of {', '.join(vocabulary.departments)}, or add it to the departments "
+                "file",
+                f"取 {', '.join(vocabulary.departments)} 之一，或在部门清单中添加",
+                column="--department",
+            )
+        )
+    if not department_targets(plans, department):
+        raise InputError(
+            Problem(
+                str(Path(data_dir) / "plans"),
+                f"no plan names '{department}' as the department of any target",
+                f"没有任何规划目标由 '{department}' 负责",
+                "check --department, or set department: in the plan files",
+                "检查 --department，或在规划文件中填写 department:",
+                column="--department",
+            )
+        )
+    return build_department_workbook(plans, department, year, geography)
 
 
 def write_template(
-    plan: str | Plan,
+    plan: str | Plan | None,
     year: int,
     geography: str,
     out: str | Path,
     data_dir: str | Path = "data",
     overwrite: bool = False,
+    department: str | None = None,
 ) -> Path:
-    """Write the submission workbook for ``plan``, ``year`` and ``geography`` to ``out`` (.xlsx).
+    """Write the submission workbook for ``plan`` (or, with ``department``, that department's
+    indicators from every plan), ``year`` and ``geography`` to ``out`` (.xlsx).
 
     Written to a temporary file beside ``out`` and renamed, so a failure leaves no half file.
     Raises :class:`InputError` when the plan is unknown, ``out`` is not ``.xlsx``, or ``out``
@@ -203,8 +282,11 @@ def write_template(
                 code="file",
             )
         )
-    p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
-    wb = build_workbook(p, year, geography)
+    if department is not None:
+        wb = department_workbook(department, year, geography, data_dir)
+    else:
+        p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
+        wb = build_workbook(p, year, geography)
     try:
         with atomic_path(out) as tmp:
             wb.save(tmp)
