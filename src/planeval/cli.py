@@ -261,6 +261,23 @@ def template(
 
 
 @app.command()
+def status(
+    geography: str = typer.Option(..., help="Folder under DATA_DIR/observations."),
+    year: int = typer.Option(..., help="Data year."),
+    out: Path = typer.Option(..., help="HTML page to write, e.g. reports/status_X_2025.html."),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
+) -> None:
+    """Submission status (报送情况): which departments filed, what is still missing, and when."""
+    from planeval.reporting.status_page import write_status_page
+
+    try:
+        path = write_status_page(data_dir, geography, year, out)
+    except InputError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {path}")
+
+
+@app.command()
 def validate(
     paths: list[Path] = typer.Argument(
         None, help="Files (.csv/.xlsx) or folders; default: every file under DATA_DIR/observations."
