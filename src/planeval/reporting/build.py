@@ -67,6 +67,7 @@ class ReportContext:
     provenance: list[tuple[str, str]] = field(default_factory=list)
     data_dir: str | None = None
     narrative: Narrative = field(default_factory=Narrative)
+    monitoring: object = None  # doc.MonitoringSection | None, built with the context
 
     @property
     def plan(self):
@@ -255,6 +256,8 @@ def contents(ctx: ReportContext) -> doc.Contents:
     for i, d in enumerate(ctx.domains, start=1):
         name = ctx.plan.domain_name(d, ctx.lang)
         entries.append(entry(ctx.domain_anchor(d), t("domain", n=i, name=name)))
+    if ctx.monitoring is not None:
+        entries.append(entry("monitoring", t("monitoring")))
     entries.append(entry("gender", t("gender")))
     appendix = [entry(k, t(k)) for k in APPENDIX_PARTS]
     entries.append(entry("appendix", t("appendix"), appendix))
@@ -411,7 +414,7 @@ def context_for(
         "reference_geography": ref,
     }
     extra = [reference] if reference is not None else []
-    return ReportContext(
+    ctx = ReportContext(
         assessment,
         stage=stage,
         lang=lang,
@@ -424,6 +427,10 @@ def context_for(
         data_dir=str(data_dir),
         narrative=load_narrative(data_dir, geography, assessment.plan.short_name, stage, year),
     )
+    from planeval.reporting.build_monitoring import monitoring_section
+
+    ctx.monitoring = monitoring_section(ctx, data_dir)
+    return ctx
 
 
 def build_document(ctx: ReportContext) -> doc.ReportDocument:
@@ -443,4 +450,5 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
         domains=[domain_section(ctx, d) for d in ctx.domains],
         gender=gender_section(ctx),
         appendix=appendix(ctx),
+        monitoring=ctx.monitoring,
     )

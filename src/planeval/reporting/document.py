@@ -221,6 +221,16 @@ class GenderSection:
 
 
 @dataclass
+class MonitoringSection:
+    """Monitoring indicators (监测指标): registered indicators without a target in the plan,
+    with their latest value, change and trend (``table`` None when there are none)."""
+
+    title: str
+    intro: Paragraph
+    table: Table | None = None
+
+
+@dataclass
 class AppendixPart:
     """One part of the appendix: heading, a paragraph, a subheading and a table (each
     optional but the heading)."""
@@ -310,15 +320,18 @@ class ReportDocument:
     domains: list[DomainSection]
     gender: GenderSection
     appendix: Appendix
+    monitoring: MonitoringSection | None = None
 
     def sections(self) -> list:
-        """Every section in reading order."""
+        """Every section in reading order (the monitoring section only when there is one)."""
+        monitoring = [self.monitoring] if self.monitoring is not None else []
         return [
             self.cover,
             self.contents,
             self.findings,
             self.summary,
             *self.domains,
+            *monitoring,
             self.gender,
             self.appendix,
         ]

@@ -30,6 +30,7 @@ SECTION_TEMPLATES = {
     doc.Summary: "summary.html.j2",
     doc.DomainSection: "domain.html.j2",
     doc.GenderSection: "gender.html.j2",
+    doc.MonitoringSection: "monitoring.html.j2",
     doc.Appendix: "appendix.html.j2",
 }
 
