@@ -107,6 +107,19 @@ class ReportContext:
     def badge(self, status: str) -> doc.Badge:
         return doc.Badge(status, status_badge(status, self.lang))
 
+    def is_lagging(self, r: IndicatorAssessment) -> bool:
+        """No value in the plan period but an earlier one (数据滞后): the status is
+        insufficient data, said with the latest year, and the gap is shown from it."""
+        return (
+            r.status == "insufficient_data"
+            and r.latest_year is not None
+            and r.latest_year < self.plan.period_start
+        )
+
+    @property
+    def lagging(self) -> list[IndicatorAssessment]:
+        return [r for r in self.assessment.results if self.is_lagging(r)]
+
     @property
     def statistical(self) -> list[IndicatorAssessment]:
         return [r for r in self.assessment.results if is_statistical(r)]
@@ -207,6 +220,8 @@ def notices(ctx: ReportContext) -> list[str]:
     out = final_notices(ctx) if ctx.stage == "final" else []
     if ctx.annual:
         out.append(ctx.t("annual_notice", year=ctx.year, prev=ctx.year - 1))
+    if ctx.lagging:
+        out.append(ctx.t("lag_notice", n=len(ctx.lagging), start=ctx.plan.period_start))
     if ctx.assessment.geography != ctx.plan.geography:
         geo = ctx.geo(ctx.assessment.geography)
         out.append(ctx.t("other_geo_notice", geo=geo, region=ctx.plan.region(ctx.lang)))
@@ -355,6 +370,11 @@ def summary(ctx: ReportContext) -> doc.Summary:
         lines.append(path_sentence(ctx))
     if ctx.annual:
         lines.append(annual_sentence(ctx))
+    if ctx.lagging:
+        names = ("; " if ctx.en else "；").join(
+            f"{ctx.label_of(r)} ({r.latest_year})" for r in ctx.lagging
+        )
+        lines.append(ctx.t("lag_summary", n=len(ctx.lagging), names=names))
     warn = [r for r in res if field_of(r, "early_warning")]
     ach = [r for r in res if r.status == "achieved"]
     link = lambda r: f"ind-{r.indicator_id}"  # noqa: E731

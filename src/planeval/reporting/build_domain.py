@@ -81,6 +81,8 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
 def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
     """Status badge; under it the early warning and the trust label (低可靠性) with its reason."""
     notes = ["⚠ " + ctx.t("early_warning")] if field_of(r, "early_warning") else []
+    if ctx.is_lagging(r):
+        notes.append(ctx.t("lag_status", year=r.latest_year))
     if field_of(r, "reliability") == "low":
         notes.append(reliability_text(r, ctx.lang, with_interval=ctx.stage != "annual"))
     warning = ("；" if ctx.lang != "en" else "; ").join(notes)
@@ -132,7 +134,8 @@ def gap_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
     """Gap of the latest value to the target; only for a value of the plan period (a 2016
     value meeting a 2025 target says nothing about the plan)."""
     gap = gap_to_target(r)
-    if gap is None or (r.latest_year or 0) < ctx.plan.period_start:
+    lagging = ctx.is_lagging(r)  # no value in the period: the gap from the latest one, said so
+    if gap is None or ((r.latest_year or 0) < ctx.plan.period_start and not lagging):
         return Cell(MISSING, role="num", column="gap")
     met = r.meets(r.latest_value)
     text = ctx.t("gap_met") if met else ctx.t("gap_short", gap=fmt_num(gap, d))
