@@ -263,34 +263,23 @@ def _separator_hint(grid: Grid) -> str | None:
 
 def _meta_problems(grid: Grid, geography: str | None, year: int | None) -> list[Problem]:
     """The template's 说明 sheet names another year or geography than the file's place."""
+    expected = {"year": (year, parse_year), "geography": (geography, clean_text)}
     problems = []
-    if "year" in grid.meta and year is not None:
-        raw, r = grid.meta["year"]
-        if parse_year(raw) != year:
+    for key, (want, read) in expected.items():
+        if key not in grid.meta or want is None:
+            continue
+        raw, r = grid.meta[key]
+        if read(raw) != want:
             problems.append(
                 problem(
-                    "meta_year",
+                    f"meta_{key}",
                     grid.path,
                     row=r,
                     column="B",
                     sheet=META_SHEET,
-                    code="year",
+                    code=key,
                     meta=clean_text(raw),
                     year=year,
-                )
-            )
-    if "geography" in grid.meta and geography is not None:
-        raw, r = grid.meta["geography"]
-        if clean_text(raw) != geography:
-            problems.append(
-                problem(
-                    "meta_geography",
-                    grid.path,
-                    row=r,
-                    column="B",
-                    sheet=META_SHEET,
-                    code="geography",
-                    meta=clean_text(raw),
                     geography=geography,
                 )
             )
