@@ -844,7 +844,7 @@ def _cli_csv(*args) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("args", "n_targets"), [(["--plan", "women"], 103), (["--plan", "children"], 91), ([], 194)]
+    ("args", "n_targets"), [(["--plan", "women"], 103), (["--plan", "children"], 91), ([], 204)]
 )
 def test_csv_has_the_published_columns_in_order(args, n_targets):
     rows = _cli_csv(*args)
@@ -953,13 +953,16 @@ def test_audit_page_escapes_plan_text(tmp_path, plans):
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; 70%" in page  # Jinja2 escape
 
 
-def test_cli_html_writes_both_pages(tmp_path):
+def test_cli_html_writes_every_plans_page(tmp_path):
+    """The two Baijiantan plans and the two national outlines (8 + 2 targets: 204 in all)."""
     result = runner.invoke(
         app, ["catalogue", "--format", "html", "--out", str(tmp_path), "--data-dir", str(DATA)]
     )
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "catalogue_children.html",
+        "catalogue_national_children.html",
+        "catalogue_national_women.html",
         "catalogue_women.html",
     ]
 
