@@ -116,6 +116,17 @@ for section in report.domains:
     display(Fragment(render_section(section)))
 
 # %% [markdown]
+# ## Monitoring indicators
+#
+# Indicators registered in `data/indicators.yaml` that have submitted values but no target in
+# this plan: latest value, change since the previous value and the average change per year
+# (shown only when the data hold any).
+
+# %%
+if report.monitoring is not None:
+    display(Fragment(render_section(report.monitoring)))
+
+# %% [markdown]
 # ## Gender
 #
 # Female and male values and the gap for the indicators the plan wants by sex, from the

@@ -262,7 +262,8 @@ def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
 
 def test_main_runlist_of_make_report_is_valid():
     """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024),
-    in each language it lists."""
+    and china against the national outlines x (annual 2024, midterm 2024), in each language
+    it lists."""
     cwd = os.getcwd()
     try:
         os.chdir(REPO)
@@ -274,6 +275,10 @@ def test_main_runlist_of_make_report_is_valid():
         (plan, stage, year)
         for plan in ("women", "children")
         for stage, year in (("annual", 2024), ("midterm", 2023), ("final", 2024))
+    } | {
+        (plan, stage, 2024)
+        for plan in ("national_women", "national_children")
+        for stage in ("annual", "midterm")
     }
 
 

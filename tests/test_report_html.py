@@ -64,7 +64,7 @@ def _hostile_data(root: Path) -> Path:
     """A copy of data/ with a hostile plan name, a district with sex rows and an account."""
     data = root / "data"
     shutil.copytree(DATA, data, ignore=shutil.ignore_patterns("raw", "processed", "runs"))
-    plan_file = next((data / "plans").glob("*children*.yaml"))
+    plan_file = data / "plans" / "baijiantan_children_2021_2025.yaml"
     plan = yaml.safe_load(plan_file.read_text(encoding="utf-8"))
     for t in plan["targets"]:
         if t["indicator_id"] == "neonatal_mortality":
@@ -270,10 +270,11 @@ def test_every_machine_label_has_both_languages():
             assert entry and entry.get("zh") and entry.get("en"), (group, key)
 
 
-def test_annual_gap_only_for_plan_period_values():
+def test_annual_gap_of_lagging_data_is_said_with_its_year():
     """Exclusive breastfeeding (≥ 50%): the only national value is 75.5 (2016), before the
-    plan period 2021–2025, so the annual table shows no gap (—) although 75.5 ≥ 50; the
-    neonatal visit rate 97.7 (2024) ≥ 90 is met (已达到)."""
+    plan period 2021–2025: the status says 数据滞后：最新数据为2016年 and the gap is shown
+    from that value (75.5 ≥ 50: 已达到, under it 2016); the neonatal visit rate 97.7 (2024)
+    ≥ 90 is met (已达到)."""
     a = assessed("children", "china", 2024)
     ctx = build.ReportContext(a, stage="annual")
     rows = [
@@ -283,7 +284,12 @@ def test_annual_gap_only_for_plan_period_values():
     ]
     table = annual_table(ctx, rows)
     gap = {row.key: next(c for c in row.cells if c.column == "gap") for row in table.rows}
-    assert gap["exclusive_breastfeeding_6m"].text == "—"
+    assert (gap["exclusive_breastfeeding_6m"].text, gap["exclusive_breastfeeding_6m"].sub) == (
+        "已达到",
+        "2016",
+    )
+    status = {row.key: next(c for c in row.cells if c.column == "status") for row in table.rows}
+    assert "数据滞后：最新数据为2016年" in status["exclusive_breastfeeding_6m"].warning
     assert gap["neonatal_visit_rate"].text == "已达到"
 
 
@@ -370,8 +376,10 @@ def test_sections_and_toc_links_resolve(soups, key):
     ]
     toc = soup.find("nav", class_="toc")
     # findings: overall, progress, problems, advice; summary: counts, warnings, achieved;
-    # appendix: method, agency, data, sources, revisions, audit, provenance
-    assert len(toc.find_all("a")) == (1 + 4) + (1 + 3) + n_domains + 1 + (1 + 7)
+    # appendix: method, agency, data, sources, revisions, audit, provenance; the monitoring
+    # section (registered indicators without a target) when the data hold any
+    monitoring = 1 if "monitoring" in ids else 0
+    assert len(toc.find_all("a")) == (1 + 4) + (1 + 3) + n_domains + monitoring + 1 + (1 + 7)
     for a in soup.find_all("a", href=True):
         assert a["href"].startswith("#") and a["href"][1:] in ids, a["href"]
 

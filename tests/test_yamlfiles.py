@@ -39,11 +39,12 @@ def test_item_lines_come_from_the_same_parse():
 
 
 def test_loading_every_plan_twice_parses_each_file_once():
-    """First load: each plan file plus the departments and units lists; second load: none."""
+    """First load: each plan file plus the departments, units and geographies lists; second
+    load: none."""
     yamlfiles.clear_cache()
     before = yamlfiles.PARSE_COUNT
     plans = load_all_plans("data")
     first = yamlfiles.PARSE_COUNT - before
     load_all_plans("data")
-    assert first == len(plans) + 2
+    assert first == len(plans) + 3
     assert yamlfiles.PARSE_COUNT - before == first
