@@ -293,6 +293,16 @@ def write_gender(w: WordWriter, g: doc.GenderSection) -> None:
         w.paragraph(("、" if w.lang != "en" else ", ").join(g.missing))
 
 
+def write_monitoring(w: WordWriter, m: doc.MonitoringSection | None) -> None:
+    """Monitoring indicators (监测指标) without a target, when the data hold any."""
+    if m is None:
+        return
+    w.heading(m.title, 2)
+    w.paragraph(m.intro.text, m.intro.role)
+    if m.table and m.table.rows:
+        w.table(m.table, m.title, size=9)
+
+
 def write_appendix(w: WordWriter, a: doc.Appendix) -> None:
     section = w.docx.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -318,6 +328,7 @@ def write_docx(document: doc.ReportDocument, path) -> Path:
     w.heading(label("word", "domains", w.lang), 1)
     for section in document.domains:
         write_domain(w, section)
+    write_monitoring(w, document.monitoring)
     write_gender(w, document.gender)
     write_appendix(w, document.appendix)
     return w.save(path)
