@@ -269,3 +269,10 @@ def test_readme_region_steps_are_written():
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert "## Adding your region" in text
     assert "data/geographies.yaml" in text and "--department" in text
+
+
+def test_assess_refuses_a_year_outside_the_plan_with_the_range():
+    args = ["assess", "--plan", "women", "--geography", "china", "--year", "2031"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1
+    assert "pass --year between 2020 and 2025" in result.output

@@ -97,7 +97,11 @@ def assess(
     if format not in ("csv", "json"):
         typer.echo(f"planeval: --format must be csv or json, not {format!r}", err=True)
         raise typer.Exit(code=2)
+    from planeval.plans.catalogue import load_plan
+    from planeval.publish.checks import check_year
+
     try:
+        check_year(load_plan(plan, data_dir), year)  # 2031 for a 2021-2025 plan: refused
         result = run_assess(plan, geography, year, data_dir=data_dir)
     except InputError as exc:
         _fail(exc)
