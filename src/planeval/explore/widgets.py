@@ -127,7 +127,8 @@ class Workbench:
             layout=w.Layout(width="62%"),
         )
         geos = [("—", None)] + [
-            (geography_name(g, lang), g) for g in geography_options(self.assessment, self.data_dir)
+            (geography_name(g, lang, self.data_dir), g)
+            for g in geography_options(self.assessment, self.data_dir)
         ]
         if self.compare_geography not in [v for _, v in geos]:
             geos.append((self.compare_geography, self.compare_geography))
