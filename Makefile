@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install report test lab bench lint format clean pdf-tools
+.PHONY: install report test lab lab-workspace bench lint format clean pdf-tools
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -47,16 +47,26 @@ test: $(STAMP) pdf-tools
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
-## make lab: JupyterLab on the project, opening notebooks/explore.ipynb. The kernel
-## "Python 3 (planeval)" (.venv's Python, the one papermill uses) is registered first and is
-## the default for new notebooks. Extra options: make lab LAB_ARGS="--no-browser --port 8890"
-## (--allow-root is added when run as root, as on the project's machines).
+## make lab: JupyterLab on the project, opening lab/explore.ipynb: a working copy of
+## notebooks/explore.ipynb in the git-ignored folder lab/, made on first use (delete it for a
+## fresh copy). A session's outputs and autosaves go to the copy, never to the tracked
+## notebook, so the repository stays clean. The kernel "Python 3 (planeval)" (.venv's Python,
+## the one papermill uses) is registered first and is the default for new notebooks. Extra
+## options: make lab LAB_ARGS="--no-browser --port 8890" (--allow-root is added when run as
+## root, as on the project's machines).
 LAB_ARGS ?=
-lab: $(STAMP)
+LAB_DIR ?= lab
+lab: $(STAMP) lab-workspace
 	$(BIN)/planeval kernel
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
 	    --MultiKernelManager.default_kernel_name=planeval \
-	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) notebooks/explore.ipynb
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS) $(LAB_DIR)/explore.ipynb
+
+## make lab-workspace: the working copy lab/explore.ipynb (kept when it exists: your work).
+## LAB_DIR must sit one level below the project, like notebooks/ ("../data" is the data).
+lab-workspace:
+	mkdir -p $(LAB_DIR)
+	test -e $(LAB_DIR)/explore.ipynb || cp notebooks/explore.ipynb $(LAB_DIR)/explore.ipynb
 
 ## make bench: backtest and throughput figures (prints, asserts nothing)
 bench: $(STAMP)

@@ -33,6 +33,15 @@ lang = "zh"  # zh or en
 reference_geography = None  # None: "china" beside any other geography; "" for none
 word_path = ""  # a path: also write the report as an editable Word file there
 
+# %%
+# Every parameter checked (types, allowed values, data year, data) before anything is
+# computed: the same check as `planeval report` and `batch`; a mistake stops here with its fix.
+from planeval.publish.parameters import check_parameters
+
+plan, stage, year, geography, data_dir, lang, reference_geography = check_parameters(
+    plan, stage, year, geography, data_dir, lang, reference_geography
+)
+
 # %% [markdown]
 # ## Assess and build the document
 #

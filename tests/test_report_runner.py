@@ -9,12 +9,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from papermill.exceptions import PapermillExecutionError
 from test_batch import break_file, make_tiny_world, mini_notebook
 
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.intake.observations import sha256_of
+from planeval.publish.execution import NotebookError
 from planeval.publish.fingerprint import input_fingerprint, is_current
 from planeval.publish.index import complete_reports, write_index
 from planeval.publish.runner import build_report
@@ -224,7 +224,7 @@ def test_build_skip_and_failure_records(world, tmp_path):
     assert again.status == "skipped" and set(again.timings) == {"fingerprint", "total"}
 
     bad = mini_notebook(tmp_path / "bad.ipynb", 'raise KeyError("missing " + geography)')
-    with pytest.raises(PapermillExecutionError) as info:
+    with pytest.raises(NotebookError) as info:
         build_report("tiny", "annual", 2023, "geo_a", world, out=out, notebook=bad)
     assert info.value.ename == "KeyError"
     executed = nbformat.read(out / "failed" / "geo_a_tiny_annual_2023.ipynb", as_version=4)

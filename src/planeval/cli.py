@@ -40,13 +40,18 @@ def report(
     format: str = typer.Option(
         "html", "--format", help="Formats, comma-separated: html (always), docx, pdf."
     ),
+    cell_timeout: float = typer.Option(
+        None,
+        min=1,
+        help="Seconds a notebook cell may run before the report fails "
+        "(default: run.cell_timeout_seconds of the settings file).",
+    ),
 ) -> None:
     """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html
     (and .docx, .pdf with --format html,docx,pdf)."""
-    from papermill.exceptions import PapermillExecutionError
-
     from planeval.publish.checks import check_formats
-    from planeval.publish.failures import failed_record_paths
+    from planeval.publish.execution import NotebookError
+    from planeval.publish.failures import WriteError, failed_record_paths
     from planeval.publish.index import write_index
     from planeval.publish.runner import report_name, run_report
 
@@ -62,16 +67,18 @@ def report(
             out,
             record_input_errors=False,
             formats=formats,
+            cell_timeout=cell_timeout,
         )
     except InputError as exc:
         _fail(exc)
-    except PapermillExecutionError as exc:
-        _, record = failed_record_paths(out, report_name(geography, plan, stage, year, lang))
-        typer.echo(
-            f"planeval: notebook cell {exc.cell_index} raised {exc.ename}: {exc.evalue}\n"
-            f"  executed notebook (with the error cell): {record}",
-            err=True,
-        )
+    except NotebookError as exc:
+        txt, record = failed_record_paths(out, report_name(geography, plan, stage, year, lang))
+        typer.echo(f"planeval: {exc}\n  failure record: {txt}", err=True)
+        if record.exists():
+            typer.echo(f"  executed notebook (with the error cell): {record}", err=True)
+        raise typer.Exit(code=1) from None
+    except WriteError as exc:  # full disk, read-only folder: nothing was published
+        typer.echo(f"planeval: {exc}", err=True)
         raise typer.Exit(code=1) from None
     write_index(out)
     typer.echo(f"wrote {path}")
@@ -147,6 +154,12 @@ def batch(
     summary_json: Path = typer.Option(
         None, help="Write the machine-readable summary here (default: OUT/batch_summary.json)."
     ),
+    cell_timeout: float = typer.Option(
+        None,
+        min=1,
+        help="Seconds a notebook cell may run before its report fails "
+        "(default: run.cell_timeout_seconds of the settings file).",
+    ),
 ) -> None:
     """Build every report of a run list in parallel, then write the index and a summary.
 
@@ -165,6 +178,7 @@ def batch(
                 scheduler=scheduler,
                 summary_json=summary_json,
                 on_result=on_result,
+                cell_timeout=cell_timeout,
             )
     except InputError as exc:
         _fail(exc)

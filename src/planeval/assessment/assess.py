@@ -38,7 +38,7 @@ from planeval.plans.catalogue import Plan, Target
 
 #: Settings sections recorded in every result's ``audit["thresholds"]`` (the agencies'
 #: published cut-offs of the ``agency`` section only shape the agency figures, not the status).
-_NOT_AUDITED = ("agency",)
+_NOT_AUDITED = ("agency", "run")  # run: how notebooks are run (cell timeout), not a number
 
 
 def _target_level(target: Target, baseline_value: float | None):

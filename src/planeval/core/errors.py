@@ -50,7 +50,17 @@ class Problem:
 
 
 class PlanevalError(Exception):
-    """Base class of the errors planeval raises on purpose."""
+    """Base class of the errors planeval raises on purpose.
+
+    In a notebook (IPython, papermill) it shows as its message alone, without a traceback
+    (IPython's ``_render_traceback_`` hook): the run still fails, the user reads the fix.
+    """
+
+    def _render_traceback_(self) -> list[str]:
+        return [
+            f"{type(self).__name__}: {line}" if i == 0 else line
+            for i, line in enumerate(str(self).splitlines() or [""])
+        ]
 
 
 class InputError(PlanevalError):

@@ -45,6 +45,7 @@ _OPTIONAL = {
         "verdict_final_met_rate",
         "verdict_final_basic_rate",
     ],
+    "run": ["cell_timeout_seconds"],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
@@ -97,6 +98,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
     count("volatility", "min_observations", 3)
     count("volatility", "min_sign_changes", 0)
     count("forecast", "n_draws", 100)
+    count("run", "cell_timeout_seconds", 1)
     st = raw["status"]
     if not problems and st["off_track_max_p"] > st["on_track_min_p"]:
         problems.append(
@@ -166,7 +168,8 @@ def load_settings(data_dir: str | Path = "data") -> dict:
     """Settings from ``<data_dir>/config/assessment.yaml``, else the package's copy.
 
     Settings added after the first release (``forecast.n_draws``,
-    ``early_warning.fall_back_max_p``) are taken from the package copy when the file lacks them.
+    ``early_warning.fall_back_max_p``, ``run.cell_timeout_seconds``) are taken from the
+    package copy when the file lacks them.
     Raises :class:`InputError` naming each missing or out-of-range key.
     """
     path = Path(data_dir) / "config" / "assessment.yaml"

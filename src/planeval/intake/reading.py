@@ -6,10 +6,10 @@ as Excel last computed them, the template's ``说明 about`` sheet as metadata) 
 rows become tidy rows in :mod:`planeval.intake.tidy`. Files are opened read-only and never
 written.
 
-Encoding detection needs no guessing library: a CSV file is decoded as UTF-8 (a BOM is
-dropped) and, when that fails, as GB18030 (a superset of GBK/GB2312, what Excel on Chinese
-Windows writes); both decodings are strict, so a file that is neither gives a clear problem
-instead of mojibake.
+A CSV file's encoding is decided by charset-normalizer (:mod:`planeval.intake.encoding`):
+UTF-8 (with or without BOM) and GB18030/GBK are read, anything else (Big5, a Western code
+page, an ambiguous file) is a problem naming the file and the fix, never mojibake. Merged
+cells of a workbook are expanded or reported by :mod:`planeval.intake.merged`.
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.core.errors import Problem
+from planeval.intake.encoding import detect
+from planeval.intake.merged import apply_merges
 from planeval.intake.messages import problem
 from planeval.intake.parsing import RawCell, canonical_column, clean_text
 
 #: File types read. Anything else is refused with a message saying how to save it.
 SUFFIXES = (".csv", ".xlsx")
-#: Encodings tried, in order, for CSV files.
-ENCODINGS = ("utf-8-sig", "gb18030")
 #: Name of the template's key/value sheet (plan, geography, year).
 META_SHEET = "说明 about"
 #: How far down a sheet the header row may sit (title rows above it are ignored).
@@ -50,18 +50,17 @@ class Grid:
     encoding: str | None = None
     sheets: list[Sheet] = field(default_factory=list)
     meta: dict[str, tuple[object, int]] = field(default_factory=dict)  # key -> (value, row)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # the file cannot be read
+    cell_problems: list[Problem] = field(default_factory=list)  # read on; e.g. merged values
+    notes: list[str] = field(default_factory=list)  # e.g. merged source cells expanded
 
 
 def decode_bytes(data: bytes) -> tuple[str | None, str | None]:
-    """``(text, encoding)`` of CSV bytes: UTF-8 (BOM dropped) else GB18030; ``(None, None)``
-    when neither decodes strictly. UTF-16 is not tried (see :func:`read_grid`)."""
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return None, None
+    """``(text, label)`` of CSV bytes (label ``utf-8``, ``utf-8-bom`` or ``gb18030``), decided
+    by charset-normalizer (:func:`planeval.intake.encoding.detect`); ``(None, detected name)``
+    when the bytes are not confidently UTF-8 or GB18030/GBK. UTF-16 is refused before."""
+    found = detect(data)
+    return (found.text, found.label) if found.text is not None else (None, found.detected)
 
 
 def read_grid(path: str | Path) -> Grid:
@@ -103,13 +102,9 @@ def _read_csv(path: Path, grid: Grid) -> None:
         return
     text, encoding = decode_bytes(data)
     if text is None:
-        grid.problems.append(problem("undecodable", path, code="encoding"))
+        grid.problems.append(problem("undecodable", path, code="encoding", detected=encoding))
         return
-    grid.encoding = (
-        "utf-8"
-        if encoding == "utf-8-sig" and not data.startswith(b"\xef\xbb\xbf")
-        else ("utf-8-bom" if encoding == "utf-8-sig" else "gb18030")
-    )
+    grid.encoding = encoding
     try:
         records = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as exc:
@@ -155,7 +150,14 @@ def _read_xlsx(path: Path, grid: Grid) -> None:
                     if len(row) >= 2 and clean_text(row[0].value):
                         grid.meta[clean_text(row[0].value).lower()] = (row[1].value, r)
             else:
-                grid.sheets.append(Sheet(ws.title, rows))
+                sheet = Sheet(ws.title, rows)
+                # merged cells: expanded (descriptive columns) or reported (intake.merged)
+                problems, notes = apply_merges(
+                    sheet, list(ws.merged_cells.ranges), find_header(sheet), path
+                )
+                grid.cell_problems += problems
+                grid.notes += notes
+                grid.sheets.append(sheet)
     finally:
         wb.close()
         wb_formulas.close()

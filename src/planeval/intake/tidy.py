@@ -58,7 +58,7 @@ def tidy_rows(
     """
     if grid.problems:
         return [], list(grid.problems)
-    problems = _meta_problems(grid, geography, year)
+    problems = grid.cell_problems + _meta_problems(grid, geography, year)
     rows: list[dict] = []
     data_sheets, unread = 0, []
     for sheet in grid.sheets:

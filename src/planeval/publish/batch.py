@@ -27,6 +27,7 @@ from pathlib import Path
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.publish.executors import RunResult, dask_results, local_results, unfinished
+from planeval.publish.failures import WriteError
 from planeval.publish.index import write_index
 from planeval.publish.runlist import ReportRun, RunList, load_runlist
 
@@ -158,6 +159,7 @@ def run_batch(
     scheduler: str | None = None,
     summary_json: str | Path | None = None,
     on_result: Callable[[RunResult, int, int], None] | None = None,
+    cell_timeout: float | None = None,
 ) -> dict:
     """Build every report of a run list; return the summary (also written as JSON).
 
@@ -167,6 +169,8 @@ def run_batch(
     (``scheduler`` implies ``dask``).
     ``summary_json``: where to write the summary, default ``<out>/batch_summary.json``.
     ``on_result(result, n_finished, n_total)`` is called as each report finishes (progress).
+    ``cell_timeout``: seconds a notebook cell may run (default: the settings file's
+    ``run.cell_timeout_seconds``); a cell over it fails its report, the cell named.
 
     The summary dict has ``exit_code`` (0 all built or skipped, 1 any failed, 130 interrupted),
     ``counts`` per status, ``runs`` (one :class:`RunResult` dict each), ``index``,
@@ -180,7 +184,7 @@ def run_batch(
     t0 = time.perf_counter()
     with _batch_lock(out), _sigterm_as_interrupt():
         stale = remove_stale_temp_files(out)
-        args = (str(spec.data_dir), str(out), str(spec.notebook), force)
+        args = (str(spec.data_dir), str(out), str(spec.notebook), force, cell_timeout)
         if executor == "dask":
             stream = dask_results(spec.runs, args, workers, out, scheduler)
         else:
@@ -192,10 +196,13 @@ def run_batch(
             if interrupted
             else write_catalogue_pages(dict.fromkeys(r.plan for r in spec.runs), spec.data_dir, out)
         )
-        index = write_index(out)
+        try:
+            index = str(write_index(out))
+        except OSError as exc:  # full disk: the old index stays (atomic write)
+            index = f"failed: {WriteError(out / 'index.html', exc)}"
     rows = [results[run] for run in spec.runs]
     counts = {s: sum(r.status == s for r in rows) for s in ("done", "skipped", "failed", "not run")}
-    catalogue_failed = any(v.startswith("failed") for v in catalogue.values())
+    catalogue_failed = any(v.startswith("failed") for v in [*catalogue.values(), index])
     exit_code = EXIT_INTERRUPTED if interrupted else int(bool(counts["failed"]) or catalogue_failed)
     summary = {
         "runlist": str(spec.path),
@@ -213,7 +220,7 @@ def run_batch(
         "counts": counts,
         "duplicates_ignored": spec.duplicates,
         "stale_temp_files_removed": [str(p) for p in stale],
-        "index": str(index),
+        "index": index,
         "catalogue_pages": catalogue,
         "runs": [asdict(r) for r in rows],
     }

@@ -9,12 +9,16 @@ from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
 from planeval.intake.observations import observation_files
-from planeval.plans.catalogue import load_plan
 from planeval.publish.fingerprint import catalogue_state, plan_file
+from planeval.publish.parameters import (  # noqa: F401 - re-exported: one owner, parameters.py
+    LANGS,
+    STAGES,
+    check_geography,
+    check_parameters,
+    check_year,
+)
 from planeval.store.database import load_geography
 
-STAGES = ("annual", "midterm", "final")
-LANGS = ("zh", "en")
 #: Output formats of a report: the HTML page, an editable Word file, a PDF printed from the HTML.
 FORMATS = ("html", "docx", "pdf")
 
@@ -71,88 +75,22 @@ def check_out_folder(out: str | Path, option: str = "--out") -> None:
         )
 
 
-def check_year(plan, year: int) -> None:
-    """Raise :class:`InputError` unless ``year`` lies in the base year through the target year.
-
-    The accepted data years are ``plan.period_start - 1`` (the base year, e.g. 2020 for a
-    2021–2025 plan) through ``plan.period_end`` (the target year), both included.
-    """
-    first, last = plan.period_start - 1, plan.period_end
-    if not first <= int(year) <= last:
-        raise InputError(
-            Problem(
-                "--year",
-                f"data year {year} is outside plan '{plan.plan}' (period "
-                f"{plan.period_start}–{plan.period_end}; base year {first})",
-                f"数据年份 {year} 不在规划 '{plan.plan}' 的期限内（规划期 "
-                f"{plan.period_start}–{plan.period_end} 年，基期 {first} 年）",
-                f"pass --year between {first} and {last}",
-                f"--year 取 {first} 至 {last} 之间的年份",
-            )
-        )
-
-
-def check_geography(data_dir: str | Path, geography: str, year: int) -> None:
-    """Raise :class:`InputError` unless ``geography`` has a data file of a year <= ``year``."""
-    from planeval.intake.observations import list_geographies
-
-    files = observation_files(data_dir, geography)
-    if any(file_year <= int(year) for file_year, _ in files):
-        return
-    folder = Path(data_dir) / "observations" / geography
-    if files:
-        years = ", ".join(str(y) for y in sorted({y for y, _ in files}))
-        raise InputError(
-            Problem(
-                str(folder),
-                f"no observation file of {year} or earlier for '{geography}' (years: {years})",
-                f"'{geography}' 没有 {year} 年及以前的观测数据文件（现有年份：{years}）",
-                "pass a later --year, or add the submission files of earlier years",
-                "改用更晚的 --year，或补充更早年份的数据文件",
-            )
-        )
-    known = ", ".join(list_geographies(data_dir)) or "none"
-    raise InputError(
-        Problem(
-            str(folder),
-            f"no observation files for geography '{geography}' (found: {known})",
-            f"找不到地区 '{geography}' 的观测数据文件（现有：{known}）",
-            "pass --geography with one of the names found, or --data-dir pointing at the data",
-            "--geography 取现有地区之一，或用 --data-dir 指向数据文件夹",
-        )
-    )
-
-
 def check_inputs(
     plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str
 ) -> None:
     """Fail early, before a kernel starts, with a clear message on bad parameters or data.
 
-    Checks the stage and language, the data year against the plan period (:func:`check_year`),
-    that the geography has data up to ``year`` (:func:`check_geography`), loads the plan and the
-    geography's observations up to
+    Checks the parameters (:func:`~planeval.publish.parameters.check_parameters`: types, stage
+    and language, the data year against the plan period, the geography's data), loads the plan
+    and the geography's observations up to
     ``year`` and those of the reference geography the report draws beside it (when present).
     Raises :class:`InputError` listing the problems.
     """
-    if stage not in STAGES:
-        raise InputError(
-            Problem(
-                "--stage",
-                f"unknown stage '{stage}'",
-                f"未知报告类型 '{stage}'",
-                f"use one of {', '.join(STAGES)}",
-            )
-        )
-    if lang not in ("zh", "en"):
-        raise InputError(
-            Problem("--lang", f"unknown language '{lang}'", f"未知语言 '{lang}'", "use zh or en")
-        )
     from planeval.reporting.inputs import default_reference
 
+    check_parameters(plan, stage, year, geography, data_dir, lang)
     plans, _ = catalogue_state(data_dir)  # every plan file parsed and validated
-    plan_path = plan_file(plan, Path(data_dir), plans)
-    check_year(load_plan(plan_path, data_dir), year)
-    check_geography(data_dir, geography, year)
+    plan_file(plan, Path(data_dir), plans)
     # through the monitoring database: each file is read and validated once, when its
     # partition is built, not again for every report
     load_geography(data_dir, geography, up_to_year=year)

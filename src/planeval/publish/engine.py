@@ -13,9 +13,9 @@ the kernel once per worker process and runs each report's notebook on it:
   reset's garbage collection looks only at the objects of one report (0.6 s -> 0.02 s).
   The reset cell is removed from the executed notebook, so cell numbers and the report are
   those of the notebook itself;
-* **a kernel in doubt is replaced**: after a timeout, a dead kernel or any error outside a cell
-  the kernel is shut down and the next report starts a fresh one; after ``max_uses`` reports
-  too (memory growth stays bounded);
+* **a kernel in doubt is replaced**: after a failed cell, a timeout, a dead kernel or any error
+  outside a cell the kernel is shut down and the next report starts a fresh one; after
+  ``max_uses`` reports too (memory growth stays bounded);
 * **the kernel ends with its worker**: at process exit, and ipykernel also exits when its parent
   process dies (it polls the parent), so a killed worker leaves no kernel behind.
 
@@ -37,10 +37,10 @@ MAX_USES = 200
 
 #: The cell run before each report on a reused kernel (``{workdir}`` filled in).
 RESET_CODE = """\
-%reset -f
 import os as _planeval_os
 _planeval_os.chdir({workdir!r})
 del _planeval_os
+%reset -f
 import sys as _planeval_sys
 if "matplotlib.pyplot" in _planeval_sys.modules:
     _planeval_sys.modules["matplotlib.pyplot"].close("all")
@@ -68,19 +68,22 @@ class WarmKernel:
 
 
 class KernelPool:
-    """The warm kernels of this process, one per kernel name (a worker runs one report at a
-    time, so one kernel each). Thread-safe; :meth:`shutdown` ends them all."""
+    """The warm kernels of this process, one per kernel name and thread (a worker runs one
+    report at a time, so one kernel each). Thread-safe; :meth:`shutdown` ends them all."""
 
     def __init__(self, max_uses: int = MAX_USES):
         self.max_uses = max_uses
-        self._kernels: dict[str, WarmKernel] = {}
+        # keyed by kernel name and thread: a kernel's client and its zmq sockets belong to the
+        # event loop of the thread that started it; used from another thread (two
+        # build_report calls in threads) its messages went astray and later runs timed out
+        self._kernels: dict[tuple[str, int], WarmKernel] = {}
         self._lock = threading.Lock()
 
     def take(self, kernel_name: str, manager_class=None) -> WarmKernel:
         """The warm kernel for ``kernel_name`` (removed from the pool while in use); a new
         manager, started by nbclient on first use, when there is none or it is worn out."""
         with self._lock:
-            warm = self._kernels.pop(kernel_name, None)
+            warm = self._kernels.pop((kernel_name, threading.get_ident()), None)
         if warm is not None and warm.uses < self.max_uses and _alive(warm):
             return warm
         if warm is not None:
@@ -91,8 +94,9 @@ class KernelPool:
 
     def give_back(self, kernel_name: str, warm: WarmKernel) -> None:
         with self._lock:
-            old = self._kernels.pop(kernel_name, None)
-            self._kernels[kernel_name] = warm
+            key = (kernel_name, threading.get_ident())
+            old = self._kernels.pop(key, None)
+            self._kernels[key] = warm
         if old is not None and old is not warm:
             _shutdown(old)
 
@@ -140,6 +144,19 @@ def _register_exit_in_workers() -> None:
 
 
 _register_exit_in_workers()
+
+
+def _error_text(cell) -> str:
+    """The error a cell's outputs show (``Name: message``), else a placeholder."""
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            return f"{output.get('ename')}: {output.get('evalue')}"
+    return "no error output"
+
+
+def _failed(nb) -> bool:
+    """True when papermill marked a cell of ``nb`` as failed."""
+    return any(c.get("metadata", {}).get("papermill", {}).get("exception") for c in nb.cells)
 
 
 def _reset_cell(workdir: str):
@@ -237,7 +254,18 @@ def _engine_class():
                 seconds = reset.metadata.get("papermill", {}).get("duration") or 0.0
                 nb_man.nb.metadata.setdefault("planeval", {})["reset_seconds"] = seconds
             warm.kc, warm.uses = client.kc, warm.uses + 1
-            POOL.give_back(kernel_name, warm)
+            if reset.metadata.get("papermill", {}).get("exception"):
+                # papermill stops at a failed cell: not one cell of the report ran. Without
+                # this the report came out empty and "done" (the kernel's folder was gone).
+                _shutdown(warm)
+                raise RuntimeError(f"the warm kernel could not be reset: {_error_text(reset)}")
+            if _failed(nb_man.nb):
+                # a cell failed: nbclient stops reading the kernel's messages at the error
+                # reply, so late messages of that cell (a failed %magic's stderr, its idle
+                # status) would be taken as the next report's outputs. Never reuse it.
+                _shutdown(warm)
+            else:
+                POOL.give_back(kernel_name, warm)
             return nb_man.nb
 
     return WarmKernelEngine

@@ -49,7 +49,14 @@ class RunResult:
     formats: list[str] = field(default_factory=lambda: ["html"])
 
 
-def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool) -> RunResult:
+def run_one(
+    run: ReportRun,
+    data_dir: str,
+    out: str,
+    notebook: str,
+    force: bool,
+    cell_timeout: float | None = None,
+) -> RunResult:
     """Build one report and return its :class:`RunResult`; never raises for a failed report.
 
     This is the task shipped to worker processes (local pool or Dask workers): arguments are
@@ -70,6 +77,7 @@ def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool)
             notebook,
             force=force,
             formats=run.formats,
+            cell_timeout=cell_timeout,
         )
     except InputError as exc:
         txt, _ = failed_record_paths(out, run.name)
@@ -84,7 +92,7 @@ def run_one(run: ReportRun, data_dir: str, out: str, notebook: str, force: bool)
         txt, nb = failed_record_paths(out, run.name)
         record = nb if nb.exists() and hasattr(exc, "ename") else txt
         if hasattr(exc, "ename"):
-            message = f"cell {exc.cell_index} raised {exc.ename}: {exc.evalue}"
+            message = str(exc)  # NotebookError: the cell, its first line, the error
         else:
             message = f"{type(exc).__name__}: {exc}"
         return RunResult(

@@ -6,7 +6,26 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from planeval.core.errors import PlanevalError
 from planeval.core.files import atomic_write_text
+
+
+class WriteError(PlanevalError):
+    """A report (or the index) could not be written: full disk, read-only or missing folder.
+
+    Nothing was published: the writes are atomic, so the last good file is unchanged and no
+    truncated file is left. ``path`` is the file, ``reason`` the system's message.
+    """
+
+    def __init__(self, path: str | Path, exc: OSError):
+        self.path, self.reason = Path(path), exc.strerror or str(exc)
+        super().__init__(
+            f"cannot write {path}: {self.reason}; nothing was published (the last good report, "
+            f"if any, is unchanged) / 无法写入 {path}：{self.reason}；"
+            "未发布任何内容（原有报告不变）. "
+            f"Fix: free space on the disk of {Path(path).parent} or choose another out folder, "
+            "then run again / 修改方法：清理该磁盘空间或改用其他输出文件夹后重新运行"
+        )
 
 
 def failed_record_paths(out: str | Path, name: str) -> tuple[Path, Path]:
@@ -24,14 +43,6 @@ def record_failure(out: Path, name: str, params: dict, message: str) -> Path:
     lines += [f"{k}: {v}" for k, v in params.items()]
     atomic_write_text(txt, "\n".join(lines) + "\n\n" + message.rstrip() + "\n")
     return txt
-
-
-def execution_message(exc) -> str:
-    """One paragraph naming the failing cell for a papermill ``PapermillExecutionError``."""
-    where = f"cell {exc.cell_index}" + (
-        f" (execution count {exc.exec_count})" if exc.exec_count else ""
-    )
-    return f"notebook {where} raised {exc.ename}: {exc.evalue}"
 
 
 def last_failure(out: str | Path, name: str) -> dict | None:

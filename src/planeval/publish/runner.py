@@ -27,12 +27,13 @@ from pathlib import Path
 
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_bytes, atomic_write_text
+from planeval.core.settings import load_settings
 from planeval.publish.checks import check_inputs, check_out_folder
-from planeval.publish.engine import engine_options
 from planeval.publish.export import html_from_notebook
-from planeval.publish.failures import execution_message, failed_record_paths, record_failure
+from planeval.publish.failures import WriteError, failed_record_paths, record_failure
 from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_current
 from planeval.publish.kernel import KERNEL_QUIET, ensure_kernel
+from planeval.publish.parameters import check_notebook
 
 
 def report_name(geography: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
@@ -71,6 +72,7 @@ def build_report(
     keep_notebook: bool = False,
     record_input_errors: bool = True,
     formats: tuple[str, ...] = ("html",),
+    cell_timeout: float | None = None,
 ) -> ReportOutcome:
     """Build one report unless it is current; returns a :class:`ReportOutcome`.
 
@@ -80,26 +82,32 @@ def build_report(
 
     With ``force=False`` a report whose metadata holds the same input fingerprint
     (:func:`input_fingerprint`) and whose HTML is complete is skipped. Otherwise the notebook is
-    executed with papermill on the ``planeval`` kernel and exported to HTML; the HTML and then
-    its metadata are written atomically, and any earlier failure record of this report is
-    removed.
+    checked (:func:`~planeval.publish.parameters.check_notebook`: one tagged parameters cell
+    declaring every parameter), executed with papermill on the ``planeval`` kernel (each cell
+    at most ``cell_timeout`` seconds, default ``run.cell_timeout_seconds`` of the settings
+    file) and exported to HTML without its stderr streams; the HTML and then its metadata
+    (with those streams and the kernel's log) are written atomically, and any earlier failure
+    record of this report is removed. ``data_dir``, ``out`` and ``notebook`` are made absolute
+    first: nothing depends on the process's working folder afterwards (threads are safe).
 
-    Raises :class:`InputError` for bad parameters or data (before executing anything; the
-    message is also written to ``<out>/failed/<name>.txt``) and papermill's
-    ``PapermillExecutionError`` when a cell fails (the executed notebook, error cell included,
-    is kept as ``<out>/failed/<name>.ipynb``). In both cases no report file is written or replaced.
+    Raises :class:`InputError` for bad parameters, data or notebook (before executing
+    anything; the message is also written to ``<out>/failed/<name>.txt``) and
+    :class:`~planeval.publish.execution.NotebookError` naming the cell when a cell fails,
+    times out or the kernel dies (the executed notebook, error cell included, is kept as
+    ``<out>/failed/<name>.ipynb``). In both cases no report file is written or replaced.
     With ``record_input_errors=False`` (a single ``planeval report`` command, where the user sees
     the message at once) an :class:`InputError` leaves no record under ``<out>/failed/``.
+    A report that cannot be written (full disk) raises
+    :class:`~planeval.publish.failures.WriteError`: nothing published, the old file unchanged.
     """
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
-    data_dir = Path(data_dir).resolve()
-    out = Path(out)
+    data_dir, out, notebook = (Path(p).absolute() for p in (data_dir, out, notebook))
     name = report_name(geography, plan, stage, year, lang)
     params = {
         "plan": plan,
         "stage": stage,
-        "year": int(year),
+        "year": year,
         "geography": geography,
         "data_dir": str(data_dir),
         "lang": lang,
@@ -116,15 +124,24 @@ def build_report(
             return ReportOutcome(out / name, "skipped", fingerprint["sha256"], timings)
         t = time.perf_counter()
         check_inputs(plan, stage, year, geography, data_dir, lang)
+        check_notebook(notebook, {**params, **({"word_path": ""} if "docx" in formats else {})})
+        if cell_timeout is None:
+            cell_timeout = load_settings(data_dir)["run"]["cell_timeout_seconds"]
         timings["check"] = time.perf_counter() - t
     except InputError as exc:
         if record_input_errors:
             record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
         raise
-    body, extra = execute_to_html(notebook, params, out, name, timings, keep_notebook, formats)
+    params["year"] = int(year)
+    body, extra, run_record = execute_to_html(
+        notebook, params, out, name, timings, keep_notebook, formats, cell_timeout
+    )
     if "pdf" in formats:
         extra["pdf"] = print_pdf(body, out, name, params, timings)
-    write_report(out, name, params, body, fingerprint, timings, t_start, extra)
+    try:
+        write_report(out, name, params, body, fingerprint, timings, t_start, extra, run_record)
+    except OSError as exc:  # full disk, read-only folder: atomic, so nothing half-written
+        raise WriteError(out / name, exc) from exc
     return ReportOutcome(out / name, "done", fingerprint["sha256"], timings)
 
 
@@ -144,59 +161,82 @@ def print_pdf(body: str, out: Path, name: str, params: dict, timings: dict) -> b
     return data
 
 
+def _run_record(stderr: list[dict], kernel_log: str) -> dict:
+    """What the notebook wrote outside its report: stderr streams per cell, the kernel's log
+    (its last 20,000 characters)."""
+    record: dict = {}
+    if stderr:
+        record["stderr"] = stderr
+    if kernel_log.strip():
+        record["kernel_log"] = kernel_log[-20000:]
+    return record
+
+
+def _record_text(record: dict) -> str:
+    parts = [f"stderr of cell {s['cell']}:\n{s['text'].rstrip()}" for s in record.get("stderr", [])]
+    if record.get("kernel_log"):
+        parts.append("kernel log:\n" + record["kernel_log"].rstrip())
+    return ("\n\n" + "\n\n".join(parts)) if parts else ""
+
+
+def _execute(notebook: Path, params: dict, out: Path, name: str, cell_timeout, tmp: Path):
+    """Execute the notebook into ``tmp``; return ``(executed notebook, its path, run record)``.
+
+    On a failure the executed notebook is kept as ``<out>/failed/<name>.ipynb``, the record
+    ``<out>/failed/<name>.txt`` names the cell (with the stderr streams and the kernel's log),
+    and :class:`~planeval.publish.execution.NotebookError` is raised again.
+    """
+    import nbformat
+
+    from planeval.publish.execution import NotebookError, execute, take_stderr
+
+    _, nb_record = failed_record_paths(out, name)
+    executed = tmp / name.replace(".html", ".ipynb")
+    try:
+        # the kernel works in the notebook's folder (where papermill's --cwd put it, so the
+        # notebook's own relative defaults still hold); every path it is given is absolute
+        nb, kernel_log = execute(
+            notebook, executed, params, ensure_kernel(), cell_timeout, notebook.parent, KERNEL_QUIET
+        )
+    except NotebookError as exc:
+        kernel_log = exc.kernel_log
+        stderr, message = [], str(exc)
+        if executed.exists():
+            # the temporary folder may be on another file system: copy, do not rename
+            atomic_write_bytes(nb_record, executed.read_bytes())
+            stderr = take_stderr(nbformat.read(executed, as_version=4))
+            message += f"\nexecuted notebook kept at {nb_record}"
+        record = _run_record(stderr, kernel_log)
+        params = {k: v for k, v in params.items() if k != "word_path"}
+        record_failure(out, name, params, message + _record_text(record))
+        raise
+    return nb, executed, _run_record(take_stderr(nb), kernel_log)
+
+
 def execute_to_html(
-    notebook: str | Path,
+    notebook: Path,
     params: dict,
     out: Path,
     name: str,
     timings: dict,
     keep_notebook: bool,
     formats: tuple[str, ...] = ("html",),
-) -> tuple[str, dict[str, bytes]]:
+    cell_timeout: float = 600,
+) -> tuple[str, dict[str, bytes], dict]:
     """Execute ``notebook`` with papermill on the ``planeval`` kernel and export it to HTML.
 
-    Returns the HTML and ``{"docx": bytes}`` when ``docx`` is in ``formats`` (the notebook
-    writes the Word file to the path given as its ``word_path`` parameter). Adds ``cells``,
-    ``kernel`` and ``export`` seconds to ``timings``. On failure the executed notebook (with
-    the error cell) is kept as ``<out>/failed/<name>.ipynb``, a text record is written beside
-    it, and the exception is raised again.
+    Returns the HTML, ``{"docx": bytes}`` when ``docx`` is in ``formats`` (the notebook
+    writes the Word file to the path given as its ``word_path`` parameter) and the run record
+    (the stderr streams, removed from the HTML, and the kernel's log). Adds ``cells``,
+    ``kernel`` and ``export`` seconds to ``timings``. On failure see :func:`_execute`.
     """
-    import nbformat
-    import papermill as pm
-
-    kernel = ensure_kernel()
     out.mkdir(parents=True, exist_ok=True)
-    _, nb_record = failed_record_paths(out, name)
     with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
-        executed = Path(tmp) / name.replace(".html", ".ipynb")
         word = Path(tmp) / name.replace(".html", ".docx")
         nb_params = {**params, "word_path": str(word)} if "docx" in formats else params
         t = time.perf_counter()
-        try:
-            pm.execute_notebook(
-                str(notebook),
-                str(executed),
-                parameters=nb_params,
-                kernel_name=kernel,
-                progress_bar=False,
-                cwd=str(Path(notebook).parent),
-                extra_arguments=KERNEL_QUIET,
-                **engine_options(),
-            )
-        except Exception as exc:
-            # keep the executed notebook (with the error cell) for debugging; the temporary
-            # folder may be on another file system, so copy it atomically rather than rename
-            if executed.exists():
-                atomic_write_bytes(nb_record, executed.read_bytes())
-            message = (
-                execution_message(exc) if hasattr(exc, "ename") else f"{type(exc).__name__}: {exc}"
-            )
-            if executed.exists():
-                message += f"\nexecuted notebook kept at {nb_record}"
-            record_failure(out, name, params, message)
-            raise
+        nb, executed, run_record = _execute(notebook, nb_params, out, name, cell_timeout, Path(tmp))
         wall = time.perf_counter() - t
-        nb = nbformat.read(executed, as_version=4)
         cells = sum(
             float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
             for c in nb.cells
@@ -209,7 +249,7 @@ def execute_to_html(
         if keep_notebook:
             atomic_write_bytes(out / executed.name, executed.read_bytes())
         extra = {"docx": word.read_bytes()} if "docx" in formats else {}
-    return body, extra
+    return body, extra, run_record
 
 
 def write_report(
@@ -221,12 +261,13 @@ def write_report(
     timings: dict,
     t_start: float,
     extra: dict[str, bytes] | None = None,
+    run_record: dict | None = None,
 ) -> None:
     """Write the Word and PDF files, the HTML, then its metadata (all atomically), then
     remove old failure records.
 
     The metadata is written last: a report is complete (listed, skippable) only once its
-    rename happened.
+    rename happened. ``run_record`` (stderr streams, kernel log) is kept in the metadata.
     """
     t = time.perf_counter()
     files = {"html": name}
@@ -247,6 +288,7 @@ def write_report(
         "fingerprint": fingerprint["sha256"],
         "inputs": fingerprint["inputs"],
         "timings": {k: round(v, 3) for k, v in timings.items()},
+        **(run_record or {}),
     }
     atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
     for record in failed_record_paths(out, name):
@@ -265,13 +307,14 @@ def run_report(
     keep_notebook: bool = False,
     record_input_errors: bool = True,
     formats: tuple[str, ...] = ("html",),
+    cell_timeout: float | None = None,
 ) -> Path:
     """Execute the evaluation notebook for one report and write its HTML; returns the path.
 
     Always rebuilds (see :func:`build_report` for skipping unchanged reports). Raises
-    :class:`InputError` for bad parameters or data (before executing anything) and papermill's
-    ``PapermillExecutionError`` when a cell fails; in both cases no report file is written or
-    replaced and a record is left under ``<out>/failed/``.
+    :class:`InputError` for bad parameters or data (before executing anything) and
+    :class:`~planeval.publish.execution.NotebookError` when a cell fails or times out; in both
+    cases no report file is written or replaced and a record is left under ``<out>/failed/``.
     """
     return build_report(
         plan,
@@ -286,4 +329,5 @@ def run_report(
         keep_notebook=keep_notebook,
         record_input_errors=record_input_errors,
         formats=formats,
+        cell_timeout=cell_timeout,
     ).path

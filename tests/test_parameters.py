@@ -1,0 +1,180 @@
+"""Parameters of the evaluation notebook (issue 15, failures 1 and 2).
+
+1. A notebook without a cell tagged ``parameters``, or whose parameters cell does not declare
+   a parameter passed, is refused before anything runs (papermill only logs a warning and runs
+   the notebook's own defaults: the wrong report under the right name).
+2. Every route (papermill directly, ``planeval report``/``batch``, Airflow) goes through one
+   check, :func:`planeval.publish.parameters.check_parameters`, called by the notebook's first
+   cell after the parameters; a bad value stops the run with the message and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from test_batch import make_tiny_world, mini_notebook, write_runlist
+
+from planeval.core.errors import InputError
+from planeval.publish.batch import run_batch
+from planeval.publish.fingerprint import NOTEBOOK
+from planeval.publish.runner import build_report
+
+try:
+    from planeval.publish.parameters import check_notebook, check_parameters
+except ImportError:  # the code before issue 15
+    check_notebook = check_parameters = None
+
+PAPERMILL = Path(sys.executable).with_name("papermill")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    return make_tiny_world(tmp_path_factory.mktemp("params"), geographies=("geo_a", "china"))
+
+
+def problems_of(exc: pytest.ExceptionInfo) -> str:
+    return "\n".join(str(p) for p in exc.value.problems)
+
+
+# --- 1. the notebook's parameters cell ------------------------------------------------------
+
+
+def untagged_notebook(path: Path) -> Path:
+    nb = nbformat.read(mini_notebook(path), as_version=4)
+    nb.cells[0].metadata["tags"] = []
+    nbformat.write(nb, path)
+    return path
+
+
+def test_notebook_without_a_parameters_tag_fails_the_batch_and_writes_no_report(world, tmp_path):
+    """Before: papermill logged a warning, ran the defaults and the batch said done (exit 0)."""
+    nb = untagged_notebook(tmp_path / "untagged.ipynb")
+    out = tmp_path / "reports"
+    runlist = write_runlist(
+        tmp_path / "r.yaml", world, out, nb, geographies=["geo_a"], stages=["final"], years=[2023]
+    )
+    summary = run_batch(runlist, workers=1)
+    (row,) = summary["runs"]
+    assert row["status"] == "failed" and summary["exit_code"] == 1
+    assert "no cell tagged 'parameters'" in row["message"]
+    assert "没有单元格带有 'parameters' 标签" in row["message"]
+    assert not (out / "geo_a_tiny_final_2023.html").exists()
+    record = (out / "failed" / "geo_a_tiny_final_2023.txt").read_text(encoding="utf-8")
+    assert "nothing was executed" in record
+
+
+def test_parameter_the_notebook_does_not_declare_is_refused_before_running(world, tmp_path):
+    nb_path = mini_notebook(tmp_path / "nolang.ipynb")
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[0].source = nb.cells[0].source.replace('lang = "zh"', "")
+    nb.cells.append(nbformat.v4.new_code_cell("raise SystemExit('must not run')"))
+    nbformat.write(nb, nb_path)
+    with pytest.raises(InputError) as exc:
+        build_report("tiny", "annual", 2023, "geo_a", world, out=tmp_path / "out", notebook=nb_path)
+    text = problems_of(exc)
+    assert "does not declare lang" in text and str(nb_path) in text
+    assert not (tmp_path / "out" / "failed" / "geo_a_tiny_annual_2023.ipynb").exists()
+
+
+def test_two_parameters_cells_are_refused(tmp_path):
+    nb_path = mini_notebook(tmp_path / "two.ipynb")
+    nb = nbformat.read(nb_path, as_version=4)
+    nb.cells[1].metadata["tags"] = ["parameters"]
+    nbformat.write(nb, nb_path)
+    with pytest.raises(InputError, match=r"2 cells \(\[0, 1\]\) tagged 'parameters'"):
+        check_notebook(nb_path, {"plan": "tiny"})
+
+
+def test_shipped_notebook_declares_every_parameter_the_runner_passes():
+    check_notebook(NOTEBOOK, dict.fromkeys(("plan", "stage", "year", "geography", "data_dir")))
+
+
+# --- 2. one check of the values --------------------------------------------------------------
+
+
+def test_good_parameters_are_returned_normalised(world):
+    p = check_parameters("tiny", "final", "2023", "geo_a", str(world), "en", "null")
+    assert p.year == 2023 and p.data_dir == str(world.absolute())
+    assert p.reference_geography is None  # "null" (papermill -p ... null) means not given
+    assert (
+        check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "").reference_geography == ""
+    )
+    assert check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "china")[6] == "china"
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({"stage": "Final"}, "unknown stage 'Final'"),
+        ({"lang": "EN"}, "unknown lang 'EN'"),
+        ({"geography": 101}, "papermill -r geography VALUE"),
+        ({"year": True}, "year must be a whole number"),
+        ({"year": 2023.5}, "year must be a whole number"),
+        ({"year": 2030}, "data year 2030 is outside plan 'tiny'"),
+        ({"plan": "null"}, "plan is missing or empty"),
+        ({"reference_geography": "nowhere"}, "reference geography 'nowhere'"),
+        ({"geography": "geo_x"}, "no observation files for geography 'geo_x'"),
+    ],
+)
+def test_bad_parameter_is_refused_with_its_fix(world, kwargs, expected):
+    args = {"plan": "tiny", "stage": "final", "year": 2023, "geography": "geo_a"}
+    args.update(data_dir=str(world), lang="zh", reference_geography=None)
+    args.update(kwargs)
+    with pytest.raises(InputError) as exc:
+        check_parameters(**args)
+    assert expected in problems_of(exc)
+    assert all(p.message_zh for p in exc.value.problems)
+
+
+def test_all_value_problems_are_listed_at_once(world):
+    with pytest.raises(InputError) as exc:
+        check_parameters("tiny", "Final", 2023, 101, str(world), "EN")
+    assert [p.file for p in exc.value.problems] == ["--stage", "--geography", "--lang"]
+
+
+def test_data_dir_without_plans_is_refused(tmp_path):
+    with pytest.raises(InputError, match="has no plans/ folder"):
+        check_parameters("tiny", "final", 2023, "geo_a", str(tmp_path), "zh")
+
+
+def run_papermill(
+    world: Path, tmp_path: Path, *params: str
+) -> tuple[subprocess.CompletedProcess, dict]:
+    executed = tmp_path / "out.ipynb"
+    args = ["-p", "plan", "tiny", "-p", "year", "2023", "-p", "data_dir", str(world)]
+    proc = subprocess.run(
+        [str(PAPERMILL), str(NOTEBOOK), str(executed), "-k", "planeval", *args, *params],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    nb = json.loads(executed.read_text(encoding="utf-8")) if executed.exists() else {}
+    return proc, nb
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        (("-p", "stage", "Final", "-p", "geography", "geo_a"), "unknown stage 'Final'"),
+        (("-p", "stage", "final", "-p", "geography", "0101"), "-r geography"),
+    ],
+)
+def test_papermill_directly_stops_at_the_check_with_the_message_and_no_traceback(
+    world, tmp_path, params, expected
+):
+    """Before: ``-p stage Final`` exited 0 with a report titled "· Final ·"; ``-p geography
+    0101`` failed later with a TypeError traceback."""
+    proc, nb = run_papermill(world, tmp_path, *params)
+    assert proc.returncode != 0
+    assert expected in proc.stdout + proc.stderr
+    errors = [o for c in nb["cells"] for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert len(errors) == 1 and errors[0]["ename"] == "InputError"
+    shown = "\n".join(errors[0]["traceback"])
+    assert expected in shown and "Traceback" not in shown and "File " not in shown
