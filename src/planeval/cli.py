@@ -26,6 +26,21 @@ def _fail(exc: InputError) -> None:
     raise typer.Exit(code=1)
 
 
+def _write_error(out: Path, exc: OSError) -> InputError:
+    """An OSError while writing reports as a message naming the folder and the fix."""
+    where = exc.filename or out
+    return InputError(
+        Problem(
+            str(where),
+            f"could not write the report in {out}: {exc.strerror or exc}",
+            f"无法在 {out} 中写入报告：{exc.strerror or exc}",
+            "give a folder you may write to with free space (--out); the last good report "
+            "was left as it was",
+            "请用 --out 指定有写入权限且有剩余空间的文件夹；原有报告未被改动",
+        )
+    )
+
+
 @app.command()
 def report(
     plan: str = typer.Option(
@@ -80,8 +95,11 @@ def report(
     except WriteError as exc:  # full disk, read-only folder: nothing was published
         typer.echo(f"planeval: {exc}", err=True)
         raise typer.Exit(code=1) from None
+    except OSError as exc:  # the folder became unwritable or full while writing
+        _fail(_write_error(out, exc))
     write_index(out)
-    typer.echo(f"wrote {path}")
+    for fmt in formats:
+        typer.echo(f"wrote {path.with_suffix('.' + fmt)}")
 
 
 @app.command()

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_write_text, remove_stale_temp_files
+from planeval.publish.checks import check_can_create
 from planeval.publish.executors import RunResult, dask_results, local_results, unfinished
 from planeval.publish.failures import WriteError
 from planeval.publish.index import write_index
@@ -180,6 +181,7 @@ def run_batch(
     workers, executor = _check_options(workers, executor, scheduler)
     spec = load_runlist(runlist)
     out = spec.out
+    check_can_create(out, "out")
     started = dt.datetime.now()
     t0 = time.perf_counter()
     with _batch_lock(out), _sigterm_as_interrupt():

@@ -5,6 +5,7 @@ Each raises :class:`InputError` with the problem and the fix in Chinese and Engl
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
@@ -47,10 +48,12 @@ def check_out_folder(out: str | Path, option: str = "--out") -> None:
     """Raise :class:`InputError` unless ``out`` can be an output folder.
 
     ``out`` must be an existing folder, or not exist while its parent folder does (it is then
-    created); a path naming an existing file, or whose parent is missing, is refused.
+    created); a path naming an existing file, or whose parent is missing, or a folder where no
+    file can be created (read-only, no permission, /sys) is refused.
     """
     out = Path(out)
     if out.is_dir():
+        check_writable(out, option)
         return
     if out.exists():
         raise InputError(
@@ -73,6 +76,35 @@ def check_out_folder(out: str | Path, option: str = "--out") -> None:
                 "请先创建上级文件夹，或改正路径",
             )
         )
+    check_writable(parent, option)
+
+
+def check_can_create(out: str | Path, option: str = "out") -> None:
+    """Raise :class:`InputError` when ``out`` (created with its parents when missing) could not
+    be written: its nearest existing folder refuses new files."""
+    folder = Path(out).absolute()
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if folder.is_dir():
+        check_writable(folder, option)
+
+
+def check_writable(folder: Path, option: str = "--out") -> None:
+    """Raise :class:`InputError` unless a file can be created in ``folder`` (a temporary file
+    is made and removed: permission bits alone do not show a read-only file system or /sys)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".planeval-probe-"):
+            pass
+    except OSError as exc:
+        raise InputError(
+            Problem(
+                option,
+                f"cannot write in the folder {folder} ({exc.strerror or exc})",
+                f"无法在文件夹 {folder} 中写入文件（{exc.strerror or exc}）",
+                "give a folder you may write to, e.g. --out reports, or change its permissions",
+                "请指定有写入权限的文件夹（如 --out reports），或修改其权限",
+            )
+        ) from None
 
 
 def check_inputs(
