@@ -73,3 +73,106 @@ def test_os_error_while_writing_is_a_clear_failure(base: Path, tmp_path: Path, m
     assert isinstance(result.exception, SystemExit)
     assert "could not write the report" in result.output and "Read-only" in result.output
     assert "无法" in result.output
+
+
+def test_report_prints_every_file_written(base: Path, tmp_path: Path, monkeypatch):
+    import planeval.publish.runner as runner_module
+
+    class Done:
+        path = tmp_path / "china_women_midterm_2023.html"
+
+    monkeypatch.setattr(runner_module, "build_report", lambda *a, **k: Done())
+    result = runner.invoke(
+        app,
+        ["report", "--plan", "women", "--stage", "midterm", "--year", "2023"]
+        + ["--geography", "china", "--data-dir", str(base), "--out", str(tmp_path)]
+        + ["--format", "html,docx,pdf"],
+    )
+    assert result.exit_code == 0, result.output
+    for ext in ("html", "docx", "pdf"):
+        assert f"wrote {tmp_path / ('china_women_midterm_2023.' + ext)}" in result.output
+
+
+def _validate(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    return result.exit_code, result.output
+
+
+# 2. a file whose name is not a year, in a folder that is checked whole
+
+
+def test_stray_file_in_folder_is_reported_like_when_named(base: Path):
+    folder = base / "observations" / "baijiantan"
+    shutil.copy(folder / "2020.csv", folder / "abc.csv")
+    for name in (".gitkeep", "README.md", "~$2020.xlsx"):  # clearly not data: ignored
+        (folder / name).write_text("x", encoding="utf-8")
+    code, whole = _validate("--data-dir", str(base), str(folder))
+    assert code == 1
+    assert f"{folder / 'abc.csv'}: cannot tell the year from the file name" in whole
+    _, named = _validate("--data-dir", str(base), str(folder / "abc.csv"))
+    assert "cannot tell the year from the file name" in named
+    for name in (".gitkeep", "README.md", "~$2020.xlsx"):
+        assert name not in whole
+
+
+def test_stray_file_stops_loading_the_geography(base: Path):
+    from planeval.intake.observations import load_observations
+
+    folder = base / "observations" / "baijiantan"
+    shutil.copy(folder / "2020.csv", folder / "abc.csv")
+    (folder / ".gitkeep").write_text("", encoding="utf-8")
+    with pytest.raises(InputError, match="abc.csv: file name not understood"):
+        load_observations(base, "baijiantan")
+
+
+# 3. implausible years
+
+
+def test_years_outside_plans_and_after_this_year_are_refused(base: Path):
+    import datetime as dt
+
+    folder = base / "observations" / "baijiantan"
+    next_year = dt.date.today().year + 1
+    for year in (1925, next_year):
+        shutil.copy(folder / "2020.csv", folder / f"{year}.csv")
+    code, out = _validate("--data-dir", str(base), str(folder))
+    assert code == 1
+    this_year = dt.date.today().year
+    assert "1925.csv: year 1925 is outside the years the plans cover (2001–2030)" in out
+    assert f"data years run from 2001 to {this_year}" in out
+    if next_year <= 2030:  # inside the national outlines' years, but not over yet
+        assert f"{next_year}.csv: year {next_year} is after the current year {this_year}" in out
+    else:
+        assert f"{next_year}.csv: year {next_year} is outside the years" in out
+
+
+# 4. command-line flags contradicting a CSV's name or folder
+
+
+def test_year_flag_contradicting_csv_name_is_refused(base: Path):
+    csv = base / "observations" / "baijiantan" / "2020.csv"
+    code, out = _validate(
+        "--data-dir", str(base), str(csv), "--year", "2019", "--geography", "baijiantan"
+    )
+    assert code == 1
+    assert "--year 2019 but the file name says 2020" in out and "文件名" in out
+    code, _ = _validate("--data-dir", str(base), str(csv), "--year", "2020")
+    assert code == 0
+
+
+def test_geography_flag_contradicting_folder_is_refused(base: Path):
+    csv = base / "observations" / "baijiantan" / "2020.csv"
+    code, out = _validate("--data-dir", str(base), str(csv), "--geography", "china")
+    assert code == 1
+    assert "--geography china but the file is in the folder of baijiantan" in out
+
+
+# 5. messages
+
+
+def test_unknown_geography_is_refused_before_any_file_is_called_ok(base: Path):
+    csv = base / "observations" / "baijiantan" / "2020.csv"
+    code, out = _validate("--data-dir", str(base), str(csv), "--geography", "0101")
+    assert code == 1
+    assert "'0101'" in out and "ok " not in out

@@ -328,6 +328,7 @@ def validate(
     of DATA_DIR/observations and rebuild DATA_DIR/processed (the Parquet store)."""
     from planeval.intake.observations import check_paths, require_catalogue
     from planeval.plans.catalogue import known_units
+    from planeval.plans.registry import unknown_geography
     from planeval.reporting.validation_page import check_output_path, write_validation_report
     from planeval.store.database import build_store
 
@@ -335,6 +336,9 @@ def validate(
     try:
         require_catalogue(data_dir)
         units = known_units(data_dir)
+        unknown = geography and unknown_geography(geography, data_dir, "--geography")
+        if unknown:  # refused before any file is called ok
+            raise InputError(unknown)
         if html is not None:
             check_output_path(html, inputs, force)
     except InputError as exc:

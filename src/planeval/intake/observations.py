@@ -21,6 +21,7 @@ column and the file's SHA-256, so any number in a report can be traced back.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -239,16 +240,31 @@ def submission_files(data_dir: str | Path, geography: str) -> list[SubmissionFil
     return sorted(out, key=lambda f: (f.year, f.vintage, f.path.name))
 
 
+#: Files an observations folder may hold beside the submissions without being reported.
+NOT_DATA_FILES = ("resolution_log.csv",)
+
+
+def is_not_data(name: str) -> bool:
+    """A file clearly not a submission: hidden (``.gitkeep``, ``.DS_Store``), an Excel lock file
+    (``~$2024.xlsx``), a ``README*`` or a name in :data:`NOT_DATA_FILES`. Every other file of an
+    observations folder that is not named as a submission is reported, never skipped."""
+    return (
+        name.startswith((".", "~$"))
+        or name.lower().startswith("readme")
+        or (name.lower() in NOT_DATA_FILES)
+    )
+
+
 def _stray_files(data_dir: str | Path, geography: str) -> list[Path]:
-    """Files whose name starts with a year but is not a submission name (``2024 (1).xlsx``,
-    ``2024.xls``): reported rather than silently skipped."""
+    """Files not named as a submission (``2024 (1).xlsx``, ``2024.xls``, ``abc.csv``) other than
+    :func:`is_not_data` ones: reported rather than silently skipped."""
     folder = Path(data_dir) / "observations" / geography
     if not folder.is_dir():
         return []
     return sorted(
         p
         for p in folder.iterdir()
-        if p.is_file() and _YEAR_LIKE.match(p.name) and not parse_submission_name(p.name)
+        if p.is_file() and not is_not_data(p.name) and not parse_submission_name(p.name)
     )
 
 
@@ -415,6 +431,11 @@ def _infer_year_vintage(path: Path) -> tuple[int | None, int]:
     return (int(match.group(1)) if match else None), (int(rev.group(1)) if rev else 0)
 
 
+def _stray(path: Path) -> bool:
+    """A file of an observations folder not named as a submission nor clearly not data."""
+    return path.parent.parent.name == "observations" and not is_not_data(path.name)
+
+
 def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     files, problems = [], []
     for path in paths:
@@ -422,7 +443,8 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted(
                 p
                 for p in path.rglob("*")
-                if p.is_file() and (parse_submission_name(p.name) or _YEAR_LIKE.match(p.name))
+                if p.is_file()
+                and (parse_submission_name(p.name) or _YEAR_LIKE.match(p.name) or _stray(p))
             )
             if not found:
                 problems.append(
@@ -439,6 +461,37 @@ def _expand(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
         else:
             files.append(path)
     return files, problems
+
+
+def _flag_problems(
+    path: Path, named: int | None, year: int | None, folder: str | None, geography: str | None
+) -> list[Problem]:
+    """``--year`` or ``--geography`` contradicting the file's name or its observations folder
+    (``baijiantan/2020.csv`` with ``--year 2031`` or ``--geography china``)."""
+    problems = []
+    if year is not None and named is not None and year != named:
+        problems.append(
+            Problem(
+                str(path),
+                f"--year {year} but the file name says {named}",
+                f"--year 为 {year}，但文件名表明是 {named} 年",
+                f"leave out --year, or rename the file if it holds {year}'s data",
+                f"去掉 --year；若文件确为 {year} 年数据，请改正文件名",
+                code="year",
+            )
+        )
+    if geography is not None and folder is not None and geography != folder:
+        problems.append(
+            Problem(
+                str(path),
+                f"--geography {geography} but the file is in the folder of {folder}",
+                f"--geography 为 {geography}，但文件位于 {folder} 的文件夹中",
+                f"leave out --geography, or move the file to observations/{geography}/",
+                f"去掉 --geography；或把文件移到 observations/{geography}/",
+                code="geography",
+            )
+        )
+    return problems
 
 
 def check_paths(
@@ -460,11 +513,16 @@ def check_paths(
     qualitative = qualitative_ids(data_dir) if units else frozenset()
     checks = []
     for path in files:
-        y, vintage = _infer_year_vintage(path)
-        y = year if year is not None else y
-        geo = geography
-        if geo is None and path.parent.parent.name == "observations":
-            geo = path.parent.name
+        named, vintage = _infer_year_vintage(path)
+        y = year if year is not None else named
+        folder = path.parent.name if path.parent.parent.name == "observations" else None
+        geo = geography if geography is not None else folder
+        contradictions = _flag_problems(path, named, year, folder, geography)
+        if contradictions:
+            c = SubmissionCheck(path, geo, y, vintage)
+            c.problems += contradictions
+            checks.append(c)
+            continue
         if not path.exists():
             c = SubmissionCheck(path, geo, y, vintage)
             c.problems.append(
@@ -630,25 +688,41 @@ def department_problems(check: SubmissionCheck, data_dir: str | Path) -> list[Pr
 
 
 def _year_problems(data_dir: str | Path, files: list[tuple[int, Path]]) -> list[Problem]:
-    """Files of a year no plan under ``data_dir`` covers (``2031.csv``, ``1925.csv``)."""
+    """Files of a year no plan under ``data_dir`` covers (``2031.csv``, ``1925.csv``) or of a
+    year not yet over: no data of a year after the current one can exist."""
     from planeval.plans.loading import year_range
 
     span = year_range(data_dir) if files else None
     if span is None:
         return []
     first, last = span
+    now = dt.date.today().year
     return [
-        Problem(
-            str(path),
+        _year_problem(path, year, first, last, now)
+        for year, path in files
+        if not first <= year <= min(last, now)
+    ]
+
+
+def _year_problem(path: Path, year: int, first: int, last: int, now: int) -> Problem:
+    if first <= year <= last:  # in a plan's years, but not over yet
+        why = (
+            f"year {year} is after the current year {now}: no data of it can exist yet",
+            f"{year} 年晚于当前年份 {now}，尚不可能有该年数据",
+        )
+    else:
+        why = (
             f"year {year} is outside the years the plans cover ({first}–{last})",
             f"{year} 年不在各规划覆盖的年份范围内（{first}—{last}）",
-            f"check the year in the file name: data years run from {first} to {last}",
-            f"检查文件名中的年份：数据年份应在 {first} 至 {last} 之间",
-            code="year",
         )
-        for year, path in files
-        if not first <= year <= last
-    ]
+    last = min(last, now)
+    return Problem(
+        str(path),
+        *why,
+        f"check the year in the file name: data years run from {first} to {last}",
+        f"检查文件名中的年份：数据年份应在 {first} 至 {last} 之间",
+        code="year",
+    )
 
 
 def _conflicts(checks: list[SubmissionCheck]) -> list[Problem]:
