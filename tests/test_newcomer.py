@@ -176,3 +176,56 @@ def test_unknown_geography_is_refused_before_any_file_is_called_ok(base: Path):
     code, out = _validate("--data-dir", str(base), str(csv), "--geography", "0101")
     assert code == 1
     assert "'0101'" in out and "ok " not in out
+
+
+def test_plan_file_missing_keys_says_the_fix_in_chinese_too(base: Path):
+    from planeval.plans.catalogue import load_plan
+
+    path = base / "plans" / "baijiantan_women_2021_2025.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first_type = next(i for i, line in enumerate(lines) if line.strip().startswith("target_type:"))
+    del lines[first_type]
+    path.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_plan("women", base)
+    assert "Fix: add 'target_type:' / 修改方法：添加 'target_type:'" in str(err.value)
+
+    text = "".join(line for line in lines if not line.startswith("period_end:"))
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_plan("women", base)
+    assert "Fix: add 'period_end:' / 修改方法：添加 'period_end:'" in str(err.value)
+
+
+def test_every_target_fault_has_a_chinese_fix():
+    """Each rule's fix is an (English, Chinese) pair: the plan checks' faults on a target
+    that breaks many rules at once all carry both."""
+    from planeval.plans.checks import TARGET_RULES, Context
+    from planeval.plans.registry import load_vocabulary
+
+    target = {
+        "indicator_id": "x",
+        "name_zh": "",
+        "target_type": "about",
+        "direction": "sideways",
+        "unit": "furlong",
+        "domain": "nowhere",
+        "department": "nobody",
+        "item": "Q1",
+        "target_value": "many",
+        "tolerance": -1,
+        "baseline_value": "x",
+        "target_year": 1990,
+        "sdg": "x",
+        "source_line": 0,
+        "sex_disaggregated": "yes",
+        "extra": 1,
+    }
+    ctx = Context(
+        period=(2021, 2025), domains={"health"}, vocabulary=load_vocabulary(ROOT / "data")
+    )
+    faults = [f for rule in TARGET_RULES for f in rule(target, ctx)]
+    assert len(faults) >= 8
+    for f in faults:
+        en, zh = f.fix
+        assert en and zh and zh != en

@@ -62,11 +62,12 @@ _SDG_CODE = re.compile(r"^\d{1,2}\.[0-9a-z]{1,2}\.\d{1,2}$")
 
 @dataclass(frozen=True)
 class Fault:
-    """One fault of one target: English, Chinese, the fix, and the key (column) to fix."""
+    """One fault of one target: English, Chinese, the fix (English, Chinese), and the key
+    (column) to fix."""
 
     en: str
     zh: str
-    fix: str
+    fix: tuple[str, str]
     column: str
 
 
@@ -98,13 +99,18 @@ def is_year(value) -> bool:
 def check_keys(t: dict, ctx: Context) -> list[Fault]:
     """Required keys present, no unknown key, ``indicator_id`` not used twice."""
     out = [
-        Fault(f"missing key '{k}'", f"缺少字段 '{k}'", f"add '{k}:'", k)
+        Fault(f"missing key '{k}'", f"缺少字段 '{k}'", (f"add '{k}:'", f"添加 '{k}:'"), k)
         for k in REQUIRED_TARGET_KEYS
         if k not in t
     ]
     for key in sorted(set(t) - set(REQUIRED_TARGET_KEYS) - OPTIONAL_TARGET_KEYS):
         out.append(
-            Fault(f"unknown key '{key}'", f"未知字段 '{key}'", "remove it or fix its spelling", key)
+            Fault(
+                f"unknown key '{key}'",
+                f"未知字段 '{key}'",
+                ("remove it or fix its spelling", "删除该字段或改正拼写"),
+                key,
+            )
         )
     tid = t.get("indicator_id")
     if "indicator_id" in t:
@@ -113,7 +119,7 @@ def check_keys(t: dict, ctx: Context) -> list[Fault]:
                 Fault(
                     f"duplicate indicator_id '{tid}' (also target #{ctx.seen[tid]})",
                     f"指标代码 '{tid}' 重复（亦见第{ctx.seen[tid]}个目标）",
-                    "give each target its own indicator_id",
+                    ("give each target its own indicator_id", "每个目标使用各自的 indicator_id"),
                     "indicator_id",
                 )
             )
@@ -124,13 +130,28 @@ def check_keys(t: dict, ctx: Context) -> list[Fault]:
 def check_text(t: dict, ctx: Context) -> list[Fault]:
     """Names and source text written; note and definition are text."""
     out = [
-        Fault(f"{k} is empty", f"{k} 为空", f"write the {k} (see docs/catalogue_schema.md)", k)
+        Fault(
+            f"{k} is empty",
+            f"{k} 为空",
+            (
+                f"write the {k} (see docs/catalogue_schema.md)",
+                f"填写 {k}（见 docs/catalogue_schema.md）",
+            ),
+            k,
+        )
         for k in ("name_zh", "name_en", "source_text")
         if k in t and (not isinstance(t[k], str) or not t[k].strip())
     ]
     for key in ("note", "definition"):
         if t.get(key) is not None and not isinstance(t[key], str):
-            out.append(Fault(f"{key} must be text", f"{key} 应为文本", f"quote the {key}", key))
+            out.append(
+                Fault(
+                    f"{key} must be text",
+                    f"{key} 应为文本",
+                    (f"quote the {key}", f"给 {key} 加引号"),
+                    key,
+                )
+            )
     return out
 
 
@@ -155,7 +176,10 @@ def check_type_and_direction(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"unknown target_type '{ttype}'",
                 f"未知目标类型 '{ttype}'",
-                f"use one of {', '.join(sorted(TARGET_TYPES))}",
+                (
+                    f"use one of {', '.join(sorted(TARGET_TYPES))}",
+                    f"取 {', '.join(sorted(TARGET_TYPES))} 之一",
+                ),
                 "target_type",
             )
         )
@@ -164,7 +188,7 @@ def check_type_and_direction(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"unknown direction '{direction}'",
                 f"未知方向 '{direction}'",
-                "use increase, decrease or none",
+                ("use increase, decrease or none", "取 increase、decrease 或 none"),
                 "direction",
             )
         )
@@ -176,7 +200,10 @@ def check_type_and_direction(t: dict, ctx: Context) -> list[Fault]:
                     f"target_type '{ttype}' needs direction "
                     f"{' or '.join(repr(w) for w in wanted)} (got '{direction}')",
                     f"目标类型 '{ttype}' 的方向应为 {' 或 '.join(wanted)}（现为 '{direction}'）",
-                    "correct direction (the good direction of the indicator) or target_type",
+                    (
+                        "correct direction (the good direction of the indicator) or target_type",
+                        "改正 direction（指标向好的方向）或 target_type",
+                    ),
                     "direction",
                 )
             )
@@ -193,8 +220,12 @@ def check_vocabulary(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"unknown unit '{t['unit']}'",
                 f"未知单位 '{t['unit']}'",
-                f"use one of {', '.join(sorted(u for u in units if u))} or '' "
-                f"(listed in {ctx.vocabulary.units_file})",
+                (
+                    f"use one of {', '.join(sorted(u for u in units if u))} or '' "
+                    f"(listed in {ctx.vocabulary.units_file})",
+                    f"取 {', '.join(sorted(u for u in units if u))} 之一或 ''"
+                    f"（见 {ctx.vocabulary.units_file}）",
+                ),
                 "unit",
             )
         )
@@ -203,7 +234,10 @@ def check_vocabulary(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"domain '{t['domain']}' is not listed under domains",
                 f"领域 '{t['domain']}' 未在 domains 中列出",
-                "use a domain name listed at the top of the file",
+                (
+                    "use a domain name listed at the top of the file",
+                    "使用文件开头 domains 中列出的领域名称",
+                ),
                 "domain",
             )
         )
@@ -213,8 +247,12 @@ def check_vocabulary(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"unknown department '{dept}'",
                 f"未知部门 '{dept}'",
-                f"use one of {', '.join(ctx.vocabulary.departments)} "
-                f"(or add it to {ctx.vocabulary.departments_file})",
+                (
+                    f"use one of {', '.join(ctx.vocabulary.departments)} "
+                    f"(or add it to {ctx.vocabulary.departments_file})",
+                    f"取 {', '.join(ctx.vocabulary.departments)} 之一"
+                    f"（或将其添加到 {ctx.vocabulary.departments_file}）",
+                ),
                 "department",
             )
         )
@@ -229,7 +267,10 @@ def check_item(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"item '{item}' is not T<n> or M<n>",
                 f"条目编号 '{item}' 应为 T<n> 或 M<n>",
-                "write T3 for 主要目标 3, M4 for 策略措施 4",
+                (
+                    "write T3 for 主要目标 3, M4 for 策略措施 4",
+                    "主要目标 3 写作 T3，策略措施 4 写作 M4",
+                ),
                 "item",
             )
         ]
@@ -248,7 +289,7 @@ def check_value(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"target_type '{ttype}' needs a numeric target_value",
                 f"目标类型 '{ttype}' 需要数值目标值",
-                "write the plan's figure as a number",
+                ("write the plan's figure as a number", "把规划中的数字写成数值"),
                 "target_value",
             )
         )
@@ -257,7 +298,10 @@ def check_value(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"target_type '{ttype}' takes no target_value (got {value!r})",
                 f"目标类型 '{ttype}' 不应有目标值（现为 {value!r}）",
-                "set target_value: null or use a numeric target type",
+                (
+                    "set target_value: null or use a numeric target type",
+                    "设为 target_value: null，或使用数值型目标类型",
+                ),
                 "target_value",
             )
         )
@@ -266,7 +310,10 @@ def check_value(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 "relative_change needs baseline_year",
                 "相对变化目标需要基期年份 baseline_year",
-                "add the plan's base year, e.g. baseline_year: 2020",
+                (
+                    "add the plan's base year, e.g. baseline_year: 2020",
+                    "添加规划的基期年份，如 baseline_year: 2020",
+                ),
                 "baseline_year",
             )
         )
@@ -277,8 +324,11 @@ def check_value(t: dict, ctx: Context) -> list[Fault]:
                 Fault(
                     f"relative_change of {value:g}% needs direction '{wanted}' (got '{direction}')",
                     f"相对变化 {value:g}% 的方向应为 '{wanted}'（现为 '{direction}'）",
-                    "write a fall as a negative target_value (下降20% = -20) "
-                    "with direction decrease",
+                    (
+                        "write a fall as a negative target_value (下降20% = -20) "
+                        "with direction decrease",
+                        "下降写成负的 target_value（下降20% = -20），方向为 decrease",
+                    ),
                     "direction",
                 )
             )
@@ -294,7 +344,7 @@ def check_tolerance_and_baseline(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"tolerance is only used by target_type 'about' (got {tol!r} on '{ttype}')",
                 f"容差 tolerance 仅用于 about 类型（'{ttype}' 上为 {tol!r}）",
-                "set tolerance: null",
+                ("set tolerance: null", "设为 tolerance: null"),
                 "tolerance",
             )
         )
@@ -303,7 +353,7 @@ def check_tolerance_and_baseline(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 "tolerance must be a positive number",
                 "容差应为正数",
-                "write e.g. tolerance: 2",
+                ("write e.g. tolerance: 2", "写作如 tolerance: 2"),
                 "tolerance",
             )
         )
@@ -312,7 +362,7 @@ def check_tolerance_and_baseline(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 "baseline_value given without baseline_year",
                 "给出了基期值但没有基期年份",
-                "add baseline_year",
+                ("add baseline_year", "添加 baseline_year"),
                 "baseline_year",
             )
         )
@@ -321,7 +371,7 @@ def check_tolerance_and_baseline(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 "baseline_value must be a number",
                 "基期值应为数值",
-                "write a number",
+                ("write a number", "填写数值"),
                 "baseline_value",
             )
         )
@@ -336,7 +386,10 @@ def check_years(t: dict, ctx: Context) -> list[Fault]:
     if "target_year" in t and not is_year(year):
         out.append(
             Fault(
-                "target_year must be a year", "目标年份应为年份", "write e.g. 2025", "target_year"
+                "target_year must be a year",
+                "目标年份应为年份",
+                ("write e.g. 2025", "写作如 2025"),
+                "target_year",
             )
         )
     elif "target_year" in t and not start <= year <= end:
@@ -344,7 +397,10 @@ def check_years(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"target_year {year} is outside the plan period {start}-{end}",
                 f"目标年份 {year} 不在规划期 {start}—{end} 内",
-                "use the plan's target year (usually period_end)",
+                (
+                    "use the plan's target year (usually period_end)",
+                    "使用规划的目标年份（通常为 period_end）",
+                ),
                 "target_year",
             )
         )
@@ -353,7 +409,7 @@ def check_years(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 "baseline_year must be a year",
                 "基期年份应为年份",
-                "write e.g. 2020",
+                ("write e.g. 2020", "写作如 2020"),
                 "baseline_year",
             )
         )
@@ -362,7 +418,7 @@ def check_years(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"baseline_year {base_year} is not before target_year {year}",
                 f"基期年份 {base_year} 应早于目标年份 {year}",
-                "check the two years against the plan text",
+                ("check the two years against the plan text", "对照规划原文核对这两个年份"),
                 "baseline_year",
             )
         )
@@ -378,7 +434,7 @@ def check_codes(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"sex_disaggregated must be true or false (got {got!r})",
                 f"sex_disaggregated 应为 true 或 false（现为 {got!r}）",
-                "write true or false",
+                ("write true or false", "填写 true 或 false"),
                 "sex_disaggregated",
             )
         )
@@ -388,7 +444,10 @@ def check_codes(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"sdg '{sdg}' is not an SDG indicator code like 3.2.1",
                 f"sdg '{sdg}' 不是 SDG 指标编号（如 3.2.1）",
-                'write the indicator code in quotes, e.g. sdg: "3.2.1", or null',
+                (
+                    'write the indicator code in quotes, e.g. sdg: "3.2.1", or null',
+                    '用引号写指标编号，如 sdg: "3.2.1"，或写 null',
+                ),
                 "sdg",
             )
         )
@@ -398,7 +457,10 @@ def check_codes(t: dict, ctx: Context) -> list[Fault]:
             Fault(
                 f"source_line must be a positive line number (got {line!r})",
                 f"source_line 应为正整数行号（现为 {line!r}）",
-                "write the plan-text line where source_text starts",
+                (
+                    "write the plan-text line where source_text starts",
+                    "填写 source_text 在规划原文中起始的行号",
+                ),
                 "source_line",
             )
         )
@@ -428,6 +490,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                 "a plan file must be a YAML mapping",
                 "规划文件应为 YAML 映射",
                 "see docs/catalogue_schema.md",
+                "见 docs/catalogue_schema.md",
             )
         ]
     problems = []
@@ -440,6 +503,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                         f"missing top-level key '{key}'",
                         f"缺少顶层字段 '{key}'",
                         f"add '{key}:'",
+                        f"添加 '{key}:'",
                         column=key,
                     )
                 )
@@ -450,6 +514,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                     f"top-level key '{key}' must be {typ.__name__}",
                     f"顶层字段 '{key}' 类型应为 {typ.__name__}",
                     f"correct '{key}'",
+                    f"改正 '{key}'",
                     column=key,
                 )
             )
@@ -461,6 +526,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                 "aliases must be a list of short names",
                 "aliases 应为简短名称的列表",
                 "write e.g. aliases: [women]",
+                "写作如 aliases: [women]",
                 column="aliases",
             )
         )
@@ -473,6 +539,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                 "each domain needs 'zh' and 'en'",
                 "每个领域需有 zh 和 en",
                 "write {zh: 健康, en: Health}",
+                "写作 {zh: 健康, en: Health}",
                 column="domains",
             )
         )
@@ -493,6 +560,7 @@ def check_item_sequence(main_items: dict[str, set[int]], file: str) -> list[Prob
                     f"but {gaps} has no target",
                     f"领域 '{domain}'：主要目标 T1—T{max(numbers)} 中缺少 {gaps}",
                     "add the missing item (a not_statistical target if no number measures it)",
+                    "补上缺少的条目（无数值可衡量时用 not_statistical 目标）",
                     column="item",
                 )
             )
@@ -527,6 +595,7 @@ def validate_catalogue(
                     f"target #{i} is not a mapping",
                     f"第{i}个目标格式错误",
                     "write it as key: value lines",
+                    "写成 key: value 形式的行",
                     row=lines.get(i),
                 )
             )
@@ -538,7 +607,7 @@ def validate_catalogue(
                     file,
                     f"{where}: {f.en}",
                     f"{where}：{f.zh}",
-                    f.fix,
+                    *f.fix,
                     row=lines.get(i),
                     column=f.column,
                 )

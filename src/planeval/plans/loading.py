@@ -72,7 +72,9 @@ def read_plan_file(path: str | Path, vocabulary: Vocabulary | None = None) -> Pl
         doc = read_yaml_document(path)
     except FileNotFoundError:
         raise InputError(
-            Problem(str(path), "plan file not found", "找不到规划文件", "check the path")
+            Problem(
+                str(path), "plan file not found", "找不到规划文件", "check the path", "检查文件路径"
+            )
         ) from None
     except UnicodeDecodeError as exc:
         raise InputError(_not_utf8(path, exc)) from None
@@ -85,6 +87,7 @@ def read_plan_file(path: str | Path, vocabulary: Vocabulary | None = None) -> Pl
                 f"not valid YAML: {getattr(exc, 'problem', exc)}",
                 "YAML 格式错误",
                 "fix the syntax at the line shown",
+                "改正所示行的语法",
                 row=row,
             )
         ) from None
@@ -244,6 +247,7 @@ def known_units(data_dir: str | Path = "data") -> dict[str, str]:
                         f"'{units[t.indicator_id]}' in {origin[t.indicator_id]}",
                         f"指标 {t.indicator_id} 在两个规划中单位不一致",
                         "use one unit per indicator_id",
+                        "每个 indicator_id 只用一种单位",
                         column="unit",
                     )
                 )
@@ -260,6 +264,7 @@ def known_units(data_dir: str | Path = "data") -> dict[str, str]:
                         f"entry #{i} needs indicator_id and unit",
                         f"第{i}项缺少 indicator_id 或 unit",
                         "add both keys",
+                        "添加这两个字段",
                     )
                 )
                 continue

@@ -107,6 +107,7 @@ def _check_options(workers: int | None, executor: str, scheduler: str | None) ->
                 f"unknown executor '{executor}'",
                 f"未知执行器 '{executor}'",
                 f"use one of {', '.join(EXECUTORS)}",
+                f"取 {', '.join(EXECUTORS)} 之一",
             )
         )
     if scheduler:
