@@ -229,3 +229,40 @@ def test_every_target_fault_has_a_chinese_fix():
     for f in faults:
         en, zh = f.fix
         assert en and zh and zh != en
+
+
+# 6. README
+
+
+def test_readme_forecast_call_gives_the_assessments_numbers():
+    """README's exploring snippet: ``planeval.forecast(r, r.target_year)`` is the assessment's
+    forecast (model, median, 80 % interval), not a linear refit."""
+    import planeval
+
+    a = planeval.assess("children", "china", 2024, data_dir=ROOT / "data")
+    r = a["senior_secondary_gross_enrollment"]
+    f = planeval.forecast(r, r.target_year)
+    assert f.model == r.model
+    assert f.value == pytest.approx(r.forecast)
+    assert (f.pi80_low, f.pi80_high) == pytest.approx((r.pi80_low, r.pi80_high))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "planeval.forecast(r, r.target_year)     # the assessment's numbers" in readme
+
+
+def test_readme_names_only_files_that_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "runs/all.yaml" not in readme
+    for path in (
+        "data/runs/main.yaml",
+        "data/geographies.yaml",
+        "data/departments.yaml",
+        "data/units.yaml",
+        "data/narrative/",
+        "data/config/calibration.yaml",
+    ):
+        assert (ROOT / path).exists(), path
+    layout = readme[readme.index("## Layout") :]
+    for name in ("geographies.yaml", "departments.yaml", "units.yaml", "data/narrative/"):
+        assert name in layout, name
+    assert "calibration.yaml" in layout
+    assert "--out 2025.xlsx" not in readme and "--html 2025_check.html" not in readme
