@@ -266,3 +266,11 @@ def test_readme_names_only_files_that_exist():
         assert name in layout, name
     assert "calibration.yaml" in layout
     assert "--out 2025.xlsx" not in readme and "--html 2025_check.html" not in readme
+
+
+def test_year_that_is_not_a_number_is_refused_in_both_languages(base: Path):
+    result = runner.invoke(
+        app, ["assess", "--plan", "women", "--geography", "china", "--year", "abc"]
+    )
+    assert result.exit_code == 2
+    assert "'abc' is not a year" in result.output and "不是年份" in result.output

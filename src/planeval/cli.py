@@ -19,6 +19,17 @@ app = typer.Typer(
 )
 
 
+def _year(text: str) -> int:
+    """``--year`` as an int; anything but a whole number is refused in both languages."""
+    cleaned = str(text).strip()
+    if not cleaned.isdigit():
+        raise typer.BadParameter(
+            f"'{text}' is not a year / '{text}' 不是年份. Fix: write the year as four digits, "
+            "e.g. --year 2024 / 修改方法：用四位数字写年份，如 --year 2024"
+        )
+    return int(cleaned)
+
+
 def _fail(exc: InputError) -> None:
     typer.echo(f"planeval: {len(exc.problems)} problem(s) in the input:", err=True)
     for p in exc.problems:
@@ -47,7 +58,9 @@ def report(
         ..., help="Plan name: women or children (a file under DATA_DIR/plans)."
     ),
     stage: str = typer.Option(..., help="annual, midterm or final."),
-    year: int = typer.Option(..., help="Data cut-off year: data after it is never used."),
+    year: int = typer.Option(
+        ..., parser=_year, help="Data cut-off year: data after it is never used."
+    ),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. china."),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
     lang: str = typer.Option("zh", help="Report language: zh (default) or en."),
@@ -106,7 +119,7 @@ def report(
 def assess(
     plan: str = typer.Option(..., help="Plan name: women or children."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations."),
-    year: int = typer.Option(..., help="Data cut-off year."),
+    year: int = typer.Option(..., parser=_year, help="Data cut-off year."),
     data_dir: Path = typer.Option(Path("data")),
     format: str = typer.Option("csv", "--format", help="csv or json."),
 ) -> None:
@@ -264,7 +277,7 @@ def template(
     plan: str = typer.Option(
         None, help="Plan name or alias, e.g. women (a file under DATA_DIR/plans)."
     ),
-    year: int = typer.Option(..., help="Data year the workbook collects."),
+    year: int = typer.Option(..., parser=_year, help="Data year the workbook collects."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations, e.g. baijiantan."),
     out: Path = typer.Option(..., help="Workbook to write (.xlsx); name it <year>.xlsx."),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/."),
@@ -299,7 +312,7 @@ def template(
 @app.command()
 def status(
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations."),
-    year: int = typer.Option(..., help="Data year."),
+    year: int = typer.Option(..., parser=_year, help="Data year."),
     out: Path = typer.Option(..., help="HTML page to write, e.g. reports/status_X_2025.html."),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
 ) -> None:
@@ -320,7 +333,9 @@ def validate(
     ),
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and indicators.yaml."),
     html: Path = typer.Option(None, help="Also write the HTML validation report here (.html)."),
-    year: int = typer.Option(None, help="Data year, when the file name does not say it."),
+    year: int = typer.Option(
+        None, parser=_year, help="Data year, when the file name does not say it."
+    ),
     geography: str = typer.Option(None, help="Geography, when the folder does not say it."),
     force: bool = typer.Option(False, help="Replace an existing --html report."),
 ) -> None:
