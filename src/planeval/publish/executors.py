@@ -122,15 +122,40 @@ def _lost(run: ReportRun, out: Path, message: str) -> RunResult:
     )
 
 
+def _finished_since(out: Path, name: str, since: dt.datetime) -> bool:
+    """True when report ``name`` is complete and its metadata was written at or after ``since``."""
+    meta = read_metadata(out, name)
+    return bool(
+        meta
+        and is_complete(out, meta)
+        and meta.get("produced", "") >= since.isoformat(timespec="seconds")
+    )
+
+
+def _lost_or_finished(run: ReportRun, out: Path, submitted: dt.datetime) -> RunResult:
+    """Result of a run on a pool that broke: ``done`` when its own worker still finished and
+    published the report before the pool went down (its result was lost with the pool, its
+    file was not), else failed with a record."""
+    if _finished_since(out, run.name, submitted):
+        return RunResult(
+            report=run.name,
+            **asdict(run),
+            status="done",
+            message="finished by its worker before another worker died and broke the pool",
+        )
+    return _lost(
+        run,
+        out,
+        "the worker process died while this report was being built "
+        "(killed, or out of memory); nothing was written. Run the batch again: "
+        "finished reports are skipped",
+    )
+
+
 def unfinished(run: ReportRun, out: Path, started: dt.datetime) -> RunResult:
     """Result of a run the batch did not hear back from (interrupted): ``done`` when its worker
     still completed the report after the interrupt, else ``not run``."""
-    meta = read_metadata(out, run.name)
-    if (
-        meta
-        and is_complete(out, meta)
-        and meta.get("produced", "") >= started.isoformat(timespec="seconds")
-    ):
+    if _finished_since(out, run.name, started):
         return RunResult(
             report=run.name,
             **asdict(run),
@@ -175,22 +200,16 @@ def local_results(
         while queue or inflight:
             while queue and len(inflight) < workers:
                 run = queue.popleft()
-                inflight[pool.submit(run_one, run, *args)] = run
+                inflight[pool.submit(run_one, run, *args)] = (run, dt.datetime.now())
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
             broken = False
             for fut in done:
-                run = inflight.pop(fut)
+                run, submitted = inflight.pop(fut)
                 try:
                     yield fut.result()
                 except BrokenProcessPool:
                     broken = True
-                    yield _lost(
-                        run,
-                        out,
-                        "the worker process died while this report was being built "
-                        "(killed, or out of memory); nothing was written. Run the batch again: "
-                        "finished reports are skipped",
-                    )
+                    yield _lost_or_finished(run, out, submitted)
                 except Exception as exc:  # the task could not be sent or its result read
                     yield _lost(
                         run,
