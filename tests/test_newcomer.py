@@ -274,3 +274,19 @@ def test_year_that_is_not_a_number_is_refused_in_both_languages(base: Path):
     )
     assert result.exit_code == 2
     assert "'abc' is not a year" in result.output and "不是年份" in result.output
+
+
+def test_settings_problems_say_the_fix_in_chinese_too(tmp_path: Path):
+    from planeval.core.settings import load_settings
+
+    config = tmp_path / "config"
+    config.mkdir()
+    text = (ROOT / "data" / "config" / "assessment.yaml").read_text(encoding="utf-8")
+    text = text.replace("on_track_min_p: 0.75", "on_track_min_p: 7.5")
+    text = text.replace("  levels: [0.80, 0.95]", "  levels: high")
+    (config / "assessment.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_settings(tmp_path)
+    assert len(err.value.problems) >= 2
+    for p in err.value.problems:
+        assert p.fix and p.fix_zh, str(p)

@@ -55,8 +55,8 @@ def _package_default() -> dict:
     return read_yaml(PACKAGE_DEFAULT)
 
 
-def _problem(path, en: str, zh: str, fix: str) -> Problem:
-    return Problem(str(path), en, zh, fix)
+def _problem(path, en: str, zh: str, fix: str, fix_zh: str) -> Problem:
+    return Problem(str(path), en, zh, fix, fix_zh)
 
 
 def _check_values(raw: dict, path) -> list[Problem]:
@@ -74,6 +74,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                     f"{section}.{key} = {v!r} must be a number in (0, 1)",
                     f"{section}.{key} = {v!r} 应为 0 到 1 之间的数",
                     "write a probability such as 0.75",
+                    "填写概率，如 0.75",
                 )
             )
 
@@ -86,6 +87,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                     f"{section}.{key} = {v!r} must be an integer >= {minimum}",
                     f"{section}.{key} = {v!r} 应为不小于 {minimum} 的整数",
                     f"write a whole number such as {minimum}",
+                    f"填写整数，如 {minimum}",
                 )
             )
 
@@ -107,6 +109,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 "status.off_track_max_p must not exceed status.on_track_min_p",
                 "status.off_track_max_p 不得大于 status.on_track_min_p",
                 "e.g. off_track_max_p: 0.25, on_track_min_p: 0.75",
+                "例如 off_track_max_p: 0.25, on_track_min_p: 0.75",
             )
         )
     levels = raw["forecast"]["levels"]
@@ -121,6 +124,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 f"forecast.levels = {levels!r} must be a list of numbers in (0, 1)",
                 f"forecast.levels = {levels!r} 应为 0 到 1 之间的数的列表",
                 "e.g. levels: [0.80, 0.95]",
+                "例如 levels: [0.80, 0.95]",
             )
         )
     years = raw["sensitivity"]["flagged_years"]
@@ -131,6 +135,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 f"sensitivity.flagged_years = {years!r} must be a list of years",
                 f"sensitivity.flagged_years = {years!r} 应为年份列表",
                 "e.g. flagged_years: [2020]",
+                "例如 flagged_years: [2020]",
             )
         )
     agency = raw["agency"]
@@ -148,6 +153,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 "agency 各分界值应为数值，且 eurostat_significant_min ≥ eurostat_moderate_min ≥ "
                 "eurostat_insufficient_min",
                 "copy the agency section from the shipped data/config/assessment.yaml",
+                "从随附的 data/config/assessment.yaml 复制 agency 部分",
             )
         )
     for key in ("tie_margin",):
@@ -159,6 +165,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                     f"forecast.{key} = {v!r} must be a number in [0, 1)",
                     f"forecast.{key} = {v!r} 应为 [0, 1) 之间的数",
                     "e.g. tie_margin: 0.10",
+                    "例如 tie_margin: 0.10",
                 )
             )
     return problems
@@ -194,6 +201,7 @@ def _load(path: Path) -> dict:
                 f"not valid YAML ({exc})",
                 "不是有效的 YAML 文件",
                 "compare with the shipped data/config/assessment.yaml",
+                "对照随附的 data/config/assessment.yaml 修改",
             )
         ) from None
     if not isinstance(raw, dict):
@@ -208,6 +216,7 @@ def _load(path: Path) -> dict:
                         f"missing setting {section}.{key}",
                         f"缺少设置 {section}.{key}",
                         "copy it from the shipped data/config/assessment.yaml",
+                        "从随附的 data/config/assessment.yaml 复制该设置",
                     )
                 )
     if problems:
