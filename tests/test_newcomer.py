@@ -290,3 +290,15 @@ def test_settings_problems_say_the_fix_in_chinese_too(tmp_path: Path):
     assert len(err.value.problems) >= 2
     for p in err.value.problems:
         assert p.fix and p.fix_zh, str(p)
+
+
+@needs_sys
+def test_status_page_into_unwritable_folder_is_a_message(base: Path):
+    result = runner.invoke(
+        app,
+        ["status", "--geography", "baijiantan", "--year", "2020"]
+        + ["--data-dir", str(base), "--out", "/sys/nc_status.html"],
+    )
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit)
+    assert "cannot write in the folder /sys" in result.output

@@ -317,12 +317,16 @@ def status(
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
 ) -> None:
     """Submission status (报送情况): which departments filed, what is still missing, and when."""
+    from planeval.publish.checks import check_out_folder
     from planeval.reporting.status_page import write_status_page
 
     try:
+        check_out_folder(out.absolute().parent)
         path = write_status_page(data_dir, geography, year, out)
     except InputError as exc:
         _fail(exc)
+    except OSError as exc:
+        _fail(_write_error(out.absolute().parent, exc))
     typer.echo(f"wrote {path}")
 
 
