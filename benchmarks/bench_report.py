@@ -35,13 +35,14 @@ def _cells(tree: Path) -> tuple[str, str]:
     """``(imports, body)``: the import lines of the notebook's code cells, and all its code
     after the parameters cell, with the parameters set as in a papermill run."""
     nb = json.loads((tree / "notebooks" / "evaluation.ipynb").read_text(encoding="utf-8"))
-    code = [
-        "".join(c["source"])
-        for c in nb["cells"]
-        if c["cell_type"] == "code" and "parameters" not in c.get("metadata", {}).get("tags", [])
-    ]
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    tagged = ["parameters" in c.get("metadata", {}).get("tags", []) for c in cells]
+    defaults = ["".join(c["source"]) for c, is_param in zip(cells, tagged, strict=True) if is_param]
+    code = ["".join(c["source"]) for c, is_param in zip(cells, tagged, strict=True) if not is_param]
     params = {**PARAMS, "data_dir": str(tree / "data"), "reference_geography": None}
-    head = "\n".join(f"{k} = {v!r}" for k, v in params.items())
+    # the notebook's own defaults first (parameters added later, e.g. word_path), then ours,
+    # as papermill injects them after the parameters cell
+    head = "\n".join(defaults + [f"{k} = {v!r}" for k, v in params.items()])
     body = head + "\n" + "\n".join(code)
     imports = "\n".join(line for line in body.splitlines() if line.startswith(("import ", "from ")))
     return imports, body
