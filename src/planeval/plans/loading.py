@@ -131,7 +131,7 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
     names: list[str] = []
     found: list[Path] = []
     for path in plan_files(data_dir):
-        own = _plan_names(path)
+        own = plan_names(path)
         names += own[:1]
         if str(plan) in own:
             found.append(path)
@@ -150,7 +150,7 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
     )
 
 
-def _plan_names(path: Path) -> list[str]:
+def plan_names(path: Path) -> list[str]:
     """``[plan, *aliases]`` of a plan file (empty without ``plan:``); InputError when
     unreadable."""
     try:

@@ -77,18 +77,14 @@ def _as_list(value) -> list:
 
 def _plan_names(data_dir: Path) -> list[str]:
     """Plan names and aliases (``plan:``, ``aliases:``) of the files under ``<data_dir>/plans``."""
-    from planeval.plans.catalogue import plan_files
+    from planeval.plans.loading import plan_files, plan_names
 
     names = []
     for path in plan_files(data_dir):
         try:
-            head = read_yaml(path)
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            names += plan_names(path)
+        except (OSError, InputError, UnicodeDecodeError, yaml.YAMLError):
             continue  # an unreadable plan file fails its own reports, with the loader's message
-        if isinstance(head, dict) and head.get("plan"):
-            names.append(str(head["plan"]))
-            aliases = head.get("aliases")
-            names += [str(a) for a in aliases] if isinstance(aliases, list) else []
     return names
 
 
