@@ -176,6 +176,28 @@ def _worker_init() -> None:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
 
 
+def _broke(fut) -> bool:
+    """True when ``fut`` failed because its process pool broke (a worker died)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(fut.exception(), BrokenProcessPool)
+
+
+def _outcome(fut, run: ReportRun, submitted: dt.datetime, out: Path) -> RunResult:
+    """The result of a finished future of the local pool."""
+    exc = fut.exception()
+    if exc is None:
+        return fut.result()
+    if _broke(fut):
+        return _lost_or_finished(run, out, submitted)
+    # the task could not be sent or its result read
+    return _lost(
+        run,
+        out,
+        f"the worker could not run this report ({type(exc).__name__}: {exc}); nothing was written",
+    )
+
+
 def local_results(
     runs: list[ReportRun], args: tuple, workers: int, out: Path
 ) -> Iterator[RunResult]:
@@ -186,7 +208,6 @@ def local_results(
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
 
     ctx = multiprocessing.get_context("spawn")
     queue = deque(runs)
@@ -202,24 +223,21 @@ def local_results(
                 run = queue.popleft()
                 inflight[pool.submit(run_one, run, *args)] = (run, dt.datetime.now())
             done, _ = wait(inflight, return_when=FIRST_COMPLETED)
-            broken = False
+            if any(_broke(fut) for fut in done):
+                # the pool is gone and every future still on it fails. Shut it down first (its
+                # workers terminated and joined), so that whether a lost run's own worker still
+                # published its report is decided once no worker can write any more
+                pool.shutdown(wait=True, cancel_futures=True)
+                lost, inflight, pool = inflight, {}, new_pool()
+                for fut, (run, submitted) in lost.items():
+                    if fut.cancelled():  # never started: the fresh pool takes it
+                        queue.appendleft(run)
+                    else:
+                        yield _outcome(fut, run, submitted, out)
+                continue
             for fut in done:
                 run, submitted = inflight.pop(fut)
-                try:
-                    yield fut.result()
-                except BrokenProcessPool:
-                    broken = True
-                    yield _lost_or_finished(run, out, submitted)
-                except Exception as exc:  # the task could not be sent or its result read
-                    yield _lost(
-                        run,
-                        out,
-                        f"the worker could not run this report "
-                        f"({type(exc).__name__}: {exc}); nothing was written",
-                    )
-            if broken:
-                pool.shutdown(wait=True, cancel_futures=True)
-                pool = new_pool()
+                yield _outcome(fut, run, submitted, out)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
