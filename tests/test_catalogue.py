@@ -844,7 +844,7 @@ def _cli_csv(*args) -> list[list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("args", "n_targets"), [(["--plan", "women"], 103), (["--plan", "children"], 91), ([], 204)]
+    ("args", "n_targets"), [(["--plan", "women"], 103), (["--plan", "children"], 91), ([], 205)]
 )
 def test_csv_has_the_published_columns_in_order(args, n_targets):
     rows = _cli_csv(*args)
@@ -954,7 +954,7 @@ def test_audit_page_escapes_plan_text(tmp_path, plans):
 
 
 def test_cli_html_writes_every_plans_page(tmp_path):
-    """The two Baijiantan plans and the two national outlines (8 + 2 targets: 204 in all)."""
+    """The two Baijiantan plans and the two national outlines (8 + 3 targets: 205 in all)."""
     result = runner.invoke(
         app, ["catalogue", "--format", "html", "--out", str(tmp_path), "--data-dir", str(DATA)]
     )
