@@ -67,7 +67,6 @@ def test_failed_build_keeps_the_last_good_store(data_dir):
     leftovers = sorted(str(p.relative_to(data_dir)) for p in data_dir.glob("processed/**/*.*"))
     assert leftovers == [  # no temporary file left
         "processed/files/demo.parquet",
-        "processed/fingerprints/demo.txt",
         "processed/observations/demo.parquet",
     ]
 

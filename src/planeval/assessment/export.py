@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from planeval.assessment.results import ASSESS_COLUMNS, Assessment
+from planeval.core.cells import csv_text
 
 #: Columns the CSV of ``planeval assess`` prints after :data:`ASSESS_COLUMNS`.
 CSV_EXTRA_COLUMNS = [
@@ -43,7 +44,9 @@ _INT_COLUMNS = ("n_obs", "latest_year", "forecast_year", "baseline_year", "sensi
 
 def assessment_csv(assessment: Assessment, decimals: int = 4) -> str:
     """CSV text: one row per target, :data:`ASSESS_COLUMNS` first then
-    :data:`CSV_EXTRA_COLUMNS`; floats rounded to ``decimals``, years as integers."""
+    :data:`CSV_EXTRA_COLUMNS`; floats rounded to ``decimals``, years as integers; text that a
+    spreadsheet would run as a formula gets a leading ``'``
+    (:func:`planeval.core.cells.csv_text`)."""
     rows = []
     for r in assessment.results:
         row = {}
@@ -60,7 +63,7 @@ def assessment_csv(assessment: Assessment, decimals: int = 4) -> str:
     frame = pd.DataFrame(rows, columns=ASSESS_COLUMNS + CSV_EXTRA_COLUMNS)
     for col in _INT_COLUMNS:
         frame[col] = frame[col].astype("Int64")
-    return frame.to_csv(index=False)
+    return csv_text(frame)
 
 
 def _jsonable(value):

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planeval.core.codes import check_code, code_problem, is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.intake.reading import read_grid
 from planeval.intake.schema import SEXES, validate_frame
@@ -222,14 +223,21 @@ def _stray_problem(path: Path) -> Problem:
     )
 
 
+def geography_folder(data_dir: str | Path, geography: str) -> Path:
+    """``<data_dir>/observations/<geography>``; raises :class:`InputError` (zh + en) when
+    ``geography`` is not a safe code (``../../../evil``), before any file is touched."""
+    return Path(data_dir) / "observations" / check_code(geography, "geography", "--geography")
+
+
 def submission_files(data_dir: str | Path, geography: str) -> list[SubmissionFile]:
     """Every submission file of a geography, sorted by year then vintage.
 
     Files of ``<data_dir>/observations/<geography>`` named ``<year>.csv|xlsx`` (vintage 0) or
     ``<year>_rev<N>.csv|xlsx`` (vintage N). Other files (``resolution_log.csv``, Excel lock
-    files ``~$...``) are not submissions.
+    files ``~$...``) are not submissions. Raises :class:`InputError` for a geography that is
+    not a safe code (see :func:`geography_folder`).
     """
-    folder = Path(data_dir) / "observations" / geography
+    folder = geography_folder(data_dir, geography)
     out = []
     if not folder.is_dir():
         return out
@@ -258,7 +266,7 @@ def is_not_data(name: str) -> bool:
 def _stray_files(data_dir: str | Path, geography: str) -> list[Path]:
     """Files not named as a submission (``2024 (1).xlsx``, ``2024.xls``, ``abc.csv``) other than
     :func:`is_not_data` ones: reported rather than silently skipped."""
-    folder = Path(data_dir) / "observations" / geography
+    folder = geography_folder(data_dir, geography)
     if not folder.is_dir():
         return []
     return sorted(
@@ -275,13 +283,29 @@ def observation_files(data_dir: str | Path, geography: str) -> list[tuple[int, P
 
 
 def list_geographies(data_dir: str | Path = "data") -> list[str]:
-    """Folder names under ``<data_dir>/observations`` that hold at least one year file."""
+    """Folder names under ``<data_dir>/observations`` that hold at least one year file and are
+    safe codes (a folder named otherwise is reported by :func:`misnamed_geographies`)."""
     root = Path(data_dir) / "observations"
     if not root.is_dir():
         return []
     return sorted(
-        p.name for p in root.iterdir() if p.is_dir() and submission_files(data_dir, p.name)
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and is_safe_code(p.name) and submission_files(data_dir, p.name)
     )
+
+
+def misnamed_geographies(data_dir: str | Path = "data") -> list[Problem]:
+    """One problem per folder under ``<data_dir>/observations`` whose name is not a safe
+    geography code (``Evil Folder``, ``a.b``): its files are not read until it is renamed."""
+    root = Path(data_dir) / "observations"
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    found = (
+        code_problem(p.name, "geography", str(p), code="geography")
+        for p in folders
+        if not p.name.startswith(".")
+    )
+    return [p for p in found if p is not None]
 
 
 def _same_vintage_problems(checks: list[SubmissionCheck]) -> list[Problem]:

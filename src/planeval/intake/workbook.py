@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_path
 from planeval.intake.reading import META_SHEET
@@ -255,10 +256,12 @@ def write_template(
     indicators from every plan), ``year`` and ``geography`` to ``out`` (.xlsx).
 
     Written to a temporary file beside ``out`` and renamed, so a failure leaves no half file.
-    Raises :class:`InputError` when the plan is unknown, ``out`` is not ``.xlsx``, or ``out``
+    Raises :class:`InputError` when the geography is not a safe code
+    (:mod:`planeval.core.codes`), the plan is unknown, ``out`` is not ``.xlsx``, or ``out``
     exists and ``overwrite`` is false (a filled submission is never overwritten by accident),
     or ``out`` cannot be written (its folder cannot be created, no permission).
     """
+    check_code(geography, "geography", "--geography")  # written in the 说明 sheet, read back
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
         raise InputError(

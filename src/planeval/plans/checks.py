@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 
+from planeval.core.codes import code_problem
 from planeval.core.errors import Problem
 from planeval.plans.model import (
     DIRECTIONS,
@@ -530,6 +531,7 @@ def check_top_level(raw, file: str) -> list[Problem]:
                 column="aliases",
             )
         )
+    problems += _name_problems(raw, file)
     if not problems and any(
         not isinstance(d, dict) or not {"zh", "en"} <= set(d) for d in raw["domains"]
     ):
@@ -544,6 +546,17 @@ def check_top_level(raw, file: str) -> list[Problem]:
             )
         )
     return problems
+
+
+def _name_problems(raw: dict, file: str) -> list[Problem]:
+    """``plan:`` and each alias become parts of report and narrative file names: each must be
+    a safe code (:data:`planeval.core.codes.SAFE_CODE`)."""
+    names = [("plan", raw["plan"])] if isinstance(raw.get("plan"), str) else []
+    aliases = raw.get("aliases")
+    if isinstance(aliases, list):
+        names += [("aliases", a) for a in aliases if isinstance(a, str) and a.strip()]
+    found = (code_problem(name, "plan", file, column=key) for key, name in names)
+    return [p for p in found if p is not None]
 
 
 def check_item_sequence(main_items: dict[str, set[int]], file: str) -> list[Problem]:

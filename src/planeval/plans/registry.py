@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from planeval.core.codes import code_problem
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml_document
 
@@ -223,8 +224,12 @@ def reference_for(code: str, data_dir: str | Path | None = None) -> str:
 
 
 def unknown_geography(geography: str, data_dir: str | Path, file: str, **where) -> Problem | None:
-    """The problem of a geography missing from the data folder's ``geographies.yaml`` (None
+    """The problem of a geography that is not a safe code (:mod:`planeval.core.codes`, with or
+    without a geographies file) or is missing from the data folder's ``geographies.yaml`` (None
     when it is listed, or when the folder declares no geographies)."""
+    unsafe = code_problem(geography, "geography", file, **where)
+    if unsafe is not None:
+        return unsafe
     if not declares_geographies(data_dir) or geography in load_geographies(data_dir):
         return None
     known = ", ".join(load_geographies(data_dir))

@@ -29,8 +29,14 @@ class WriteError(PlanevalError):
 
 
 def failed_record_paths(out: str | Path, name: str) -> tuple[Path, Path]:
-    """``(<out>/failed/<stem>.txt, <out>/failed/<stem>.ipynb)`` for report file ``name``."""
+    """``(<out>/failed/<stem>.txt, <out>/failed/<stem>.ipynb)`` for report file ``name``.
+
+    ``name`` must be a plain file name (no folder part, not ``..``): a record is never written
+    outside ``<out>/failed`` (``ValueError`` otherwise: names come from
+    :func:`~planeval.publish.runner.report_name`, which checks the codes)."""
     stem = name[: -len(".html")] if name.endswith(".html") else name
+    if Path(stem).name != stem or stem in ("", ".", "..") or "\\" in stem:
+        raise ValueError(f"not a plain report name: {name!r}")
     failed = Path(out) / "failed"
     return failed / f"{stem}.txt", failed / f"{stem}.ipynb"
 

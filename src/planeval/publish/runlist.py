@@ -24,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from planeval.core.codes import is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml
 from planeval.publish.checks import FORMATS, LANGS, STAGES
@@ -76,7 +77,8 @@ def _as_list(value) -> list:
 
 
 def _plan_names(data_dir: Path) -> list[str]:
-    """Plan names and aliases (``plan:``, ``aliases:``) of the files under ``<data_dir>/plans``."""
+    """Plan names and aliases (``plan:``, ``aliases:``) of the files under ``<data_dir>/plans``
+    that are safe codes (:mod:`planeval.core.codes`)."""
     from planeval.plans.loading import plan_files, plan_names
 
     names = []
@@ -85,7 +87,8 @@ def _plan_names(data_dir: Path) -> list[str]:
             names += plan_names(path)
         except (OSError, InputError, UnicodeDecodeError, yaml.YAMLError):
             continue  # an unreadable plan file fails its own reports, with the loader's message
-    return names
+    # a name that is not a safe code would become a path (``../x``): never a known plan
+    return [n for n in names if is_safe_code(n)]
 
 
 def _read_runlist(path: Path) -> dict:

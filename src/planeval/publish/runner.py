@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from planeval.core.codes import check_code
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.core.settings import load_settings
@@ -37,6 +38,11 @@ from planeval.publish.parameters import check_notebook
 
 
 def report_name(geography: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
+    """``<geography>_<plan>_<stage>_<year>[_<lang>].html``; raises :class:`InputError` when the
+    geography or plan is not a safe code (:mod:`planeval.core.codes`), so no report, metadata
+    or failure record is ever written outside the output folder."""
+    check_code(geography, "geography", "--geography")
+    check_code(plan, "plan", "--plan")
     suffix = "" if lang == "zh" else f"_{lang}"
     return f"{geography}_{plan}_{stage}_{year}{suffix}.html"
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from planeval.core.cells import csv_text
 from planeval.core.labels import _labels, label
 from planeval.plans.catalogue import (
     CATALOGUE_COLUMNS,
@@ -55,8 +56,10 @@ def catalogue_table(plans: Plan | Iterable[Plan]) -> pd.DataFrame:
 
 
 def catalogue_csv(plans: Plan | Iterable[Plan]) -> str:
-    """:func:`catalogue_table` as CSV text (UTF-8, header row, ``\\n`` line ends)."""
-    return catalogue_table(plans).to_csv(index=False, lineterminator="\n")
+    """:func:`catalogue_table` as CSV text (UTF-8, header row, ``\\n`` line ends); text that a
+    spreadsheet would run as a formula (``=…``) is written with a leading ``'``
+    (:func:`planeval.core.cells.csv_text`)."""
+    return csv_text(catalogue_table(plans), lineterminator="\n")
 
 
 def encoding_text(t: Target, lang: str = "zh") -> str:

