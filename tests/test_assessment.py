@@ -101,11 +101,12 @@ def test_at_most_mortality_off_track_and_falls_back_warning():
     flat = run(target("at_most", 3.0, unit="‰", direction="decrease"), [2021, 2022, 2023, 2024],
                [8.0, 7.9, 8.1, 8.0])  # fmt: skip
     assert flat.status == "off_track" and flat.p_attain < 0.01
-    # achieved now (4.9 ≤ 5) but rising 0.3 a year: 2025 forecast 5.5 → warning
+    # achieved now (4.9 ≤ 5) but rising: the drift on the log scale (‰) grows by
+    # d = ln(4.9/4.0)/3 = 0.067652 a year: 2025 forecast 4.9·exp(2d) = 5.6099 → warning
     rising = run(target("at_most", 5.0, unit="‰", direction="decrease"), [2020, 2021, 2022, 2023],
                  [4.0, 4.3, 4.6, 4.9], data_year=2023)  # fmt: skip
     assert rising.status == "achieved"
-    assert rising.forecast == pytest.approx(5.5)
+    assert rising.forecast == pytest.approx(5.609879, abs=1e-5)
     assert rising.p_attain < 0.5
     assert rising.warning_reasons == ["worsening", "forecast_falls_back"]
 
@@ -283,12 +284,14 @@ def test_volatility_definition():
 
 
 def test_sensitivity_to_leaving_out_2020():
-    """80, 82, 90, 86, 88 (2018–2022), target ≥ 92 by 2025. With 2020's spike the series
-    looks like noise around 85 (the mean model wins) → off_track; without 2020 it rises
-    2 a year (80, 82, 86, 88) → drift forecast 94 → on_track. Shown as a flag, not applied."""
+    """80, 82, 90, 86, 88 (2018–2022), target ≥ 92 by 2025. The drift d = (88 − 80)/4 = 2
+    forecasts 94 either way, but 2020's spike makes the increments 2, 8, −4, 2 (residuals
+    0, 6, −6, 0: s² = 72/3 = 24), scale sqrt(24 · (3 + 9/4)) = 11.225, P(Y ≥ 92) =
+    t3.sf(−2/11.225) = 0.565 → at_risk; without 2020 the increments 2, 4 (2 years), 2 fit the
+    drift exactly (rounding floor only) → on_track. Shown as a flag, not applied."""
     a = run(target("at_least", 92, unit=""), [2018, 2019, 2020, 2021, 2022],
             [80, 82, 90, 86, 88], data_year=2022)  # fmt: skip
-    assert a.status == "off_track"
+    assert a.status == "at_risk" and a.p_attain == pytest.approx(0.565031, abs=1e-5)
     assert (a.sensitivity_year, a.status_without_flagged) == (2020, "on_track")
     assert a.sensitivity_changed
     assert a.audit["sensitivity"]["status_without_year"] == {2020: "on_track"}
@@ -376,8 +379,8 @@ def test_real_calibrated_p_attain_is_the_scaled_t(national):
     from planeval.assessment.assess import calibration_table
 
     settings = load_settings("data")
-    table = calibration_table("data", settings, 2024)
     raw = national[("women", 2024)]["cervical_cancer_screening"]
+    table = calibration_table("data", settings, 2024).for_data_year(raw.latest_year)
     h = raw.target_year - raw.latest_year
     c = table.factor(h, raw.n_obs, "p")
     plan = load_plan("women", "data")
@@ -525,23 +528,22 @@ def test_assess_command_formats():
 
 def test_series_stuck_at_100_or_0_percent():
     """A small district at 100 % every year 2020–2024 (integers), target "≥ 99 % every year"
-    (maintain_at_least). Every candidate forecasts 100 (out-of-sample errors 0 or
-    floating-point noise): a tie settled by simplicity, the no-trend ``mean`` on the natural
-    scale: σ² = 1/48 (one-sided rounding at the bound), σ = 0.144338, df = 4; 2025: scale
-    0.144338 · sqrt(1 + 1/5) = 0.158114; P(Y ≥ 99) = t4.sf(−1/0.158114 = −6.324555) = 0.99840.
-    Forecast 100 (up to floating point), interval up to 100 only.
-    (Before: logit of 99.5, forecast 99.5, 95 % interval 68–99.99 %, p_attain 0.62.)
+    (maintain_at_least). The default drift on the natural scale (a value at the bound): d̂ = 0,
+    σ² = 2 · 1/48 = 1/24 (an increment is the difference of two values rounded from one side),
+    df = 3; 2025 is h = 1 after 2024, span 4: scale sqrt(1/24) · sqrt(1 + 1/4) = 0.228218;
+    P(Y ≥ 99) = t3.sf(−1/0.228218 = −4.381780) = 0.98900. Forecast 100, interval up to 100
+    only. (Before issue 13: logit of 99.5, forecast 99.5, 95 % interval 68–99.99 %, p 0.62.)
     The mirror case, 0 % every year against "≤ 2 %": forecast 0, p_attain
-    t4.cdf(2/0.158114 = 12.649111) = 0.99989."""
+    t3.cdf(2/0.228218 = 8.763561) = 0.99844."""
     years = [2020, 2021, 2022, 2023, 2024]
     a = run(target("maintain_at_least", 99), years, [100] * 5)
-    assert a.status == "achieved" and not a.early_warning and a.model == "mean"
+    assert a.status == "achieved" and not a.early_warning and a.model == "drift"
     assert a.forecast == pytest.approx(100.0, abs=1e-9) and a.pi_high == 100.0
     assert 99 < a.pi_low < 100
-    assert stats.t.sf(-1 / 0.158114, 4) == pytest.approx(0.99840, abs=1e-5)
-    assert a.p_attain == pytest.approx(0.99840, abs=1e-4)
+    assert stats.t.sf(-1 / 0.228218, 3) == pytest.approx(0.98900, abs=1e-5)
+    assert a.p_attain == pytest.approx(0.98900, abs=1e-4)
     b = run(target("at_most", 2, direction="decrease"), years, [0] * 5)
     assert b.status == "achieved" and b.forecast == pytest.approx(0.0, abs=1e-9)
     assert b.pi_low == 0.0 and b.pi_high < 1
-    assert b.p_attain == pytest.approx(stats.t.cdf(2 / 0.158114, 4), abs=1e-4)
-    assert stats.t.cdf(2 / 0.158114, 4) == pytest.approx(0.99989, abs=1e-5)
+    assert b.p_attain == pytest.approx(stats.t.cdf(2 / 0.228218, 3), abs=1e-4)
+    assert stats.t.cdf(2 / 0.228218, 3) == pytest.approx(0.99844, abs=1e-5)

@@ -160,7 +160,7 @@ def test_constant_100_percent_forecasts_100_with_a_rounding_only_interval():
     2.776445 → half-width 0.438995: 95 % interval 99.5610–100; P(Y ≥ 99) = t4.sf(−6.324555)
     = 0.99840."""
     years = [2019, 2020, 2021, 2022, 2023]
-    sel = select_model(years, [100] * 5, 2025, "%")
+    sel = select_model(years, [100] * 5, 2025, "%", rule="selection")
     assert sel.model == "mean"
     mean = sel.fits["mean"].predict(2025)
     assert mean.value == pytest.approx(100.0, abs=1e-9) and mean.high == 100.0
@@ -203,14 +203,14 @@ def test_near_constant_series_at_the_bound_is_sensible():
     with a squeeze these gave intervals tens of points wide."""
     years = [2019, 2020, 2021, 2022, 2023]
     assert decimals_of([100, 100, 99.8, 100, 100]) == 1
-    sel = select_model(years, [100, 100, 99.8, 100, 100], 2025, "%")
+    sel = select_model(years, [100, 100, 99.8, 100, 100], 2025, "%", rule="selection")
     assert sel.model == "mean"
     assert sel.cv_error["mean"] == pytest.approx(0.0611111, abs=1e-6)
     assert sel.reference_error["mean"] == pytest.approx(0.2333333, abs=1e-6)
     f = sel.candidates["mean"]
     assert f.value == pytest.approx(99.96)
     assert f.low == pytest.approx(99.687965, abs=1e-5) and f.high == 100.0
-    sel0 = select_model(years, [0, 0, 0.5, 0, 0], 2025, "%")
+    sel0 = select_model(years, [0, 0, 0.5, 0, 0], 2025, "%", rule="selection")
     assert sel0.model == "mean"
     f0 = sel0.candidates["mean"]
     assert f0.value == pytest.approx(0.1) and f0.low == 0.0
@@ -273,8 +273,9 @@ def test_selection_prefers_the_mean_for_a_flat_noisy_series():
     drift too but not the simpler mean by more than 10 %."""
     years = list(range(2014, 2022))
     values = [50, 52, 49, 51, 50, 52, 49, 51]
-    sel = select_model(years, values, 2025)
+    sel = select_model(years, values, 2025, rule="selection")
     assert sel.model == "mean"
+    assert select_model(years, values, 2025).model == "drift"  # the default rule
     assert sel.cv_error["mean"] == pytest.approx(
         leave_future_out_error(years, values, "mean", max_horizon=4)
     )

@@ -149,10 +149,13 @@ def select_for(
     calibration=None,
     level: float | None = None,
 ):
-    """:func:`planeval.forecasting.select_model` with the settings' ``forecast`` section (tie
-    margin, level, seed, draws) and an optional calibration table, as the assessment calls it.
+    """:func:`planeval.forecasting.select_model` with the settings' ``forecast`` section (rule,
+    tie margin, level, seed, draws) and an optional calibration, as the assessment calls it.
+    ``calibration``: a table, or the tables of a data year (:func:`calibration_table`), of
+    which the one for the series' last observed year is used.
     Raises :class:`~planeval.forecasting.ModelNotApplicable`."""
     fc = settings["forecast"]
+    calibration = _table_for(calibration, years)
     return select_model(
         years,
         values,
@@ -163,6 +166,31 @@ def select_for(
         seed=fc["seed"],
         n_draws=int(fc.get("n_draws", 4000)),
         calibration=calibration,
+        rule=fc.get("rule", "default"),
+    )
+
+
+def _table_for(calibration, years):
+    """The calibration table for a series: ``calibration`` itself when it is a table, else
+    (tables of a data year, :class:`~planeval.forecasting.calibration.Calibration`) the one
+    of the series' last observed year, so that a series' interval depends on the years since
+    its last value, not on the report's cut-off."""
+    if calibration is None or not hasattr(calibration, "for_data_year") or not len(years):
+        return calibration
+    return calibration.for_data_year(int(np.max(years)))
+
+
+def _rule_text(reference: str, fc: dict) -> str:
+    """The model rule in words, for the audit."""
+    if fc.get("rule", "default") == "default":
+        return (
+            f"{reference} (random walk with drift on the indicator's natural scale) always: "
+            "the default chosen on the benches (docs/method.md §3)"
+        )
+    return (
+        f"reference {reference} (random walk with drift); another candidate replaces it only "
+        f"when its leave-future-out forecast error is lower by more than {fc['tie_margin']:.0%} "
+        "(docs/method.md)"
     )
 
 
@@ -177,6 +205,7 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibr
         a.audit["model"] = {"chosen": None, "reason": a.model_reason}
         return None
     T = a.target_year
+    calibration = _table_for(calibration, years)
     try:
         sel = select_for(years, values, T, a.unit, settings, calibration)
     except ModelNotApplicable as exc:
@@ -200,9 +229,7 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibr
     a.audit["model"] = {
         "chosen": sel.model,
         "reason": sel.reason,
-        "rule": f"reference {sel.reference} (random walk with drift); another candidate "
-        "replaces it only when its leave-future-out forecast error is lower by more "
-        f"than {fc['tie_margin']:.0%} (docs/method.md)",
+        "rule": _rule_text(sel.reference, fc),
         "candidates": {
             m: {
                 "forecast": sel.candidates[m].value,
@@ -308,16 +335,20 @@ PACKAGE_CALIBRATION = Path(__file__).parents[1] / "core" / "calibration_default.
 
 
 def calibration_table(data_dir, settings: dict, data_year: int):
-    """The calibration table for ``data_year`` from ``<data_dir>/<calibration.file>`` (the
-    package's copy when ``data_dir`` is None); None without the file or before its first
-    cut-off year."""
+    """The calibration tables usable with data up to ``data_year`` from
+    ``<data_dir>/<calibration.file>`` (the package's copy when ``data_dir`` is None): a
+    :class:`~planeval.forecasting.calibration.Calibration` holding the tables of cut-offs
+    ``<= data_year``, of which each series uses the one of its last observed year
+    (:func:`select_for`); None without the file or before its first cut-off year."""
     path = (
         PACKAGE_CALIBRATION
         if data_dir is None
         else Path(data_dir) / settings["calibration"]["file"]
     )
     calibration = load_calibration(path)
-    return calibration.for_data_year(data_year) if calibration is not None else None
+    if calibration is None or calibration.for_data_year(data_year) is None:
+        return None
+    return calibration.up_to(data_year)
 
 
 def _account_of(obs: pd.DataFrame, indicator_id: str) -> str:

@@ -20,7 +20,7 @@ _REQUIRED = {
 }
 #: Settings added after the first release: taken from the package copy when a file lacks them.
 _OPTIONAL = {
-    "forecast": ["n_draws"],
+    "forecast": ["n_draws", "rule"],
     "early_warning": ["fall_back_max_p"],
     "calibration": [
         "file",
@@ -154,6 +154,17 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 "eurostat_insufficient_min",
                 "copy the agency section from the shipped data/config/assessment.yaml",
                 "从随附的 data/config/assessment.yaml 复制 agency 部分",
+            )
+        )
+    rule = raw["forecast"].get("rule", "default")
+    if rule not in ("default", "selection"):
+        problems.append(
+            _problem(
+                path,
+                f"forecast.rule = {rule!r} must be 'default' (the drift model) or 'selection'",
+                f"forecast.rule = {rule!r} 应为 'default'（漂移模型）或 'selection'",
+                "e.g. rule: default",
+                "例如 rule: default",
             )
         )
     for key in ("tie_margin",):

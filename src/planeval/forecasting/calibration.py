@@ -53,7 +53,9 @@ def scale_factor(errors, dfs, bounds=(0.25, 20.0)) -> float | None:
         method="bounded",
         options={"xatol": 1e-6},
     )
-    return float(math.exp(res.x))
+    c = float(math.exp(res.x))
+    # the bounded search stops a hair inside a bound it hits: report the bound itself
+    return next((b for b in bounds if abs(c - b) <= 1e-4 * b), c)
 
 
 def _bucket(value: int, edges) -> int:
@@ -162,6 +164,11 @@ class Calibration:
 
     tables: dict  # cutoff year -> CalibrationTable
     provenance: dict = field(default_factory=dict)
+
+    def up_to(self, data_year: int) -> Calibration:
+        """The same calibration without the tables of cut-offs after ``data_year``."""
+        kept = {y: t for y, t in self.tables.items() if y <= int(data_year)}
+        return Calibration(kept, self.provenance)
 
     def for_data_year(self, data_year: int) -> CalibrationTable | None:
         """The table of the latest cut-off ``<= data_year`` with a filled cell (None if none)."""

@@ -30,14 +30,15 @@ from planeval.forecasting.panel import PIT_CLIP, panel_forecasts, shipped_series
 
 METHOD = (
     "Rolling-origin forecasts of every shipped series (sex total) by the model the assessment "
-    "selects; each scored by its PIT under the model's own predictive distribution (clipped to "
-    f"[{PIT_CLIP}, {1 - PIT_CLIP}]) turned into a t(df) error; per cell of horizon × number of "
-    "values the maximum-likelihood scale of those errors widens the predictive distribution "
-    "(docs/method.md, 'Calibration')."
+    "uses (forecast.rule); each scored by its PIT under the model's own predictive "
+    f"distribution (clipped to [{PIT_CLIP}, {1 - PIT_CLIP}]) turned into a t(df) error; per "
+    "cell of horizon × number of "
+    "values the maximum-likelihood scale of those errors widens the predictive distribution, "
+    "never below 1 (calibration.min_factor; docs/method.md, 'Calibration')."
 )
 HONESTY = (
-    "Each table uses only errors of observations made by its cut-off year; an assessment with "
-    "data up to year D uses the table of the latest cut-off <= D."
+    "Each table uses only errors of observations made by its cut-off year; a series whose last "
+    "value is of year L uses the table of the latest cut-off <= L (and <= the data year)."
 )
 
 
@@ -70,7 +71,10 @@ def calibration_document(data_dir: str | Path, settings: dict) -> dict:
             "observation_files_sha256": _digests(data_dir),
             "settings": {
                 "calibration": {k: v for k, v in cfg.items() if k != "file"},
-                "forecast": {k: settings["forecast"][k] for k in ("tie_margin", "main_level")},
+                "forecast": {
+                    k: settings["forecast"].get(k, "default")
+                    for k in ("rule", "tie_margin", "main_level")
+                },
             },
         },
         "horizon_edges": list(cfg["horizon_edges"]),

@@ -1,8 +1,9 @@
 """The panel of out-of-sample forecast errors that calibrates the intervals and ``p_attain``.
 
 For every series with at least ``min_train + 1`` values and every forecast origin
-``k = min_train … n − 1`` (rolling origins) the model the assessment would select on the first
-``k`` values forecasts every later observed year (every horizon). Each forecast is scored by its
+``k = min_train … n − 1`` (rolling origins) the model the assessment would use on the first
+``k`` values (the drift model under the default rule) forecasts every later observed year
+(every horizon). Each forecast is scored by its
 probability integral transform ``u = F(y_observed)`` under the model's own predictive
 distribution (clipped to ``[pit_clip, 1 − pit_clip]``) and by the scale-free error
 ``e = F_t⁻¹(u; df)``: the observed value's position in units of the predictive t
@@ -88,6 +89,7 @@ def series_forecasts(
                 forecast_settings["main_level"],
                 seed=forecast_settings["seed"],
                 n_draws=n_draws,
+                rule=forecast_settings.get("rule", "default"),
             )
         except ModelNotApplicable:
             continue

@@ -23,8 +23,12 @@ from planeval.forecasting.registry import (
 )
 from planeval.forecasting.transforms import resolution_of
 
-#: The reference model of the selection (see :func:`select_model`).
+#: The reference model of the selection, and the default forecast (see :func:`select_model`).
 REFERENCE_MODEL = "drift"
+#: How the forecast model is chosen: ``default`` — always the drift model on the indicator's
+#: natural scale (the benches' winner, docs/method.md §3); ``selection`` — the earlier
+#: per-series contest by leave-future-out error, kept for comparison (workbench, benches).
+RULES = ("default", "selection")
 #: Fewest training points of a leave-future-out fit (``damped`` needs its own minimum).
 MIN_TRAIN = {name: cls.min_train for name, cls in MODELS.items() if cls.min_train != 3}
 MIN_TRAIN_DEFAULT = 3
@@ -232,6 +236,7 @@ def select_model(
     seed: int = DEFAULT_SEED,
     n_draws: int = N_DRAWS,
     calibration=None,
+    rule: str = "default",
 ) -> Selection:
     """Choose a trend model by out-of-sample forecast error, with the drift model as reference.
 
@@ -257,8 +262,14 @@ def select_model(
     candidate's fit, forecast for ``target_year`` (central ``level`` interval) and errors;
     with a ``calibration`` table (:class:`calibration.CalibrationTable`) every fit's spread is
     calibrated (the choice, made on point forecasts, is not affected).
-    Raises :class:`ModelNotApplicable` when fewer than 3 values are given.
+
+    ``rule``: ``"default"`` (the assessment's) keeps the reference whatever the scores — the
+    scores are still computed and stated, for comparison; ``"selection"`` applies steps 1–3.
+    Raises :class:`ModelNotApplicable` when fewer than 3 values are given, ``ValueError`` for
+    an unknown ``rule``.
     """
+    if rule not in RULES:
+        raise ValueError(f"unknown rule {rule!r}; choose from {RULES}")
     years, values = _sorted_series(years, values)
     names = candidate_models(years, values, unit)
     if not names:
@@ -294,9 +305,17 @@ def select_model(
     noise = noise_floor(values)
     steps = [f"{ref} is the reference (random walk with drift, {fits[ref].scale} scale)"]
     gains, verdicts = _against_reference(names, lfo, ref_err, excluded, tie_margin, ref, noise)
-    best, pairwise = _challengers(
-        gains, years, values, unit, resolution, horizon, tie_margin, ref, noise
-    )
+    if rule == "default":
+        best, pairwise = ref, []
+        steps[0] = (
+            f"{ref} is the default forecast (random walk with drift, {fits[ref].scale} scale; "
+            "chosen over per-series selection on the benches, docs/method.md §3); the other "
+            "models' errors are shown for comparison only"
+        )
+    else:
+        best, pairwise = _challengers(
+            gains, years, values, unit, resolution, horizon, tie_margin, ref, noise
+        )
     steps += list(verdicts.values()) + pairwise
     if len(values) <= MIN_TRAIN_DEFAULT:
         steps.append(f"{len(values)} values: no out-of-sample forecast, the reference stays")

@@ -128,10 +128,28 @@ def squeeze_pct(values, resolution: float) -> np.ndarray:
     return values
 
 
+#: Plausible range of a rate in ‰ or 1/10万: a forecast, interval bound or draw is never above
+#: this multiple of the largest observed value (docs/method.md §2, "Plausible range"). A plan
+#: period is 5–10 years; no official mortality or incidence series the plans monitor doubled
+#: its largest value in that time, while a t(1) interval from three values on the log scale
+#: reached 545 ‰ for an under-5 mortality of 5–8 ‰. Mass above the cap sits at the cap, so a
+#: probability of meeting any target below it is unchanged.
+PLAUSIBLE_RATE_RATIO = 2.0
+
+
 def bounds_of(unit: str, values, scale: str) -> tuple[float, float]:
     """(lower, upper) bound of forecasts on the indicator scale: 0–100 for %, ≥ 0 for rates,
-    counts and anything fitted on the log scale, else unbounded."""
-    upper = 100.0 if unit == "%" and np.all(np.asarray(values) <= 100) else np.inf
+    counts and anything fitted on the log scale, else unbounded; a rate in ‰ or 1/10万 at most
+    :data:`PLAUSIBLE_RATE_RATIO` × its largest observed value (and never above 1000 ‰ or
+    100,000 per 100,000, the intake's limits)."""
+    from planeval.intake.schema import RATE_MAXIMUM
+
+    values = np.asarray(values, float)
+    upper = 100.0 if unit == "%" and np.all(values <= 100) else np.inf
+    if unit in RATE_MAXIMUM:
+        largest = float(np.max(values)) if len(values) else 0.0
+        cap = PLAUSIBLE_RATE_RATIO * largest if largest > 0 else np.inf
+        upper = min(RATE_MAXIMUM[unit], cap)
     lower = 0.0 if unit in ("%", *RATE_UNITS, *COUNT_UNITS) or scale == "log" else -np.inf
     return lower, upper
 
