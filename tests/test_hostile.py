@@ -458,3 +458,123 @@ def test_assess_command_with_a_damaged_partition(stored):
     )
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("indicator_id,")
+
+
+# --------------------------------------------------------------------------- calibration values
+SHIPPED_CALIBRATION = Path(__file__).resolve().parents[1] / "data" / "config" / "calibration.yaml"
+
+
+@pytest.mark.parametrize("bad", ["-1", ".nan", "0", ".inf", "'abc'", "null", "true"])
+def test_calibration_factor_must_be_finite_and_positive(tmp_path, bad):
+    """A spread factor of -1 gave zero-width intervals (p = 0.0037 for a target already met),
+    NaN blank intervals; every such value is refused naming the file and the key."""
+    from planeval.forecasting.calibration_file import load_calibration
+
+    doc = yaml.safe_load(SHIPPED_CALIBRATION.read_text(encoding="utf-8"))
+    i = next(i for i, t in enumerate(doc["tables"]) if t["cells"])
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False)
+    path = tmp_path / "calibration.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc_bad = yaml.safe_load(text)
+    doc_bad["tables"][i]["cells"][1]["factor"] = "BAD"
+    path.write_text(
+        yaml.safe_dump(doc_bad, allow_unicode=True, sort_keys=False).replace("BAD", bad),
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_calibration(path)
+    (problem,) = err.value.problems
+    assert problem.file == str(path)
+    assert problem.column == f"tables[{i}].cells[1].factor"
+    assert "finite number greater than 0" in problem.message_en
+    assert "大于 0 的有限数值" in problem.message_zh and "planeval calibrate" in problem.fix
+
+
+def test_assess_with_a_negative_calibration_factor_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "data", data,
+                    ignore=shutil.ignore_patterns("processed", "raw", "runs"))  # fmt: skip
+    path = data / "config" / "calibration.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("factor: 1.", "factor: -1."), encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        app,
+        ["assess", "--plan", "children", "--geography", "china", "--year", "2023"]
+        + ["--data-dir", str(data)],
+    )
+    assert result.exit_code == 1
+    assert "calibration.yaml" in result.output and ".factor" in result.output
+    assert "Traceback" not in result.output
+
+
+# --------------------------------------------------------------------------- narrative files
+@pytest.fixture()
+def narrative_world(tmp_path):
+    """The tiny world of test_batch (plan ``tiny``, geographies geo_a) with its narrative folder."""
+    from test_batch import make_tiny_world
+
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    folder = data / "narrative" / "geo_a"
+    folder.mkdir(parents=True)
+    return data, folder / "tiny_annual_2023.yaml"
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "words"),
+    [
+        ("- overall: 全区……\n- author: 办公室\n", "tiny_annual_2023.yaml", "top level is a list"),
+        ("'just a sentence'\n", "tiny_annual_2023.yaml", "top level is a str"),
+        ("domains:\n  - 健康\n", "domains", "is a list"),
+        ("indicators: 文字\n", "indicators", "is a str"),
+        ("domains:\n  卫生:\n    progress: 成效……\n", "domains.卫生", "unknown domain '卫生'"),
+        (
+            "indicators:\n  under_5_mortality:\n    cause: 原因……\n",
+            "indicators.under_5_mortality",
+            "unknown indicator id 'under_5_mortality'",
+        ),
+        ("overal: 全区……\n", "tiny_annual_2023.yaml", "unknown key overal"),
+    ],
+    ids=["list", "text", "domains-list", "indicators-text", "domain", "indicator", "top-key"],
+)
+def test_bad_narrative_is_refused_before_a_kernel_starts(narrative_world, text, key, words):
+    """check_inputs (what report and batch run before any kernel) names the file and key; a
+    list at the top gave a raw AttributeError inside the kernel, an unknown domain or
+    indicator id lost its text without a word."""
+    from planeval.publish.checks import check_inputs
+
+    data, path = narrative_world
+    _write(path, text)
+    with pytest.raises(InputError) as err:
+        check_inputs("tiny", "annual", 2023, "geo_a", data, "zh")
+    problem = err.value.problems[0]
+    assert problem.file == str(path) and problem.code == "narrative"
+    assert problem.message_en.startswith(f"{key}: ") and words in problem.message_en
+    assert problem.message_zh and problem.fix and problem.fix_zh
+
+
+def test_good_narrative_passes_and_names_the_plan_keys(narrative_world):
+    """Keys that exist in the plan pass; the unknown-key message lists the plan's domains."""
+    from planeval.plans.catalogue import load_plan
+    from planeval.reporting.narrative import check_narrative
+
+    data, path = narrative_world
+    plan = load_plan("tiny", data)
+    domain = plan.domains[0]["zh"]
+    target = next(t for t in plan.targets if t.is_statistical)
+    _write(
+        path,
+        f"author: 办公室\noverall: 总体……\ndomains:\n  {domain}:\n    progress: 成效……\n"
+        f"indicators:\n  {target.indicator_id}:\n    cause: 原因……\n",
+    )
+    narrative = check_narrative(data, "geo_a", "tiny", "annual", 2023)
+    assert narrative.domain(domain, "progress").text == "成效……"
+    assert narrative.indicator(target.indicator_id, "cause").author == "办公室"
+    _write(path, "domains:\n  Health:\n    progress: x\n")
+    with pytest.raises(InputError) as err:
+        check_narrative(data, "geo_a", "tiny", "annual", 2023)
+    assert f"{domain} ({plan.domains[0]['en']})" in err.value.problems[0].fix

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from pathlib import Path
 
 import yaml
@@ -106,11 +107,45 @@ def _bad(path: Path, what: str) -> InputError:
     )
 
 
+def _factor_problems(path: Path, raw: dict) -> list[Problem]:
+    """One problem per spread factor that is not a finite number > 0 (a factor of -1 gives
+    zero-width intervals, NaN blank ones: both would be used silently), naming its key."""
+    problems = []
+    tables = raw.get("tables") if isinstance(raw.get("tables"), list) else []
+    for i, table in enumerate(tables):
+        cells = table.get("cells") if isinstance(table, dict) else None
+        for j, cell in enumerate(cells if isinstance(cells, list) else []):
+            value = cell.get("factor") if isinstance(cell, dict) else None
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                number = math.nan
+            ok = not isinstance(value, bool) and math.isfinite(number) and number > 0
+            if not ok:
+                key = f"tables[{i}].cells[{j}].factor"
+                cutoff = table.get("cutoff")
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"{key} (cut-off {cutoff}) is {value!r}: a spread factor must be a "
+                        "finite number greater than 0",
+                        f"{key}（截止年份 {cutoff}）为 {value!r}：离散系数须为大于 0 的有限数值",
+                        "rebuild the file with `planeval calibrate --data-dir <data folder>` "
+                        "(do not edit it by hand)",
+                        "请运行 `planeval calibrate --data-dir <数据目录>` 重新生成（勿手工修改）",
+                        column=key,
+                        code="calibration",
+                    )
+                )
+    return problems
+
+
 def load_calibration(path: str | Path) -> Calibration | None:
     """The calibration in ``path`` (parsed once per process while the file is unchanged);
     None when there is no such file (the models' own intervals are used then).
 
-    Raises :class:`InputError` naming the file for a file of another version or shape."""
+    Raises :class:`InputError` naming the file for a file of another version or shape, and
+    the file and key of every spread factor that is not a finite number > 0."""
     path = Path(path)
     if not path.exists():
         return None
@@ -121,6 +156,9 @@ def load_calibration(path: str | Path) -> Calibration | None:
     if not isinstance(raw, dict) or raw.get("version") != FORMAT_VERSION:
         found = raw.get("version") if isinstance(raw, dict) else None
         raise _bad(path, f"version {found!r}, expected {FORMAT_VERSION}")
+    problems = _factor_problems(path, raw)
+    if problems:
+        raise InputError(problems)
     try:
         edges = raw["horizon_edges"], raw["length_edges"]
         tables = [table_from_dict(t, *edges) for t in raw["tables"]]

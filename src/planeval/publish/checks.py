@@ -115,10 +115,12 @@ def check_inputs(
     Checks the parameters (:func:`~planeval.publish.parameters.check_parameters`: types, stage
     and language, the data year against the plan period, the geography's data), loads the plan
     and the geography's observations up to
-    ``year`` and those of the reference geography the report draws beside it (when present).
+    ``year`` and those of the reference geography the report draws beside it (when present),
+    and the office's narrative file (its keys against the plan's domains and indicators).
     Raises :class:`InputError` listing the problems.
     """
     from planeval.reporting.inputs import default_reference
+    from planeval.reporting.narrative import check_narrative
 
     check_parameters(plan, stage, year, geography, data_dir, lang)
     plans, _ = catalogue_state(data_dir)  # every plan file parsed and validated
@@ -129,3 +131,4 @@ def check_inputs(
     reference = default_reference(geography, None, data_dir)
     if reference and observation_files(data_dir, reference):
         load_geography(data_dir, reference, up_to_year=year)
+    check_narrative(data_dir, geography, plan, stage, year)  # shape, domains, indicator ids

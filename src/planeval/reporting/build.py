@@ -445,7 +445,9 @@ def context_for(
         revisions=load_revisions(geography, year, data_dir),
         provenance=provenance(assessment, params, extra) if provenance else [],
         data_dir=str(data_dir),
-        narrative=load_narrative(data_dir, geography, assessment.plan.short_name, stage, year),
+        narrative=load_narrative(
+            data_dir, geography, assessment.plan.short_name, stage, year, assessment.plan
+        ),
     )
     from planeval.reporting.build_monitoring import monitoring_section
 

@@ -100,30 +100,112 @@ def _entries(path: Path, where: str, raw, keys: set[str], author: str) -> dict[s
     return out
 
 
-def load_narrative(data_dir, geography: str, plan: str, stage: str, year: int) -> Narrative:
-    """The person-written texts of one report, or an empty :class:`Narrative` without a file."""
-    path = narrative_path(data_dir, geography, plan, stage, year)
-    if not path.is_file():
-        return Narrative()
+def _read(path: Path) -> dict:
+    """The file's YAML as a mapping (an empty file is an empty mapping); raises
+    :class:`InputError` for invalid YAML or a top level that is not a mapping."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise InputError(
             _problem(path, path.name, f"not valid YAML ({type(exc).__name__})", "不是有效的 YAML",
                      "save it as UTF-8 and check indentation", "请以 UTF-8 保存并检查缩进")
         ) from None  # fmt: skip
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        keys = ", ".join(sorted(TOP_KEYS))
+        raise InputError(
+            _problem(path, path.name, f"the top level is a {type(raw).__name__}, not keys with "
+                     "texts", "顶层应为若干键及其文字", f"start each line of the top level with "
+                     f"one of {keys} and a colon (see data/narrative/example/)",
+                     f"顶层每行以 {keys} 之一加冒号开头（参见 data/narrative/example/）")
+        )  # fmt: skip
+    return raw
+
+
+def _section(path: Path, raw: dict, name: str) -> dict:
+    """``domains`` or ``indicators`` of the file as a mapping (absent: empty)."""
+    value = raw.get(name)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise InputError(
+            _problem(path, name, f"is a {type(value).__name__}, not keys with texts",
+                     "应为若干键及其文字", f"write one key per line under {name}: "
+                     "(see data/narrative/example/)", f"在 {name}: 下每行写一个键")
+        )  # fmt: skip
+    return value
+
+
+def _unknown_keys(path: Path, name: str, given, known: dict[str, str]) -> None:
+    """Raise for a key of ``domains``/``indicators`` that the plan does not have (its text
+    would never reach the report); ``known`` maps each allowed key to a hint."""
+    unknown = [str(k) for k in given if str(k) not in known]
+    if not unknown:
+        return
+    listed = ", ".join(f"{k}{known[k]}" for k in list(known)[:30])
+    more = f", ... ({len(known)} in all)" if len(known) > 30 else ""
+    what = ("domain", "领域") if name == "domains" else ("indicator id", "指标代码")
+    raise InputError(
+        [
+            _problem(path, f"{name}.{key}", f"unknown {what[0]} '{key}' of this plan: its text "
+                     "would not appear in the report", f"本规划没有{what[1]} '{key}'，其文字不会"
+                     "出现在报告中", f"use one of {listed}{more}",
+                     f"请使用以下之一：{listed}{more}")
+            for key in unknown
+        ]
+    )  # fmt: skip
+
+
+def _plan_keys(plan) -> tuple[dict[str, str], dict[str, str]]:
+    """Allowed ``domains`` keys (the plan's domains in Chinese, English as hint) and
+    ``indicators`` keys (the ids of the plan's statistical targets)."""
+    domains = {str(d["zh"]): f" ({d.get('en', '')})" for d in plan.domains}
+    ids = {t.indicator_id: "" for t in plan.targets if t.is_statistical}
+    return domains, ids
+
+
+def load_narrative(
+    data_dir, geography: str, plan: str, stage: str, year: int, catalogue=None
+) -> Narrative:
+    """The person-written texts of one report, or an empty :class:`Narrative` without a file.
+
+    ``catalogue`` (a :class:`~planeval.plans.model.Plan`): when given, every key under
+    ``domains`` must be one of its domains (Chinese name) and every key under ``indicators``
+    one of its statistical targets' ids, so no text is lost to a typo. Raises
+    :class:`InputError` naming the file, the key and the fix (see the module docstring).
+    """
+    path = narrative_path(data_dir, geography, plan, stage, year)
+    if not path.is_file():
+        return Narrative()
+    raw = _read(path)
     top = _entries(path, path.name, {k: v for k, v in raw.items() if k in ("author", "overall")}
                    | {k: None for k in raw if k not in TOP_KEYS}, TOP_KEYS, "")  # fmt: skip
     author = str(raw.get("author") or "")
+    domains, indicators = _section(path, raw, "domains"), _section(path, raw, "indicators")
+    if catalogue is not None:
+        known_domains, known_ids = _plan_keys(catalogue)
+        _unknown_keys(path, "domains", domains, known_domains)
+        _unknown_keys(path, "indicators", indicators, known_ids)
     return Narrative(
         path=str(path),
         overall=top.get("overall"),
         domains={
             str(d): _entries(path, f"domains.{d}", v, DOMAIN_KEYS, author)
-            for d, v in (raw.get("domains") or {}).items()
+            for d, v in domains.items()
         },
         indicators={
             str(i): _entries(path, f"indicators.{i}", v, INDICATOR_KEYS, author)
-            for i, v in (raw.get("indicators") or {}).items()
+            for i, v in indicators.items()
         },
     )
+
+
+def check_narrative(data_dir, geography: str, plan: str, stage: str, year: int) -> Narrative:
+    """The narrative of a report checked before any kernel starts: shape, keys, and its
+    domains and indicator ids against the plan ``plan`` (name or alias) under ``data_dir``.
+    Raises :class:`InputError` (file, key, fix; zh + en) like :func:`load_narrative`."""
+    from planeval.plans.catalogue import load_plan
+
+    catalogue = load_plan(plan, data_dir)
+    return load_narrative(data_dir, geography, catalogue.short_name, stage, year, catalogue)
