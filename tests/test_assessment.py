@@ -113,8 +113,8 @@ def test_at_most_mortality_off_track_and_falls_back_warning():
 
 # --------------------------------------------------------------------------- about
 def test_about_band_achieved_on_track_off_track():
-    """about 45 ± 2 → band 43–47; P(in band) = P(≥ 43) − P(≥ 47)."""
-    t = target("about", 45, tolerance=2.0)
+    """about 45 ± 2 (保持在…左右, direction none) → band 43–47; P(in band) = P(≥ 43) − P(≥ 47)."""
+    t = target("about", 45, direction="none", tolerance=2.0)
     inside = run(t, [2022, 2023, 2024], [44, 44.5, 45])
     assert (inside.status, inside.band_low, inside.band_high) == ("achieved", 43.0, 47.0)
     rising = run(t, [2021, 2022, 2023, 2024], [38, 39.5, 41, 42.5])  # +1.5 a year → 44 in 2025
@@ -507,7 +507,7 @@ def test_csv_and_json_output(national):
     assert csv[0].split(",")[:13] == ASSESS_COLUMNS
     row = next(line for line in csv if line.startswith("under5_mortality,"))
     assert row.split(",")[:4] == ["under5_mortality", "8", "2024", "5.6"]  # years as integers
-    records = json.loads(assessment_json(a))
+    records = json.loads(assessment_json(a))["results"]
     u5 = next(x for x in records if x["indicator_id"] == "under5_mortality")
     assert list(u5)[:13] == ASSESS_COLUMNS
     assert u5["forecast"] == a["under5_mortality"].forecast  # full precision

@@ -293,8 +293,8 @@ FIELD_CASES = [
         dict(
             domain="教育",
             item="T5",
-            target_type="maintain",
-            target_value=None,
+            target_type="maintain_at_least",  # the children's plan's level for it (#19)
+            target_value=98.0,
             direction="increase",
         ),
     ),

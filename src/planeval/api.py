@@ -58,8 +58,11 @@ def assess(
     year: int,
     data_dir: str | Path = "data",
     observations: pd.DataFrame | None = None,
+    stage: str = "midterm",
 ) -> AssessmentResult:
-    """Assess every target of ``plan`` for ``geography`` with data up to ``year``.
+    """Assess every target of ``plan`` for ``geography`` with data up to ``year``, with the
+    verdict of ``stage`` (``annual``, ``midterm``, ``final``; ``.verdict``, another stage's by
+    ``.verdict_for(stage)``).
 
     ``observations``: a tidy frame to assess instead of the files of ``data_dir`` (e.g. an
     edited copy of :func:`load_observations`' frame, to ask "what if"); rows after ``year`` are
@@ -70,7 +73,9 @@ def assess(
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
     if observations is None:
         observations = load_observations(geography, data_dir, plan=p, up_to_year=year)
-    result = _assess(p, observations, year, geography=geography, data_dir=str(data_dir))
+    result = _assess(
+        p, observations, year, geography=geography, data_dir=str(data_dir), stage=stage
+    )
     return AssessmentResult.of(result, data_dir=data_dir)
 
 

@@ -122,8 +122,10 @@ def assess(
     year: int = typer.Option(..., parser=_year, help="Data cut-off year."),
     data_dir: Path = typer.Option(Path("data")),
     format: str = typer.Option("csv", "--format", help="csv or json."),
+    stage: str = typer.Option("midterm", help="Stage of the verdict: annual, midterm or final."),
 ) -> None:
-    """Print one row per indicator: forecast, interval, probability of attainment, status.
+    """Print one row per indicator: forecast, interval, probability of attainment, status,
+    and the verdict of the stage (status 已实现/提前实现/…, reason, 达标率 membership, gap).
 
     CSV: the columns of ``planeval.assessment.assess.ASSESS_COLUMNS`` first, then a few more, values
     rounded to 4 decimals. JSON: every field at full precision, with each indicator's ``audit``
@@ -135,12 +137,19 @@ def assess(
     if format not in ("csv", "json"):
         typer.echo(f"planeval: --format must be csv or json, not {format!r}", err=True)
         raise typer.Exit(code=2)
+    if stage not in ("annual", "midterm", "final"):
+        typer.echo(
+            f"planeval: --stage 应为 annual、midterm 或 final / must be annual, midterm or final, "
+            f"not {stage!r}",
+            err=True,
+        )
+        raise typer.Exit(code=2)
     from planeval.plans.catalogue import load_plan
     from planeval.publish.checks import check_year
 
     try:
         check_year(load_plan(plan, data_dir), year)  # 2031 for a 2021-2025 plan: refused
-        result = run_assess(plan, geography, year, data_dir=data_dir)
+        result = run_assess(plan, geography, year, data_dir=data_dir, stage=stage)
     except InputError as exc:
         _fail(exc)
     text = assessment_json(result) if format == "json" else assessment_csv(result)

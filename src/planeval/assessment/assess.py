@@ -27,7 +27,7 @@ from planeval.assessment.export import CSV_EXTRA_COLUMNS, assessment_csv, assess
 from planeval.assessment.path import path_and_agency
 from planeval.assessment.reliability import assess_reliability
 from planeval.assessment.results import ASSESS_COLUMNS, STATUSES, Assessment, IndicatorAssessment
-from planeval.assessment.rules import Case, decide, rule_for, target_level
+from planeval.assessment.rules import Case, decide, rule_for, target_level, target_year_past
 from planeval.assessment.sensitivity import sensitivity as _sensitivity
 from planeval.assessment.signals import assess_change, desired_sign, early_warning, volatility
 from planeval.core.settings import default_settings, load_settings
@@ -292,7 +292,12 @@ def assess_target(
     slope_df = assess_change(a, years, values, sign, settings["change"]["alpha"])
     a.volatile, a.volatility_rule = volatility(years, values, settings["volatility"])
     a.audit["volatility"] = {"volatile": a.volatile, "rule": a.volatility_rule}
-    fit = _forecast_step(a, years, values, settings, calibration)
+    if target_year_past(a):  # judged on that year's value alone: no forecast to a past year
+        a.model_reason = f"target year {a.target_year} past without its value: no forecast"
+        a.audit["model"] = {"chosen": None, "reason": a.model_reason}
+        fit = None
+    else:
+        fit = _forecast_step(a, years, values, settings, calibration)
 
     remaining = list(range(a.latest_year + 1, a.target_year + 1)) if len(values) else []
     in_period = (years >= period[0]) & (years <= period[1])
@@ -367,6 +372,7 @@ def assess(
     settings: dict | None = None,
     data_dir: str = "data",
     calibrated: bool = True,
+    stage: str = "midterm",
 ) -> Assessment:
     """Assess every target of ``plan`` from a tidy observation frame, using data up to ``year``.
 
@@ -376,8 +382,10 @@ def assess(
     calibrated with the table for ``year`` of ``<data_dir>/<calibration.file>``
     (:mod:`planeval.forecasting.calibration`) when that file exists and ``calibrated`` is
     true (false: the models' own predictive distributions). Returns an
-    :class:`Assessment` in the plan's order. Raises ``InputError`` for a bad settings or
-    calibration file.
+    :class:`Assessment` in the plan's order with the :class:`~planeval.assessment.verdict.Verdict`
+    of ``stage`` (``annual``, ``midterm`` or ``final``; another stage's:
+    ``Assessment.verdict_for(stage)``). Raises ``InputError`` for a bad settings or
+    calibration file, ``ValueError`` for an unknown stage.
     """
     settings = settings or load_settings(data_dir)
     table = calibration_table(data_dir, settings, year) if calibrated else None
@@ -399,14 +407,17 @@ def assess(
                 calibration=table,
             )
         )
-    return Assessment(
+    assessment = Assessment(
         plan=plan,
         geography=geography,
         data_year=year,
         settings=settings,
         results=results,
         observations=obs,
+        stage=stage,
     )
+    assessment.verdict_for(stage)
+    return assessment
 
 
 def forecast(

@@ -1,5 +1,6 @@
-"""The text ``planeval assess`` prints: CSV (rounded, one row per target) and JSON (every field
-at full precision, the audit included)."""
+"""The text ``planeval assess`` prints: CSV (rounded, one row per target, with its verdict) and
+JSON (every field at full precision, the audit included, and the verdict of the stage:
+statuses, 达标率 per plan and domain, counts, problems, lagging list)."""
 
 from __future__ import annotations
 
@@ -39,19 +40,49 @@ CSV_EXTRA_COLUMNS = [
     "reliability_reason",
     "agency_note",
 ]
+#: Columns from the stage's verdict (:class:`~planeval.assessment.verdict.TargetVerdict`),
+#: printed last: the status of the stage, its basis and reason, whether the target is in the
+#: 达标率 denominator and numerator, the gap and the changes per year required and observed.
+VERDICT_COLUMNS = [
+    "stage_status",
+    "stage_status_zh",
+    "verdict_basis",
+    "verdict_reason",
+    "in_rate_denominator",
+    "in_rate_numerator",
+    "gap",
+    "required_per_year",
+    "actual_per_year",
+]
 _INT_COLUMNS = ("n_obs", "latest_year", "forecast_year", "baseline_year", "sensitivity_year")
+
+
+def _verdict_row(t) -> dict:
+    return {
+        "stage_status": t.status,
+        "stage_status_zh": t.status_text("zh"),
+        "verdict_basis": t.basis,
+        "verdict_reason": t.reason("en"),
+        "in_rate_denominator": t.counted,
+        "in_rate_numerator": t.achieved,
+        "gap": t.gap,
+        "required_per_year": t.required_per_year,
+        "actual_per_year": t.actual_per_year,
+    }
 
 
 def assessment_csv(assessment: Assessment, decimals: int = 4) -> str:
     """CSV text: one row per target, :data:`ASSESS_COLUMNS` first then
-    :data:`CSV_EXTRA_COLUMNS`; floats rounded to ``decimals``, years as integers; text that a
-    spreadsheet would run as a formula gets a leading ``'``
-    (:func:`planeval.core.cells.csv_text`)."""
+    :data:`CSV_EXTRA_COLUMNS` and :data:`VERDICT_COLUMNS` (the assessment's stage); floats
+    rounded to ``decimals``, years as integers; text that a spreadsheet would run as a formula
+    gets a leading ``'`` (:func:`planeval.core.cells.csv_text`)."""
     rows = []
-    for r in assessment.results:
+    columns = ASSESS_COLUMNS + CSV_EXTRA_COLUMNS + VERDICT_COLUMNS
+    verdict = assessment.verdict_for()
+    for r, t in zip(assessment.results, verdict.targets, strict=True):
         row = {}
-        for col in ASSESS_COLUMNS + CSV_EXTRA_COLUMNS:
-            v = getattr(r, col)
+        fields = {col: getattr(r, col) for col in ASSESS_COLUMNS + CSV_EXTRA_COLUMNS}
+        for col, v in {**fields, **_verdict_row(t)}.items():
             if col == "warning_reasons":
                 v = ";".join(v)
             elif col in _INT_COLUMNS:
@@ -60,7 +91,7 @@ def assessment_csv(assessment: Assessment, decimals: int = 4) -> str:
                 v = None if not math.isfinite(v) else round(float(v), decimals)
             row[col] = v
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=ASSESS_COLUMNS + CSV_EXTRA_COLUMNS)
+    frame = pd.DataFrame(rows, columns=columns)
     for col in _INT_COLUMNS:
         frame[col] = frame[col].astype("Int64")
     return csv_text(frame)
@@ -79,11 +110,24 @@ def _jsonable(value):
 
 
 def assessment_json(assessment: Assessment) -> str:
-    """JSON text: a list with one object per target, every field of
-    :class:`IndicatorAssessment` at full precision (``audit`` included); NaN and ±inf as null."""
+    """JSON text: an object with ``plan``, ``geography``, ``data_year``, ``stage``, ``verdict``
+    (:meth:`~planeval.assessment.verdict.Verdict.to_dict`: each target's status, basis and
+    reason in zh and en; 达标率 with numerator and denominator per plan and per domain; counts;
+    overall verdict; problems; lagging and no-data lists) and ``results``: one object per
+    target, every field of :class:`IndicatorAssessment` at full precision (``audit``
+    included). NaN and ±inf as null."""
     records = []
     for r in assessment.results:
         rec = asdict(r)
         order = ASSESS_COLUMNS + [k for k in rec if k not in ASSESS_COLUMNS]
         records.append(_jsonable({k: rec[k] for k in order}))
-    return json.dumps(records, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    verdict = assessment.verdict_for()
+    out = {
+        "plan": assessment.plan.plan,
+        "geography": assessment.geography,
+        "data_year": int(assessment.data_year),
+        "stage": verdict.stage,
+        "verdict": _jsonable(verdict.to_dict()),
+        "results": records,
+    }
+    return json.dumps(out, ensure_ascii=False, indent=1, allow_nan=False) + "\n"

@@ -45,16 +45,35 @@ def _no_target(a: IndicatorAssessment, sign: int, cuts: dict | None) -> None:
     }
 
 
+def has_path(a) -> bool:
+    """Whether a straight baseline-to-target path exists for ``a`` (an assessed target): a
+    distance to cover in the direction the plan asks. None for maintain targets (their bar is
+    the target line itself every year), when the baseline already meets the target, or from a
+    baseline above (below) an about-band whose plan does not ask for a fall (rise): "保持在50%
+    左右" seen at 64.7 % is no plan to bring the share down (a baseline below the band rises
+    into it)."""
+    y0 = a.baseline_value
+    if y0 is None or a.target_level is None or a.target_type.startswith("maintain"):
+        return False
+    if a.meets(y0):
+        return False
+    if a.target_sense == "band" and y0 > a.band_high:
+        return a.direction == "decrease"
+    if a.target_sense == "band":
+        return a.direction != "decrease"
+    return True
+
+
 def _path(a: IndicatorAssessment, goal: float) -> None:
     """Straight line from the baseline to the target; ahead when the latest value is on the
     target side of the line. None for maintain targets and a baseline already meeting it."""
     t0, y0, T = a.baseline_year, a.baseline_value, a.target_year
     yt, t = a.latest_value, a.latest_year
-    # A path only makes sense with a distance to cover: not for maintain targets (their bar is
-    # the target line itself every year) nor when the baseline already meets the target.
-    no_path = a.target_type.startswith("maintain") or (a.meets(y0) and a.target_sense != "band")
-    if no_path:
-        a.audit["path"] = {"note": "no path: maintain target or baseline already meets the target"}
+    if not has_path(a):
+        a.audit["path"] = {
+            "note": "no path: maintain target, baseline already meets the target, or a "
+            "baseline above an about-band whose plan does not ask for a fall"
+        }
         return
     if T > t0 and t > t0:
         a.path_value = y0 + (goal - y0) * (t - t0) / (T - t0)

@@ -115,7 +115,10 @@ class IndicatorAssessment:
     audit: dict = field(default_factory=dict)
 
     def meets(self, value: float | None) -> bool | None:
-        """Whether ``value`` meets the numeric target (None when the target has no level)."""
+        """Whether ``value`` meets the numeric target (None when the target has no level).
+
+        An about-band (``band``) is met inside it; with ``direction`` ``increase`` ("达到…左右")
+        at or above its lower edge, with ``decrease`` at or below its upper edge."""
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return None
         tol = MEETS_TOLERANCE * max(1.0, abs(self.target_level or 0.0), abs(self.band_high or 0.0))
@@ -123,6 +126,10 @@ class IndicatorAssessment:
             return value >= self.target_level - tol
         if self.target_sense == "<=":
             return value <= self.target_level + tol
+        if self.target_sense == "band" and self.direction == "increase":
+            return value >= self.band_low - tol  # 达到…左右: reaching the band is enough
+        if self.target_sense == "band" and self.direction == "decrease":
+            return value <= self.band_high + tol  # 降至…左右
         if self.target_sense == "band":
             return self.band_low - tol <= value <= self.band_high + tol
         return None
@@ -160,6 +167,30 @@ class Assessment:
     settings: dict
     results: list[IndicatorAssessment]
     observations: pd.DataFrame | None = None
+    #: The stage the :attr:`verdict` is for (``annual``, ``midterm``, ``final``).
+    stage: str = "midterm"
+    #: The :class:`~planeval.assessment.verdict.Verdict` of ``stage`` (set by ``assess``).
+    verdict: object = None
+
+    def verdict_for(self, stage: str | None = None):
+        """The :class:`~planeval.assessment.verdict.Verdict` of ``stage`` (default: the
+        assessment's own); computed once per stage. Raises ``ValueError`` for an unknown
+        stage."""
+        from planeval.assessment.verdict import judge
+
+        stage = stage or self.stage
+        if stage == self.stage and self.verdict is not None:
+            return self.verdict
+        cache = self.__dict__.setdefault("_verdicts", {})
+        if stage not in cache:
+            period = (self.plan.period_start, self.plan.period_end)
+            domains = [d["zh"] for d in self.plan.domains]
+            cache[stage] = judge(
+                self.results, stage, self.data_year, period, self.settings, domains
+            )
+        if stage == self.stage:
+            self.verdict = cache[stage]
+        return cache[stage]
 
     def to_frame(self, columns: list[str] | None = None) -> pd.DataFrame:
         rows = [asdict(r) for r in self.results]

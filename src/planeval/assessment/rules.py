@@ -153,6 +153,9 @@ def decide(case: Case) -> Decision:
     elif not case.in_period.any():
         start, end = case.period
         decision = Decision(rule=f"no observation in the plan period {start}–{end}")
+    elif rule.needs_trend and at_floor(case.values[case.in_period], case.sign):
+        rule_text = "every value of the plan period is 0: already at the floor a fall can reach"
+        decision = Decision("achieved", 1.0, rule_text, "observed")
     elif rule.needs_trend or type(rule) is Rule:
         trend_ok = len(case.values) >= case.status_settings["min_observations"]
         if not trend_ok or case.result.slope is None:
@@ -164,6 +167,13 @@ def decide(case: Case) -> Decision:
     if decision.status == "insufficient_data":
         decision = Decision(rule=decision.rule)
     return decision
+
+
+def target_year_past(a: IndicatorAssessment) -> bool:
+    """The target year lies before the data year and has no value: judged on that year's
+    value only, never forecast (a 2022 target seen with data to 2024)."""
+    T = a.target_year
+    return a.data_year is not None and T < a.data_year and T not in a.years
 
 
 # --------------------------------------------------------------------------- levels
@@ -196,6 +206,9 @@ class _LevelRule(Rule):
             verdict = "meets" if met else "misses"
             rule = f"target year {T} observed: {value_t:g} {verdict} the target"
             return Decision("achieved" if met else "off_track", float(met), rule, "observed")
+        if target_year_past(a):
+            rule = f"target year {T} past (data year {a.data_year}) without its value"
+            return Decision(rule=rule)
         p, method = None, ""
         if case.fit is not None:
             p, method = self.probability(case.fit, a), case.p_method(joint=False)
@@ -225,7 +238,9 @@ class AtMostRule(_LevelRule):
 
 @register
 class AboutRule(_LevelRule):
-    """About the target value (…左右): inside the band ``target ± about_tolerance``."""
+    """About the target value (…左右): inside the band ``target ± about_tolerance``; "达到…
+    左右" (``direction: increase``) at or above the band's lower edge (``decrease``: at or
+    below its upper edge)."""
 
     types = ("about",)
 
@@ -236,6 +251,10 @@ class AboutRule(_LevelRule):
 
     def probability(self, fit: TrendFit, a: IndicatorAssessment) -> float:
         T = a.target_year
+        if a.direction == "increase":  # 达到…左右: at or above the band's lower edge
+            return fit.prob_at_least(T, a.band_low)
+        if a.direction == "decrease":
+            return fit.prob_at_most(T, a.band_high)
         return max(0.0, fit.prob_at_least(T, a.band_low) - fit.prob_at_least(T, a.band_high))
 
     def target_text(self, a: IndicatorAssessment) -> str:
@@ -351,6 +370,11 @@ class DirectionRule(Rule):
             return Decision("achieved", p, rule, method)
         status, rule = status_from_p(p, case.status_settings)
         return Decision(status, p, "P(trend in the desired direction): " + rule, method)
+
+
+def at_floor(values, sign: int) -> bool:
+    """A fall is wanted and every value is already 0 (nothing left to fall)."""
+    return sign < 0 and len(values) > 0 and bool(np.all(np.asarray(values, float) == 0))
 
 
 @register

@@ -44,6 +44,7 @@ _OPTIONAL = {
         "verdict_lagging_off_share",
         "verdict_final_met_rate",
         "verdict_final_basic_rate",
+        "min_points_trend_test",
     ],
     "run": ["cell_timeout_seconds"],
 }

@@ -24,6 +24,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from planeval.assessment.assess import IndicatorAssessment  # noqa: E402
+from planeval.assessment.path import has_path  # noqa: E402
 from planeval.core.labels import label  # noqa: E402
 from planeval.forecasting import ModelNotApplicable  # noqa: E402
 from planeval.reporting.fonts import use_cjk_font  # noqa: E402
@@ -172,19 +173,8 @@ def plot_indicator(
             lw=0.6,
             label=_t("target", lang),
         )
-    # the path exists only where the assessment defines one (not for maintain targets, nor when
-    # the baseline already meets the target)
-    no_path = str(result.target_type).startswith("maintain") or (
-        result.baseline_value is not None
-        and result.target_sense != "band"
-        and result.meets(result.baseline_value)
-    )
-    if (
-        result.baseline_value is not None
-        and result.target_level is not None
-        and result.baseline_year
-        and not no_path
-    ):
+    # the path exists only where the assessment defines one (assessment/path.py: has_path)
+    if result.baseline_year and has_path(result):
         goal = result.target_value if result.target_sense == "band" else result.target_level
         ax.plot(
             [result.baseline_year, T],
