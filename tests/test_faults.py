@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_batch import assert_whole, make_tiny_world, mini_notebook, write_runlist
+from test_batch import TINY_YEARS, assert_whole, make_tiny_world, mini_notebook, write_runlist
 
 from planeval.publish.batch import run_batch
 
@@ -180,3 +180,34 @@ def test_a_disk_with_no_room_at_all_still_ends_the_batch_with_a_summary(tmp_path
         for name in REPORTS:
             assert (out / name).read_bytes() == before[name]
         assert not [p for p in out.rglob("*.tmp")]
+
+
+def test_a_damaged_store_partition_is_rebuilt_and_the_batch_succeeds(tmp_path, caplog, capfd):
+    """A truncated observations partition (geo_a) and an empty files partition (geo_b) in the
+    store: every report failed with an ArrowInvalid traceback until ``planeval validate`` was
+    run by hand; now each partition is rebuilt from the yearly files, a line says so, and
+    every report is done."""
+    import logging
+
+    import pandas as pd
+
+    from planeval.store.database import build_store
+
+    data = make_tiny_world(tmp_path, geographies=("geo_a", "geo_b"))
+    build_store(data)
+    store = data / "processed"
+    truncated = store / "observations" / "geo_a.parquet"
+    truncated.write_bytes(truncated.read_bytes()[:100])
+    (store / "files" / "geo_b.parquet").write_bytes(b"")
+    ok = mini_notebook(tmp_path / "ok.ipynb")
+    runlist = write_runlist(
+        tmp_path / "ok.yaml", data, tmp_path / "out", ok, stages=["annual"], years=[2023]
+    )
+    with caplog.at_level(logging.WARNING, logger="planeval.store"):
+        summary = run_batch(runlist, workers=1)
+    assert summary["counts"]["done"] == 2 and summary["exit_code"] == 0
+    assert len(pd.read_parquet(truncated)) > 0
+    assert len(pd.read_parquet(store / "files" / "geo_b.parquet")) == len(TINY_YEARS)
+    said = caplog.text + capfd.readouterr().err  # in this process or a worker's stderr
+    for geography in ("geo_a", "geo_b"):
+        assert f"store partition of '{geography}' rebuilt from the yearly files" in said

@@ -578,3 +578,26 @@ def test_good_narrative_passes_and_names_the_plan_keys(narrative_world):
     with pytest.raises(InputError) as err:
         check_narrative(data, "geo_a", "tiny", "annual", 2023)
     assert f"{domain} ({plan.domains[0]['en']})" in err.value.problems[0].fix
+
+
+@pytest.mark.parametrize(
+    "name", ["../../evil", "卫健委/妇幼", ".hidden", "=HYPERLINK(1)", "卫 健委"]
+)
+def test_department_name_that_could_become_a_path_is_refused(tmp_path, name):
+    """Department names are Chinese (卫健委) and suggested as file-name parts
+    (``2024_卫健委.xlsx``): separators, dots, spaces and formula starts are refused, naming the
+    departments file, row and column."""
+    from planeval.plans.registry import load_vocabulary
+
+    path = tmp_path / "departments.yaml"
+    path.write_text(
+        f"departments:\n  - {{zh: 卫健委, en: Health}}\n  - {{zh: '{name}', en: Evil}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_vocabulary(tmp_path)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row, problem.column) == (str(path), 3, "zh")
+    assert "not allowed" in problem.message_en and "不允许" in problem.message_zh
+    path.write_text("departments:\n  - {zh: 区人大常委会, en: Congress}\n", encoding="utf-8")
+    assert load_vocabulary(tmp_path).departments == {"区人大常委会": "Congress"}

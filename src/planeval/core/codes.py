@@ -8,6 +8,9 @@ code with ``/``, ``\\`` or ``..`` would reach files outside the data and output 
 :data:`SAFE_CODE` — lower-case Latin letters, digits, ``_`` and ``-``, starting with a letter
 or digit, at most 64 characters — whether or not the data folder has a ``geographies.yaml``.
 Display names (全国, 白碱滩区) live in ``geographies.yaml`` and the plan files, not in codes.
+Departments are named in Chinese (卫健委) and never build a path, but their names are written
+into workbooks and suggested as file-name parts: :data:`DEPARTMENT_NAME` keeps separators,
+dots, spaces and formula starts out of them.
 """
 
 from __future__ import annotations
@@ -18,6 +21,11 @@ from planeval.core.errors import InputError, Problem
 
 #: The one pattern every geography code and plan name or alias must match.
 SAFE_CODE = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+#: A department's name (卫健委, 区人大常委会): it is written into workbooks and suggested as part
+#: of a file name (``2024_卫健委.xlsx``), so letters of any script, digits, ``_``, ``-``, ``·``
+#: and brackets only — no path separator, dot, space or formula start.
+DEPARTMENT_NAME = re.compile(r"[^\W_][\w·（）()-]{0,63}")
 
 #: ``kind`` -> (English, Chinese) word used in messages.
 KINDS = {
@@ -64,3 +72,21 @@ def check_code(value: object, kind: str = "geography", where: str = "", **at) ->
     if problem is not None:
         raise InputError(problem)
     return value  # type: ignore[return-value]
+
+
+def department_problem(name: object, file: str, **at) -> Problem | None:
+    """The problem of a department name that does not match :data:`DEPARTMENT_NAME` (None
+    when it does); ``at`` as for :func:`code_problem`."""
+    if isinstance(name, str) and DEPARTMENT_NAME.fullmatch(name):
+        return None
+    at.setdefault("code", "department")
+    return Problem(
+        file,
+        f"department name {name!r} is not allowed: it becomes part of file names, so it may "
+        "hold only letters, digits, '_', '-', '·' and brackets (at most 64, no '/', '.' or space)",
+        f"部门名称 {name!r} 不允许使用：名称会用于文件名，只能由文字、数字、'_'、'-'、'·' 和括号"
+        "组成（最多 64 个字符，不含 '/'、'.' 或空格）",
+        "write the department's short Chinese name, e.g. 卫健委",
+        "填写部门的中文简称，如 卫健委",
+        **at,
+    )

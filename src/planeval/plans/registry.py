@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from planeval.core.codes import code_problem
+from planeval.core.codes import code_problem, department_problem
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml_document
 
@@ -121,12 +121,19 @@ def _units(path: Path) -> dict[str, str]:
 
 
 def load_vocabulary(data_dir: str | Path | None = None) -> Vocabulary:
-    """Departments and units of ``data_dir`` (each file falling back on the package's copy)."""
+    """Departments and units of ``data_dir`` (each file falling back on the package's copy).
+
+    Raises :class:`InputError` for a malformed entry or a department name that could not be
+    part of a file name (:data:`planeval.core.codes.DEPARTMENT_NAME`)."""
     dept_path = data_file(data_dir, "departments.yaml")
     unit_path = data_file(data_dir, "units.yaml")
-    departments = {
-        str(e["zh"]): str(e["en"]) for _, e in read_entries(dept_path, "departments", ("zh", "en"))
-    }
+    entries = read_entries(dept_path, "departments", ("zh", "en"))
+    where = str(dept_path)
+    found = (department_problem(str(e["zh"]), where, row=row, column="zh") for row, e in entries)
+    problems = [p for p in found if p is not None]
+    if problems:
+        raise InputError(problems)
+    departments = {str(e["zh"]): str(e["en"]) for _, e in entries}
     return Vocabulary(departments, _units(unit_path), str(dept_path), str(unit_path))
 
 
