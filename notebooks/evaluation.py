@@ -61,6 +61,7 @@ import planeval
 from planeval.reporting.provenance import provenance_rows
 from planeval.reporting import build
 from planeval.reporting.html import Fragment, render_section
+from planeval.reporting.overview_verdicts import region_record
 
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
 context = build.context_for(
@@ -74,6 +75,8 @@ context = build.context_for(
     plan_name=plan,
 )
 report = build.build_document(context)
+# the verdicts as the overview of the parent geography reads them (stored beside the report)
+verdict_record = region_record(assessment, stage, plan)
 
 # %% [markdown]
 # ## Cover and contents
@@ -81,10 +84,14 @@ report = build.build_document(context)
 # The cover names the plan, the region, the geography whose data are used, the stage and the
 # data cut-off, with the notices a reader must see first (a final report before the target
 # year's data is a forecast; national data set against a district's targets). The page title
-# travels with the cover's output for the HTML export.
+# travels with the cover's output for the HTML export, and so do the verdicts the overview of
+# the parent geography reads (`<report>.verdict.json`, written by the runner).
 
 # %%
-display(Fragment(render_section(report.cover)), metadata={"planeval": {"title": report.title}})
+display(
+    Fragment(render_section(report.cover)),
+    metadata={"planeval": {"title": report.title, "verdict": verdict_record}},
+)
 display(Fragment(render_section(report.contents)))
 
 # %% [markdown]

@@ -116,6 +116,45 @@ def report(
 
 
 @app.command()
+def overview(
+    plan: str = typer.Option(..., help="Plan name or alias (a file under DATA_DIR/plans)."),
+    stage: str = typer.Option(..., help="annual, midterm or final."),
+    year: int = typer.Option(..., parser=_year, help="Data cut-off year."),
+    parent: str = typer.Option(
+        ..., help="Parent geography (geographies.yaml): its regions are the rows, e.g. china."
+    ),
+    data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
+    lang: str = typer.Option("zh", help="Language: zh (default) or en."),
+    out: Path = typer.Option(
+        Path("reports"),
+        help="Output folder (also where the regions' "
+        "own reports and their stored verdicts are looked for).",
+    ),  # fmt: skip
+    format: str = typer.Option(
+        "html", "--format", help="Formats, comma-separated: html (always), docx, pdf."
+    ),
+) -> None:
+    """Write <parent>_<plan>_overview_<stage>_<year>.html: every region's verdicts, 达标率 and
+    rank, per-target counts, small multiples and findings (regions' stored verdicts are read
+    back when their reports are current)."""
+    from planeval.publish.checks import check_formats, check_out_folder
+    from planeval.publish.index import write_index
+    from planeval.publish.overview_run import build_overview_files
+
+    try:
+        formats = check_formats(format)
+        check_out_folder(out.absolute())
+        result = build_overview_files(plan, stage, year, parent, data_dir, out, lang, formats)
+    except InputError as exc:
+        _fail(exc)
+    except OSError as exc:
+        _fail(_write_error(out, exc))
+    write_index(out)
+    for f in result["files"].values():
+        typer.echo(f"wrote {out / f}")
+
+
+@app.command()
 def assess(
     plan: str = typer.Option(..., help="Plan name: women or children."),
     geography: str = typer.Option(..., help="Folder under DATA_DIR/observations."),

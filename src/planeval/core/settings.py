@@ -47,6 +47,7 @@ _OPTIONAL = {
         "min_points_trend_test",
     ],
     "run": ["cell_timeout_seconds"],
+    "overview": ["min_rank_denominator"],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
@@ -102,6 +103,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
     count("volatility", "min_sign_changes", 0)
     count("forecast", "n_draws", 100)
     count("run", "cell_timeout_seconds", 1)
+    count("overview", "min_rank_denominator", 1)
     st = raw["status"]
     if not problems and st["off_track_max_p"] > st["on_track_min_p"]:
         problems.append(

@@ -249,13 +249,32 @@ def execute_to_html(
         )
         timings["cells"] = cells
         timings["kernel"] = max(wall - cells, 0.0)
+        verdict = verdict_of(nb)
         t = time.perf_counter()
         body = html_from_notebook(nb, title=name[:-5], lang=params["lang"])
         timings["export"] = time.perf_counter() - t
         if keep_notebook:
             atomic_write_bytes(out / executed.name, executed.read_bytes())
         extra = {"docx": word.read_bytes()} if "docx" in formats else {}
+    if verdict is not None:
+        extra[VERDICT_FILE] = json.dumps(verdict, ensure_ascii=False).encode("utf-8")
     return body, extra, run_record
+
+
+#: The stored verdicts of a report (``<stem>.verdict.json``), read back by the overview of the
+#: parent geography (:mod:`planeval.publish.overview_run`).
+VERDICT_FILE = "verdict.json"
+
+
+def verdict_of(nb) -> dict | None:
+    """The verdict record the notebook attached to an output
+    (``metadata={"planeval": {"verdict": ...}}``), or None."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = output.get("metadata", {}).get("planeval", {}).get("verdict")
+            if found is not None:
+                return found
+    return None
 
 
 def write_report(
@@ -277,9 +296,12 @@ def write_report(
     """
     t = time.perf_counter()
     files = {"html": name}
+    checksums = {}
     for fmt, content in (extra or {}).items():
         files[fmt] = name[: -len(".html")] + f".{fmt}"
         atomic_write_bytes(out / files[fmt], content)
+        if fmt == VERDICT_FILE:
+            checksums["verdict_sha256"] = hashlib.sha256(content).hexdigest()
     data = body.encode("utf-8")
     atomic_write_bytes(out / name, data)
     timings["write"] = time.perf_counter() - t
@@ -291,6 +313,7 @@ def write_report(
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
         "html_sha256": hashlib.sha256(data).hexdigest(),
         "files": files,
+        **checksums,
         "fingerprint": fingerprint["sha256"],
         "inputs": fingerprint["inputs"],
         "timings": {k: round(v, 3) for k, v in timings.items()},

@@ -17,15 +17,18 @@ def index_row(meta: dict, failure: dict | None = None) -> dict:
     ``plan``, ``stage``, ``year``, ``lang``, ``produced``, ``file``, ``fingerprint``) and the
     record of its last failed rebuild (``{"failed": time, "record": path}``) or None."""
     geo = meta["geography"]
+    stage = label("stage", meta["stage"], "zh") + " / " + label("stage", meta["stage"], "en")
+    if meta.get("kind") == "overview":  # the overview of a parent geography's regions
+        stage = f"{label('overview', 'kicker', 'zh')} · {stage}"
     return {
         "geography": f"{geography_name(geo, 'zh')} [{geo}]",
         "plan": meta["plan"],
-        "stage": label("stage", meta["stage"], "zh") + " / " + label("stage", meta["stage"], "en"),
+        "stage": stage,
         "year": meta["year"],
         "lang": meta["lang"],
         "produced": meta["produced"],
         "file": meta["file"],
-        "others": [f for k, f in (meta.get("files") or {}).items() if k != "html"],
+        "others": [f for k, f in (meta.get("files") or {}).items() if k in ("docx", "pdf")],
         "fingerprint": str(meta.get("fingerprint", ""))[:12],
         "failure": failure,
     }

@@ -1,0 +1,275 @@
+"""One overview of a parent geography's regions, written as HTML (and Word, PDF) with metadata.
+
+Output: ``<parent>_<plan>_overview_<stage>_<year>[_en].html`` in ``out``, with
+``<name>.json`` like every report's, so the index lists it. The regions are the geographies
+whose ``parent`` (``data/geographies.yaml``) is the parent and that have an observations folder.
+
+Each region's verdicts are read back from its own report's stored record
+(``<report>.verdict.json``, written by :mod:`planeval.publish.runner`) when that report is
+complete and current (its input fingerprint unchanged, the record's SHA-256 the one in its
+metadata); otherwise the region is assessed here, with the same function the report uses. A
+region whose data cannot be read is named in a note, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from planeval.core.errors import InputError, Problem
+from planeval.core.files import atomic_write_bytes, atomic_write_text
+from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_complete, read_metadata
+from planeval.publish.runner import VERDICT_FILE as VERDICT_KEY
+from planeval.publish.runner import report_name
+from planeval.reporting.overview_verdicts import SCHEMA, region_record
+
+
+def overview_name(parent: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
+    suffix = "" if lang == "zh" else f"_{lang}"
+    return f"{parent}_{plan}_overview_{stage}_{year}{suffix}.html"
+
+
+def child_regions(parent: str, data_dir: str | Path) -> list[str]:
+    """Codes of the regions under ``parent`` (``geographies.yaml``) that have data folders, in
+    the file's order. Raises :class:`InputError` for a parent that is not listed or has no
+    region with data."""
+    from planeval.intake.observations import list_geographies
+    from planeval.plans.registry import load_geographies
+
+    geographies = load_geographies(data_dir)
+    if parent not in geographies:
+        raise InputError(
+            Problem(
+                "--parent",
+                f"geography '{parent}' is not in geographies.yaml",
+                f"地区 '{parent}' 不在 geographies.yaml 中",
+                f"use one of {', '.join(geographies)}",
+                f"使用 {', '.join(geographies)} 之一",
+            )
+        )
+    folders = set(list_geographies(data_dir))
+    regions = [g.code for g in geographies.values() if g.parent == parent and g.code in folders]
+    if not regions:
+        raise InputError(
+            Problem(
+                "--parent",
+                f"no region under '{parent}' has an observations folder",
+                f"'{parent}' 下没有任何有数据的下级地区",
+                "list regions with parent: " + parent + " in geographies.yaml and add their data",
+                f"在 geographies.yaml 中添加 parent 为 {parent} 的地区，并提供其数据",
+            )
+        )
+    return regions
+
+
+def check_overview(plan: str, stage: str, year: int, lang: str, data_dir) -> None:
+    """Stage and language among the allowed ones, the plan known and the year in its period;
+    raises :class:`InputError` (zh and en) naming each problem."""
+    from planeval.plans.catalogue import load_plan
+    from planeval.publish.parameters import LANGS, STAGES, check_year
+
+    problems = []
+    for name, value, allowed in (("--stage", stage, STAGES), ("--lang", lang, LANGS)):
+        if value not in allowed:
+            problems.append(
+                Problem(
+                    name,
+                    f"unknown {name[2:]} {value!r}",
+                    f"未知的 {name[2:]} {value!r}",
+                    f"use one of {', '.join(allowed)} (lower case)",
+                    f"取 {', '.join(allowed)} 之一（小写）",
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    check_year(load_plan(plan, data_dir), year)
+
+
+def stored_record(
+    out: Path, geography: str, plan: str, stage: str, year: int, data_dir: Path, notebook: Path
+) -> tuple[dict | None, str | None]:
+    """``(record, report file)`` of a region's own report in ``out``: the record when the
+    report is complete, current and its stored record intact (else None); the report file
+    when one is listed (zh first, then en), for the link."""
+    link = None
+    for lang in ("zh", "en"):
+        name = report_name(geography, plan, stage, year, lang)
+        meta = read_metadata(out, name)
+        if meta is None or not is_complete(out, meta):
+            continue
+        link = link or name
+        files = meta.get("files") or {}
+        verdict_file = out / str(files.get(VERDICT_KEY, ""))
+        if VERDICT_KEY not in files or not verdict_file.is_file():
+            continue
+        data = verdict_file.read_bytes()
+        if hashlib.sha256(data).hexdigest() != meta.get("verdict_sha256"):
+            continue
+        formats = tuple((meta.get("inputs") or {}).get("parameters", {}).get("formats", ["html"]))
+        try:
+            current = input_fingerprint(
+                plan, stage, year, geography, data_dir, lang, notebook, formats
+            )
+        except InputError:
+            continue
+        if current["sha256"] != meta.get("fingerprint"):
+            continue
+        record = json.loads(data)
+        if record.get("schema") == SCHEMA:
+            return record, link
+    return None, link
+
+
+def assessed_record(plan, plan_name: str, stage: str, year: int, geography: str, data_dir) -> dict:
+    """A region's record from its assessment (the one its report would show)."""
+    from planeval.assessment.assess import assess
+    from planeval.store.database import load_geography
+
+    observations = load_geography(data_dir, geography, up_to_year=year)
+    assessment = assess(plan, observations, year, geography, data_dir=str(data_dir))
+    return region_record(assessment, stage, plan_name)
+
+
+def gather(plan_name: str, stage: str, year: int, parent: str, data_dir, out, notebook=NOTEBOOK):
+    """``(plan, records, links, sources, problems)`` for every region under ``parent``:
+    stored records where current (:func:`stored_record`), assessed otherwise; a region whose
+    data cannot be read gives a problem line (zh, en) and no record."""
+    from planeval.plans.catalogue import load_plan
+
+    data_dir, out, notebook = Path(data_dir).absolute(), Path(out).absolute(), Path(notebook)
+    plan = load_plan(plan_name, data_dir)
+    records, links, sources, problems = [], {}, {}, []
+    for geo in child_regions(parent, data_dir):
+        record, link = stored_record(out, geo, plan_name, stage, year, data_dir, notebook)
+        links[geo] = link
+        if record is not None:
+            sources[geo] = "stored"
+        else:
+            try:
+                record = assessed_record(plan, plan_name, stage, year, geo, data_dir)
+            except InputError as exc:
+                problems.append((geo, str(exc).splitlines()[0] if str(exc) else ""))
+                continue
+            sources[geo] = "assessed"
+        records.append(record)
+    return plan, records, links, sources, problems
+
+
+def parent_series(parent: str, data_dir, year: int, indicator_ids) -> dict:
+    """The parent geography's observed series by indicator (years up to ``year``); empty
+    when the parent has no data folder."""
+    from planeval.intake.observations import list_geographies, series_for
+    from planeval.store.database import load_geography
+
+    if parent not in list_geographies(data_dir):
+        return {}
+    obs = load_geography(data_dir, parent, up_to_year=year)
+    out = {}
+    for ind in indicator_ids:
+        s = series_for(obs, ind)
+        out[ind] = ([int(y) for y in s.index], [float(v) for v in s.to_numpy()])
+    return out
+
+
+def build_overview_files(
+    plan: str,
+    stage: str,
+    year: int,
+    parent: str,
+    data_dir: str | Path = "data",
+    out: str | Path = "reports",
+    lang: str = "zh",
+    formats: tuple[str, ...] = ("html",),
+    notebook: str | Path = NOTEBOOK,
+    charts: bool = True,
+) -> dict:
+    """Build and write one overview; returns ``{"path", "files", "timings", "sources"}``.
+
+    The HTML (and ``.docx``, ``.pdf`` with ``formats``) are written atomically, the metadata
+    ``<name>.json`` last, so a failed run never replaces the last good overview. Raises
+    :class:`InputError` for an unknown plan or parent or a parent without regions.
+    """
+    from planeval.core.settings import load_settings
+    from planeval.plans.registry import load_geographies
+    from planeval.reporting.overview import build_overview
+    from planeval.reporting.overview_page import render_overview
+
+    t0 = time.perf_counter()
+    timings = {}
+    check_overview(plan, stage, year, lang, data_dir)
+    data_dir, out = Path(data_dir).absolute(), Path(out).absolute()
+    out.mkdir(parents=True, exist_ok=True)
+    p, records, links, sources, problems = gather(
+        plan, stage, year, parent, data_dir, out, notebook
+    )
+    timings["gather"] = time.perf_counter() - t0
+    names = {code: g.name(lang) for code, g in load_geographies(data_dir).items()}
+    t = time.perf_counter()
+    settings = load_settings(data_dir)
+    doc = build_overview(
+        p,
+        records,
+        parent=parent,
+        names=names,
+        stage=stage,
+        year=year,
+        lang=lang,
+        produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        links=links,
+        sources=sources,
+        min_rank_denominator=int(settings.get("overview", {}).get("min_rank_denominator", 3)),
+        parent_series=parent_series(parent, data_dir, year, p.indicator_ids) if charts else {},
+        charts=charts,
+        plan_name=plan,
+    )
+    doc.notes += [f"{names.get(g, g)}: {msg}" for g, msg in problems]
+    timings["build"] = time.perf_counter() - t
+    t = time.perf_counter()
+    html = render_overview(doc)
+    timings["render"] = time.perf_counter() - t
+    name = overview_name(parent, plan, stage, year, lang)
+    extra = {}
+    if "docx" in formats:
+        from planeval.reporting.overview_word import overview_docx
+
+        extra["docx"] = overview_docx(doc)
+    if "pdf" in formats:
+        from planeval.reporting.pdf import html_to_pdf
+
+        with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
+            extra["pdf"] = html_to_pdf(html, Path(tmp) / "overview.pdf").read_bytes()
+    files = _write(out, name, html, extra, plan, stage, year, parent, lang, records, timings, t0)
+    return {"path": out / name, "files": files, "timings": timings, "sources": sources}
+
+
+def _write(out, name, html, extra, plan, stage, year, parent, lang, records, timings, t0) -> dict:
+    files = {"html": name}
+    for fmt, content in extra.items():
+        files[fmt] = name[: -len(".html")] + f".{fmt}"
+        atomic_write_bytes(out / files[fmt], content)
+    data = html.encode("utf-8")
+    atomic_write_bytes(out / name, data)
+    timings["total"] = time.perf_counter() - t0
+    inputs = {r["geography"]: r.get("latest_data_year") for r in records}
+    fingerprint = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8")).hexdigest()
+    meta = {
+        "file": name,
+        "kind": "overview",
+        "plan": plan,
+        "stage": stage,
+        "year": int(year),
+        "geography": parent,
+        "lang": lang,
+        "produced": dt.datetime.now().isoformat(timespec="seconds"),
+        "html_sha256": hashlib.sha256(data).hexdigest(),
+        "files": files,
+        "fingerprint": fingerprint,
+        "regions": inputs,
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+    atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
+    return files

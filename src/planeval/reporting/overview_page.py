@@ -1,0 +1,31 @@
+"""The overview page as HTML: :class:`~planeval.reporting.overview.OverviewDocument` rendered by
+``templates/overview.html.j2`` with the one stylesheet (``report.css``); one self-contained
+file, charts as ``data:`` images, no script."""
+
+from __future__ import annotations
+
+from planeval.core.labels import group
+from planeval.reporting.overview import OverviewDocument, w
+
+
+def words(lang: str) -> dict[str, str]:
+    """Every word of the ``overview`` group of ``labels.yaml`` in ``lang`` (placeholders left
+    for the sentences the builder fills)."""
+    key = "en" if lang == "en" else "zh"
+    return {k: v[key] for k, v in group("overview").items()}
+
+
+def render_overview(doc: OverviewDocument) -> str:
+    """The overview document as one HTML page (a string)."""
+    from planeval.reporting.html import render_page
+
+    stored = sum(r.source == "stored" for r in doc.rows)
+    return render_page(
+        "overview.html.j2",
+        doc.title,
+        doc.lang,
+        d=doc,
+        t=words(doc.lang),
+        rank_rule=w("rank_rule", doc.lang, n=doc.min_rank_denominator),
+        source_note=w("source_note", doc.lang, stored=stored, assessed=len(doc.rows) - stored),
+    )
