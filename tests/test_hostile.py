@@ -601,3 +601,17 @@ def test_department_name_that_could_become_a_path_is_refused(tmp_path, name):
     assert "not allowed" in problem.message_en and "不允许" in problem.message_zh
     path.write_text("departments:\n  - {zh: 区人大常委会, en: Congress}\n", encoding="utf-8")
     assert load_vocabulary(tmp_path).departments == {"区人大常委会": "Congress"}
+
+
+def test_a_store_of_the_earlier_format_is_rebuilt_without_a_warning(stored, caplog):
+    """Before issue 23 the fingerprint lived in fingerprints/<geography>.txt and the Parquet
+    files had no record: such a partition is outdated, not foreign (no alarming line)."""
+    from planeval.store.database import load_geography
+
+    _unmarked(_partition(stored, "demo"))
+    legacy = stored / "processed" / "fingerprints" / "demo.txt"
+    legacy.parent.mkdir()
+    legacy.write_text("0" * 64 + "\n", encoding="utf-8")
+    with caplog.at_level(logging.WARNING, logger="planeval.store"):
+        assert len(load_geography(stored, "demo")) > 0
+    assert caplog.records == [] and not legacy.exists()

@@ -154,6 +154,13 @@ def _write_geography(out: Path, geography: str, tables: tuple, stamp: str) -> No
         metadata = {**(table.schema.metadata or {}), PARTITION_KEY: json.dumps(record).encode()}
         with atomic_path(partition_path(out, name, geography)) as tmp:
             pq.write_table(table.replace_schema_metadata(metadata), tmp)
+    _legacy_stamp(out, geography).unlink(missing_ok=True)
+
+
+def _legacy_stamp(out: Path, geography: str) -> Path:
+    """Where planeval before issue 23 kept a partition's fingerprint (a partition of that
+    format has no record inside: it is rebuilt as outdated, without a warning)."""
+    return out / "fingerprints" / f"{geography}.txt"
 
 
 def _record_of(path: Path) -> dict | None:
@@ -181,6 +188,8 @@ def partition_state(out: Path, geography: str, stamp: str) -> tuple[str, str]:
             return "damaged", (
                 f"{path} is damaged ({type(exc).__name__}: {str(exc)[:120]}) / {path} 已损坏"
             )
+        if record is None and _legacy_stamp(out, geography).exists():
+            return "stale", ""
         if record is None:
             return "foreign", (
                 f"{path} was not written by planeval for '{geography}' (no geography or input "
