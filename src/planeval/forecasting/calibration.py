@@ -95,6 +95,8 @@ class CalibrationTable:
     horizon_edges: tuple
     length_edges: tuple
     cells: dict = field(default_factory=dict)
+    #: Factors never decrease with the horizon (False: each bucket's own, as before issue 20).
+    monotone: bool = True
 
     def cell(self, horizon: int, n_obs: int) -> Cell | None:
         """The cell used for a forecast ``horizon`` years ahead from ``n_obs`` values (see
@@ -109,9 +111,19 @@ class CalibrationTable:
     def factor(self, horizon: int, n_obs: int, key=None) -> float:
         """Spread factor of a forecast ``horizon`` years ahead from ``n_obs`` values (the same
         for every interval level and for probabilities; ``key`` is accepted for the
-        :class:`~planeval.forecasting.base.TrendFit` hook); 1 without a cell."""
-        cell = self.cell(horizon, n_obs)
-        return 1.0 if cell is None else cell.factor
+        :class:`~planeval.forecasting.base.TrendFit` hook); 1 without a cell.
+
+        The largest of the factors of this horizon's bucket and of every shorter one, so that
+        an interval never narrows as the years since the last value grow (cells estimated
+        from few errors are not monotone: 1.87 for 2 years ahead and 1.41 for 3–4 made a 2024
+        interval narrower than the 2023 one)."""
+        last = _bucket(horizon, self.horizon_edges)
+        first = 0 if self.monotone else last
+        factors = []
+        for h in range(first, last + 1):
+            cell = self.cell(int(self.horizon_edges[h]), n_obs)
+            factors.append(1.0 if cell is None else cell.factor)
+        return max(factors)
 
 
 def estimate_table(forecasts, cutoff: int, cfg: dict) -> CalibrationTable:

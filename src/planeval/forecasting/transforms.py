@@ -129,11 +129,14 @@ def squeeze_pct(values, resolution: float) -> np.ndarray:
 
 
 #: Plausible range of a rate in ‰ or 1/10万: a forecast, interval bound or draw is never above
-#: this multiple of the largest observed value (docs/method.md §2, "Plausible range"). A plan
-#: period is 5–10 years; no official mortality or incidence series the plans monitor doubled
-#: its largest value in that time, while a t(1) interval from three values on the log scale
-#: reached 545 ‰ for an under-5 mortality of 5–8 ‰. Mass above the cap sits at the cap, so a
-#: probability of meeting any target below it is unchanged.
+#: this multiple of the largest observed value, nor (all values positive) below the smallest
+#: observed value divided by it (docs/method.md §2, "Plausible range"). A plan period is 5–10
+#: years; a rate halving below its lowest value or doubling above its highest in that time is
+#: at the edge of what official series show (the fastest national AARRs, 7 %/yr, halve a rate
+#: in ten years), while a t(1) interval from three values on the log scale reached 545 ‰ for
+#: an under-5 mortality of 5–8 ‰ and a four-value log drift forecast 0.001 per 100,000. Mass
+#: beyond a bound sits at the bound, so the probability of meeting a target inside the range
+#: is unchanged.
 PLAUSIBLE_RATE_RATIO = 2.0
 
 
@@ -141,7 +144,8 @@ def bounds_of(unit: str, values, scale: str) -> tuple[float, float]:
     """(lower, upper) bound of forecasts on the indicator scale: 0–100 for %, ≥ 0 for rates,
     counts and anything fitted on the log scale, else unbounded; a rate in ‰ or 1/10万 at most
     :data:`PLAUSIBLE_RATE_RATIO` × its largest observed value (and never above 1000 ‰ or
-    100,000 per 100,000, the intake's limits)."""
+    100,000 per 100,000, the intake's limits) and, when every value is positive, at least its
+    smallest value ÷ :data:`PLAUSIBLE_RATE_RATIO` (a falling rate is never forecast at 0)."""
     from planeval.intake.schema import RATE_MAXIMUM
 
     values = np.asarray(values, float)
@@ -151,6 +155,8 @@ def bounds_of(unit: str, values, scale: str) -> tuple[float, float]:
         cap = PLAUSIBLE_RATE_RATIO * largest if largest > 0 else np.inf
         upper = min(RATE_MAXIMUM[unit], cap)
     lower = 0.0 if unit in ("%", *RATE_UNITS, *COUNT_UNITS) or scale == "log" else -np.inf
+    if unit in RATE_MAXIMUM and len(values) and np.all(values > 0):
+        lower = float(np.min(values)) / PLAUSIBLE_RATE_RATIO
     return lower, upper
 
 
