@@ -615,3 +615,29 @@ def test_a_store_of_the_earlier_format_is_rebuilt_without_a_warning(stored, capl
     with caplog.at_level(logging.WARNING, logger="planeval.store"):
         assert len(load_geography(stored, "demo")) > 0
     assert caplog.records == [] and not legacy.exists()
+
+
+def test_geographies_file_with_a_traversal_code_is_refused(world):
+    """A geographies.yaml listing ``../../../evil`` (a region's file, or a copied one): refused
+    with its row, so ``overview --parent ../../../evil`` can never write
+    ``OUT/../../../evil_<plan>_overview_...html``."""
+    from planeval.plans.registry import load_geographies
+
+    top, data, out = world
+    path = data / "geographies.yaml"
+    path.write_text(
+        "geographies:\n  - {code: demo, zh: 示范区, en: Demo, level: district, parent: null}\n"
+        f"  - {{code: '{TRAVERSAL}', zh: 恶意, en: Evil, level: city, parent: null}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_geographies(data)
+    (problem,) = err.value.problems
+    assert (problem.file, problem.row, problem.column) == (str(path), 3, "code")
+    before = _tree(top)
+    result = CliRunner().invoke(
+        app,
+        ["overview", "--plan", "demo", "--stage", "midterm", "--year", "2023"]
+        + ["--parent", TRAVERSAL, "--data-dir", str(data), "--out", str(out)],
+    )
+    _refused(result, before, top)

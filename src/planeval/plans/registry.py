@@ -161,8 +161,9 @@ class Geography:
 def load_geographies(data_dir: str | Path | None = None) -> dict[str, Geography]:
     """Geographies of ``<data_dir>/geographies.yaml`` (else the package's copy), by code.
 
-    Raises :class:`InputError` for an entry without code, zh, en and level, an unknown level,
-    or a parent that is not listed (each problem names its row).
+    Raises :class:`InputError` for an entry without code, zh, en and level, a code that is not
+    a safe code (:mod:`planeval.core.codes`: it names folders and files), an unknown level, or
+    a parent that is not listed (each problem names its row).
     """
     path = data_file(data_dir, "geographies.yaml")
     entries = read_entries(path, "geographies", ("code", "zh", "en", "level"))
@@ -174,6 +175,8 @@ def load_geographies(data_dir: str | Path | None = None) -> dict[str, Geography]
     }
     problems = []
     for row, e in entries:
+        unsafe = code_problem(str(e["code"]), "geography", str(path), row=row, column="code")
+        problems += [unsafe] if unsafe else []
         if e["level"] not in LEVELS:
             problems.append(
                 Problem(

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_complete, read_metadata
@@ -29,6 +30,10 @@ from planeval.reporting.overview_verdicts import SCHEMA, region_record
 
 
 def overview_name(parent: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
+    """``<parent>_<plan>_overview_<stage>_<year>[_<lang>].html``; raises :class:`InputError`
+    for a parent or plan that is not a safe code (the page stays in the output folder)."""
+    check_code(parent, "geography", "--parent")
+    check_code(plan, "plan", "--plan")
     suffix = "" if lang == "zh" else f"_{lang}"
     return f"{parent}_{plan}_overview_{stage}_{year}{suffix}.html"
 
