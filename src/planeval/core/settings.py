@@ -48,6 +48,13 @@ _OPTIONAL = {
     ],
     "run": ["cell_timeout_seconds"],
     "overview": ["min_rank_denominator"],
+    "intake": [
+        "max_sheet_rows",
+        "max_sheet_columns",
+        "fraction_below",
+        "fraction_reference_min",
+        "percent_ceilings",
+    ],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
 
@@ -170,6 +177,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 "例如 rule: default",
             )
         )
+    problems += _intake_problems(raw["intake"], path)
     for key in ("tie_margin",):
         v = raw["forecast"][key]
         if not isinstance(v, int | float) or not 0 <= v < 1:
@@ -183,6 +191,52 @@ def _check_values(raw: dict, path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _intake_problems(intake: dict, path) -> list[Problem]:
+    """The intake section: sheet limits positive integers, the fraction rule and the percent
+    ceilings positive numbers (each ceiling at least 100: it raises the 0-100 range)."""
+
+    def number(v):
+        return isinstance(v, int | float) and not isinstance(v, bool) and v > 0
+
+    bad = [
+        (f"intake.{key}", intake[key], "a whole number above 0", "大于 0 的整数", "50000")
+        for key in ("max_sheet_rows", "max_sheet_columns")
+        if not (number(intake[key]) and isinstance(intake[key], int))
+    ]
+    bad += [
+        (f"intake.{key}", intake[key], "a number above 0", "大于 0 的数", "1.5")
+        for key in ("fraction_below", "fraction_reference_min")
+        if not number(intake[key])
+    ]
+    ceilings = intake["percent_ceilings"]
+    if not isinstance(ceilings, dict):
+        bad.append(
+            ("intake.percent_ceilings", ceilings, "a mapping", "映射", "{gross_enrollment: 200}")
+        )
+    else:
+        bad += [
+            (
+                f"intake.percent_ceilings.{k}",
+                v,
+                "a number of at least 100",
+                "不小于 100 的数",
+                "200",
+            )
+            for k, v in ceilings.items()
+            if not (number(v) and v >= 100)
+        ]
+    return [
+        _problem(
+            path,
+            f"{key} = {value!r} must be {what}",
+            f"{key} = {value!r} 应为{what_zh}",
+            f"e.g. {key.rsplit('.', 1)[-1]}: {example}",
+            f"例如 {key.rsplit('.', 1)[-1]}: {example}",
+        )
+        for key, value, what, what_zh, example in bad
+    ]
 
 
 def load_settings(data_dir: str | Path = "data") -> dict:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from planeval.core.errors import Problem
 from planeval.intake.messages import problem
+from planeval.intake.parsing import RawCell
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -67,11 +68,15 @@ def apply_merges(
 
 
 def _expand(sheet: Sheet, rng) -> None:
-    anchor = sheet.rows[rng.min_row - 1][rng.min_col - 1]
+    top = sheet.rows[rng.min_row - 1] if rng.min_row - 1 < len(sheet.rows) else []
+    anchor = top[rng.min_col - 1] if rng.min_col - 1 < len(top) else RawCell(None)
     for r in range(rng.min_row, rng.max_row + 1):
-        row = sheet.rows[r - 1] if r - 1 < len(sheet.rows) else None
-        if row is not None and rng.min_col - 1 < len(row):
-            row[rng.min_col - 1] = anchor
+        if r - 1 >= len(sheet.rows):
+            break
+        row = sheet.rows[r - 1]
+        if len(row) < rng.min_col:  # a streamed row stops at its last stored cell
+            row.extend(RawCell(None) for _ in range(rng.min_col - len(row)))
+        row[rng.min_col - 1] = anchor
 
 
 def _problem(path: Path, sheet_name: str | None, rng, columns: list[str], row: int) -> Problem:

@@ -8,6 +8,7 @@ sheet, row (as shown in Excel: the header is row 1) and column.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from planeval.core.errors import Problem
@@ -19,8 +20,16 @@ def wording(key: str, **values) -> tuple[str, str, str, str]:
 
     Raises ``KeyError`` for an unknown key or a missing placeholder (a typo must fail loudly).
     """
+    en, zh, fix, fix_zh = _entry(key)
+    return en.format(**values), zh.format(**values), fix.format(**values), fix_zh.format(**values)
+
+
+@cache
+def _entry(key: str) -> tuple[str, str, str, str]:
+    """The four templates of problem ``key`` (looked up once: a 200,000-row file may have as
+    many problems)."""
     entry = group("intake")[key]
-    return tuple(entry[part].format(**values) for part in ("en", "zh", "fix", "fix_zh"))
+    return entry["en"], entry["zh"], entry["fix"], entry["fix_zh"]
 
 
 def problem(

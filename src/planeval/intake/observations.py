@@ -32,6 +32,7 @@ import pandas as pd
 from planeval.core.codes import check_code, code_problem, is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.intake.reading import read_grid
+from planeval.intake.rules import IntakeRules, default_rules, load_rules
 from planeval.intake.schema import SEXES, validate_frame
 from planeval.intake.tidy import tidy_rows
 
@@ -159,6 +160,7 @@ def check_submission(
     units: dict[str, str] | None = None,
     vintage: int = 0,
     qualitative: frozenset[str] | set[str] = frozenset(),
+    rules: IntakeRules | None = None,
 ) -> SubmissionCheck:
     """Read and validate one .csv/.xlsx submission; never raises for bad data.
 
@@ -166,20 +168,23 @@ def check_submission(
     enables the catalogue checks. Rows with problems are left out of ``frame``; every problem
     is listed. ``frame`` has :data:`FRAME_COLUMNS` (``value`` float, NaN = missing, in the
     indicator's unit). ``qualitative``: indicator_ids of not_statistical targets (see
-    :func:`qualitative_ids`); a number in their value cell is a problem.
+    :func:`qualitative_ids`); a number in their value cell is a problem. ``rules``: sheet
+    limits and plausibility thresholds (:func:`planeval.intake.rules.load_rules` of the data
+    folder; default: the package settings, no plan levels).
     """
     path = Path(path)
+    rules = rules or default_rules()
     result = SubmissionCheck(path, geography, year, vintage)
-    grid = read_grid(path)
+    grid = read_grid(path, rules)
     result.encoding = grid.encoding
     result.sheets = [s.name for s in grid.sheets if s.name]
     result.meta = dict(grid.meta)
-    rows, problems = tidy_rows(grid, geography, year, units, qualitative)
+    frame, problems = tidy_rows(grid, geography, year, units, qualitative)
+    del grid  # the cells are no longer needed: free them before validation
     if path.is_file():
         result.sha256 = sha256_of(path)
-    frame = pd.DataFrame(rows)
     if not frame.empty:
-        more, bad = validate_frame(frame, units)
+        more, bad = validate_frame(frame, units, rules)
         problems = problems + more
         frame = frame.drop(index=list(bad))
         frame["sha256"] = result.sha256
@@ -368,11 +373,14 @@ def load_observations(
     problems += _geography_problems(data_dir, geography)
     problems += _year_problems(data_dir, [(f.year, f.path) for f in files])
     qualitative = qualitative_ids(data_dir) if units else frozenset()
+    rules = load_rules(data_dir)
     checks = []
     for f in files:
         if up_to_year is not None and f.year > up_to_year:
             continue
-        checks.append(check_submission(f.path, geography, f.year, units, f.vintage, qualitative))
+        checks.append(
+            check_submission(f.path, geography, f.year, units, f.vintage, qualitative, rules)
+        )
     problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
     problems += [p for c in checks for p in department_problems(c, data_dir)]
     problems += _orphan_revision_problems(checks)
@@ -535,6 +543,11 @@ def check_paths(
     """
     files, problems = _expand([Path(p) for p in paths])
     qualitative = qualitative_ids(data_dir) if units else frozenset()
+    try:
+        rules = load_rules(data_dir)
+    except InputError as exc:  # a bad settings file: named, and the package's rules used
+        problems += exc.problems
+        rules = default_rules()
     checks = []
     for path in files:
         named, vintage = _infer_year_vintage(path)
@@ -578,7 +591,7 @@ def check_paths(
         if path.is_dir():
             continue
         in_store = parse_submission_name(path.name) is not None
-        c = check_submission(path, geo, y, units, vintage, qualitative)
+        c = check_submission(path, geo, y, units, vintage, qualitative, rules)
         if (
             not in_store
             and path.parent.parent.name == "observations"

@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import pandas as pd
 import pandera.pandas as pa
-from pandera.errors import SchemaErrors
 
 from planeval.core.errors import Problem
 from planeval.intake.messages import wording
+from planeval.intake.rules import IntakeRules, default_rules
 
 SEXES = ("total", "female", "male")
 #: Units of rates: a rate for both sexes lies between the female and the male rate.
@@ -50,17 +50,13 @@ RATE_UNITS = frozenset({"%", "‰", "1/10万"})
 EXACT_COUNT_UNITS = frozenset({"人", "次", "个", "所", "家"})
 SCALED_COUNT_UNITS = frozenset({"万人", "亿人", "万个"})
 COUNT_UNITS = EXACT_COUNT_UNITS | SCALED_COUNT_UNITS
-#: Percentages allowed above 100: gross enrolment ratios (毛入学率/毛入园率) count pupils of any
-#: age against the population of official school age (UNESCO UIS definition), so they can
-#: exceed 100 %.
-OVER_100_ALLOWED = ("gross_enrollment", "gross_enrolment")
-
 _KEY = ["indicator_id", "year", "geography", "sex"]
 
 
-def percent_may_exceed_100(indicator_id: str) -> bool:
-    """True for indicators whose percentage may exceed 100 (gross enrolment ratios)."""
-    return any(token in indicator_id for token in OVER_100_ALLOWED)
+def percent_may_exceed_100(indicator_id: str, rules: IntakeRules | None = None) -> bool:
+    """True for indicators whose percentage may exceed 100 (gross enrolment ratios: a ceiling
+    above 100 in the settings file's ``intake.percent_ceilings``)."""
+    return (rules or default_rules()).percent_ceiling(indicator_id) > 100
 
 
 def _effective_unit(frame: pd.DataFrame, units: dict[str, str] | None) -> pd.Series:
@@ -149,13 +145,61 @@ def mortality_nested(frame: pd.DataFrame) -> pd.Series:
     return ok
 
 
-def percent_in_range(frame: pd.DataFrame) -> pd.Series:
-    """Per row: True unless a % value lies outside 0–100 (above 100 allowed for gross
-    enrolment ratios, see :data:`OVER_100_ALLOWED`)."""
+def percent_ceilings(frame: pd.DataFrame, rules: IntakeRules) -> pd.Series:
+    """Per row: the highest plausible percentage of its indicator (see
+    :meth:`IntakeRules.percent_ceiling`: 100, gross enrolment ratios 200)."""
+    ids = frame["indicator_id"]
+    return ids.map({i: rules.percent_ceiling(i) for i in ids.unique()}).astype(float)
+
+
+def percent_in_range(frame: pd.DataFrame, rules: IntakeRules | None = None) -> pd.Series:
+    """Per row: True unless a % value lies outside 0 to its ceiling (:func:`percent_ceilings`:
+    gross enrolment ratios count pupils of any age against the official-age population, UNESCO
+    UIS, so they may pass 100 % but not the settings file's ceiling, 200)."""
     value = frame["value"]
-    over_ok = frame["indicator_id"].map(percent_may_exceed_100).astype(bool)
-    inside = (value >= 0) & ((value <= 100) | over_ok)
+    inside = (value >= 0) & (value <= percent_ceilings(frame, rules or default_rules()))
     return value.isna() | (frame["_unit"] != "%") | inside
+
+
+#: Units of rates that a slip can write as a fraction, and the factor that undoes the slip.
+FRACTION_FACTORS = {"%": 100, "‰": 1000}
+#: Words in ``note`` that confirm a small rate is meant (the fraction rule then leaves it).
+CONFIRMED = ("已核实", "confirmed")
+
+
+def fraction_references(frame: pd.DataFrame, rules: IntakeRules) -> pd.Series:
+    """Per row: the level the indicator's value is compared with by :func:`likely_fraction`:
+    the smallest of its plan levels (target and baseline, ``rules.target_levels``) and the
+    median of its other values in the file that are not small themselves; NaN when neither
+    is known or when one of them is below ``rules.fraction_reference_min``."""
+    ids = frame["indicator_id"]
+    target = ids.map(
+        {i: min(rules.target_levels[i]) for i in ids.unique() if rules.target_levels.get(i)}
+    ).astype(float)
+    large = frame[frame["value"] >= rules.fraction_below]
+    others = ids.map(large.groupby("indicator_id")["value"].median()).astype(float)
+    level = pd.concat([target, others], axis=1).min(axis=1)  # NaN only when both are
+    small_one = (target < rules.fraction_reference_min) | (others < rules.fraction_reference_min)
+    return level.where(~small_one)
+
+
+def likely_fraction(frame: pd.DataFrame, rules: IntakeRules | None = None) -> pd.Series:
+    """Per row: False for a % or ‰ value above 0 and below ``rules.fraction_below`` (1.5)
+    where the indicator's plan levels and its other values in the file are at least
+    ``rules.fraction_reference_min`` (10): 0.957 written for 95.7 % (a cell typed as a
+    fraction, or an Excel General cell holding 0.957). A note with "已核实" or "confirmed"
+    says the small value is meant."""
+    rules = rules or default_rules()
+    value = frame["value"]
+    small = frame["_unit"].isin(list(FRACTION_FACTORS)) & (value > 0)
+    small &= value < rules.fraction_below
+    if not small.any():
+        return pd.Series(True, index=frame.index)
+    confirmed = False
+    if "note" in frame:
+        note = frame["note"].fillna("").astype(str).str.lower()
+        confirmed = note.str.contains("|".join(CONFIRMED), regex=True)
+    return ~(small & fraction_references(frame, rules).notna() & ~confirmed)
 
 
 #: Upper bounds of rates per thousand / per 100,000: a rate cannot exceed its base.
@@ -169,20 +213,25 @@ def rate_in_range(frame: pd.DataFrame) -> pd.Series:
     return frame["value"].isna() | limit.isna() | (frame["value"] <= limit)
 
 
-def observation_schema(units: dict[str, str] | None = None) -> pa.DataFrameSchema:
+def observation_schema(
+    units: dict[str, str] | None = None, rules: IntakeRules | None = None
+) -> pa.DataFrameSchema:
     """The pandera schema of tidy submission rows.
 
     Expects the columns of :func:`intake.tidy.tidy_rows` plus ``_unit`` (catalogue unit when
     known, else the unit written). ``units`` (indicator_id -> unit) enables the catalogue
-    checks; without it only the rules that need no catalogue apply.
+    checks; without it only the rules that need no catalogue apply. ``rules``: the
+    plausibility thresholds of the settings file (default: the package's).
     """
     known = set(units or ())
+    rules = rules or default_rules()
 
     def with_value(df):
         return df["value"].notna()
 
     checks = [
-        pa.Check(percent_in_range, name="percent_range"),
+        pa.Check(lambda df: percent_in_range(df, rules), name="percent_range"),
+        pa.Check(lambda df: likely_fraction(df, rules), name="likely_fraction"),
         pa.Check(rate_in_range, name="rate_range"),
         pa.Check(
             lambda df: ~with_value(df) | df["_unit"].isin(["", "%"]) | (df["value"] >= 0),
@@ -234,7 +283,55 @@ def _fmt(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _where(other: pd.Series, row: pd.Series) -> tuple[str, str]:
+class _Lookup:
+    """What the messages need to know about other rows, computed once per frame (a message
+    built by scanning the frame for each failing row made 200,000 rows quadratic)."""
+
+    def __init__(self, frame: pd.DataFrame, units: dict[str, str] | None, rules: IntakeRules):
+        self.frame = frame
+        self.units = units or {}
+        self.rules = rules
+        self._references: pd.Series | None = None
+        self._first: dict | None = None
+        self._sexes: dict | None = None
+        self._nested: dict | None = None
+
+    def first_of(self, row) -> dict:
+        """The first row of the same indicator, sex and year."""
+        if self._first is None:
+            key = ["indicator_id", "sex", "year"]
+            first = self.frame.drop_duplicates(key)[[*key, "sheet", "row", "value", "_decimals"]]
+            self._first = {tuple(r[:3]): _record(first, r) for r in first.itertuples(index=False)}
+        return self._first[(row["indicator_id"], row["sex"], row["year"])]
+
+    def sex_row(self, row, sex: str) -> dict:
+        """The first row with a value of the same indicator and year for ``sex``."""
+        if self._sexes is None:
+            have = self.frame[self.frame["value"].notna() & self.frame["sex"].isin(SEXES)]
+            key = ["indicator_id", "year", "sex"]
+            have = have.drop_duplicates(key)[[*key, "sheet", "row", "value", "_decimals"]]
+            self._sexes = {tuple(r[:3]): _record(have, r) for r in have.itertuples(index=False)}
+        return self._sexes[(row["indicator_id"], row["year"], sex)]
+
+    def fraction_reference(self, label) -> float:
+        """The level a likely fraction was compared with (see :func:`fraction_references`)."""
+        if self._references is None:
+            self._references = fraction_references(self.frame, self.rules)
+        return float(self._references[label])
+
+    def narrower(self, label) -> dict:
+        """The narrower-age-group row a mortality row falls below."""
+        if self._nested is None:
+            self._nested = nesting_violations(self.frame)
+        other = self.frame.loc[self._nested[label]]
+        return {k: other[k] for k in ("indicator_id", "sheet", "row", "value", "_decimals")}
+
+
+def _record(frame: pd.DataFrame, values: tuple) -> dict:
+    return dict(zip(frame.columns, values, strict=True))
+
+
+def _where(other, row) -> tuple[str, str]:
     """Where another row of the file is, in English and Chinese (its sheet when not the same)."""
     if other["sheet"] == row["sheet"]:
         return f"row {other['row']}", f"第 {other['row']} 行"
@@ -244,8 +341,8 @@ def _where(other: pd.Series, row: pd.Series) -> tuple[str, str]:
     )
 
 
-def _unit_mismatch(row, frame, units):
-    want = units[row["indicator_id"]]
+def _unit_mismatch(row, lookup):
+    want = lookup.units[row["indicator_id"]]
     return (
         "unit",
         "unit_mismatch",
@@ -259,14 +356,40 @@ def _unit_mismatch(row, frame, units):
     )
 
 
-def _rate_range(row, frame, units):
+def _percent_range(row, lookup):
+    ceiling = lookup.rules.percent_ceiling(row["indicator_id"])
+    if ceiling == 100 or row["value"] < 0:
+        return None, "percent_range", {"value": _fmt(row["value"])}
+    values = {"value": _fmt(row["value"]), "ceiling": _fmt(ceiling), "ind": row["indicator_id"]}
+    return None, "percent_ceiling", {**values, "guess": _fmt(row["value"] / 10)}
+
+
+def _fraction(row, lookup):
+    unit = row["_unit"]
+    factor = FRACTION_FACTORS[unit]
+    level = lookup.fraction_reference(row["_label"])
+    return (
+        None,
+        "likely_fraction",
+        {
+            "value": _fmt(row["value"]),
+            "unit": unit,
+            "ind": row["indicator_id"],
+            "level": _fmt(level),
+            "factor": factor,
+            "guess": _fmt(round(row["value"] * factor, 10)),
+        },
+    )
+
+
+def _rate_range(row, lookup):
     top = RATE_MAXIMUM[row["_unit"]]
     per, per_zh = ("per thousand", "每千") if row["_unit"] == "‰" else ("per 100,000", "每十万")
     values = {"value": _fmt(row["value"]), "unit": row["_unit"], "top": _fmt(top)}
     return None, "rate_range", {**values, "per": per, "per_zh": per_zh}
 
 
-def _negative(row, frame, units):
+def _negative(row, lookup):
     rate = row["_unit"] in RATE_UNITS
     return (
         None,
@@ -280,19 +403,15 @@ def _negative(row, frame, units):
     )
 
 
-def _duplicate(row, frame, units):
-    ind, sex = row["indicator_id"], row["sex"]
-    same = frame[
-        (frame["indicator_id"] == ind) & (frame["sex"] == sex) & (frame["year"] == row["year"])
-    ]
-    where, where_zh = _where(same.iloc[0], row)
-    no_year = pd.isna(row["year"])
+def _duplicate(row, lookup):
+    where, where_zh = _where(lookup.first_of(row), row)
+    no_year = row["year"] is None or row["year"] != row["year"]  # None or NaN
     return (
         None,
         "duplicate_value",
         {
-            "ind": ind,
-            "sex": sex,
+            "ind": row["indicator_id"],
+            "sex": row["sex"],
             "where": where,
             "where_zh": where_zh,
             "year": "" if no_year else f" in {int(row['year'])}",
@@ -301,14 +420,8 @@ def _duplicate(row, frame, units):
     )
 
 
-def _sex_total(row, frame, units):
-    same = frame[
-        (frame["indicator_id"] == row["indicator_id"])
-        & (frame["year"] == row["year"])
-        & frame["value"].notna()
-    ]
-    fr = same[same["sex"] == "female"].iloc[0]
-    mr = same[same["sex"] == "male"].iloc[0]
+def _sex_total(row, lookup):
+    fr, mr = lookup.sex_row(row, "female"), lookup.sex_row(row, "male")
     f, m, d = fr["value"], mr["value"], int(row["_decimals"])
     df_, dm = int(fr["_decimals"]), int(mr["_decimals"])
     values = {"total": f"{row['value']:.{d}f}", "female": f"{f:.{df_}f}", "male": f"{m:.{dm}f}"}
@@ -317,8 +430,8 @@ def _sex_total(row, frame, units):
     return None, "sex_total_sum", {**values, "sum": f"{f + m:.{max(df_, dm)}f}"}
 
 
-def _nesting(row, frame, units):
-    other = frame.loc[nesting_violations(frame)[row.name]]
+def _nesting(row, lookup):
+    other = lookup.narrower(row["_label"])
     wide, wide_zh = _NESTING_NAMES[row["indicator_id"]]
     narrow, narrow_zh = _NESTING_NAMES[other["indicator_id"]]
     d, e = int(row["_decimals"]), int(other["_decimals"])
@@ -340,25 +453,23 @@ def _nesting(row, frame, units):
     )
 
 
-#: check -> (problem code, function giving (column or None for the value column, wording key
-#: of :mod:`planeval.intake.messages`, placeholder values)).
+#: check -> (problem code, function of (failing row, :class:`_Lookup`) giving (column or None
+#: for the value column, wording key of :mod:`planeval.intake.messages`, placeholder values)).
 _MESSAGES = {
-    "indicator_present": ("indicator", lambda r, f, u: ("indicator_id", "indicator_missing", {})),
+    "indicator_present": ("indicator", lambda r, k: ("indicator_id", "indicator_missing", {})),
     "known_indicator": (
         "indicator",
-        lambda r, f, u: ("indicator_id", "unknown_indicator", {"ind": r["indicator_id"]}),
+        lambda r, k: ("indicator_id", "unknown_indicator", {"ind": r["indicator_id"]}),
     ),
     "unit_matches_catalogue": ("unit", _unit_mismatch),
-    "sex_code": ("sex", lambda r, f, u: ("sex", "bad_sex", {"sex": r["sex"]})),
-    "percent_range": (
-        "range",
-        lambda r, f, u: (None, "percent_range", {"value": _fmt(r["value"])}),
-    ),
+    "sex_code": ("sex", lambda r, k: ("sex", "bad_sex", {"sex": r["sex"]})),
+    "percent_range": ("range", _percent_range),
+    "likely_fraction": ("range", _fraction),
     "rate_range": ("range", _rate_range),
     "not_negative": ("range", _negative),
     "year_matches_file": (
         "year",
-        lambda r, f, u: (
+        lambda r, k: (
             "year",
             "year_mismatch",
             {"got": int(r["_content_year"]), "year": int(r["year"])},
@@ -366,7 +477,7 @@ _MESSAGES = {
     ),
     "geography_matches": (
         "geography",
-        lambda r, f, u: (
+        lambda r, k: (
             "geography",
             "geography_mismatch",
             {"got": r["_content_geography"], "geo": r["geography"]},
@@ -378,13 +489,13 @@ _MESSAGES = {
 }
 
 
-def _message(check: str, row: pd.Series, frame: pd.DataFrame, units: dict[str, str] | None):
+def _message(check: str, row: dict, lookup: _Lookup):
     """(column, message_en, message_zh, fix_en, fix_zh, code) for one failed check at one row."""
     value_column = row.get("column") or "value"
     if check not in _MESSAGES:
         return (value_column, *wording("failed_check", check=check), "invalid")
     code, describe = _MESSAGES[check]
-    column, key, values = describe(row, frame, units)
+    column, key, values = describe(row, lookup)
     return (column or value_column, *wording(key, **values), code)
 
 
@@ -394,6 +505,7 @@ _CHECK_ORDER = [
     "unit_matches_catalogue",
     "sex_code",
     "percent_range",
+    "likely_fraction",
     "rate_range",
     "not_negative",
     "year_matches_file",
@@ -405,9 +517,10 @@ _CHECK_ORDER = [
 
 
 def validate_frame(
-    frame: pd.DataFrame, units: dict[str, str] | None = None
+    frame: pd.DataFrame, units: dict[str, str] | None = None, rules: IntakeRules | None = None
 ) -> tuple[list[Problem], set]:
-    """Run :func:`observation_schema` on tidy rows; return ``(problems, failing_index_labels)``.
+    """Run :func:`observation_schema`'s checks on tidy rows (:func:`failures`); return
+    ``(problems, failing_index_labels)``.
 
     ``frame``: rows of :func:`planeval.intake.tidy.tidy_rows` (needs ``indicator_id, sex, value,
     unit, year, geography, file, sheet, row, column, _content_year, _content_geography,
@@ -422,20 +535,58 @@ def validate_frame(
     work["_content_year"] = pd.to_numeric(work["_content_year"], errors="coerce")
     for col in ("indicator_id", "sex", "unit"):
         work[col] = work[col].astype(str)
-    try:
-        observation_schema(units).validate(work, lazy=True)
+    rules = rules or default_rules()
+    found = failures(work, observation_schema(units, rules))
+    if found.empty:
         return [], set()
-    except SchemaErrors as exc:
-        cases = exc.failure_cases
-    cases = cases[cases["index"].notna()].copy()
-    cases["check"] = (
-        cases["check"].astype(str).replace({"multiple_fields_uniqueness": "unique_key"})
-    )
-    found = cases[["check", "index"]].drop_duplicates()
+    return _problems(work, found, units, rules), _bad_rows(work, found)
+
+
+def failures(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """``(check, index)`` of every failed check of ``schema`` at every row of ``frame``.
+
+    Each check of the pandera schema (column checks, frame-wide checks, the ``unique`` key with
+    its first row kept) is run through pandera's own :class:`~pandera.api.checks.Check` object
+    and gives one boolean per row. ``schema.validate(lazy=True)`` is not used: its report
+    repeats each failing row of a frame-wide check once per column of the frame, so a
+    200,000-row file with duplicated rows made millions of failure cases (gigabytes).
+    """
+    parts = []
+    for name, column in schema.columns.items():
+        for check in column.checks:
+            parts.append(_failed(check.name, check(frame[name]).check_output))
+    for check in schema.checks:
+        parts.append(_failed(check.name, check(frame).check_output))
+    if schema.unique:
+        parts.append(_failed("unique_key", ~frame.duplicated(list(schema.unique), keep="first")))
+    return pd.concat(parts, ignore_index=True).drop_duplicates()
+
+
+def _failed(check: str, ok: pd.Series) -> pd.DataFrame:
+    """The labels where ``ok`` is False, as ``(check, index)`` rows (NA counts as passed, as
+    pandera's ``ignore_na`` has it)."""
+    bad = ok.index[~ok.fillna(True).astype(bool)]
+    return pd.DataFrame({"check": check, "index": bad})
+
+
+#: The columns the messages quote (the free-text columns are left out: less to copy).
+_MESSAGE_COLUMNS = (
+    *("indicator_id", "sex", "year", "value", "unit", "_unit", "_decimals", "_content_year"),
+    *("_content_geography", "geography", "sheet", "row", "file", "column"),
+)
+
+
+def _problems(work: pd.DataFrame, found: pd.DataFrame, units, rules) -> list[Problem]:
+    """One :class:`Problem` per failed (check, row), sorted by sheet, row and check; the rows
+    are read once, as records (no frame lookup per failure)."""
+    lookup = _Lookup(work, units, rules)
+    failing = work.loc[found["index"], [c for c in _MESSAGE_COLUMNS if c in work.columns]]
+    names = [*failing.columns, "_label"]
+    values = [failing[c].tolist() for c in failing.columns]  # column-wise: fast
     problems = []
-    for check, idx in found.itertuples(index=False):
-        row = work.loc[idx]
-        column, en, zh, fix, fix_zh, code = _message(check, row, work, units)
+    for check, *cells in zip(found["check"], *values, found["index"], strict=True):
+        row = dict(zip(names, cells, strict=True))  # one row at a time: none kept
+        column, en, zh, fix, fix_zh, code = _message(check, row, lookup)
         problems.append(
             (
                 str(row["sheet"] or ""),
@@ -455,11 +606,19 @@ def validate_frame(
             )
         )
     problems.sort(key=lambda p: p[:3])
+    return [p[3] for p in problems]
+
+
+def _bad_rows(work: pd.DataFrame, found: pd.DataFrame) -> set:
+    """Index labels of the rows left out of the data: every failing row, the female and male
+    rows of a contradicted total, and the narrower row of a broken mortality nesting."""
     bad = set(found["index"])
-    for idx in found.loc[found["check"] == "female_male_total", "index"]:
-        t = work.loc[idx]  # the female and male values are part of the contradiction
-        same = (work["indicator_id"] == t["indicator_id"]) & (work["year"] == t["year"])
-        bad |= set(work.index[same & work["sex"].isin(["female", "male"])])
+    totals = work.loc[found.loc[found["check"] == "female_male_total", "index"]]
+    if not totals.empty:
+        key = ["indicator_id", "year"]
+        parts = work[work["sex"].isin(["female", "male"])].reset_index()
+        hit = parts.merge(totals[key].drop_duplicates(), on=key)
+        bad |= set(hit["index"])
     nested = nesting_violations(work) if (found["check"] == "mortality_nesting").any() else {}
     bad |= set(nested.values())  # the narrower row is part of the contradiction
-    return [p[3] for p in problems], bad
+    return bad
