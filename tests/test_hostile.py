@@ -641,3 +641,35 @@ def test_geographies_file_with_a_traversal_code_is_refused(world):
         + ["--parent", TRAVERSAL, "--data-dir", str(data), "--out", str(out)],
     )
     _refused(result, before, top)
+
+
+@pytest.mark.parametrize(
+    ("line", "key"),
+    [
+        ("  min_factor: -1.0", "calibration.min_factor"),
+        ("  min_factor: .nan", "calibration.min_factor"),
+        ("  max_factor: .inf", "calibration.min_factor"),
+        ("  min_errors: 0", "calibration.min_errors"),
+        ("  horizon_edges: [3, 1]", "calibration.horizon_edges"),
+        ("  file: ../../../evil.yaml", "calibration.file"),
+        ("  file: /tmp/evil.yaml", "calibration.file"),
+    ],
+)
+def test_calibration_settings_are_checked(tmp_path, line, key):
+    """The settings behind ``planeval calibrate``: a negative or NaN factor bound would let
+    the calibration narrow intervals to nothing, and ``file: ../../../evil.yaml`` made
+    ``planeval calibrate`` write outside the data folder."""
+    from planeval.core.settings import load_settings
+
+    shipped = Path(__file__).resolve().parents[1] / "data" / "config" / "assessment.yaml"
+    name = line.split(":")[0]
+    lines = shipped.read_text(encoding="utf-8").splitlines()
+    start = lines.index(next(x for x in lines if x.startswith("calibration:")))
+    at = next(i for i in range(start, len(lines)) if lines[i].startswith(name + ":"))
+    lines[at] = line
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "assessment.yaml").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_settings(tmp_path)
+    (problem,) = err.value.problems
+    assert problem.message_en.startswith(key) and problem.message_zh and problem.fix_zh

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from functools import cache
 from pathlib import Path
 
@@ -178,6 +179,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
             )
         )
     problems += _intake_problems(raw["intake"], path)
+    problems += _calibration_problems(raw["calibration"], path)
     for key in ("tie_margin",):
         v = raw["forecast"][key]
         if not isinstance(v, int | float) or not 0 <= v < 1:
@@ -237,6 +239,75 @@ def _intake_problems(intake: dict, path) -> list[Problem]:
         )
         for key, value, what, what_zh, example in bad
     ]
+
+
+def _finite(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _calibration_problems(cal: dict, path) -> list[Problem]:
+    """``calibration``: factor bounds finite with 0 < min_factor <= max_factor, edges ascending
+    positive whole numbers, min_errors >= 1, and ``file`` a relative ``.yaml`` path inside the
+    data folder (``planeval calibrate`` writes it)."""
+    problems = []
+    low, high = cal["min_factor"], cal["max_factor"]
+    if not (_finite(low) and _finite(high) and 0 < low <= high):
+        problems.append(
+            _problem(
+                path,
+                f"calibration.min_factor = {low!r}, max_factor = {high!r}: both must be finite "
+                "numbers with 0 < min_factor <= max_factor",
+                f"calibration.min_factor = {low!r}，max_factor = {high!r}：两者须为有限数值，"
+                "且 0 < min_factor <= max_factor",
+                "e.g. min_factor: 1.0, max_factor: 20.0",
+                "例如 min_factor: 1.0, max_factor: 20.0",
+            )
+        )
+    for key in ("horizon_edges", "length_edges"):
+        edges = cal[key]
+        whole = isinstance(edges, list) and edges
+        whole = whole and all(isinstance(e, int) and not isinstance(e, bool) for e in edges)
+        if not (whole and edges[0] >= 1 and edges == sorted(set(edges))):
+            problems.append(
+                _problem(
+                    path,
+                    f"calibration.{key} = {edges!r} must be ascending whole numbers >= 1",
+                    f"calibration.{key} = {edges!r} 应为递增的正整数",
+                    "e.g. horizon_edges: [1, 2, 3, 5], length_edges: [3, 5]",
+                    "例如 horizon_edges: [1, 2, 3, 5]，length_edges: [3, 5]",
+                )
+            )
+    n = cal["min_errors"]
+    if not isinstance(n, int) or isinstance(n, bool) or n < 1:
+        problems.append(
+            _problem(
+                path,
+                f"calibration.min_errors = {n!r} must be an integer >= 1",
+                f"calibration.min_errors = {n!r} 应为不小于 1 的整数",
+                "e.g. min_errors: 20",
+                "例如 min_errors: 20",
+            )
+        )
+    file = cal["file"]
+    parts = Path(str(file)).parts
+    if not (
+        isinstance(file, str)
+        and file.endswith(".yaml")
+        and not Path(file).is_absolute()
+        and ".." not in parts
+        and "\\" not in file
+    ):
+        problems.append(
+            _problem(
+                path,
+                f"calibration.file = {file!r} must be a .yaml file inside the data folder "
+                "(a relative path without '..')",
+                f"calibration.file = {file!r} 应为数据目录内的 .yaml 文件（不含 '..' 的相对路径）",
+                "e.g. file: config/calibration.yaml",
+                "例如 file: config/calibration.yaml",
+            )
+        )
+    return problems
 
 
 def load_settings(data_dir: str | Path = "data") -> dict:
