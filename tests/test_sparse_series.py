@@ -131,3 +131,25 @@ def test_interval_depends_on_years_since_the_last_value_not_on_the_cut_off():
         for y in (2022, 2023, 2024)
     ]
     assert widths[0] < widths[1] < widths[2]
+
+
+def test_chart_fan_inside_the_plausible_range_and_observations_readable():
+    """Gansu maternal mortality 15.07, 17.12, 15.07 per 100,000 (2015, 2016, 2020): the 95 %
+    fan stays within [15.07/2, 2 · 17.12] = [7.535, 34.24] in every year, and the y axis spans
+    at most that range plus a small pad, so the observations fill at least (17.12 − 15.07) /
+    (34.24 − 7.535) / 1.1 ≈ 7 % of the height (5 % margins above and below) instead of a flat line
+    under a fan reaching 1750."""
+    from planeval.reporting import charts
+
+    years, values, unit = SPARSE["gansu_maternal"]
+    table = calibration_table("data", SETTINGS, 2024)
+    a = assess_target(_target(unit, 12.0), years, values, 2024, (2021, 2025), SETTINGS,
+                      calibration=table)  # fmt: skip
+    seed = SETTINGS["forecast"]["seed"]
+    fan_years, low, high = charts.fan_bounds(a, 0.95, seed)
+    assert list(fan_years) == list(range(2020, 2026))
+    assert low.min() >= 7.535 - 1e-9 and high.max() <= 34.24 + 1e-9
+    ax = charts.plot_indicator(a, lang="en", seed=seed)
+    bottom, top = ax.get_ylim()
+    assert bottom >= 7.535 - 0.07 * (34.24 - 7.535) and top <= 34.24 + 0.07 * (34.24 - 7.535)
+    assert (17.12 - 15.07) / (top - bottom) == pytest.approx(2.05 / (26.705 * 1.1), rel=1e-6)

@@ -197,9 +197,45 @@ def plot_indicator(
         first.append(int(result.baseline_year))
     lo_year = min(first + [T - 5])
     ax.set_xlim(lo_year - 0.5, T + 0.5)
+    _readable_ylim(ax, result, levels, seed, trend, reference)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
     ax.tick_params(labelsize=7.5, pad=1)
     return ax
+
+
+#: The 95 % fan may widen the y axis beyond the observations, target and 80 % fan by at most
+#: this share of their span on each side (a fan cut at the axis edge rather than observations
+#: squeezed into a flat line).
+FAN_MARGIN = 0.5
+
+
+def _readable_ylim(ax, result: IndicatorAssessment, levels, seed, trend: bool, reference) -> None:
+    """Y limits that keep the observations readable: the observations, target (or band), path,
+    reference and the inner fan always show; the outer (95 %) fan only up to
+    :data:`FAN_MARGIN` of that span beyond them. The fans are already inside the plausible
+    range of the indicator (:func:`planeval.forecasting.transforms.bounds_of`)."""
+    core = [float(v) for v in result.values]
+    if reference is not None and len(reference):
+        core += [float(v) for v in reference.to_numpy(float) if np.isfinite(v)]
+    for v in (result.target_level, result.band_low, result.band_high, result.baseline_value):
+        if v is not None and np.isfinite(v):
+            core.append(float(v))
+    if result.target_sense == "band" and result.target_value is not None:
+        core.append(float(result.target_value))
+    inner = fan_bounds(result, levels[0], seed) if trend else None
+    if inner is not None:
+        core += [float(np.min(inner[1])), float(np.max(inner[2]))]
+    if not core:
+        return
+    lo, hi = min(core), max(core)
+    span = hi - lo if hi > lo else max(abs(hi), 1.0) * 0.1
+    outer = fan_bounds(result, levels[1], seed) if trend else None
+    if outer is not None:
+        lo = max(min(lo, float(np.min(outer[1]))), lo - FAN_MARGIN * span)
+        hi = min(max(hi, float(np.max(outer[2]))), hi + FAN_MARGIN * span)
+    bottom, top = ax.get_ylim()
+    pad = 0.06 * (hi - lo if hi > lo else span)
+    ax.set_ylim(max(bottom, lo - pad), min(top, hi + pad))
 
 
 def _unit_label(ax, unit: str, lang: str) -> None:
