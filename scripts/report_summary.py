@@ -19,6 +19,11 @@ def summary_line(summary: dict, wall_seconds: float | None = None) -> str:
         f"{c['failed']} failed) in {summary['seconds']:.0f} s of batch with "
         f"{summary['workers']} worker(s)"
     )
+    overviews = summary.get("overviews", [])
+    if overviews:
+        failed = sum(o["status"] == "failed" for o in overviews)
+        seconds = sum(o["seconds"] for o in overviews)
+        line += f"; {len(overviews)} overviews ({failed} failed, {seconds:.0f} s of it)"
     if wall_seconds is not None:
         line += f"; {wall_seconds:.0f} s for the whole command"
     return line

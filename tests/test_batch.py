@@ -263,14 +263,20 @@ def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
 def test_main_runlist_of_make_report_is_valid():
     """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024),
     and china against the national outlines x (annual 2024, midterm 2024), in each language
-    it lists."""
+    it lists; the provinces and cities against the national outlines, mid-term 2024 (the
+    reports the overviews over china link and read, tests/test_overview.py)."""
     cwd = os.getcwd()
     try:
         os.chdir(REPO)
         runs = load_runlist(REPO / "data" / "runs" / "main.yaml").runs
     finally:
         os.chdir(cwd)
-    assert {r.geography for r in runs} == {"china"}
+    provincial = {r for r in runs if r.geography != "china"}
+    assert len({r.geography for r in provincial}) == 16
+    assert {(r.plan, r.stage, r.year, r.lang) for r in provincial} == {
+        (plan, "midterm", 2024, "zh") for plan in ("national_women", "national_children")
+    }
+    runs = [r for r in runs if r.geography == "china"]
     assert {(r.plan, r.stage, r.year) for r in runs} == {
         (plan, stage, year)
         for plan in ("women", "children")

@@ -315,3 +315,73 @@ def test_cli_year_outside_the_plan(tmp_path):
     )  # fmt: skip
     assert result.exit_code == 1 and "2035" in result.output
     assert re.search(r"2020.*2030", result.output)
+
+
+# --- run lists: overviews built after the reports, listed in the index ---------------------
+
+
+def test_runlist_overview_block_without_geographies(tmp_path):
+    from planeval.publish.runlist import load_runlist
+
+    runlist = tmp_path / "runs.yaml"
+    runlist.write_text(
+        f"data_dir: {DATA}\nout: {tmp_path / 'out'}\nruns:\n"
+        "  - overviews: [china]\n    plans: [national_women, national_children]\n"
+        "    stages: [midterm]\n    years: [2024]\n    langs: [zh, en]\n",
+        encoding="utf-8",
+    )
+    spec = load_runlist(runlist)
+    assert spec.runs == []
+    assert [o.name for o in spec.overviews] == [
+        "china_national_women_overview_midterm_2024.html",
+        "china_national_women_overview_midterm_2024_en.html",
+        "china_national_children_overview_midterm_2024.html",
+        "china_national_children_overview_midterm_2024_en.html",
+    ]
+
+
+def test_runlist_unknown_overview_parent_is_refused(tmp_path):
+    from planeval.core.errors import InputError
+    from planeval.publish.runlist import load_runlist
+
+    runlist = tmp_path / "runs.yaml"
+    runlist.write_text(
+        f"data_dir: {DATA}\nruns:\n  - overviews: [atlantis]\n    plans: [national_women]\n"
+        "    stages: [midterm]\n    years: [2024]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as err:
+        load_runlist(runlist)
+    assert "overview parent 'atlantis'" in str(err.value) and "汇总上级地区" in str(err.value)
+
+
+def test_run_overviews_writes_both_languages_and_the_index_lists_them(tmp_path):
+    from planeval.publish.index import write_index
+    from planeval.publish.overview_run import run_overviews
+    from planeval.publish.runlist import OverviewRun
+
+    runs = [OverviewRun("china", "national_women", "midterm", 2024, lang) for lang in ("zh", "en")]
+    rows = run_overviews(runs, DATA, tmp_path)
+    assert [r["status"] for r in rows] == ["done", "done"]
+    assert rows[0]["sources"] == {"assessed": 16}
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert "china_national_women_overview_midterm_2024.html" in index
+    assert "地区汇总 · 中期评估报告" in index
+
+
+def test_main_run_list_builds_the_provincial_overviews():
+    """make report: the overview over china's regions for both national outlines (mid-term,
+    data through 2024) and both district plans (mid-term 2023), zh and en, Word and PDF; each
+    province's and city's own national-outline report beside them."""
+    from planeval.publish.runlist import load_runlist
+
+    spec = load_runlist(REPO / "data" / "runs" / "main.yaml")
+    names = {o.name: o for o in spec.overviews}
+    for plan, year in (("national_women", 2024), ("national_children", 2024)):
+        for suffix in ("", "_en"):
+            run = names[f"china_{plan}_overview_midterm_{year}{suffix}.html"]
+            assert run.formats == ("html", "docx", "pdf")
+    assert "china_children_overview_midterm_2023_en.html" in names
+    reports = {r.name for r in spec.runs}
+    assert "yunnan_national_children_midterm_2024.html" in reports
+    assert "guiyang_national_women_midterm_2024.html" in reports

@@ -153,6 +153,15 @@ def _collect(
     return results, interrupted
 
 
+def _overviews(spec: RunList) -> list[dict]:
+    """The run list's overviews, built after its reports (:mod:`planeval.publish.overview_run`)."""
+    if not spec.overviews:
+        return []
+    from planeval.publish.overview_run import run_overviews
+
+    return run_overviews(spec.overviews, spec.data_dir, spec.out, spec.notebook)
+
+
 def run_batch(
     runlist: str | Path,
     workers: int | None = 1,
@@ -194,6 +203,7 @@ def run_batch(
             stream = local_results(spec.runs, args, workers, out)
         results, interrupted = _collect(spec, stream, started, on_result)
         stale += remove_stale_temp_files(out)  # left by workers killed mid-write
+        overviews = [] if interrupted else _overviews(spec)
         catalogue = (
             {}
             if interrupted
@@ -206,6 +216,7 @@ def run_batch(
     rows = [results[run] for run in spec.runs]
     counts = {s: sum(r.status == s for r in rows) for s in ("done", "skipped", "failed", "not run")}
     catalogue_failed = any(v.startswith("failed") for v in [*catalogue.values(), index])
+    catalogue_failed = catalogue_failed or any(o["status"] == "failed" for o in overviews)
     exit_code = EXIT_INTERRUPTED if interrupted else int(bool(counts["failed"]) or catalogue_failed)
     summary = {
         "runlist": str(spec.path),
@@ -226,6 +237,7 @@ def run_batch(
         "index": index,
         "catalogue_pages": catalogue,
         "runs": [asdict(r) for r in rows],
+        "overviews": overviews,
     }
     target = Path(summary_json) if summary_json else out / "batch_summary.json"
     atomic_write_text(target, json.dumps(summary, ensure_ascii=False, indent=1))

@@ -59,6 +59,11 @@ def summary_table(summary: dict) -> None:
         if r["record"]:
             note = f"{note} [{r['record']}]"
         table.add_row(r["report"], r["status"], f"{r['seconds']:.1f}", note)
+    for r in summary.get("overviews", []):  # built after the reports, from their verdicts
+        note = r["message"].replace("\n", " ")[:160] or ", ".join(
+            f"{k} {v}" for k, v in r.get("sources", {}).items()
+        )
+        table.add_row(r["report"], r["status"], f"{r['seconds']:.1f}", note)
     console.print(table)
     c = summary["counts"]
     pages = ", ".join(f"{k}: {v}" for k, v in summary["catalogue_pages"].items())

@@ -18,6 +18,7 @@ import hashlib
 import json
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from planeval.core.codes import check_code
@@ -191,12 +192,15 @@ def build_overview_files(
     formats: tuple[str, ...] = ("html",),
     notebook: str | Path = NOTEBOOK,
     charts: bool = True,
+    gathered: tuple | None = None,
 ) -> dict:
     """Build and write one overview; returns ``{"path", "files", "timings", "sources"}``.
 
     The HTML (and ``.docx``, ``.pdf`` with ``formats``) are written atomically, the metadata
     ``<name>.json`` last, so a failed run never replaces the last good overview. Raises
     :class:`InputError` for an unknown plan or parent or a parent without regions.
+    ``gathered``: the result of :func:`gather` for the same plan, stage, year and parent (one
+    gathering serves both languages).
     """
     from planeval.core.settings import load_settings
     from planeval.plans.registry import load_geographies
@@ -208,9 +212,9 @@ def build_overview_files(
     check_overview(plan, stage, year, lang, data_dir)
     data_dir, out = Path(data_dir).absolute(), Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
-    p, records, links, sources, problems = gather(
-        plan, stage, year, parent, data_dir, out, notebook
-    )
+    if gathered is None:
+        gathered = gather(plan, stage, year, parent, data_dir, out, notebook)
+    p, records, links, sources, problems = gathered
     timings["gather"] = time.perf_counter() - t0
     names = {code: g.name(lang) for code, g in load_geographies(data_dir).items()}
     t = time.perf_counter()
@@ -278,3 +282,31 @@ def _write(out, name, html, extra, plan, stage, year, parent, lang, records, tim
     }
     atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
     return files
+
+
+def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK) -> list[dict]:
+    """Build each :class:`~planeval.publish.runlist.OverviewRun` of a batch (after its
+    reports, so their stored verdicts are read back); one summary row per overview
+    (``name``, ``status`` done/failed, ``seconds``, ``message``, ``sources``). A failing
+    overview does not stop the others and never raises."""
+    rows, gathered = [], {}
+    for run in overviews:
+        t0 = time.perf_counter()
+        key = (run.plan, run.stage, run.year, run.parent)
+        row = {"report": run.name, "kind": "overview", "parent": run.parent, "plan": run.plan}
+        row |= {"stage": run.stage, "year": run.year, "lang": run.lang}
+        try:
+            check_overview(run.plan, run.stage, run.year, run.lang, data_dir)
+            if key not in gathered:
+                gathered[key] = gather(*key, data_dir, out, notebook)
+            result = build_overview_files(
+                run.plan, run.stage, run.year, run.parent, data_dir, out, run.lang,
+                run.formats, notebook, gathered=gathered[key],
+            )  # fmt: skip
+            row |= {"status": "done", "message": "", "formats": list(result["files"])}
+            row["sources"] = dict(Counter(result["sources"].values()))
+        except (InputError, OSError, RuntimeError) as exc:
+            row |= {"status": "failed", "message": str(exc)}
+        row["seconds"] = round(time.perf_counter() - t0, 2)
+        rows.append(row)
+    return rows

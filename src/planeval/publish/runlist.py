@@ -12,6 +12,9 @@ A run list (see ``data/runs/main.yaml`` and ``docs/batch.md``)::
         years: [2023, 2025] # paired with stages in order, or a single year for all
         langs: [zh]         # optional, default [zh]
         formats: [html, docx, pdf]  # optional, default [html]; Word and PDF beside the HTML
+        overviews: [china]  # optional: also the overview of these parents' regions per plan,
+                            # stage, year, lang (built after the reports, from their stored
+                            # verdicts); a block with overviews may leave geographies out
 
 :func:`load_runlist` reports every problem at once, as one :class:`InputError`.
 """
@@ -19,7 +22,7 @@ A run list (see ``data/runs/main.yaml`` and ``docs/batch.md``)::
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -32,7 +35,7 @@ from planeval.publish.fingerprint import NOTEBOOK
 from planeval.publish.runner import report_name
 
 RUNLIST_KEYS = ("data_dir", "out", "notebook", "runs")
-BLOCK_KEYS = ("geographies", "plans", "stages", "years", "langs", "formats")
+BLOCK_KEYS = ("geographies", "plans", "stages", "years", "langs", "formats", "overviews")
 REQUIRED_BLOCK_KEYS = ("geographies", "plans", "stages", "years")
 
 
@@ -52,6 +55,24 @@ class ReportRun:
         return report_name(self.geography, self.plan, self.stage, self.year, self.lang)
 
 
+@dataclass(frozen=True)
+class OverviewRun:
+    """One overview of a parent geography's regions (:mod:`planeval.publish.overview_run`)."""
+
+    parent: str
+    plan: str
+    stage: str
+    year: int
+    lang: str = "zh"
+    formats: tuple[str, ...] = ("html",)
+
+    @property
+    def name(self) -> str:
+        from planeval.publish.overview_run import overview_name
+
+        return overview_name(self.parent, self.plan, self.stage, self.year, self.lang)
+
+
 @dataclass
 class RunList:
     """A validated run list: absolute ``data_dir``, ``out`` and ``notebook``, one run per report."""
@@ -62,6 +83,7 @@ class RunList:
     notebook: Path
     runs: list[ReportRun]
     duplicates: int = 0
+    overviews: list[OverviewRun] = field(default_factory=list)
 
 
 def _few(names: list[str], limit: int = 12) -> str:
@@ -204,7 +226,8 @@ def _key_problems(block: dict, name: str, i: int) -> tuple[list[Problem], bool]:
         for key in block
         if key not in BLOCK_KEYS
     ]
-    missing = [k for k in REQUIRED_BLOCK_KEYS if k not in block or block[k] in (None, [])]
+    required = [k for k in REQUIRED_BLOCK_KEYS if k != "geographies" or not block.get("overviews")]
+    missing = [k for k in required if k not in block or block[k] in (None, [])]
     for key in missing:
         problems.append(
             Problem(
@@ -295,9 +318,28 @@ def _years(years_raw: list, n_stages: int, name: str, i: int) -> tuple[list, lis
     return years, problems
 
 
+def _parent_problems(parents: list[str], data_dir: Path, name: str, i: int) -> list[Problem]:
+    """A problem for each overview parent not listed in the data folder's geographies."""
+    from planeval.plans.registry import load_geographies
+
+    known = load_geographies(data_dir)
+    return [
+        Problem(
+            name,
+            f"runs[{i}]: overview parent '{p}' is not in geographies.yaml",
+            f"第{i}个运行块：汇总上级地区 '{p}' 不在 geographies.yaml 中",
+            f"use one of {', '.join(known)}",
+            f"使用 {', '.join(known)} 之一",
+            column=f"runs[{i}].overviews",
+        )
+        for p in parents
+        if p not in known
+    ]
+
+
 def _block_runs(
     block, name: str, i: int, geographies: list[str], plans: list[str], data_dir: Path
-) -> tuple[list[ReportRun], list[Problem]]:
+) -> tuple[list, list[Problem]]:
     """The reports of run block ``i`` (geographies × plans × (stage, year) × langs), or the
     block's problems (then no runs)."""
     if not isinstance(block, dict):
@@ -318,7 +360,8 @@ def _block_runs(
     stages = [str(s) for s in _as_list(block["stages"])]
     langs = [str(x) for x in _as_list(block.get("langs", ["zh"]))]
     formats = [str(x).lower() for x in _as_list(block.get("formats", ["html"]))]
-    patterns = [str(g) for g in _as_list(block["geographies"])]
+    patterns = [str(g) for g in _as_list(block.get("geographies") or [])]
+    parents = [str(g) for g in _as_list(block.get("overviews") or [])]
     matched, geo_problems = _match_geographies(patterns, geographies, data_dir, name, i)
     years, year_problems = _years(_as_list(block["years"]), len(stages), name, i)
     problems += geo_problems
@@ -327,18 +370,20 @@ def _block_runs(
     problems += _unknown_names(langs, LANGS, name, i, ("language", "语言"), "langs")
     problems += _unknown_names(formats, FORMATS, name, i, ("format", "格式"), "formats")
     problems += year_problems
+    problems += _parent_problems(parents, data_dir, name, i)
     if problems:
         return [], problems
+    kept = tuple(f for f in FORMATS if f in formats or f == "html")
     runs = [
-        ReportRun(
-            geo,
-            plan,
-            stage,
-            int(year),
-            lang,
-            tuple(f for f in FORMATS if f in formats or f == "html"),
-        )
+        ReportRun(geo, plan, stage, int(year), lang, kept)
         for geo in matched
+        for plan in block_plans
+        for stage, year in zip(stages, years, strict=True)
+        for lang in langs
+    ]
+    runs += [
+        OverviewRun(parent, plan, stage, int(year), lang, kept)
+        for parent in parents
         for plan in block_plans
         for stage, year in zip(stages, years, strict=True)
         for lang in langs
@@ -347,7 +392,8 @@ def _block_runs(
 
 
 def load_runlist(path: str | Path) -> RunList:
-    """Read and validate a run list; expand it to one :class:`ReportRun` per report.
+    """Read and validate a run list; expand it to one :class:`ReportRun` per report
+    and one :class:`OverviewRun` per overview (block key ``overviews``).
 
     Relative ``data_dir``, ``out`` and ``notebook`` are taken from the working directory.
     Geography patterns are matched (:mod:`fnmatch`) against the folders under
@@ -386,5 +432,9 @@ def load_runlist(path: str | Path) -> RunList:
         problems += block_problems
     if problems:
         raise InputError(problems)
+    overviews = list(dict.fromkeys(r for r in runs if isinstance(r, OverviewRun)))
+    runs = [r for r in runs if isinstance(r, ReportRun)]
     unique = list(dict.fromkeys(runs))
-    return RunList(path, data_dir, out, notebook, unique, duplicates=len(runs) - len(unique))
+    return RunList(
+        path, data_dir, out, notebook, unique, len(runs) - len(unique), overviews=overviews
+    )

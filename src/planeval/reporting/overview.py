@@ -265,7 +265,8 @@ def build_overview(
         for t in plan.targets
         if t.is_statistical and t.indicator_id not in {c.indicator_id for c in cols}
     ]
-    notes = [w("note_no_column", lang, n=len(no_column), names="、".join(no_column[:12]))]
+    sep = ", " if lang == "en" else "、"
+    notes = [w("note_no_column", lang, n=len(no_column), names=sep.join(no_column[:12]))]
     notes = notes if no_column else []
     doc = OverviewDocument(
         lang=lang,
@@ -323,6 +324,7 @@ def _figures(doc: OverviewDocument, records, names, parent_series) -> list[Figur
             continue
         caption = w("panel_caption", lang, name=col.name, parent=doc.parent_name, target=col.target)
         if missing:
-            caption += " " + w("panel_no_data", lang, names="、".join(missing))
+            sep = ", " if lang == "en" else "、"
+            caption += " " + w("panel_no_data", lang, names=sep.join(missing))
         figures.append(Figure(png, caption, w("panel_alt", lang, name=col.name, n=len(panels))))
     return figures
