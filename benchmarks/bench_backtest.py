@@ -4,18 +4,19 @@ For each cut-off year (2019, 2020, 2021) every national series (``data/observati
 sex ``total``) with at least 3 values up to the cut-off and at least one later value is fitted
 on the data up to the cut-off and forecast for every later observed year. Methods:
 
-* ``planeval``  — the model the assessment selects (:func:`forecasting.select_model`), its
-  median forecast and 80 % / 95 % prediction intervals;
+* ``planeval``  — the assessment's forecast (``forecast.rule: default``: the drift model), its
+  median forecast and its own (uncalibrated) 80 % / 95 % prediction intervals;
 * ``cagr_2pt``  — two-endpoint CAGR extrapolation (Eurostat / Open SDG style): first and last
   value up to the cut-off, ``y_last · (1 + CAGR) ** h``; positive series only;
 * ``escap_wls`` — ESCAP-style time-weighted linear regression (weights 1..n),
   :func:`planeval.assessment.agency.escap_weighted_forecast`;
 * ``ols``       — plain OLS straight line on all points, with its classical prediction interval.
 
-Two ablations show why the selection rule is what it is (docs/method.md): ``drift_only`` (the
-reference model always) and ``loo_select`` (the first version's rule: leave-one-out error,
-simplest model first, a more complex one must cut the error by more than 10 %; candidates
-mean / linear / log-linear / logit, without drift and damped).
+Two ablations show why the default is what it is (docs/method.md §3): ``old_selection`` (the
+per-series contest by leave-future-out error, ``forecast.rule: selection``, used before issue
+20) and ``loo_select`` (the first version's rule: leave-one-out error, simplest model first, a
+more complex one must cut the error by more than 10 %; candidates mean / linear / log-linear /
+logit, without drift and damped).
 
 Printed per method: MAE (indicator units, pooled over all forecasts), MASE (each error divided
 by the series' in-sample naive one-step MAE, mean |Δy / Δt| over consecutive training values,
@@ -64,7 +65,7 @@ from planeval.plans.catalogue import load_plan  # noqa: E402
 DATA = ROOT / "data"
 CUTOFFS = (2019, 2020, 2021)
 METHODS = ("planeval", "cagr_2pt", "escap_wls", "ols")
-ABLATIONS = ("drift_only", "loo_select")
+ABLATIONS = ("old_selection", "loo_select")
 PLANS = ("children", "women")
 
 
@@ -152,13 +153,13 @@ def backtest(obs: pd.DataFrame, settings: dict) -> tuple[pd.DataFrame, pd.DataFr
                     fc["main_level"],
                     seed=fc["seed"],
                     n_draws=int(fc["n_draws"]),
+                    rule="selection",
                 )
             except ModelNotApplicable:
                 continue
-            ours = sel.fits[sel.model]
             model_fits = {
-                "planeval": ours,
-                "drift_only": sel.fits["drift"],
+                "planeval": sel.fits["drift"],
+                "old_selection": sel.fits[sel.model],
                 "loo_select": sel.fits[loo_select(sel, ty, tv, unit, fc["tie_margin"])],
             }
             ols = fit_model(ty, tv, "linear", "")

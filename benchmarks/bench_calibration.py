@@ -2,11 +2,13 @@
 
 Forecasts: every shipped series (sex ``total``, all geographies) with at least 5 values; every
 forecast origin k = 3 … n − 1 (the first k values); every later observed year (all horizons).
-The model is the one the assessment selects (:func:`planeval.forecasting.select_model`).
+The model is the one the assessment uses (``forecast.rule``; by default the drift model).
+The head-to-head of the default against the old selection and the agencies' rules, with the
+goals of issue 20, is ``bench_verdict.py``; this bench shows what the calibration does.
 
-Printed, before and after calibration (``planeval`` raw / calibrated) beside the two-endpoint
+Printed, before and after calibration (``default`` raw / calibrated) beside the two-endpoint
 CAGR rule (Eurostat / Open SDG: ``y_last · (1 + CAGR) ** h`` from the first and last training
-value) and the drift model alone (raw):
+value):
 
 * coverage of the 80 % and 95 % intervals and their mean width (scaled by the series' naive
   one-step change, so series in ‰ and % can be pooled);
@@ -42,7 +44,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from planeval.assessment import agency  # noqa: E402
 from planeval.assessment.rules import target_level  # noqa: E402
 from planeval.core.settings import load_settings  # noqa: E402
-from planeval.forecasting import ModelNotApplicable, fit_model  # noqa: E402
+from planeval.forecasting import ModelNotApplicable  # noqa: E402
 from planeval.forecasting.calibration import estimate_tables  # noqa: E402
 from planeval.forecasting.panel import panel_forecasts, shipped_series  # noqa: E402
 from planeval.plans.catalogue import load_plan  # noqa: E402
@@ -52,7 +54,7 @@ OUT = ROOT / "build" / "bench"
 MIN_VALUES = 5
 NUMERIC = ("at_least", "at_most", "about", "count_at_least", "maintain_at_least")
 NUMERIC += ("maintain_at_most", "relative_change")
-METHODS = ("planeval raw", "planeval calibrated", "drift raw", "cagr_2pt")
+METHODS = ("default raw", "default calibrated", "cagr_2pt")
 
 
 def plan_targets() -> dict[str, list]:
@@ -103,8 +105,7 @@ def score_forecast(f, series, tables, targets, settings) -> tuple[list, list]:
     naive = float(np.mean(np.abs(np.diff(tv)) / np.diff(ty)))
     naive = naive if naive > 0 else float("nan")
     table = tables.get(f.origin_year)
-    drift = fit_model(ty, tv, "drift", unit, seed=settings["forecast"]["seed"])
-    fits = {"planeval raw": f.fit, "planeval calibrated": f.fit, "drift raw": drift}
+    fits = {"default raw": f.fit, "default calibrated": f.fit}
     rows, verdicts = [], []
     growth = agency.cagr(tv[0], tv[-1], int(ty[0]), int(ty[-1]))
     lvs = levels_of(f.series_id.split("/", 1)[1], targets, ty, tv)
@@ -115,7 +116,7 @@ def score_forecast(f, series, tables, targets, settings) -> tuple[list, list]:
                 continue
             point, i80, i95 = tv[-1] * (1 + growth) ** f.horizon, None, None
         else:
-            fit.calibration = table if method == "planeval calibrated" else None
+            fit.calibration = table if method == "default calibrated" else None
             f80, f95 = fit.predict(f.year, 0.80), fit.predict(f.year, 0.95)
             point, i80, i95 = f95.value, (f80.low, f80.high), (f95.low, f95.high)
         rows.append(
@@ -194,7 +195,7 @@ def reliability_png(ver: pd.DataFrame, path: Path) -> None:
 
     fig, ax = plt.subplots(figsize=(5, 5))
     ax.plot([0, 1], [0, 1], color="grey", lw=1, ls="--", label="perfect")
-    for method, marker in (("planeval raw", "o"), ("planeval calibrated", "s")):
+    for method, marker in (("default raw", "o"), ("default calibrated", "s")):
         v = ver[ver.method == method]
         bins = np.clip((v["p"].astype(float) * 10).astype(int), 0, 9)
         g = v.assign(bin=bins).groupby("bin")
@@ -239,7 +240,7 @@ def main() -> None:
     for col in ("horizon", "forecasts", "raw 80 %", "calibrated 80 %", "raw 95 %", "cal. 95 %"):
         by_h.add_column(col, justify="right")
     for h, g in err.groupby(err.h.clip(upper=5)):
-        raw, calib = g[g.method == "planeval raw"], g[g.method == "planeval calibrated"]
+        raw, calib = g[g.method == "default raw"], g[g.method == "default calibrated"]
         by_h.add_row(
             f"{h}" if h < 5 else "5+",
             str(len(raw)),
