@@ -242,3 +242,48 @@ def test_calibrate_command_writes_a_versioned_file_with_provenance(tmp_path):
     assert written.provenance["forecasts"] == shipped.provenance["forecasts"]
     for year, table in shipped.tables.items():
         assert table_to_dict(written.tables[year]) == table_to_dict(table)
+
+
+def test_a_panel_can_widen_but_never_narrow_the_model_spread():
+    """Errors half as spread as the models said (0.5 · t(3), 200 of them): their ML scale is
+    0.5, which before issue 20 narrowed every interval by half (min_factor 0.25). With the
+    shipped floor, min_factor = 1, the factor is exactly 1: a panel can only widen."""
+    panel = _forecasts(grid(0.5, 3), 3, 1, 3, 2022)
+    assert estimate_table(panel, 2022, CFG).factor(1, 3) == pytest.approx(0.5, rel=0.005)
+    floored = estimate_table(panel, 2022, {**CFG, "min_factor": 1.0})
+    assert floored.factor(1, 3) == 1.0
+    from planeval.core.settings import load_settings
+
+    assert load_settings("data")["calibration"]["min_factor"] == 1.0
+
+
+def test_factors_never_decrease_with_the_horizon():
+    """Cells for 3–4 values: horizon 1 from 1.2 · t(3), horizon 2 from 2.0 · t(3), horizon
+    3–4 from 1.5 · t(3). A forecast 3 years ahead takes the largest of its own and the shorter
+    horizons' factors, 2.0, so its interval is not narrower than the 2-year one; with
+    monotone=False (the pre-issue-20 rule) it took its own 1.5."""
+    panel = _forecasts(grid(1.2, 3), 3, 1, 3, 2022) + _forecasts(grid(2.0, 3), 3, 2, 3, 2022)
+    panel += _forecasts(grid(1.5, 3), 3, 3, 3, 2022)
+    table = estimate_table(panel, 2022, {**CFG, "min_factor": 1.0})
+    assert table.factor(1, 3) == pytest.approx(1.2, rel=0.005)
+    assert table.factor(2, 3) == pytest.approx(2.0, rel=0.005)
+    assert table.factor(3, 3) == pytest.approx(2.0, rel=0.005)
+    import dataclasses
+
+    assert dataclasses.replace(table, monotone=False).factor(3, 3) == pytest.approx(1.5, rel=0.005)
+
+
+def test_forecast_rule_setting_is_checked(tmp_path):
+    """forecast.rule must be 'default' or 'selection'; anything else is a bilingual error."""
+    import yaml
+
+    from planeval.core.settings import load_settings
+
+    raw = yaml.safe_load(open("data/config/assessment.yaml", encoding="utf-8"))
+    assert raw["forecast"]["rule"] == "default"
+    raw["forecast"]["rule"] = "best"
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "assessment.yaml").write_text(yaml.safe_dump(raw), encoding="utf-8")
+    with pytest.raises(InputError, match="forecast.rule") as err:
+        load_settings(tmp_path)
+    assert "应为" in str(err.value)
