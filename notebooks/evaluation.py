@@ -31,16 +31,19 @@ geography = "china"  # folder under data/observations
 data_dir = "../data"
 lang = "zh"  # zh or en
 reference_geography = None  # None: "china" beside any other geography; "" for none
+annex = "brief"  # the appendix: brief or full
 word_path = ""  # a path: also write the report as an editable Word file there
 
 # %%
 # Every parameter checked (types, allowed values, data year, data) before anything is
 # computed: the same check as `planeval report` and `batch`; a mistake stops here with its fix.
+# `spec` is the report (plan, stage, year, geography, lang, annex, ...) as the runner knows it.
 from planeval.publish.parameters import check_parameters
 
-plan, stage, year, geography, data_dir, lang, reference_geography = check_parameters(
-    plan, stage, year, geography, data_dir, lang, reference_geography
+spec, data_dir = check_parameters(
+    plan, stage, year, geography, data_dir, lang, reference_geography, annex
 )
+plan, stage, year, geography, lang = spec.plan, spec.stage, spec.year, spec.geography, spec.lang
 
 # %% [markdown]
 # ## Assess and build the document
@@ -58,7 +61,6 @@ import datetime as dt
 from IPython.display import display
 
 import planeval
-from planeval.reporting.provenance import provenance_rows
 from planeval.reporting import build
 from planeval.reporting.html import Fragment, render_section
 from planeval.reporting.overview_verdicts import region_record
@@ -66,13 +68,11 @@ from planeval.reporting.overview_verdicts import region_record
 assessment = planeval.assess(plan, geography, year, data_dir=data_dir)
 context = build.context_for(
     assessment,
-    stage,
-    lang,
-    data_dir,
-    reference_geography=reference_geography,
+    spec,
+    data_dir=data_dir,
     produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-    provenance=provenance_rows,
-    plan_name=plan,
+    provenance=True,
+    notebook="evaluation.ipynb",
 )
 report = build.build_document(context)
 # the verdicts as the overview of the parent geography reads them (stored beside the report)

@@ -31,6 +31,7 @@ from planeval.intake.observations import sha256_of
 from planeval.publish.batch import load_runlist, run_batch
 from planeval.publish.fingerprint import code_sha256, input_fingerprint
 from planeval.publish.index import complete_reports
+from planeval.reporting.spec import ReportSpec
 
 REPO = Path(__file__).resolve().parents[1]
 TINY_INDICATORS = ("neonatal_mortality", "infant_mortality", "under5_mortality")
@@ -382,7 +383,7 @@ def test_changed_data_file_rebuilds_only_the_reports_that_read_it(batch_runs):
     assert {k for k in mt if mt[k] != mt3[k]} == {"geo_a_tiny_annual_2023.html"}
     out, data = batch_runs["out"], batch_runs["data"]
     meta = json.loads((out / "geo_a_tiny_annual_2023.html.json").read_text(encoding="utf-8"))
-    assert meta["inputs"]["observations"]["2023.csv"] == sha256_of(
+    assert meta["inputs"]["files"]["observations"]["observations/geo_a/2023.csv"] == sha256_of(
         data / "observations/geo_a/2023.csv"
     )
 
@@ -563,7 +564,7 @@ def test_dask_executor_on_local_cluster_produces_the_same_reports(batch_runs, tm
         # same inputs as a local build (computed now: the code may have changed since)
         assert (
             dask_meta["fingerprint"]
-            == input_fingerprint("tiny", "annual", 2023, geo, data)["sha256"]
+            == input_fingerprint(ReportSpec("tiny", "annual", 2023, geo), data)["sha256"]
         )
         assert _normalised((out / name).read_text(encoding="utf-8")) == _normalised(
             (local_out / name).read_text(encoding="utf-8")

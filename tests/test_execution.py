@@ -129,7 +129,14 @@ def test_two_threads_with_relative_out_folders_write_into_their_own(world, tmp_p
     while thread A's kernel ran, so thread B's relative ``outB`` landed in ``notebooks/outB``."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "notebooks").mkdir()
-    slow = mini_notebook(tmp_path / "notebooks" / "slow.ipynb", "import time\ntime.sleep(8)")
+    started, release = tmp_path / "a_started", tmp_path / "a_release"
+    # thread A's notebook holds its kernel until B's report is written: no sleep decides
+    # whether the two overlap
+    slow = mini_notebook(
+        tmp_path / "notebooks" / "slow.ipynb",
+        f"import pathlib, time\npathlib.Path({str(started)!r}).write_text('x')\n"
+        f"while not pathlib.Path({str(release)!r}).exists():\n    time.sleep(0.05)",
+    )
     quick = mini_notebook(tmp_path / "notebooks" / "quick.ipynb")
     errors = []
 
@@ -142,10 +149,15 @@ def test_two_threads_with_relative_out_folders_write_into_their_own(world, tmp_p
     a = threading.Thread(target=build, args=("geo_a", "outA", slow))
     b = threading.Thread(target=build, args=("geo_b", "outB", quick))
     a.start()
-    time.sleep(4)  # thread A's kernel is running its notebook
-    b.start()
+    try:
+        while not started.exists() and a.is_alive():  # A's kernel is inside its notebook
+            time.sleep(0.05)
+        assert started.exists(), errors
+        b.start()
+        b.join(300)
+    finally:
+        release.write_text("go")
     a.join(300)
-    b.join(300)
     assert not errors
     assert (tmp_path / "outA" / f"{NAME}.html").is_file()
     assert (tmp_path / "outB" / "geo_b_tiny_annual_2023.html").is_file()

@@ -546,11 +546,12 @@ def test_bad_narrative_is_refused_before_a_kernel_starts(narrative_world, text, 
     list at the top gave a raw AttributeError inside the kernel, an unknown domain or
     indicator id lost its text without a word."""
     from planeval.publish.checks import check_inputs
+    from planeval.reporting.spec import ReportSpec
 
     data, path = narrative_world
     _write(path, text)
     with pytest.raises(InputError) as err:
-        check_inputs("tiny", "annual", 2023, "geo_a", data, "zh")
+        check_inputs(ReportSpec("tiny", "annual", 2023, "geo_a"), data)
     problem = err.value.problems[0]
     assert problem.file == str(path) and problem.code == "narrative"
     assert problem.message_en.startswith(f"{key}: ") and words in problem.message_en

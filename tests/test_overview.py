@@ -283,7 +283,9 @@ def test_stored_record_used_only_when_current(tmp_path, real):
     _, records, _, _ = real
     record = dict(next(r for r in records if r["geography"] == "yunnan"))
     record["marker"] = "stored"
-    current = input_fingerprint(PLAN, "midterm", 2024, "yunnan", DATA, "zh", NOTEBOOK, ("html",))
+    from planeval.reporting.spec import ReportSpec
+
+    current = input_fingerprint(ReportSpec(PLAN, "midterm", 2024, "yunnan"), DATA, NOTEBOOK)
     _fake_report(tmp_path, "yunnan", record, current["sha256"])
     got, link = stored_record(tmp_path, "yunnan", PLAN, "midterm", 2024, DATA, NOTEBOOK)
     assert got["marker"] == "stored" and link == "yunnan_national_children_midterm_2024.html"

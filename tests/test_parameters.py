@@ -91,20 +91,26 @@ def test_two_parameters_cells_are_refused(tmp_path):
 
 
 def test_shipped_notebook_declares_every_parameter_the_runner_passes():
-    check_notebook(NOTEBOOK, dict.fromkeys(("plan", "stage", "year", "geography", "data_dir")))
+    """Every field of a ReportSpec the runner may pass (annex and reference_geography when
+    not their defaults, word_path with docx)."""
+    from planeval.reporting.spec import ReportSpec
+
+    spec = ReportSpec("women", "final", 2024, "china", "en", annex="full", reference_geography="")
+    check_notebook(NOTEBOOK, {**spec.notebook_parameters("/data"), "word_path": ""})
 
 
 # --- 2. one check of the values --------------------------------------------------------------
 
 
 def test_good_parameters_are_returned_normalised(world):
-    p = check_parameters("tiny", "final", "2023", "geo_a", str(world), "en", "null")
-    assert p.year == 2023 and p.data_dir == str(world.absolute())
-    assert p.reference_geography is None  # "null" (papermill -p ... null) means not given
-    assert (
-        check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "").reference_geography == ""
-    )
-    assert check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "china")[6] == "china"
+    spec, data_dir = check_parameters("tiny", "final", "2023", "geo_a", str(world), "en", "null")
+    assert spec.year == 2023 and data_dir == str(world.absolute())
+    assert spec.reference_geography is None  # "null" (papermill -p ... null) means not given
+    assert spec.annex == "brief" and spec.name == "geo_a_tiny_final_2023_en.html"
+    checked = check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "")
+    assert checked.spec.reference_geography == ""
+    checked = check_parameters("tiny", "final", 2023, "geo_a", world, "zh", "china", "full")
+    assert checked.spec.reference_geography == "china" and checked.spec.annex == "full"
 
 
 @pytest.mark.parametrize(
@@ -116,6 +122,8 @@ def test_good_parameters_are_returned_normalised(world):
         ({"year": True}, "year must be a whole number"),
         ({"year": 2023.5}, "year must be a whole number"),
         ({"year": 2030}, "data year 2030 is outside plan 'tiny'"),
+        ({"year": 2020}, "a final evaluation needs data of the plan period"),
+        ({"annex": "long"}, "unknown annex 'long'"),
         ({"plan": "null"}, "plan is missing or empty"),
         ({"reference_geography": "nowhere"}, "reference geography 'nowhere'"),
         ({"geography": "geo_x"}, "no observation files for geography 'geo_x'"),

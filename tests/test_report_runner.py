@@ -15,9 +15,12 @@ from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_text, remove_stale_temp_files
 from planeval.intake.observations import sha256_of
 from planeval.publish.execution import NotebookError
-from planeval.publish.fingerprint import input_fingerprint, is_current
+from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_current
 from planeval.publish.index import complete_reports, write_index
 from planeval.publish.runner import build_report
+from planeval.reporting.spec import ReportSpec
+
+REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -28,54 +31,116 @@ def world(tmp_path) -> Path:
 # --- fingerprint (fast) --------------------------------------------------------------------
 
 
+def fingerprint(world, plan="tiny", stage="annual", year=2023, geography="geo_a", **kw):
+    notebook = kw.pop("notebook", NOTEBOOK)
+    return input_fingerprint(ReportSpec(plan, stage, year, geography, **kw), world, notebook)
+
+
 def test_fingerprint_follows_the_files_up_to_the_cutoff_year(world):
     """A 2022 report reads 2019-2022: a change to 2023.csv, or a new 2024.csv, leaves its
     fingerprint as it was; a change to 2021.csv changes it, and only the 2021 entry differs."""
     geo = world / "observations" / "geo_a"
-    before = input_fingerprint("tiny", "midterm", 2022, "geo_a", world)
-    assert sorted(before["inputs"]["observations"]) == [
-        "2019.csv",
-        "2020.csv",
-        "2021.csv",
-        "2022.csv",
-    ]
-    assert before["inputs"]["observations"]["2021.csv"] == sha256_of(geo / "2021.csv")
+    before = fingerprint(world, stage="midterm", year=2022)
+    observed = before["inputs"]["files"]["observations"]
+    assert sorted(observed) == [f"observations/geo_a/{y}.csv" for y in (2019, 2020, 2021, 2022)]
+    assert observed["observations/geo_a/2021.csv"] == sha256_of(geo / "2021.csv")
     (geo / "2023.csv").write_text(
         (geo / "2023.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
     shutil.copy(geo / "2023.csv", geo / "2024.csv")
-    assert input_fingerprint("tiny", "midterm", 2022, "geo_a", world) == before
+    assert fingerprint(world, stage="midterm", year=2022) == before
     (geo / "2021.csv").write_text(
         (geo / "2021.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
-    after = input_fingerprint("tiny", "midterm", 2022, "geo_a", world)
+    after = fingerprint(world, stage="midterm", year=2022)
     assert after["sha256"] != before["sha256"]
-    changed = {k for k in before["inputs"] if before["inputs"][k] != after["inputs"][k]}
-    assert changed == {"observations"}
+    files_before, files_after = before["inputs"]["files"], after["inputs"]["files"]
+    assert {k for k in files_before if files_before[k] != files_after[k]} == {"observations"}
     assert {
-        k
-        for k, v in before["inputs"]["observations"].items()
-        if after["inputs"]["observations"][k] != v
-    } == {"2021.csv"}
+        k for k, v in files_before["observations"].items() if files_after["observations"][k] != v
+    } == {"observations/geo_a/2021.csv"}
 
 
-def test_fingerprint_follows_parameters_plan_settings_and_notebook(world, tmp_path):
-    base = input_fingerprint("tiny", "annual", 2023, "geo_a", world)["sha256"]
-    assert input_fingerprint("tiny", "annual", 2023, "geo_a", world, lang="en")["sha256"] != base
-    assert input_fingerprint("tiny", "final", 2023, "geo_a", world)["sha256"] != base
+def test_fingerprint_follows_every_field_of_the_spec_and_the_notebook(world, tmp_path):
+    base = fingerprint(world)["sha256"]
+    assert fingerprint(world, lang="en")["sha256"] != base
+    assert fingerprint(world, stage="final")["sha256"] != base
+    assert fingerprint(world, formats=("html", "docx"))["sha256"] != base
+    assert fingerprint(world, annex="full")["sha256"] != base
+    assert fingerprint(world, reference_geography="")["sha256"] != base
     nb = mini_notebook(tmp_path / "nb.ipynb")
-    assert input_fingerprint("tiny", "annual", 2023, "geo_a", world, notebook=nb)["sha256"] != base
-    settings = world / "config" / "assessment.yaml"
-    settings.write_text(settings.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    after_settings = input_fingerprint("tiny", "annual", 2023, "geo_a", world)["sha256"]
-    assert after_settings != base
-    plan = world / "plans" / "tiny.yaml"
-    plan.write_text(plan.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
-    assert input_fingerprint("tiny", "annual", 2023, "geo_a", world)["sha256"] != after_settings
-    # and nothing else moves it: two calls agree
-    assert input_fingerprint("tiny", "annual", 2023, "geo_a", world) == input_fingerprint(
-        "tiny", "annual", 2023, "geo_a", world
-    )
+    assert fingerprint(world, notebook=nb)["sha256"] != base
+    assert fingerprint(world) == fingerprint(world)  # and nothing else moves it
+
+
+def _append(path: Path, text: str = "\n# edited\n") -> None:
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(old + text, encoding="utf-8")
+
+
+def region_files(world: Path) -> None:
+    """The files a region adds (README, "Adding your region"): geographies (geo_a listed),
+    departments, units and the interval calibration, copied from the shipped data."""
+    shutil.copy(REPO / "data" / "departments.yaml", world / "departments.yaml")
+    shutil.copy(REPO / "data" / "units.yaml", world / "units.yaml")
+    shutil.copy(REPO / "data" / "config" / "calibration.yaml", world / "config")
+    geos = (REPO / "data" / "geographies.yaml").read_text(encoding="utf-8")
+    geos += "  - {code: geo_a, zh: 甲区, en: District A, level: district, parent: china}\n"
+    (world / "geographies.yaml").write_text(geos, encoding="utf-8")
+
+
+#: Each input of a report, and an edit of it (README: "Adding your region"; issue 22).
+EDITS = {
+    "calibration": lambda w: _append(w / "config" / "calibration.yaml"),
+    "geographies": lambda w: _append(
+        w / "geographies.yaml",
+        "  - {code: geo_z, zh: 乙区, en: District Z, level: district, parent: china}\n",
+    ),
+    "departments": lambda w: _append(w / "departments.yaml", "  - {zh: 新部门, en: New office}\n"),
+    "units": lambda w: _append(w / "units.yaml"),
+    "narrative": lambda w: _append(
+        w / "narrative" / "geo_a" / "tiny_annual_2023.yaml", "author: 区统计局\noverall: 良好\n"
+    ),
+    "settings": lambda w: _append(w / "config" / "assessment.yaml"),
+    "plans": lambda w: _append(w / "plans" / "tiny.yaml"),
+    "observations": lambda w: _append(w / "observations" / "geo_a" / "2021.csv", "\n"),
+    "indicators": lambda w: _append(w / "indicators.yaml", "indicators: []\n"),
+}
+
+
+@pytest.mark.parametrize("group", list(EDITS))
+def test_editing_any_input_changes_the_fingerprint_in_its_own_group(world, group):
+    """Before: calibration.yaml, geographies.yaml, departments.yaml and indicators.yaml were not
+    in the fingerprint (a calibration factor of 3.0 changed p for 9 targets, the report was
+    "unchanged"). Each edit moves the fingerprint, and the group that moved is the edited one."""
+    region_files(world)
+    before = fingerprint(world)
+    EDITS[group](world)
+    after = fingerprint(world)
+    assert after["sha256"] != before["sha256"]
+    moved = {
+        k
+        for k in after["inputs"]["files"]
+        if before["inputs"]["files"][k] != after["inputs"]["files"][k]
+    }
+    assert group in moved and moved <= {group, "plan"}  # tiny.yaml is the plan and a plan
+
+
+def test_provenance_lists_the_same_files_the_fingerprint_hashes(world):
+    """One list: every file of the fingerprint is a row of the report's provenance table, with
+    the same SHA-256 (before, provenance showed neither calibration nor geographies)."""
+    from planeval.reporting.inputs import report_inputs
+    from planeval.reporting.provenance import provenance_rows
+
+    region_files(world)
+    spec = ReportSpec("tiny", "annual", 2023, "geo_a")
+    rows = dict(provenance_rows(spec, report_inputs(spec, world)))
+    files = fingerprint(world)["inputs"]["files"]
+    for group in ("calibration", "geographies", "departments", "units", "settings", "plan"):
+        ((name, sha),) = files[group].items()
+        assert rows[f"{group} {name}"] == sha
+    assert rows["parameter annex"] == "brief" and rows["parameter year"] == "2023"
 
 
 def test_fingerprint_follows_the_reference_geography_drawn_beside_the_report(world):
@@ -83,30 +148,25 @@ def test_fingerprint_follows_the_reference_geography_drawn_beside_the_report(wor
     change to china/2021.csv changes geo_a's 2022 fingerprint, china/2023.csv does not."""
     shutil.copytree(world / "observations" / "geo_a", world / "observations" / "china")
     china = world / "observations" / "china"
-    before = input_fingerprint("tiny", "midterm", 2022, "geo_a", world)
-    assert before["inputs"]["reference"]["geography"] == "china"
-    assert sorted(before["inputs"]["reference"]["observations"]) == [
-        "2019.csv",
-        "2020.csv",
-        "2021.csv",
-        "2022.csv",
+    before = fingerprint(world, stage="midterm", year=2022)
+    assert before["inputs"]["reference_geography"] == "china"
+    assert sorted(before["inputs"]["files"]["reference"]) == [
+        f"observations/china/{y}.csv" for y in (2019, 2020, 2021, 2022)
     ]
     (china / "2023.csv").write_text("changed", encoding="utf-8")
-    assert input_fingerprint("tiny", "midterm", 2022, "geo_a", world) == before
+    assert fingerprint(world, stage="midterm", year=2022) == before
     (china / "2021.csv").write_text(
         (china / "2021.csv").read_text(encoding="utf-8") + "\n", encoding="utf-8"
     )
-    assert input_fingerprint("tiny", "midterm", 2022, "geo_a", world) != before
+    assert fingerprint(world, stage="midterm", year=2022) != before
     # china's own report has no reference
-    assert input_fingerprint("tiny", "midterm", 2022, "china", world)["inputs"]["reference"] == {
-        "geography": "",
-        "observations": {},
-    }
+    own = fingerprint(world, stage="midterm", year=2022, geography="china")["inputs"]
+    assert own["reference_geography"] == "" and own["files"]["reference"] == {}
 
 
 def test_fingerprint_of_unknown_plan_is_an_input_error(world):
     with pytest.raises(InputError, match="no plan named 'elderly'"):
-        input_fingerprint("elderly", "annual", 2023, "geo_a", world)
+        fingerprint(world, plan="elderly")
 
 
 # --- atomic writes and the index (fast) ----------------------------------------------------
@@ -208,11 +268,7 @@ def test_build_skip_and_failure_records(world, tmp_path):
     assert first.status == "done" and first.path == out / name
     meta = json.loads((out / (name + ".json")).read_text(encoding="utf-8"))
     assert meta["html_sha256"] == sha256_of(out / name)
-    assert (
-        meta["fingerprint"]
-        == first.fingerprint
-        == input_fingerprint("tiny", "annual", 2023, "geo_a", world, notebook=ok)["sha256"]
-    )
+    assert meta["fingerprint"] == first.fingerprint == fingerprint(world, notebook=ok)["sha256"]
     t = first.timings
     assert set(t) == {"fingerprint", "check", "kernel", "cells", "export", "write", "total"}
     assert min(t.values()) >= 0 and t["kernel"] > 0 and t["cells"] > 0 and t["export"] > 0
@@ -254,23 +310,37 @@ def test_build_skip_and_failure_records(world, tmp_path):
 
 @pytest.mark.parametrize("year", [1990, 2014, 2019, 2026, 2035])
 def test_year_outside_base_year_to_target_year_is_refused(world, year):
-    """The tiny plan runs 2021–2025: data years 2020 (base year) .. 2025 are allowed, so 2019
-    (one before the base year) and 2026 (one after the target year) are the edges refused."""
+    """The tiny plan runs 2021–2025: an annual report takes data years 2020 (base year) ..
+    2025, so 2019 (one before the base year) and 2026 (one after the target year) are the
+    edges refused; one range in the fix."""
     from planeval.publish.checks import check_inputs
 
     with pytest.raises(InputError) as info:
-        check_inputs("tiny", "midterm", year, "geo_a", world, "zh")
+        check_inputs(ReportSpec("tiny", "annual", year, "geo_a"), world)
     (problem,) = info.value.problems
     assert problem.file == "--year"
     assert f"data year {year}" in problem.message_en and "2021–2025" in problem.message_en
     assert "2020 and 2025" in problem.fix and "规划期" in problem.message_zh
 
 
-@pytest.mark.parametrize("year", [2020, 2025])
-def test_base_year_and_target_year_are_accepted(world, year):
+@pytest.mark.parametrize("stage", ["midterm", "final"])
+def test_midterm_and_final_need_a_year_of_the_plan_period(world, stage):
+    """Before: a mid-term or final evaluation of the base year 2020 was built (README: the year
+    must lie in the plan period); now refused, the fix giving 2021-2025."""
     from planeval.publish.checks import check_inputs
 
-    check_inputs("tiny", "final", year, "geo_a", world, "zh")  # no error
+    with pytest.raises(InputError) as info:
+        check_inputs(ReportSpec("tiny", stage, 2020, "geo_a"), world)
+    (problem,) = info.value.problems
+    assert f"a {stage} evaluation needs data of the plan period" in problem.message_en
+    assert "2021 and 2025" in problem.fix and "中期评估和终期评估" in problem.message_zh
+
+
+@pytest.mark.parametrize(("stage", "year"), [("annual", 2020), ("final", 2021), ("final", 2025)])
+def test_base_year_and_target_year_are_accepted(world, stage, year):
+    from planeval.publish.checks import check_inputs
+
+    check_inputs(ReportSpec("tiny", stage, year, "geo_a"), world)  # no error
 
 
 def test_geography_without_data_up_to_the_year_is_refused(world):
@@ -280,9 +350,9 @@ def test_geography_without_data_up_to_the_year_is_refused(world):
     for y in (2019, 2020):
         (world / "observations" / "geo_a" / f"{y}.csv").unlink()
     with pytest.raises(InputError, match=r"no observation file of 2020 or earlier.*2021, 2022"):
-        check_inputs("tiny", "annual", 2020, "geo_a", world, "zh")
+        check_inputs(ReportSpec("tiny", "annual", 2020, "geo_a"), world)
     with pytest.raises(InputError, match=r"no observation files for geography 'geo_x'.*geo_a"):
-        check_inputs("tiny", "annual", 2023, "geo_x", world, "zh")
+        check_inputs(ReportSpec("tiny", "annual", 2023, "geo_x"), world)
 
 
 def test_input_error_of_a_single_report_leaves_no_failure_record(world, tmp_path):
@@ -325,11 +395,12 @@ def test_report_command_prints_the_problem_and_writes_no_record(world, tmp_path)
 
 @pytest.mark.parametrize(
     "stage,year",
-    [("midterm", 1990), ("midterm", 2014), ("midterm", 23), ("midterm", 2035), ("annual", 2026)],
+    [("annual", 1990), ("annual", 2014), ("annual", 23), ("annual", 2035), ("annual", 2026)],
 )
 def test_report_command_refuses_years_outside_the_plan_on_the_shipped_data(tmp_path, stage, year):
     """The fresh-user trial's commands (children 2021–2025, national data): exit 1 with the
-    plan period in the message, before any kernel, and no record under failed/."""
+    plan period in the message, before any kernel, and no record under failed/ (an annual
+    report may take the base year 2020: the range is 2020-2025)."""
     from typer.testing import CliRunner
 
     from planeval.cli import app

@@ -23,6 +23,7 @@ import pandas as pd
 
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.assess import assess as _assess
+from planeval.core.arguments import PYTHON, Caller
 from planeval.core.settings import default_settings
 from planeval.explore import AssessmentResult, ForecastResult, forecast_series
 from planeval.plans.catalogue import Plan
@@ -30,14 +31,29 @@ from planeval.plans.catalogue import load_plan as _load_plan
 from planeval.store.database import load_geography
 
 
-def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
-    """Load a plan by name (``women``/``children``) or YAML path. Raises ``InputError``."""
-    return _load_plan(plan, data_dir)
+def default_data_dir(data_dir: str | Path | None = None) -> Path:
+    """``data_dir`` when given; else the data folder seen from where Python runs: ``data``
+    (the repository root) or ``../data`` (a notebook in ``notebooks/`` or ``lab/``), the
+    first that holds ``plans/``; ``data`` when neither does (the error then names it)."""
+    if data_dir is not None:
+        return Path(data_dir)
+    for candidate in (Path("data"), Path("..") / "data"):
+        if (candidate / "plans").is_dir():
+            return candidate
+    return Path("data")
+
+
+def load_plan(
+    plan: str | Path, data_dir: str | Path | None = None, caller: Caller = PYTHON
+) -> Plan:
+    """Load a plan by name (``women``/``children``) or YAML path. Raises ``InputError``
+    (a title word such as ``儿童`` names the plans it matches)."""
+    return _load_plan(plan, default_data_dir(data_dir), caller)
 
 
 def load_observations(
     geography: str,
-    data_dir: str | Path = "data",
+    data_dir: str | Path | None = None,
     plan: Plan | None = None,
     up_to_year: int | None = None,
 ) -> pd.DataFrame:
@@ -47,18 +63,25 @@ def load_observations(
     One row per indicator, sex and year (columns ``planeval.intake.observations.FRAME_COLUMNS``:
     value in the indicator's unit, source, note, file, row, sha256). Indicators and units are
     checked against all plans of ``data_dir`` and its indicator register (``indicators.yaml``).
-    Raises ``InputError`` listing every problem. ``plan`` is accepted for symmetry and unused.
+    Raises ``InputError`` listing every problem (a geography's display name, ``新疆维吾尔自治区``,
+    names its code). ``plan`` is accepted for symmetry and unused. ``data_dir``: see
+    :func:`default_data_dir`.
     """
+    from planeval.plans.requests import check_geography_code
+
+    data_dir = default_data_dir(data_dir)
+    geography = check_geography_code(geography, data_dir, PYTHON)
     return load_geography(data_dir, geography, up_to_year=up_to_year)
 
 
 def assess(
     plan: str | Plan,
     geography: str,
-    year: int,
-    data_dir: str | Path = "data",
+    year: int | str,
+    data_dir: str | Path | None = None,
     observations: pd.DataFrame | None = None,
     stage: str = "midterm",
+    caller: Caller = PYTHON,
 ) -> AssessmentResult:
     """Assess every target of ``plan`` for ``geography`` with data up to ``year``, with the
     verdict of ``stage`` (``annual``, ``midterm``, ``final``; ``.verdict``, another stage's by
@@ -68,11 +91,23 @@ def assess(
     edited copy of :func:`load_observations`' frame, to ask "what if"); rows after ``year`` are
     ignored. Returns an :class:`~planeval.explore.AssessmentResult`, an
     :class:`~assessment.assess.Assessment` that renders as HTML in a notebook. Thresholds come
-    from ``<data_dir>/config/assessment.yaml``. Raises ``InputError``.
+    from ``<data_dir>/config/assessment.yaml``; ``data_dir`` default: ``data`` from the
+    repository root, ``../data`` from a notebook (:func:`default_data_dir`).
+
+    The request is checked as the command line checks it (:mod:`planeval.plans.requests`):
+    ``year`` a whole number (``"2024"`` is read as 2024) from the plan's base year to its
+    target year and not after the current year, ``geography`` a code (a display name names
+    its code) unless ``observations`` are given. Raises ``InputError``; the fix names this
+    function's arguments (``year=2024``), the command line's options with ``caller=CLI``.
     """
-    p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
-    if observations is None:
-        observations = load_observations(geography, data_dir, plan=p, up_to_year=year)
+    from planeval.plans.requests import check_geography_code, check_report_year
+
+    data_dir = default_data_dir(data_dir)
+    p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir, caller)
+    year = check_report_year(p, year, None, caller)
+    if observations is None:  # (a frame given is assessed under whatever name it carries)
+        geography = check_geography_code(geography, data_dir, caller)
+        observations = load_geography(data_dir, geography, up_to_year=year)
     result = _assess(
         p, observations, year, geography=geography, data_dir=str(data_dir), stage=stage
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import typer
 
+from planeval.core.arguments import CLI
 from planeval.core.errors import InputError, Problem
 
 app = typer.Typer(
@@ -74,33 +75,32 @@ def report(
         help="Seconds a notebook cell may run before the report fails "
         "(default: run.cell_timeout_seconds of the settings file).",
     ),
+    annex: str = typer.Option("brief", help="Appendix: brief (default) or full."),
 ) -> None:
     """Run the evaluation notebook (papermill) and write <geography>_<plan>_<stage>_<year>.html
     (and .docx, .pdf with --format html,docx,pdf)."""
+    from planeval.plans.requests import check_plan_name
     from planeval.publish.checks import check_formats
     from planeval.publish.execution import NotebookError
     from planeval.publish.failures import WriteError, failed_record_paths
     from planeval.publish.index import write_index
-    from planeval.publish.runner import report_name, run_report
+    from planeval.publish.runner import run_report
+    from planeval.reporting.spec import ReportSpec
 
+    spec = ReportSpec(plan, stage, year, geography, lang, annex=annex)
     try:  # bad input: print the message only, no record under OUT/failed (batch keeps those)
-        formats = check_formats(format)
+        spec = spec.with_(formats=check_formats(format), plan=check_plan_name(plan, data_dir))
         path = run_report(
-            plan,
-            stage,
-            year,
-            geography,
-            data_dir,
-            lang,
-            out,
+            spec,
+            data_dir=data_dir,
+            out=out,
             record_input_errors=False,
-            formats=formats,
             cell_timeout=cell_timeout,
         )
     except InputError as exc:
         _fail(exc)
     except NotebookError as exc:
-        txt, record = failed_record_paths(out, report_name(geography, plan, stage, year, lang))
+        txt, record = failed_record_paths(out, spec.name)
         typer.echo(f"planeval: {exc}\n  failure record: {txt}", err=True)
         if record.exists():
             typer.echo(f"  executed notebook (with the error cell): {record}", err=True)
@@ -111,7 +111,7 @@ def report(
     except OSError as exc:  # the folder became unwritable or full while writing
         _fail(_write_error(out, exc))
     write_index(out)
-    for fmt in formats:
+    for fmt in spec.formats:
         typer.echo(f"wrote {path.with_suffix('.' + fmt)}")
 
 
@@ -183,12 +183,8 @@ def assess(
             err=True,
         )
         raise typer.Exit(code=2)
-    from planeval.plans.catalogue import load_plan
-    from planeval.publish.checks import check_year
-
-    try:
-        check_year(load_plan(plan, data_dir), year)  # 2031 for a 2021-2025 plan: refused
-        result = run_assess(plan, geography, year, data_dir=data_dir, stage=stage)
+    try:  # the API checks plan, year and geography, naming the command's options
+        result = run_assess(plan, geography, year, data_dir=data_dir, stage=stage, caller=CLI)
     except InputError as exc:
         _fail(exc)
     text = assessment_json(result) if format == "json" else assessment_csv(result)
@@ -337,8 +333,10 @@ def template(
     """Write the submission workbook: one row per indicator, locked header, unit and checks
     (of one plan, or of one department across every plan)."""
     from planeval.intake.workbook import write_template
+    from planeval.plans.requests import check_submission
 
     try:
+        check_submission(year, geography, data_dir, CLI)
         if (plan is None) == (department is None):
             raise InputError(
                 Problem(
@@ -365,10 +363,12 @@ def status(
     data_dir: Path = typer.Option(Path("data"), help="Folder holding plans/ and observations/."),
 ) -> None:
     """Submission status (报送情况): which departments filed, what is still missing, and when."""
+    from planeval.plans.requests import check_submission
     from planeval.publish.checks import check_out_folder
     from planeval.reporting.status_page import write_status_page
 
     try:
+        check_submission(year, geography, data_dir, CLI)
         check_out_folder(out.absolute().parent)
         path = write_status_page(data_dir, geography, year, out)
     except InputError as exc:

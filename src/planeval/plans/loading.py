@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from planeval.core.arguments import CLI, Caller
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import parse_yaml_text, read_yaml, read_yaml_document
 from planeval.plans.checks import PLAN_KEYS, validate_catalogue
@@ -118,12 +119,14 @@ def plan_files(data_dir: str | Path) -> list[Path]:
     return sorted((Path(data_dir) / "plans").glob("*.yaml"))
 
 
-def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
+def load_plan(plan: str | Path, data_dir: str | Path = "data", caller: Caller = CLI) -> Plan:
     """Load a plan by name or alias (``baijiantan_women_2021_2025`` or ``women``) or by path.
 
-    Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans``,
-    when two plan files there use the same name or alias (both files are named), or when the
-    file is invalid (YAML syntax, not UTF-8, schema).
+    Raises :class:`InputError` when no plan of that name exists under ``<data_dir>/plans``
+    (a plan's title or a word of it, ``儿童``, is refused naming the plans it matches; the fix
+    names the arguments as ``caller`` typed them: ``--plan`` or ``plan=``), when two plan files
+    there use the same name or alias (both files are named), or when the file is invalid
+    (YAML syntax, not UTF-8, schema).
     """
     candidate = Path(plan)
     if candidate.suffix in (".yaml", ".yml") and candidate.exists():
@@ -139,14 +142,60 @@ def load_plan(plan: str | Path, data_dir: str | Path = "data") -> Plan:
         raise InputError(_same_name(str(plan), found))
     if found:
         return read_plan_file(found[0])
-    raise InputError(
-        Problem(
-            str(Path(data_dir) / "plans"),
-            f"no plan named '{plan}' (found: {', '.join(names) or 'none'})",
-            f"找不到名为 '{plan}' 的规划（现有：{', '.join(names) or '无'}）",
-            "pass --plan with one of the names found, or --data-dir pointing at the data folder",
-            "--plan 取已有的规划名称之一，或用 --data-dir 指向数据文件夹",
+    raise InputError(_no_plan(str(plan), data_dir, names, caller))
+
+
+def _titled(text: str, data_dir: str | Path) -> list[tuple[str, str]]:
+    """``(short name, title)`` of the plans whose title (zh or en) holds ``text``."""
+    if len(text.strip()) < 2 or "/" in text or text.endswith((".yaml", ".yml")):
+        return []
+    out = []
+    for path in plan_files(data_dir):
+        try:
+            head = read_yaml(path)
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(head, dict) or head.get("plan") is None:
+            continue
+        titles = [str(head.get(k) or "") for k in ("title_zh", "title_en")]
+        if any(text.strip().casefold() in t.casefold() for t in titles):
+            short = (head.get("aliases") or [head["plan"]])[0]
+            out.append((str(short), titles[0] or titles[1]))
+    return out
+
+
+def _no_plan(plan: str, data_dir: str | Path, names: list[str], caller: Caller) -> Problem:
+    """No plan named ``plan``: the names found, the plans whose title holds it, the fix."""
+    titled = _titled(plan, data_dir)
+    found = ", ".join(names) or "none"
+    if titled:
+        which = "; ".join(f"{short} ({title})" for short, title in titled)
+        return Problem(
+            caller.name("plan"),
+            f"'{plan}' is not a plan name; it is in the title of: {which}",
+            f"'{plan}' 不是规划名称；标题中含有它的规划：{which}",
+            f"pass the plan's name: {caller.give('plan', titled[0][0])}",
+            f"请传入规划名称：{caller.give('plan', titled[0][0])}",
+            code="parameter",
         )
+    if Path(plan).suffix in (".yaml", ".yml") or "/" in plan:
+        return Problem(
+            str(plan),
+            f"no plan file {plan} (found plans: {found})",
+            f"找不到规划文件 {plan}（现有规划：{found}）",
+            f"pass a plan name ({caller.give('plan', names[0] if names else 'women')}) "
+            "or the path of an existing plan YAML file",
+            "传入规划名称，或已存在的规划 YAML 文件路径",
+            code="parameter",
+        )
+    return Problem(
+        str(Path(data_dir) / "plans"),
+        f"no plan named '{plan}' (found: {found})",
+        f"找不到名为 '{plan}' 的规划（现有：{', '.join(names) or '无'}）",
+        f"pass {caller.name('plan')} with one of the names found, or "
+        f"{caller.name('data_dir')} pointing at the data folder",
+        f"{caller.name('plan')} 取已有的规划名称之一，"
+        f"或用 {caller.name('data_dir')} 指向数据文件夹",
     )
 
 

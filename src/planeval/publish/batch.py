@@ -21,7 +21,6 @@ import os
 import signal
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
@@ -30,7 +29,8 @@ from planeval.publish.checks import check_can_create
 from planeval.publish.executors import RunResult, dask_results, local_results, unfinished
 from planeval.publish.failures import WriteError
 from planeval.publish.index import write_index
-from planeval.publish.runlist import ReportRun, RunList, load_runlist
+from planeval.publish.runlist import RunList, load_runlist
+from planeval.reporting.spec import ReportSpec
 
 EXECUTORS = ("local", "dask")
 #: Exit code of an interrupted batch (the shell's code for SIGINT).
@@ -132,10 +132,10 @@ def _collect(
     stream,
     started: dt.datetime,
     on_result: Callable[[RunResult, int, int], None] | None,
-) -> tuple[dict[ReportRun, RunResult], bool]:
+) -> tuple[dict[ReportSpec, RunResult], bool]:
     """Every run's result from the executor's ``stream``, and whether the batch was
     interrupted (Ctrl-C, SIGTERM); a run not heard back from is ``unfinished``."""
-    results: dict[ReportRun, RunResult] = {}
+    results: dict[ReportSpec, RunResult] = {}
     interrupted = False
     by_name = {run.name: run for run in spec.runs}
     try:
@@ -236,7 +236,7 @@ def run_batch(
         "stale_temp_files_removed": [str(p) for p in stale],
         "index": index,
         "catalogue_pages": catalogue,
-        "runs": [asdict(r) for r in rows],
+        "runs": [r.row() for r in rows],
         "overviews": overviews,
     }
     target = Path(summary_json) if summary_json else out / "batch_summary.json"

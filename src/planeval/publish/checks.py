@@ -12,16 +12,20 @@ from planeval.core.errors import InputError, Problem
 from planeval.intake.observations import observation_files
 from planeval.publish.fingerprint import catalogue_state, plan_file
 from planeval.publish.parameters import (  # noqa: F401 - re-exported: one owner, parameters.py
-    LANGS,
-    STAGES,
+    CheckedSpec,
     check_geography,
     check_parameters,
+    check_spec,
     check_year,
 )
+from planeval.reporting.spec import (  # noqa: F401 - re-exported: one owner, reporting/spec.py
+    ANNEXES,
+    FORMATS,
+    LANGS,
+    STAGES,
+    ReportSpec,
+)
 from planeval.store.database import load_geography
-
-#: Output formats of a report: the HTML page, an editable Word file, a PDF printed from the HTML.
-FORMATS = ("html", "docx", "pdf")
 
 
 def check_formats(formats, option: str = "--format") -> tuple[str, ...]:
@@ -107,28 +111,30 @@ def check_writable(folder: Path, option: str = "--out") -> None:
         ) from None
 
 
-def check_inputs(
-    plan: str, stage: str, year: int, geography: str, data_dir: str | Path, lang: str
-) -> None:
-    """Fail early, before a kernel starts, with a clear message on bad parameters or data.
+def check_inputs(spec: ReportSpec, data_dir: str | Path) -> CheckedSpec:
+    """Fail early, before a kernel starts, with a clear message on bad parameters or data;
+    return the checked spec (a plan file's path replaced by the plan's name).
 
-    Checks the parameters (:func:`~planeval.publish.parameters.check_parameters`: types, stage
-    and language, the data year against the plan period, the geography's data), loads the plan
-    and the geography's observations up to
-    ``year`` and those of the reference geography the report draws beside it (when present),
-    and the office's narrative file (its keys against the plan's domains and indicators).
-    Raises :class:`InputError` listing the problems.
+    Checks the parameters (:func:`~planeval.publish.parameters.check_spec`: types, stage,
+    language and annex, the plan, the data year against the plan, the geography's code and
+    data), loads the geography's observations up to ``year`` and those of the reference
+    geography the report draws beside it (when present), and the office's narrative file
+    (its keys against the plan's domains and indicators). Raises :class:`InputError` listing
+    the problems.
     """
     from planeval.reporting.inputs import default_reference
     from planeval.reporting.narrative import check_narrative
 
-    check_parameters(plan, stage, year, geography, data_dir, lang)
+    checked = check_spec(spec, data_dir)
+    spec = checked.spec
     plans, _ = catalogue_state(data_dir)  # every plan file parsed and validated
-    plan_file(plan, Path(data_dir), plans)
+    plan_file(spec.plan, Path(data_dir), plans)
     # through the monitoring database: each file is read and validated once, when its
     # partition is built, not again for every report
-    load_geography(data_dir, geography, up_to_year=year)
-    reference = default_reference(geography, None, data_dir)
+    load_geography(data_dir, spec.geography, up_to_year=spec.year)
+    reference = default_reference(spec.geography, spec.reference_geography, data_dir)
     if reference and observation_files(data_dir, reference):
-        load_geography(data_dir, reference, up_to_year=year)
-    check_narrative(data_dir, geography, plan, stage, year)  # shape, domains, indicator ids
+        load_geography(data_dir, reference, up_to_year=spec.year)
+    # shape, domains, indicator ids
+    check_narrative(data_dir, spec.geography, spec.plan, spec.stage, spec.year)
+    return checked

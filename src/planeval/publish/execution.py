@@ -118,7 +118,7 @@ def _error_from_outputs(cell) -> tuple[str, str]:
     return "", ""
 
 
-def _read(path: Path):
+def read_executed(path: Path):
     """The executed notebook without the error-marker cells papermill inserts on a failure
     (so that cell numbers are those of papermill's exception); None when unreadable."""
     import nbformat
@@ -134,7 +134,7 @@ def notebook_error(exc: Exception, executed: Path, cell_timeout: float | None) -
     """A :class:`NotebookError` naming the cell for an exception papermill raised."""
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    nb = _read(executed)
+    nb = read_executed(executed)
     index = getattr(exc, "cell_index", None)
     if index is None and nb is not None:
         index = running_cell(nb)

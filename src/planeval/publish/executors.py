@@ -16,41 +16,53 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
 from planeval.publish.failures import failed_record_paths, record_failure
 from planeval.publish.fingerprint import is_complete, read_metadata
-from planeval.publish.runlist import ReportRun
+from planeval.publish.index import write_index
 from planeval.publish.runner import build_report
+from planeval.reporting.spec import ReportSpec
 
 
 @dataclass
 class RunResult:
-    """Outcome of one report in a batch (one row of the summary).
+    """Outcome of one report in a batch (one row of the summary): its :class:`ReportSpec`
+    and what happened.
 
     ``status``: ``done``, ``skipped``, ``failed`` or ``not run`` (batch interrupted before it
     started). ``seconds``: wall time in the worker. ``record``: the failure record under
     ``<out>/failed/`` (``.ipynb`` when a cell failed, else ``.txt``), relative to ``out``.
     """
 
-    report: str
-    geography: str
-    plan: str
-    stage: str
-    year: int
-    lang: str
+    spec: ReportSpec
     status: str
     seconds: float = 0.0
     message: str = ""
     record: str = ""
     timings: dict[str, float] = field(default_factory=dict)
-    formats: list[str] = field(default_factory=lambda: ["html"])
+
+    @property
+    def report(self) -> str:
+        return self.spec.name
+
+    def row(self) -> dict:
+        """The summary row: the report's file name, every field of its spec, the outcome."""
+        return {
+            "report": self.report,
+            **self.spec.fields(),
+            "status": self.status,
+            "seconds": self.seconds,
+            "message": self.message,
+            "record": self.record,
+            "timings": self.timings,
+        }
 
 
 def run_one(
-    run: ReportRun,
+    run: ReportSpec,
     data_dir: str,
     out: str,
     notebook: str,
@@ -60,33 +72,28 @@ def run_one(
     """Build one report and return its :class:`RunResult`; never raises for a failed report.
 
     This is the task shipped to worker processes (local pool or Dask workers): arguments are
-    plain, picklable values and every path must be valid on the worker.
+    plain, picklable values and every path must be valid on the worker. A report built here
+    rewrites the index at once (:func:`~planeval.publish.index.write_index`, under its lock),
+    so the index never waits for the end of a batch that may be killed.
     """
     t0 = time.perf_counter()
-    base = {"report": run.name, **asdict(run)}
-    base["formats"] = list(run.formats)  # as the summary JSON writes it
     try:
         outcome = build_report(
-            run.plan,
-            run.stage,
-            run.year,
-            run.geography,
-            data_dir,
-            run.lang,
-            out,
-            notebook,
+            run,
+            data_dir=data_dir,
+            out=out,
+            notebook=notebook,
             force=force,
-            formats=run.formats,
             cell_timeout=cell_timeout,
         )
     except InputError as exc:
         txt, _ = failed_record_paths(out, run.name)
         return RunResult(
-            **base,
+            run,
             status="failed",
             seconds=round(time.perf_counter() - t0, 3),
             message=f"bad input: {exc}",
-            record=str(txt.relative_to(out)),
+            record=str(txt.relative_to(out)) if txt.exists() else "",
         )
     except Exception as exc:  # a failing report must not stop the batch
         txt, nb = failed_record_paths(out, run.name)
@@ -96,30 +103,27 @@ def run_one(
         else:
             message = f"{type(exc).__name__}: {exc}"
         return RunResult(
-            **base,
+            run,
             status="failed",
             seconds=round(time.perf_counter() - t0, 3),
             message=message,
             record=str(record.relative_to(out)) if record.exists() else "",
         )
+    if outcome.status == "done":
+        with contextlib.suppress(OSError):  # the batch writes it again at its end
+            write_index(out)
     return RunResult(
-        **base,
+        run,
         status=outcome.status,
         seconds=round(time.perf_counter() - t0, 3),
         timings={k: round(v, 3) for k, v in outcome.timings.items()},
     )
 
 
-def _lost(run: ReportRun, out: Path, message: str) -> RunResult:
+def _lost(run: ReportSpec, out: Path, message: str) -> RunResult:
     """Result of a run whose worker died: recorded as failed, with a text record."""
-    record = record_failure(out, run.name, asdict(run), message)
-    return RunResult(
-        report=run.name,
-        **asdict(run),
-        status="failed",
-        message=message,
-        record=str(record.relative_to(out)),
-    )
+    record = record_failure(out, run.name, run.fields(), message)
+    return RunResult(run, status="failed", message=message, record=str(record.relative_to(out)))
 
 
 def _finished_since(out: Path, name: str, since: dt.datetime) -> bool:
@@ -132,14 +136,13 @@ def _finished_since(out: Path, name: str, since: dt.datetime) -> bool:
     )
 
 
-def _lost_or_finished(run: ReportRun, out: Path, submitted: dt.datetime) -> RunResult:
+def _lost_or_finished(run: ReportSpec, out: Path, submitted: dt.datetime) -> RunResult:
     """Result of a run on a pool that broke: ``done`` when its own worker still finished and
     published the report before the pool went down (its result was lost with the pool, its
     file was not), else failed with a record."""
     if _finished_since(out, run.name, submitted):
         return RunResult(
-            report=run.name,
-            **asdict(run),
+            run,
             status="done",
             message="finished by its worker before another worker died and broke the pool",
         )
@@ -152,21 +155,15 @@ def _lost_or_finished(run: ReportRun, out: Path, submitted: dt.datetime) -> RunR
     )
 
 
-def unfinished(run: ReportRun, out: Path, started: dt.datetime) -> RunResult:
+def unfinished(run: ReportSpec, out: Path, started: dt.datetime) -> RunResult:
     """Result of a run the batch did not hear back from (interrupted): ``done`` when its worker
     still completed the report after the interrupt, else ``not run``."""
     if _finished_since(out, run.name, started):
         return RunResult(
-            report=run.name,
-            **asdict(run),
-            status="done",
-            message="finished by its worker after the batch was interrupted",
+            run, status="done", message="finished by its worker after the batch was interrupted"
         )
     return RunResult(
-        report=run.name,
-        **asdict(run),
-        status="not run",
-        message="batch interrupted before this report was finished",
+        run, status="not run", message="batch interrupted before this report was finished"
     )
 
 
@@ -183,7 +180,7 @@ def _broke(fut) -> bool:
     return isinstance(fut.exception(), BrokenProcessPool)
 
 
-def _outcome(fut, run: ReportRun, submitted: dt.datetime, out: Path) -> RunResult:
+def _outcome(fut, run: ReportSpec, submitted: dt.datetime, out: Path) -> RunResult:
     """The result of a finished future of the local pool."""
     exc = fut.exception()
     if exc is None:
@@ -199,7 +196,7 @@ def _outcome(fut, run: ReportRun, submitted: dt.datetime, out: Path) -> RunResul
 
 
 def local_results(
-    runs: list[ReportRun], args: tuple, workers: int, out: Path
+    runs: list[ReportSpec], args: tuple, workers: int, out: Path
 ) -> Iterator[RunResult]:
     """Run on a :class:`ProcessPoolExecutor` (spawned processes), at most ``workers`` at a time.
 
@@ -243,7 +240,7 @@ def local_results(
 
 
 def dask_results(
-    runs: list[ReportRun], args: tuple, workers: int, out: Path, scheduler: str | None
+    runs: list[ReportSpec], args: tuple, workers: int, out: Path, scheduler: str | None
 ) -> Iterator[RunResult]:
     """Run on Dask distributed: a :class:`distributed.LocalCluster` with ``workers`` single-thread
     worker processes, or the cluster whose scheduler is at ``scheduler`` (e.g.

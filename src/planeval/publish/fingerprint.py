@@ -11,9 +11,9 @@ import hashlib
 import json
 from pathlib import Path
 
-from planeval.core.settings import load_settings
-from planeval.intake.observations import observation_files, sha256_of
+from planeval.intake.observations import sha256_of
 from planeval.plans.catalogue import known_units, load_all_plans, load_plan, plan_files
+from planeval.reporting.spec import ReportSpec
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
@@ -74,86 +74,40 @@ def plan_file(plan: str, data_dir: Path, plans: dict[str, str]) -> Path:
     return Path(load_plan(plan, data_dir).path)  # raises the loader's InputError
 
 
-def _files_up_to(data_dir: Path, geography: str, year: int) -> dict[str, str]:
-    """``{file name: SHA-256}`` of the geography's submission files of data years <= ``year``."""
-    return {
-        path.name: sha256_of(path)
-        for file_year, path in observation_files(data_dir, geography)
-        if file_year <= int(year)
-    }
-
-
 def input_fingerprint(
-    plan: str,
-    stage: str,
-    year: int,
-    geography: str,
-    data_dir: str | Path = "data",
-    lang: str = "zh",
-    notebook: str | Path = NOTEBOOK,
-    formats: tuple[str, ...] = ("html",),
+    spec: ReportSpec, data_dir: str | Path = "data", notebook: str | Path = NOTEBOOK
 ) -> dict:
-    """Everything a report depends on, and one SHA-256 over it all.
+    """Everything report ``spec`` depends on, and one SHA-256 over it all.
 
-    Returns ``{"sha256": <hex>, "inputs": {...}}`` where ``inputs`` holds: the parameters; the
-    SHA-256 of the plan file; of every observation file (``<year>.csv``, ``.xlsx``, revisions
-    ``<year>_rev<N>``) of the geography up to the data cut-off ``year`` (later years cannot
-    change the report, so adding 2025 data does not rebuild a 2023 mid-term report), and the
-    same for the reference geography drawn beside it
-    (:func:`reporting.inputs.default_reference`: ``china`` for any other geography); of the
-    indicator/unit register the submissions are checked against (units of all plans plus
-    ``indicators.yaml``, see :func:`catalogue_state`); of the assessment settings file; of
-    the notebook; the office's narrative file (``data/narrative/``); the output formats; the
-    planeval version, the SHA-256 of the package code (:func:`code_sha256`)
-    and the versions of the numerical packages (:func:`reporting.provenance.package_versions`).
+    Returns ``{"sha256": <hex>, "inputs": {...}}``: ``parameters`` (every field of the spec:
+    plan, stage, year, geography, lang, formats, annex, reference geography), the SHA-256 of
+    every file of the one list of the report's inputs
+    (:func:`planeval.reporting.inputs.report_inputs`: plan and every plan file, indicator
+    register, observation files up to the data cut-off ``year`` of the geography and of its
+    reference geography, settings, calibration, geographies, departments, units, narrative,
+    notebook), the planeval version, the SHA-256 of the package code (:func:`code_sha256`)
+    and the versions of the numerical packages. Later years' files are not inputs: adding
+    2025 data does not rebuild a 2023 mid-term report.
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
     from planeval.core.version import __version__
-    from planeval.reporting.inputs import default_reference
-    from planeval.reporting.provenance import package_versions
+    from planeval.reporting.inputs import package_versions, report_inputs
 
     data_dir = Path(data_dir)
-    reference = default_reference(geography, None, data_dir)
-    plans, units_register = catalogue_state(data_dir)
-    plan_path = plan_file(plan, data_dir, plans)
-    settings_path = Path(load_settings(data_dir)["_path"])
-    units = json.dumps(units_register, sort_keys=True, ensure_ascii=False)
-    inputs = {
-        "parameters": {
-            "plan": plan,
-            "stage": stage,
-            "year": int(year),
-            "geography": geography,
-            "lang": lang,
-            "formats": list(formats),
-        },
-        "narrative": _narrative(
-            data_dir, geography, load_plan(plan_path, data_dir).short_name, stage, year
-        ),
-        "plan_file": {plan_path.name: sha256_of(plan_path)},
-        "observations": _files_up_to(data_dir, geography, year),
-        "reference": {
-            "geography": reference,
-            "observations": _files_up_to(data_dir, reference, year) if reference else {},
-        },
-        "units_register": hashlib.sha256(units.encode("utf-8")).hexdigest(),
-        "settings": {settings_path.name: sha256_of(settings_path)},
-        "notebook": {Path(notebook).name: sha256_of(notebook)},
+    plans, _ = catalogue_state(data_dir)  # parsed once per state of the plan files
+    plan = load_plan(plan_file(spec.plan, data_dir, plans), data_dir)
+    inputs = report_inputs(spec, data_dir, notebook, plan=plan)
+    record = {
+        "parameters": spec.fields(),
+        "reference_geography": inputs.reference_geography,
+        "files": inputs.digests(),
         "planeval": __version__,
         "code_sha256": code_sha256(),
         "packages": package_versions(),
     }
-    canonical = json.dumps(inputs, sort_keys=True, ensure_ascii=False).encode("utf-8")
-    return {"sha256": hashlib.sha256(canonical).hexdigest(), "inputs": inputs}
-
-
-def _narrative(data_dir: Path, geography: str, plan: str, stage: str, year: int) -> dict:
-    """SHA-256 of the office's narrative file of this report (empty without one)."""
-    from planeval.reporting.narrative import narrative_path
-
-    path = narrative_path(data_dir, geography, plan, stage, year)
-    return {path.name: sha256_of(path)} if path.is_file() else {}
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return {"sha256": hashlib.sha256(canonical).hexdigest(), "inputs": record}
 
 
 def read_metadata(out: str | Path, name: str) -> dict | None:
@@ -178,7 +132,25 @@ def is_complete(out: str | Path, meta: dict) -> bool:
     )
 
 
+def outputs_present(out: str | Path, meta: dict) -> bool:
+    """True when every file the report wrote (``files`` of its metadata: the HTML, Word and
+    PDF) is there and, where its SHA-256 was recorded, unchanged."""
+    digests = meta.get("sha256") or {}
+    for fmt, name in (meta.get("files") or {}).items():
+        path = Path(out) / str(name)
+        if not path.is_file() or (fmt in digests and sha256_of(path) != digests[fmt]):
+            return False
+    return True
+
+
 def is_current(out: str | Path, name: str, fingerprint: str) -> bool:
-    """True when report ``name`` is complete and was built from inputs with this fingerprint."""
+    """True when report ``name`` is complete, every output it wrote (Word, PDF) is still
+    there, and it was built from inputs with this fingerprint: a deleted Word or PDF file
+    makes the report rebuild."""
     meta = read_metadata(out, name)
-    return meta is not None and meta.get("fingerprint") == fingerprint and is_complete(out, meta)
+    return (
+        meta is not None
+        and meta.get("fingerprint") == fingerprint
+        and is_complete(out, meta)
+        and outputs_present(out, meta)
+    )

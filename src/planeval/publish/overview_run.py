@@ -28,6 +28,7 @@ from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_complet
 from planeval.publish.runner import VERDICT_FILE as VERDICT_KEY
 from planeval.publish.runner import report_name
 from planeval.reporting.overview_verdicts import SCHEMA, region_record
+from planeval.reporting.spec import ReportSpec
 
 
 def overview_name(parent: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
@@ -115,12 +116,18 @@ def stored_record(
         data = verdict_file.read_bytes()
         if hashlib.sha256(data).hexdigest() != meta.get("verdict_sha256"):
             continue
-        formats = tuple((meta.get("inputs") or {}).get("parameters", {}).get("formats", ["html"]))
         try:
-            current = input_fingerprint(
-                plan, stage, year, geography, data_dir, lang, notebook, formats
+            built = (meta.get("inputs") or {}).get("parameters") or {}
+            spec = ReportSpec.from_fields(
+                {"plan": plan, "stage": stage, "year": year, "geography": geography, "lang": lang}
+                | {
+                    k: v
+                    for k, v in built.items()
+                    if k in ("formats", "annex", "reference_geography")
+                }
             )
-        except InputError:
+            current = input_fingerprint(spec, data_dir, notebook)
+        except (InputError, TypeError):  # unreadable, or metadata of an older format
             continue
         if current["sha256"] != meta.get("fingerprint"):
             continue

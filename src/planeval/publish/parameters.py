@@ -36,27 +36,39 @@ from __future__ import annotations
 from pathlib import Path
 from typing import NamedTuple
 
+from planeval.core.arguments import CLI, Caller
 from planeval.core.errors import InputError, Problem
 from planeval.intake.observations import list_geographies, observation_files
+from planeval.plans.requests import (
+    check_geography_code,
+    check_plan_name,
+    check_report_year,
+    read_year,
+)
+from planeval.reporting.spec import ANNEXES, FORMATS, LANGS, STAGES, ReportSpec
 
-STAGES = ("annual", "midterm", "final")
-LANGS = ("zh", "en")
 #: The evaluation notebook's parameters, in the order of its parameters cell.
-PARAMETERS = ("plan", "stage", "year", "geography", "data_dir", "lang", "reference_geography")
+PARAMETERS = (
+    "plan",
+    "stage",
+    "year",
+    "geography",
+    "data_dir",
+    "lang",
+    "reference_geography",
+    "annex",
+)
 #: Texts read as "not given" for an optional parameter (YAML's and Python's spellings of null).
 NULL_TEXTS = frozenset({"null", "Null", "NULL", "None", "none", "~", "nil"})
+__all__ = ["FORMATS", "LANGS", "STAGES", "ReportSpec", "CheckedSpec", "check_parameters"]
 
 
-class ReportParameters(NamedTuple):
-    """The checked parameters of one report (``data_dir`` absolute; ``year`` an int)."""
+class CheckedSpec(NamedTuple):
+    """A checked report: its :class:`ReportSpec` (normalised: ``year`` an int, a plan file's
+    path replaced by the plan's name) and the absolute data folder."""
 
-    plan: str
-    stage: str
-    year: int
-    geography: str
+    spec: ReportSpec
     data_dir: str
-    lang: str
-    reference_geography: str | None
 
 
 def _problem(name: str, en: str, zh: str, fix: str, fix_zh: str) -> Problem:
@@ -108,20 +120,11 @@ def _choice(name: str, value: object, allowed: tuple[str, ...], problems: list[P
 
 
 def _year(value: object, problems: list[Problem]) -> int:
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value.strip())
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    problems.append(
-        _problem(
-            "year",
-            f"year must be a whole number such as 2023, not {value!r}",
-            f"year 须为整数年份（如 2023），不能是 {value!r}",
-            "pass -p year 2023",
-            "传入 -p year 2023",
-        )
-    )
-    return 0
+    try:
+        return read_year(value, CLI)
+    except InputError as exc:
+        problems += exc.problems
+        return 0
 
 
 def _data_dir(value: object, problems: list[Problem]) -> str:
@@ -172,12 +175,19 @@ def check_parameters(
     data_dir: object = "../data",
     lang: object = "zh",
     reference_geography: object = None,
-) -> ReportParameters:
-    """Check a report's parameters; return them normalised (see the module's rules).
+    annex: object = "brief",
+    formats: tuple[str, ...] = ("html",),
+    caller: Caller = CLI,
+) -> CheckedSpec:
+    """Check a report's parameters; return its :class:`ReportSpec` and the absolute data folder.
 
-    Checks types and allowed values first (every problem at once), then that the plan exists,
-    that the data year lies in the plan's base year through target year (:func:`check_year`)
-    and that the geography has data up to it (:func:`check_geography`).
+    Checks types and allowed values first (every problem at once), then the plan
+    (:func:`~planeval.plans.requests.check_plan_name`: a name, or a plan file of the data
+    folder, whose name the report takes), the data year against the plan
+    (:func:`~planeval.plans.requests.check_report_year`: a mid-term or final evaluation needs
+    a year of the plan period, an annual report may take the base year; never a year not yet
+    over), the geography's code (:func:`~planeval.plans.requests.check_geography_code`: a
+    display name names its code) and its data up to the year (:func:`check_geography`).
     Raises :class:`InputError` naming each parameter, the value and the fix (zh and en).
     """
     from planeval.plans.catalogue import load_plan
@@ -189,35 +199,48 @@ def check_parameters(
     geography_name = _text("geography", geography, problems)
     folder = _data_dir(data_dir, problems)
     lang_code = _choice("lang", lang, LANGS, problems)
+    annex_kind = _choice("annex", annex, ANNEXES, problems)
     reference = _reference(reference_geography, folder if not problems else "", problems)
     if problems:
         raise InputError(problems)
-    check_year(load_plan(plan_name, folder), year_int)
+    plan_name = check_plan_name(plan_name, folder, caller)
+    year_int = check_report_year(load_plan(plan_name, folder, caller), year_int, stage_name, caller)
+    geography_name = check_geography_code(geography_name, folder, caller)
     check_geography(folder, geography_name, year_int)
-    return ReportParameters(
-        plan_name, stage_name, year_int, geography_name, folder, lang_code, reference
+    spec = ReportSpec(
+        plan_name,
+        stage_name,
+        year_int,
+        geography_name,
+        lang_code,
+        tuple(formats),
+        annex_kind,
+        reference,
+    )
+    return CheckedSpec(spec, folder)
+
+
+def check_spec(spec: ReportSpec, data_dir: str | Path, caller: Caller = CLI) -> CheckedSpec:
+    """:func:`check_parameters` of a spec (the runner's check before a kernel starts)."""
+    return check_parameters(
+        spec.plan,
+        spec.stage,
+        spec.year,
+        spec.geography,
+        data_dir,
+        spec.lang,
+        spec.reference_geography,
+        spec.annex,
+        spec.formats,
+        caller,
     )
 
 
-def check_year(plan, year: int) -> None:
-    """Raise :class:`InputError` unless ``year`` lies in the base year through the target year.
-
-    The accepted data years are ``plan.period_start - 1`` (the base year, e.g. 2020 for a
-    2021–2025 plan) through ``plan.period_end`` (the target year), both included.
-    """
-    first, last = plan.period_start - 1, plan.period_end
-    if not first <= int(year) <= last:
-        raise InputError(
-            Problem(
-                "--year",
-                f"data year {year} is outside plan '{plan.plan}' (period "
-                f"{plan.period_start}–{plan.period_end}; base year {first})",
-                f"数据年份 {year} 不在规划 '{plan.plan}' 的期限内（规划期 "
-                f"{plan.period_start}–{plan.period_end} 年，基期 {first} 年）",
-                f"pass --year between {first} and {last}",
-                f"--year 取 {first} 至 {last} 之间的年份",
-            )
-        )
+def check_year(plan, year: int, stage: str | None = None) -> None:
+    """Raise :class:`InputError` unless ``year`` may be the data cut-off of a report of
+    ``plan`` at ``stage`` (None: an assessment); see
+    :func:`~planeval.plans.requests.check_report_year`."""
+    check_report_year(plan, year, stage)
 
 
 def check_geography(data_dir: str | Path, geography: str, year: int) -> None:

@@ -15,8 +15,10 @@ A run list (see ``data/runs/main.yaml`` and ``docs/batch.md``)::
         overviews: [china]  # optional: also the overview of these parents' regions per plan,
                             # stage, year, lang (built after the reports, from their stored
                             # verdicts); a block with overviews may leave geographies out
+        annex: brief        # optional: brief (default) or full
 
-:func:`load_runlist` reports every problem at once, as one :class:`InputError`.
+:func:`load_runlist` reports every problem at once, as one :class:`InputError`, and expands the
+list to one :class:`~planeval.reporting.spec.ReportSpec` per report.
 """
 
 from __future__ import annotations
@@ -30,29 +32,21 @@ import yaml
 from planeval.core.codes import is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml
-from planeval.publish.checks import FORMATS, LANGS, STAGES
 from planeval.publish.fingerprint import NOTEBOOK
-from planeval.publish.runner import report_name
+from planeval.reporting.spec import ANNEXES, FORMATS, LANGS, STAGES, ReportSpec
 
 RUNLIST_KEYS = ("data_dir", "out", "notebook", "runs")
-BLOCK_KEYS = ("geographies", "plans", "stages", "years", "langs", "formats", "overviews")
+BLOCK_KEYS = (
+    "geographies",
+    "plans",
+    "stages",
+    "years",
+    "langs",
+    "formats",
+    "annex",
+    "overviews",
+)
 REQUIRED_BLOCK_KEYS = ("geographies", "plans", "stages", "years")
-
-
-@dataclass(frozen=True)
-class ReportRun:
-    """One report to build: the notebook's parameters (``year`` is the data cut-off)."""
-
-    geography: str
-    plan: str
-    stage: str
-    year: int
-    lang: str = "zh"
-    formats: tuple[str, ...] = ("html",)
-
-    @property
-    def name(self) -> str:
-        return report_name(self.geography, self.plan, self.stage, self.year, self.lang)
 
 
 @dataclass(frozen=True)
@@ -75,13 +69,14 @@ class OverviewRun:
 
 @dataclass
 class RunList:
-    """A validated run list: absolute ``data_dir``, ``out`` and ``notebook``, one run per report."""
+    """A validated run list: absolute ``data_dir``, ``out`` and ``notebook``, one
+    :class:`ReportSpec` per report."""
 
     path: Path
     data_dir: Path
     out: Path
     notebook: Path
-    runs: list[ReportRun]
+    runs: list[ReportSpec]
     duplicates: int = 0
     overviews: list[OverviewRun] = field(default_factory=list)
 
@@ -360,6 +355,7 @@ def _block_runs(
     stages = [str(s) for s in _as_list(block["stages"])]
     langs = [str(x) for x in _as_list(block.get("langs", ["zh"]))]
     formats = [str(x).lower() for x in _as_list(block.get("formats", ["html"]))]
+    annex = str(block.get("annex", "brief"))  # one per block: both would share a file name
     patterns = [str(g) for g in _as_list(block.get("geographies") or [])]
     parents = [str(g) for g in _as_list(block.get("overviews") or [])]
     matched, geo_problems = _match_geographies(patterns, geographies, data_dir, name, i)
@@ -369,13 +365,14 @@ def _block_runs(
     problems += _unknown_names(stages, STAGES, name, i, ("stage", "报告类型"), "stages")
     problems += _unknown_names(langs, LANGS, name, i, ("language", "语言"), "langs")
     problems += _unknown_names(formats, FORMATS, name, i, ("format", "格式"), "formats")
+    problems += _unknown_names([annex], ANNEXES, name, i, ("annex", "附录类型"), "annex")
     problems += year_problems
     problems += _parent_problems(parents, data_dir, name, i)
     if problems:
         return [], problems
     kept = tuple(f for f in FORMATS if f in formats or f == "html")
     runs = [
-        ReportRun(geo, plan, stage, int(year), lang, kept)
+        ReportSpec(plan, stage, int(year), geo, lang, kept, annex)
         for geo in matched
         for plan in block_plans
         for stage, year in zip(stages, years, strict=True)
@@ -392,7 +389,7 @@ def _block_runs(
 
 
 def load_runlist(path: str | Path) -> RunList:
-    """Read and validate a run list; expand it to one :class:`ReportRun` per report
+    """Read and validate a run list; expand it to one :class:`ReportSpec` per report
     and one :class:`OverviewRun` per overview (block key ``overviews``).
 
     Relative ``data_dir``, ``out`` and ``notebook`` are taken from the working directory.
@@ -425,7 +422,7 @@ def load_runlist(path: str | Path) -> RunList:
             )
         )
         blocks = []
-    runs: list[ReportRun] = []
+    runs: list[ReportSpec] = []
     for i, block in enumerate(blocks, start=1):
         block_runs, block_problems = _block_runs(block, name, i, geographies, plans, data_dir)
         runs += block_runs
@@ -433,7 +430,7 @@ def load_runlist(path: str | Path) -> RunList:
     if problems:
         raise InputError(problems)
     overviews = list(dict.fromkeys(r for r in runs if isinstance(r, OverviewRun)))
-    runs = [r for r in runs if isinstance(r, ReportRun)]
+    runs = [r for r in runs if isinstance(r, ReportSpec)]
     unique = list(dict.fromkeys(runs))
     return RunList(
         path, data_dir, out, notebook, unique, len(runs) - len(unique), overviews=overviews

@@ -25,16 +25,18 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from planeval.core.codes import check_code
+from planeval.core.codes import check_code, is_safe_code
 from planeval.core.errors import InputError
 from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.core.settings import load_settings
+from planeval.plans.requests import check_plan_name
 from planeval.publish.checks import check_inputs, check_out_folder
 from planeval.publish.export import html_from_notebook
 from planeval.publish.failures import WriteError, failed_record_paths, record_failure
 from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_current
 from planeval.publish.kernel import KERNEL_QUIET, ensure_kernel
 from planeval.publish.parameters import check_notebook
+from planeval.reporting.spec import ReportSpec
 
 
 def report_name(geography: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
@@ -45,6 +47,20 @@ def report_name(geography: str, plan: str, stage: str, year: int, lang: str = "z
     check_code(plan, "plan", "--plan")
     suffix = "" if lang == "zh" else f"_{lang}"
     return f"{geography}_{plan}_{stage}_{year}{suffix}.html"
+
+
+def as_spec(
+    plan: str | ReportSpec,
+    stage: str | None = None,
+    year: int | None = None,
+    geography: str | None = None,
+    lang: str = "zh",
+    formats: tuple[str, ...] = ("html",),
+) -> ReportSpec:
+    """``plan`` when it is a :class:`ReportSpec`, else the spec of the fields given."""
+    if isinstance(plan, ReportSpec):
+        return plan
+    return ReportSpec(plan, stage, year, geography, lang, tuple(formats))
 
 
 @dataclass
@@ -66,10 +82,10 @@ class ReportOutcome:
 
 
 def build_report(
-    plan: str,
-    stage: str,
-    year: int,
-    geography: str,
+    plan: str | ReportSpec,
+    stage: str | None = None,
+    year: int | None = None,
+    geography: str | None = None,
     data_dir: str | Path = "data",
     lang: str = "zh",
     out: str | Path = "reports",
@@ -82,19 +98,22 @@ def build_report(
 ) -> ReportOutcome:
     """Build one report unless it is current; returns a :class:`ReportOutcome`.
 
-    ``formats``: ``html`` always, and ``docx`` (the notebook writes the same report document
-    as Word) and ``pdf`` (the HTML printed by headless Chromium) beside it, named like the
-    HTML (``<stem>.docx``, ``<stem>.pdf``).
+    The report is a :class:`ReportSpec` (``build_report(spec, data_dir=..., out=...)``) or
+    its fields (``build_report("women", "midterm", 2023, "china", ...)``, with ``lang`` and
+    ``formats``). ``formats``: ``html`` always, and ``docx`` (the notebook writes the same
+    report document as Word) and ``pdf`` (the HTML printed by headless Chromium) beside it,
+    named like the HTML (``<stem>.docx``, ``<stem>.pdf``).
 
     With ``force=False`` a report whose metadata holds the same input fingerprint
-    (:func:`input_fingerprint`) and whose HTML is complete is skipped. Otherwise the notebook is
-    checked (:func:`~planeval.publish.parameters.check_notebook`: one tagged parameters cell
-    declaring every parameter), executed with papermill on the ``planeval`` kernel (each cell
-    at most ``cell_timeout`` seconds, default ``run.cell_timeout_seconds`` of the settings
-    file) and exported to HTML without its stderr streams; the HTML and then its metadata
-    (with those streams and the kernel's log) are written atomically, and any earlier failure
-    record of this report is removed. ``data_dir``, ``out`` and ``notebook`` are made absolute
-    first: nothing depends on the process's working folder afterwards (threads are safe).
+    (:func:`input_fingerprint`), whose HTML is complete and whose Word and PDF files are still
+    there is skipped. Otherwise the spec is checked (:func:`check_inputs`) and the notebook too
+    (:func:`~planeval.publish.parameters.check_notebook`: one tagged parameters cell declaring
+    every parameter), executed with papermill on the ``planeval`` kernel (each cell at most
+    ``cell_timeout`` seconds, default ``run.cell_timeout_seconds`` of the settings file) and
+    exported to HTML without its stderr streams; the outputs and then the metadata (with those
+    streams and the kernel's log) are written atomically, and any earlier failure record of
+    this report is removed. ``data_dir``, ``out`` and ``notebook`` are made absolute first:
+    nothing depends on the process's working folder afterwards (threads are safe).
 
     Raises :class:`InputError` for bad parameters, data or notebook (before executing
     anything; the message is also written to ``<out>/failed/<name>.txt``) and
@@ -108,47 +127,44 @@ def build_report(
     """
     t_start = time.perf_counter()
     timings: dict[str, float] = {}
+    spec = as_spec(plan, stage, year, geography, lang, formats)
     data_dir, out, notebook = (Path(p).absolute() for p in (data_dir, out, notebook))
-    name = report_name(geography, plan, stage, year, lang)
-    params = {
-        "plan": plan,
-        "stage": stage,
-        "year": year,
-        "geography": geography,
-        "data_dir": str(data_dir),
-        "lang": lang,
-    }
     check_out_folder(out)
     try:
         t = time.perf_counter()
-        fingerprint = input_fingerprint(
-            plan, stage, year, geography, data_dir, lang, notebook, formats
-        )
+        # a plan file's path becomes the plan's name first: reports (and failure records)
+        # are named by the plan, never by a path
+        spec = spec.with_(plan=check_plan_name(spec.plan, data_dir))
+        report_name(spec.geography, spec.plan, spec.stage, spec.year)  # safe codes, or refused
+        fingerprint = input_fingerprint(spec, data_dir, notebook)
         timings["fingerprint"] = time.perf_counter() - t
-        if not force and is_current(out, name, fingerprint["sha256"]):
+        if not force and is_current(out, spec.name, fingerprint["sha256"]):
             timings["total"] = time.perf_counter() - t_start
-            return ReportOutcome(out / name, "skipped", fingerprint["sha256"], timings)
+            return ReportOutcome(out / spec.name, "skipped", fingerprint["sha256"], timings)
         t = time.perf_counter()
-        check_inputs(plan, stage, year, geography, data_dir, lang)
-        check_notebook(notebook, {**params, **({"word_path": ""} if "docx" in formats else {})})
+        spec = check_inputs(spec, data_dir).spec
+        word = {"word_path": ""} if "docx" in spec.formats else {}
+        check_notebook(notebook, {**spec.notebook_parameters(str(data_dir)), **word})
         if cell_timeout is None:
             cell_timeout = load_settings(data_dir)["run"]["cell_timeout_seconds"]
         timings["check"] = time.perf_counter() - t
     except InputError as exc:
-        if record_input_errors:
-            record_failure(out, name, params, f"bad input (nothing was executed):\n{exc}")
+        # a record only under a safe name: never a path built from a code that is not one
+        if record_input_errors and is_safe_code(spec.plan) and is_safe_code(spec.geography):
+            message = f"bad input (nothing was executed):\n{exc}"
+            record_failure(out, spec.name, spec.fields(), message)
         raise
-    params["year"] = int(year)
+    params = spec.notebook_parameters(str(data_dir))
     body, extra, run_record = execute_to_html(
-        notebook, params, out, name, timings, keep_notebook, formats, cell_timeout
+        notebook, params, out, spec.name, timings, keep_notebook, spec.formats, cell_timeout
     )
-    if "pdf" in formats:
-        extra["pdf"] = print_pdf(body, out, name, params, timings)
+    if "pdf" in spec.formats:
+        extra["pdf"] = print_pdf(body, out, spec.name, spec.fields(), timings)
     try:
-        write_report(out, name, params, body, fingerprint, timings, t_start, extra, run_record)
+        write_report(out, spec, body, fingerprint, timings, t_start, extra, run_record)
     except OSError as exc:  # full disk, read-only folder: atomic, so nothing half-written
-        raise WriteError(out / name, exc) from exc
-    return ReportOutcome(out / name, "done", fingerprint["sha256"], timings)
+        raise WriteError(out / spec.name, exc) from exc
+    return ReportOutcome(out / spec.name, "done", fingerprint["sha256"], timings)
 
 
 def print_pdf(body: str, out: Path, name: str, params: dict, timings: dict) -> bytes:
@@ -194,7 +210,7 @@ def _execute(notebook: Path, params: dict, out: Path, name: str, cell_timeout, t
     """
     import nbformat
 
-    from planeval.publish.execution import NotebookError, execute, take_stderr
+    from planeval.publish.execution import NotebookError, execute, read_executed, take_stderr
 
     _, nb_record = failed_record_paths(out, name)
     executed = tmp / name.replace(".html", ".ipynb")
@@ -210,11 +226,13 @@ def _execute(notebook: Path, params: dict, out: Path, name: str, cell_timeout, t
         if executed.exists():
             # the temporary folder may be on another file system: copy, do not rename
             atomic_write_bytes(nb_record, executed.read_bytes())
-            stderr = take_stderr(nbformat.read(executed, as_version=4))
+            # without papermill's error-marker cells, so that the stderr of "cell N" is the
+            # cell the error message names
+            stderr = take_stderr(read_executed(executed) or nbformat.read(executed, as_version=4))
             message += f"\nexecuted notebook kept at {nb_record}"
         record = _run_record(stderr, kernel_log)
-        params = {k: v for k, v in params.items() if k != "word_path"}
-        record_failure(out, name, params, message + _record_text(record))
+        shown = {k: v for k, v in params.items() if k != "word_path"}
+        record_failure(out, name, shown, message + _record_text(record))
         raise
     return nb, executed, _run_record(take_stderr(nb), kernel_log)
 
@@ -279,8 +297,7 @@ def verdict_of(nb) -> dict | None:
 
 def write_report(
     out: Path,
-    name: str,
-    params: dict,
+    spec: ReportSpec,
     body: str,
     fingerprint: dict,
     timings: dict,
@@ -292,28 +309,30 @@ def write_report(
     remove old failure records.
 
     The metadata is written last: a report is complete (listed, skippable) only once its
-    rename happened. ``run_record`` (stderr streams, kernel log) is kept in the metadata.
+    rename happened. It holds every field of the spec, the files written with their SHA-256
+    (a missing or changed Word or PDF file makes the report rebuild) and ``run_record``
+    (stderr streams, kernel log).
     """
     t = time.perf_counter()
+    name = spec.name
     files = {"html": name}
-    checksums = {}
+    digests = {}
     for fmt, content in (extra or {}).items():
-        files[fmt] = name[: -len(".html")] + f".{fmt}"
+        files[fmt] = spec.stem + f".{fmt}"
+        digests[fmt] = hashlib.sha256(content).hexdigest()
         atomic_write_bytes(out / files[fmt], content)
-        if fmt == VERDICT_FILE:
-            checksums["verdict_sha256"] = hashlib.sha256(content).hexdigest()
     data = body.encode("utf-8")
     atomic_write_bytes(out / name, data)
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t_start
     meta = {
         "file": name,
-        **{k: v for k, v in params.items() if k in ("plan", "stage", "year", "geography")},
-        "lang": params["lang"],
+        **spec.fields(),
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
         "html_sha256": hashlib.sha256(data).hexdigest(),
         "files": files,
-        **checksums,
+        "sha256": digests,
+        **({"verdict_sha256": digests[VERDICT_FILE]} if VERDICT_FILE in digests else {}),
         "fingerprint": fingerprint["sha256"],
         "inputs": fingerprint["inputs"],
         "timings": {k: round(v, 3) for k, v in timings.items()},
@@ -325,10 +344,10 @@ def write_report(
 
 
 def run_report(
-    plan: str,
-    stage: str,
-    year: int,
-    geography: str,
+    plan: str | ReportSpec,
+    stage: str | None = None,
+    year: int | None = None,
+    geography: str | None = None,
     data_dir: str | Path = "data",
     lang: str = "zh",
     out: str | Path = "reports",
@@ -340,10 +359,11 @@ def run_report(
 ) -> Path:
     """Execute the evaluation notebook for one report and write its HTML; returns the path.
 
-    Always rebuilds (see :func:`build_report` for skipping unchanged reports). Raises
-    :class:`InputError` for bad parameters or data (before executing anything) and
-    :class:`~planeval.publish.execution.NotebookError` when a cell fails or times out; in both
-    cases no report file is written or replaced and a record is left under ``<out>/failed/``.
+    Always rebuilds (see :func:`build_report` for skipping unchanged reports and for the
+    arguments). Raises :class:`InputError` for bad parameters or data (before executing
+    anything) and :class:`~planeval.publish.execution.NotebookError` when a cell fails or
+    times out; in both cases no report file is written or replaced and a record is left under
+    ``<out>/failed/``.
     """
     return build_report(
         plan,

@@ -68,6 +68,12 @@ class ReportContext:
     data_dir: str | None = None
     narrative: Narrative = field(default_factory=Narrative)
     monitoring: object = None  # doc.MonitoringSection | None, built with the context
+    spec: object = None  # the report's ReportSpec (planeval.reporting.spec), when known
+
+    @property
+    def annex(self) -> str:
+        """How much the appendix holds: ``brief`` (default) or ``full`` (the spec's annex)."""
+        return getattr(self.spec, "annex", "brief")
 
     @property
     def plan(self):
@@ -403,54 +409,69 @@ def summary(ctx: ReportContext) -> doc.Summary:
 # --------------------------------------------------------------------------- document
 def context_for(
     assessment: Assessment,
-    stage: str,
-    lang: str,
-    data_dir,
+    spec,
+    lang: str | None = None,
+    data_dir=None,
     reference_geography: str | None = None,
     produced: str = "",
     provenance=None,
     plan_name: str | None = None,
+    notebook=None,
 ) -> ReportContext:
-    """The context of one report as the notebook builds it: the reference geography (default
-    :func:`~planeval.reporting.inputs.default_reference`) and its observations up to the data
-    year, the revisions, the office's narrative file, the parameters (``plan_name``: the plan
-    as the caller named it, default the plan's name) and, when ``provenance`` is given (a function
-    ``(assessment, params, extra_observations) -> rows`` such as
-    :func:`planeval.reporting.provenance.provenance_rows`), the provenance rows.
+    """The context of one report as the notebook builds it.
+
+    ``spec``: the report's :class:`~planeval.reporting.spec.ReportSpec` (the notebook's
+    checked parameters). The short form ``context_for(assessment, stage, lang, data_dir)``
+    makes the spec from the assessment (``plan_name``: the plan as the caller named it, default
+    the plan's name; ``reference_geography``: default the top of the hierarchy).
+
+    What the report reads comes from the one list of its inputs
+    (:func:`~planeval.reporting.inputs.report_inputs`, the list the fingerprint hashes): the
+    reference geography and its observations up to the data year, the office's narrative
+    file; besides them the revisions. With ``provenance`` true the provenance rows
+    (:func:`~planeval.reporting.provenance.provenance_rows`: the spec, every input file with
+    its SHA-256, versions) fill the appendix table; ``notebook``: the notebook file listed
+    among the inputs.
 
     Raises ``InputError`` when the reference geography's files are invalid.
     """
-    from planeval.reporting.inputs import default_reference, load_reference, load_revisions
+    from planeval.reporting.build_monitoring import monitoring_section
+    from planeval.reporting.inputs import load_reference, load_revisions, report_inputs
+    from planeval.reporting.provenance import provenance_rows
+    from planeval.reporting.spec import ReportSpec
 
-    year, geography = int(assessment.data_year), assessment.geography
-    ref = default_reference(geography, reference_geography, data_dir)
+    if not isinstance(spec, ReportSpec):
+        spec = ReportSpec(
+            plan_name or assessment.plan.plan,
+            str(spec),
+            int(assessment.data_year),
+            assessment.geography,
+            lang or "zh",
+            reference_geography=reference_geography,
+        )
+    if data_dir is None:
+        data_dir = getattr(assessment, "data_dir", None) or "data"
+    inputs = report_inputs(spec, data_dir, notebook, plan=assessment.plan)
+    year, geography = int(spec.year), spec.geography
+    ref = inputs.reference_geography
     reference = load_reference(ref, year, data_dir)
-    params = {
-        "plan": plan_name or assessment.plan.plan,
-        "stage": stage,
-        "year": year,
-        "geography": geography,
-        "lang": lang,
-        "reference_geography": ref,
-    }
-    extra = [reference] if reference is not None else []
+    params = {**spec.fields(), "reference_geography": ref}
     ctx = ReportContext(
         assessment,
-        stage=stage,
-        lang=lang,
+        stage=spec.stage,
+        lang=spec.lang,
         produced=produced,
         params=params,
         reference=reference,
         reference_geography=ref,
         revisions=load_revisions(geography, year, data_dir),
-        provenance=provenance(assessment, params, extra) if provenance else [],
+        provenance=provenance_rows(spec, inputs) if provenance else [],
         data_dir=str(data_dir),
         narrative=load_narrative(
-            data_dir, geography, assessment.plan.short_name, stage, year, assessment.plan
+            data_dir, geography, inputs.plan_short_name, spec.stage, year, assessment.plan
         ),
+        spec=spec,
     )
-    from planeval.reporting.build_monitoring import monitoring_section
-
     ctx.monitoring = monitoring_section(ctx, data_dir)
     return ctx
 

@@ -1,10 +1,140 @@
-"""What a report reads besides its assessment: the reference geography and revisions."""
+"""What a report reads: ONE list of its inputs (:func:`report_inputs`), and the reference
+geography and revisions it reads besides its assessment.
+
+:func:`report_inputs` is the only list of the files a report depends on. The report's context
+(:func:`planeval.reporting.build.context_for`) reads the reference geography and the narrative
+named there, the fingerprint (:func:`planeval.publish.fingerprint.input_fingerprint`) hashes
+every file of it, and the provenance table (:func:`planeval.reporting.provenance.provenance_rows`)
+prints every file with its SHA-256. A file a report reads that is not listed here would not
+rebuild the report when it changes: add it here, and the three follow.
+"""
 
 from __future__ import annotations
 
+import platform
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
+
+#: Packages whose versions are part of a report's inputs (they compute and render it).
+PACKAGES = (
+    "planeval",
+    "pandas",
+    "numpy",
+    "statsmodels",
+    "scipy",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that compute and render a report."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Every input of one report (absolute paths; a file that does not exist is left out).
+
+    ``plan``: the report's plan file; ``plans``: every plan file of the data folder (the
+    register a submission's indicators and units are checked against) and ``indicators``
+    (``indicators.yaml``, the monitoring indicators); ``observations``: the geography's
+    submission files of data years up to the cut-off (later files cannot change the report);
+    ``reference``: the same for the reference geography; ``settings`` (``assessment.yaml`` or
+    the package's copy), ``calibration`` (the interval calibration file), ``geographies``,
+    ``departments``, ``units`` (the data folder's files or the package's copies), ``narrative``
+    (the office's text of this report), ``notebook``.
+    """
+
+    data_dir: Path
+    reference_geography: str
+    plan_short_name: str
+    groups: dict[str, tuple[Path, ...]]
+
+    def label(self, path: Path) -> str:
+        """A file's name in the fingerprint and provenance: relative to the data folder (so
+        moving the folder rebuilds nothing), else ``package:<path in the package>``."""
+        try:
+            return path.relative_to(self.data_dir).as_posix()
+        except ValueError:
+            pass
+        package = Path(__file__).resolve().parents[1]
+        try:
+            return "package:" + path.resolve().relative_to(package).as_posix()
+        except ValueError:
+            return path.name
+
+    def digests(self) -> dict[str, dict[str, str]]:
+        """``{group: {label: SHA-256}}`` of every input file."""
+        from planeval.intake.observations import sha256_of
+
+        return {
+            group: {self.label(p): sha256_of(p) for p in paths}
+            for group, paths in self.groups.items()
+        }
+
+
+def _existing(*paths) -> tuple[Path, ...]:
+    return tuple(Path(p).absolute() for p in paths if p is not None and Path(p).is_file())
+
+
+def _files_up_to(data_dir: Path, geography: str, year: int) -> tuple[Path, ...]:
+    from planeval.intake.observations import observation_files
+
+    if not geography:
+        return ()
+    return _existing(*(p for y, p in observation_files(data_dir, geography) if y <= int(year)))
+
+
+def report_inputs(
+    spec, data_dir: str | Path, notebook: str | Path | None = None, plan=None
+) -> ReportInputs:
+    """The one list of what report ``spec`` (a :class:`~planeval.reporting.spec.ReportSpec`)
+    reads from ``data_dir`` (see :class:`ReportInputs`); ``notebook``: the notebook that
+    builds it, when there is one; ``plan``: the loaded plan, when the caller has it (else
+    ``spec.plan`` is loaded from ``data_dir``).
+
+    Raises :class:`~planeval.core.errors.InputError` when the plan is unknown or a plan or
+    settings file is invalid.
+    """
+    from planeval.core.settings import load_settings
+    from planeval.plans.catalogue import load_plan
+    from planeval.plans.loading import plan_files
+    from planeval.plans.registry import data_file
+    from planeval.reporting.narrative import narrative_path
+
+    data_dir = Path(data_dir).absolute()
+    plan = plan if plan is not None else load_plan(spec.plan, data_dir)
+    settings = load_settings(data_dir)
+    reference = default_reference(spec.geography, spec.reference_geography, data_dir)
+    groups = {
+        "plan": _existing(plan.path),
+        "plans": _existing(*plan_files(data_dir)),
+        "indicators": _existing(data_dir / "indicators.yaml"),
+        "observations": _files_up_to(data_dir, spec.geography, spec.year),
+        "reference": _files_up_to(data_dir, reference, spec.year),
+        "settings": _existing(settings["_path"]),
+        "calibration": _existing(data_dir / settings["calibration"]["file"]),
+        "geographies": _existing(data_file(data_dir, "geographies.yaml")),
+        "departments": _existing(data_file(data_dir, "departments.yaml")),
+        "units": _existing(data_file(data_dir, "units.yaml")),
+        "narrative": _existing(
+            narrative_path(data_dir, spec.geography, plan.short_name, spec.stage, spec.year)
+        ),
+        "notebook": _existing(notebook),
+    }
+    return ReportInputs(data_dir, reference, plan.short_name, groups)
 
 
 def default_reference(

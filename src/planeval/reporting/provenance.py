@@ -1,28 +1,20 @@
 """Provenance of a report: parameters, input checksums, package versions, git commit.
 
 Every number of a report can be traced to the exact input files (SHA-256), the parameters and
-the code (git commit, package versions) that produced it.
+the code (git commit, package versions) that produced it. The files are those of the one list
+of a report's inputs (:func:`planeval.reporting.inputs.report_inputs`), the same list the
+fingerprint hashes: what the appendix shows is what decides whether a report is rebuilt.
 """
 
 from __future__ import annotations
 
-import platform
 import subprocess
-from importlib import metadata
 from pathlib import Path
 
-from planeval.intake.observations import sha256_of
-
-PACKAGES = (
-    "planeval",
-    "pandas",
-    "numpy",
-    "statsmodels",
-    "scipy",
-    "matplotlib",
-    "seaborn",
-    "papermill",
-    "nbconvert",
+from planeval.reporting.inputs import (  # noqa: F401 - package_versions re-exported
+    PACKAGES,
+    ReportInputs,
+    package_versions,
 )
 
 
@@ -46,39 +38,14 @@ def git_commit(path: str | Path | None = None) -> str:
         return "unknown"
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that compute and render a report."""
-    out = {"python": platform.python_version()}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = "not installed"
-    return out
-
-
-def _file_rows(obs) -> list[tuple[str, str]]:
-    if obs is None or not len(obs):
-        return []
-    return [
-        (f"data {Path(f).parent.name}/{Path(f).name}", sha)
-        for f, sha in sorted(set(zip(obs["file"], obs["sha256"], strict=True)))
-    ]
-
-
-def provenance_rows(assessment, params: dict, extra_observations=()) -> list[tuple[str, str]]:
-    """``(key, value)`` rows: parameters, the plan file's SHA-256, every observation file's
-    SHA-256 (the report's geography and any ``extra_observations`` frames, e.g. the reference
-    geography), the settings file and its SHA-256, package versions and the git commit."""
-    rows = [(f"parameter {k}", str(v)) for k, v in params.items()]
-    if assessment.plan.path:
-        rows.append((f"plan {Path(assessment.plan.path).name}", sha256_of(assessment.plan.path)))
-    rows += _file_rows(assessment.observations)
-    for obs in extra_observations:
-        rows += _file_rows(obs)
-    settings = assessment.settings.get("_path", "")
-    if settings and Path(settings).exists():
-        rows.append((f"settings {Path(settings).name}", sha256_of(settings)))
+def provenance_rows(spec, inputs: ReportInputs) -> list[tuple[str, str]]:
+    """``(key, value)`` rows: every field of the report's spec, the reference geography, each
+    input file of :func:`~planeval.reporting.inputs.report_inputs` (by group) with its
+    SHA-256, the package versions and the git commit."""
+    rows = [(f"parameter {k}", str(v)) for k, v in spec.fields().items()]
+    rows.append(("parameter reference_geography (used)", inputs.reference_geography or "none"))
+    for group, files in inputs.digests().items():
+        rows += [(f"{group} {name}", sha) for name, sha in files.items()]
     rows += [(f"package {k}", v) for k, v in package_versions().items()]
     rows.append(("git commit", git_commit()))
     return rows
