@@ -674,3 +674,148 @@ def test_calibration_settings_are_checked(tmp_path, line, key):
         load_settings(tmp_path)
     (problem,) = err.value.problems
     assert problem.message_en.startswith(key) and problem.message_zh and problem.fix_zh
+
+
+# --------------------------------------------------------------------------- large inputs (intake)
+# Bounded work for any file (issue 23 item 2). No test here measures time: the figures (200,000
+# CSV rows, the xlsx bomb) are printed by `make bench` (benchmarks/bench_intake.py).
+
+
+def _xlsx_with_far_cell(path: Path, lie: bool = False) -> Path:
+    """A 5 KB workbook: two real rows and one blank, formatted cell at XFD1048576 (the last
+    cell of a sheet). With ``lie`` its XML says the used range is A1:C2 all the same."""
+    import zipfile
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator_id", "value", "unit"])
+    ws.append(["hospital_delivery_rate", 99.5, "%"])
+    ws["XFD1048576"].number_format = "0.0"
+    wb.save(path)
+    if lie:
+        with zipfile.ZipFile(path) as z:
+            parts = {n: z.read(n) for n in z.namelist()}
+        sheet = "xl/worksheets/sheet1.xml"
+        parts[sheet] = parts[sheet].replace(b'ref="A1:XFD1048576"', b'ref="A1:C2"')
+        with zipfile.ZipFile(path, "w") as z:
+            for name, data in parts.items():
+                z.writestr(name, data)
+    return path
+
+
+def test_xlsx_bomb_is_refused_by_its_used_range(tmp_path):
+    """Was 6.5 GB and a MemoryError after 85 s: the used range is read before any cell."""
+    from planeval.intake.observations import check_submission
+
+    path = _xlsx_with_far_cell(tmp_path / "2023.xlsx")
+    assert path.stat().st_size < 10_000
+    check = check_submission(path, "demo", 2023, None)
+    (problem,) = check.problems
+    assert (problem.file, problem.sheet, problem.code) == (str(path), "Sheet", "file")
+    assert "reaches XFD1048576 (1,048,576 rows, 16,384 columns)" in problem.message_en
+    assert "at most 20,000 rows and 100 columns" in problem.message_en
+    assert "已用区域延伸到 XFD1048576" in problem.message_zh
+    assert "Ctrl+End" in problem.fix and "删除数据之后的空行和空列" in problem.fix_zh
+    assert check.frame.empty
+
+
+def test_xlsx_whose_dimension_lies_is_stopped_by_the_bounded_stream(tmp_path):
+    from planeval.intake.observations import check_submission
+
+    check = check_submission(_xlsx_with_far_cell(tmp_path / "2023.xlsx", lie=True), "demo", 2023)
+    (problem,) = check.problems
+    assert "reaches C1048576 (1,048,576+ rows, 3 columns)" in problem.message_en
+    assert problem.sheet == "Sheet"
+
+
+def test_sheet_limits_come_from_the_settings_file(tmp_path):
+    """intake.max_sheet_rows: 3 refuses a 5-row workbook that the shipped limit reads."""
+    import openpyxl
+
+    from planeval.intake.observations import check_submission
+    from planeval.intake.rules import default_rules
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["indicator_id", "value", "unit"])
+    for value in (2.1, 2.2, 2.3, 2.4):
+        wb.active.append(["neonatal_mortality", value, "‰"])
+    wb.save(tmp_path / "2023.xlsx")
+    assert check_submission(tmp_path / "2023.xlsx", "demo", 2023).problems[0].code == "duplicate"
+    small = default_rules().__class__(**{**default_rules().__dict__, "max_sheet_rows": 3})
+    (problem,) = check_submission(tmp_path / "2023.xlsx", "demo", 2023, rules=small).problems
+    assert "(5 rows, 3 columns); at most 3 rows" in problem.message_en
+
+
+def test_formula_without_a_value_in_a_text_column_is_reported(tmp_path):
+    """A workbook written by a program (never opened in Excel) has formulas without computed
+    values; in the source column one was read as an empty source, silently."""
+    import openpyxl
+
+    from planeval.intake.observations import check_submission
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["indicator_id", "value", "unit", "source", "note"])
+    ws.append(["neonatal_mortality", 2.1, "‰", '=CONCATENATE("卫","健委")', None])
+    wb.save(tmp_path / "2023.xlsx")
+    check = check_submission(tmp_path / "2023.xlsx", "demo", 2023)
+    (problem,) = check.problems
+    assert (problem.row, problem.column, problem.code) == (2, "source", "formula")
+    assert "formula =CONCATENATE" in problem.message_en and "'source'" in problem.message_en
+    assert "'source' 列的公式" in problem.message_zh
+    assert check.frame.empty
+
+
+def test_every_duplicate_of_a_long_csv_is_named_with_its_first_row(tmp_path):
+    """20,000 rows repeating 5 indicators: 19,995 duplicates, each naming the row of the first
+    (row r repeats row 2 + (r - 2) mod 5). The messages were built by scanning the frame once
+    per failing row (quadratic: 200,000 rows did not finish in 600 s)."""
+    from planeval.intake.observations import check_submission
+
+    ids = ["a_rate", "b_rate", "c_rate", "d_rate", "e_rate"]
+    lines = ["indicator_id,value,unit,sex,source,note"]
+    lines += [f"{ids[i % 5]},{50 + i % 40 / 10:.1f},%,total,卫健委," for i in range(20_000)]
+    path = tmp_path / "2023.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    check = check_submission(path, "demo", 2023, None)
+    assert len(check.problems) == 19_995
+    assert [p.row for p in check.problems] == list(range(7, 20_002))
+    last = check.problems[-1]
+    assert "second value for e_rate (total) in 2023; the first is in row 6" == last.message_en
+    assert check.frame["indicator_id"].tolist() == ids
+
+
+def test_column_wise_and_row_wise_reading_give_the_same_rows(tmp_path):
+    """The plain rows of a CSV are read column-wise, the rest row by row; an xlsx file is read
+    row by row throughout. The same text cells in both give the same tidy rows, notes and
+    decimals: plain numbers, signs, a trailing '.', exponents, %, full-width digits, sex
+    written in Chinese, spaces, missing markers, a year column."""
+    import openpyxl
+
+    from planeval.intake.observations import check_submission
+
+    header = ["indicator_id", "value", "unit", "sex", "source", "note", "year"]
+    values = ["95.2", "+3", "5.", ".25", "1e2", "99.5%", "１２.５", " 7.0 ", "—", "1,234", "0"]
+    sexes = ["total", "", "女", "male", "Female"]
+    rows = [
+        [f"ind_{i}", v, "%", sex, f"部门{i % 3}", "初步" if i % 4 == 0 else "", "2023"]
+        for i, (v, sex) in enumerate((v, s) for v in values for s in sexes)
+    ]
+    rows.append(["ind_last", "12.30", " % ", "total", " 卫健委 ", "", ""])
+    with (tmp_path / "2023.csv").open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([header, *rows])
+    wb = openpyxl.Workbook()
+    for r in [header, *rows]:
+        wb.active.append(r)
+    wb.save(tmp_path / "2023.xlsx")
+    units = {f"ind_{i}": "%" for i in range(len(rows))} | {"ind_last": "%"}
+    by_csv = check_submission(tmp_path / "2023.csv", "demo", 2023, units)
+    by_xlsx = check_submission(tmp_path / "2023.xlsx", "demo", 2023, units)
+    assert [(p.row, p.message_en) for p in by_csv.problems] == [
+        (p.row, p.message_en) for p in by_xlsx.problems
+    ]
+    columns = [c for c in by_csv.frame.columns if c not in ("file", "sheet", "sha256")]
+    pd.testing.assert_frame_equal(by_csv.frame[columns], by_xlsx.frame[columns])
+    assert len(by_csv.frame) > 30

@@ -141,34 +141,45 @@ def _read_csv(path: Path, grid: Grid) -> None:
 
 
 def _read_xlsx(path: Path, grid: Grid, rules: IntakeRules) -> None:
+    """Every sheet of a workbook into ``grid``: first each sheet's XML is scanned for its size
+    (:func:`_scan_parts`; a sheet beyond the limits refuses the file before openpyxl opens
+    it), then the cells are streamed in read-only mode."""
     import openpyxl
 
+    try:
+        scans = _scan_parts(path, rules.max_sheet_rows)
+    except Exception as exc:  # noqa: BLE001 - a damaged archive raises many types
+        grid.problems.append(
+            problem("xlsx_unopenable", path, code="file", error=type(exc).__name__)
+        )
+        return
+    for name, scan in scans.items():
+        too_large = _size_problem(path, name, scan.rows, scan.columns, rules, scan.partial)
+        if too_large:
+            grid.problems.append(too_large)
+    if grid.problems:
+        return
+    wb = wb_formulas = None
     try:  # read-only: cells are streamed, never all held by openpyxl
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        wb_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        if any(scan.formulas for scan in scans.values()):
+            wb_formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+        for ws in wb.worksheets:
+            scan = scans.get(ws.title, _SheetScan())
+            wf = wb_formulas[ws.title] if wb_formulas is not None and scan.formulas else None
+            _read_sheet(path, grid, rules, ws, wf, scan)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on a damaged file
         grid.problems.append(
             problem("xlsx_unopenable", path, code="file", error=type(exc).__name__)
         )
-        return
-    try:
-        for ws in wb.worksheets:
-            _read_sheet(path, grid, rules, wb, ws, wb_formulas[ws.title])
-    except Exception as exc:  # noqa: BLE001 - a damaged sheet stream fails mid-way
-        grid.problems.append(
-            problem("xlsx_unopenable", path, code="file", error=type(exc).__name__)
-        )
     finally:
-        wb.close()
-        wb_formulas.close()
+        for book in (wb, wb_formulas):
+            if book is not None:
+                book.close()
 
 
-def _read_sheet(path: Path, grid: Grid, rules: IntakeRules, wb, ws, wf) -> None:
-    """One worksheet into ``grid``: refused when its used range is beyond the limits."""
-    too_large = _size_problem(path, ws.title, ws.max_row, ws.max_column, rules)
-    if too_large:
-        grid.problems.append(too_large)
-        return
+def _read_sheet(path: Path, grid: Grid, rules: IntakeRules, ws, wf, scan: _SheetScan) -> None:
+    """One worksheet (its size already checked) into ``grid``."""
     rows = _stream(path, grid, rules, ws, wf)
     if rows is None:
         return
@@ -179,7 +190,7 @@ def _read_sheet(path: Path, grid: Grid, rules: IntakeRules, wb, ws, wf) -> None:
         return
     sheet = Sheet(ws.title, rows)
     # merged cells: expanded (descriptive columns) or reported (intake.merged)
-    problems, notes = apply_merges(sheet, _merged_ranges(wb, ws), find_header(sheet), path)
+    problems, notes = apply_merges(sheet, scan.merged, find_header(sheet), path)
     grid.cell_problems += problems
     grid.notes += notes
     grid.sheets.append(sheet)
@@ -187,18 +198,21 @@ def _read_sheet(path: Path, grid: Grid, rules: IntakeRules, wb, ws, wf) -> None:
 
 def _stream(path: Path, grid: Grid, rules: IntakeRules, ws, wf) -> list[list[RawCell]] | None:
     """The cells of a sheet, streamed from the values workbook and, in step, the formulas
-    workbook (a formula without a computed value is kept as ``RawCell.formula``). ``None``
-    (and a problem) when the cells run past the sheet limits: a dimension can be missing or
-    wrong, so the stream is bounded too."""
+    workbook when the sheet has formulas (``wf``; a formula without a computed value is kept as
+    ``RawCell.formula``). ``None`` (and a problem) when a row is wider than the limit."""
     ws.reset_dimensions()  # rows as stored, not padded to the declared width
-    wf.reset_dimensions()
+    formulas = iter(())
+    if wf is not None:
+        wf.reset_dimensions()
+        formulas = wf.iter_rows()
     rows: list[list[RawCell]] = []
-    for r, (row, frow) in enumerate(zip(ws.iter_rows(), wf.iter_rows(), strict=False), start=1):
+    for r, row in enumerate(ws.iter_rows(), start=1):
+        frow = next(formulas, ())
         if r > rules.max_sheet_rows or len(row) > rules.max_sheet_columns:
             width = max(len(row), 1)
             grid.problems.append(_size_problem(path, ws.title, r, width, rules, streamed=True))
             return None
-        rows.append([_cell(c, f) for c, f in zip(row, frow, strict=False)])
+        rows.append([_cell(c, frow[j] if j < len(frow) else None) for j, c in enumerate(row)])
     while rows and not rows[-1]:
         rows.pop()
     return rows
@@ -206,8 +220,9 @@ def _stream(path: Path, grid: Grid, rules: IntakeRules, ws, wf) -> list[list[Raw
 
 def _cell(cell, fcell) -> RawCell:
     formula = None
-    if cell.value is None and isinstance(fcell.value, str) and fcell.value.startswith("="):
-        formula = fcell.value
+    fvalue = getattr(fcell, "value", None)
+    if cell.value is None and isinstance(fvalue, str) and fvalue.startswith("="):
+        formula = fvalue
     return RawCell(cell.value, cell.number_format or "General", cell.data_type == "e", formula)
 
 
@@ -217,14 +232,13 @@ def _size_problem(
     rows: int | None,
     columns: int | None,
     rules: IntakeRules,
-    *,
     streamed: bool = False,
 ) -> Problem | None:
     """The problem of a sheet whose used range is beyond ``rules``' limits, else ``None``."""
     rows, columns = rows or 0, columns or 0
     if rows <= rules.max_sheet_rows and columns <= rules.max_sheet_columns:
         return None
-    corner = f"{column_letter(max(columns, 1) - 1)}{max(rows, 1)}"
+    corner = f"{column_letter(columns - 1)}{rows}" if columns else f"row {rows:,}"
     return problem(
         "sheet_too_large",
         path,
@@ -232,30 +246,93 @@ def _size_problem(
         code="file",
         corner=corner,
         rows=f"{rows:,}" + ("+" if streamed else ""),
-        columns=f"{columns:,}",
+        columns=f"{columns:,}" if columns else "?",
         max_rows=f"{rules.max_sheet_rows:,}",
         max_columns=f"{rules.max_sheet_columns:,}",
     )
 
 
 #: A ``<mergeCell ref="A1:B2"/>`` element of a sheet's XML.
-_MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=\"([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)\"")
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+#: A ``<row r="12">`` element (its number; ``r`` may be left out, rows then count on).
+_ROW = re.compile(rb'<(?:\w+:)?row\b(?:[^>]*?\br="([0-9]+)")?')
+#: A ``<f>`` (formula) element.
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 
 
-def _merged_ranges(wb, ws) -> list:
-    """The merged ranges of a read-only sheet (openpyxl's read-only mode does not parse them):
-    the sheet's XML scanned for ``<mergeCell>`` in 1 MB steps, without building its tree."""
+#: The used range a sheet declares: ``<dimension ref="A1:XFD1048576"/>``.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
+
+
+@dataclass
+class _SheetScan:
+    """What one pass over a sheet's XML bytes tells before any cell is parsed: its extent
+    (``rows``, ``columns``: the larger of the declared dimension and the rows found;
+    ``partial`` when the scan stopped past the row limit), its merged ranges and whether any
+    cell has a formula."""
+
+    rows: int = 0
+    columns: int = 0
+    partial: bool = False
+    merged: list = field(default_factory=list)
+    formulas: bool = False
+
+
+def _scan_parts(path: Path, limit: int) -> dict[str, _SheetScan]:
+    """Sheet name -> :class:`_SheetScan` of every worksheet of the workbook at ``path``.
+
+    The workbook's sheet list is read with openpyxl's own parser of ``workbook.xml``; each
+    sheet's XML is then scanned in 1 MB steps with regular expressions, never built into a
+    tree: openpyxl's read-only mode itself parses a whole sheet looking for a missing
+    dimension, and does not read merged ranges at all.
+    """
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+
+    reader = ExcelReader(path, read_only=True)
+    try:
+        reader.read_manifest()
+        parser = WorkbookParser(reader.archive, _find_workbook_part(reader.package).PartName[1:])
+        parser.parse()
+        return {
+            sheet.name: _scan(reader.archive, rel.target, limit)
+            for sheet, rel in parser.find_sheets()
+            if "worksheet" in rel.Type and rel.target in reader.valid_files
+        }
+    finally:
+        reader.archive.close()
+
+
+def _scan(archive, part: str, limit: int) -> _SheetScan:
+    """Scan one sheet's XML (see :func:`_scan_parts`); stops once past ``limit`` rows."""
+    from openpyxl.utils.cell import range_boundaries
     from openpyxl.worksheet.cell_range import CellRange
 
-    refs: dict[str, None] = {}
-    tail = b""
-    # ws._worksheet_path / wb._archive: where openpyxl's read-only sheet streams its XML from
-    with wb._archive.open(ws._worksheet_path) as source:
+    scan, refs, tail, rows = _SheetScan(), {}, b"", 0
+    with archive.open(part) as source:
         while chunk := source.read(1 << 20):
             data = tail + chunk
+            if not tail and (dim := _DIMENSION.search(data)):
+                _, _, max_col, max_row = range_boundaries(dim.group(1).decode())
+                scan.rows, scan.columns = max_row or 0, max_col or 0
+                if scan.rows > limit:
+                    return scan
+            cut = max(0, len(data) - 512)  # a tag cut at the chunk's end is read next time
+            for m in _ROW.finditer(data, 0, cut):
+                rows = max(rows + 1, int(m.group(1) or 0))
             refs.update(dict.fromkeys(m.group(1).decode() for m in _MERGE_CELL.finditer(data)))
-            tail = data[-512:]
-    return [CellRange(ref) for ref in refs]
+            scan.formulas = scan.formulas or bool(_FORMULA.search(data))
+            scan.rows = max(scan.rows, rows)
+            tail = data[cut:]
+            if scan.rows > limit:
+                scan.partial = True
+                return scan
+    for m in _ROW.finditer(tail):
+        rows = max(rows + 1, int(m.group(1) or 0))
+    scan.rows = max(scan.rows, rows)
+    scan.partial = scan.rows > limit
+    scan.merged = [CellRange(ref) for ref in refs]
+    return scan
 
 
 def find_header(sheet: Sheet) -> tuple[int, dict[int, str], list[tuple[int, str]]] | None:

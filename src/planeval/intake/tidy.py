@@ -222,7 +222,7 @@ def _read_row(grid, sheet, i, columns, col_of, context) -> tuple[list[dict], lis
 
 
 #: A value cell read column-wise: a plain number as written, no sign of unit, separator or space.
-_PLAIN_NUMBER = r"[+-]?(?:\d+\.?\d*|\.\d+)"
+_PLAIN_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"  # ASCII digits (\d would take １２)
 _PLAIN_ID = r"[A-Za-z0-9_]+"
 
 
@@ -306,6 +306,8 @@ def _plain_rows(sheet, header_i: int, columns: dict, col_of: dict, context):
             "_seq": 0,
         }
     )
+    text = ["indicator_id", "unit", "source", "note", "account", "file", "sex", "column"]
+    frame[text] = frame[text].astype("str")  # the dtype pandas gives the row-wise dicts
     return frame.reset_index(drop=True), other
 
 
