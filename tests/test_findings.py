@@ -19,9 +19,10 @@ from collections import Counter
 import pytest
 
 import planeval
+from planeval.core.labels import label
 from planeval.reporting import build
-from planeval.reporting.facts import NUMERIC_SENSES, gap_to_target, observed
-from planeval.reporting.findings import build_findings, stage_status
+from planeval.reporting.facts import gap_to_target, observed
+from planeval.reporting.findings import build_findings
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
 #: Fixed tokens holding digits that are not figures of the data.
@@ -75,27 +76,30 @@ def indicator_values(ctx, r) -> list[float]:
         values.append(abs(goal - r.latest_value) / (ctx.target_year - r.latest_year))
     shown_values = [v for v in (r.latest_value, r.baseline_value, obs.get(ctx.year - 1)) if v]
     values += [abs(a - b) for a in shown_values for b in shown_values]
+    t = ctx.verdict_of(r)  # the verdict's numbers: gap, changes per year, first→last change
+    values += [t.gap, t.actual_from_year, t.trend_first, t.trend_last]
+    values += [abs(x) for x in (t.required_per_year, t.actual_per_year, t.trend_delta) if x]
     return [float(v) for v in values if v is not None]
 
 
 def report_values(ctx) -> list[float]:
-    """Counts and rates of the whole report and of each domain, from the assessment."""
-    res, stat = ctx.assessment.results, ctx.statistical
-    values = [len(res), len(stat), len(res) - len(stat)]
-    values += Counter(r.status for r in stat).values()
-    values.append(ctx.assessment.settings["status"]["min_observations"])
-    values.append(sum(r.status == "insufficient_data" for r in stat))
+    """Counts and rates of the whole report and of each domain, recounted here from the
+    verdict's per-target statuses (not from its totals)."""
+    v = ctx.verdict
+    stat = [t for t in v.targets if t.kind != "qualitative"]
+    values = [len(v.targets), len(stat), len(v.targets) - len(stat)]
+    values += Counter(t.status for t in stat).values()
+    values += list(v.qualitative.values())
     for domain in [None, *ctx.domains]:
-        judged = [
-            r
-            for r in stat
-            if (domain is None or r.domain == domain)
-            and r.target_sense in NUMERIC_SENSES
-            and r.status in ("achieved", "on_track", "at_risk", "off_track")
-        ]
-        k = sum(r.status == "achieved" for r in judged)
-        values += [len(judged), k] + ([100 * k / len(judged)] if judged else [])
-    return [float(v) for v in values]
+        counted = [t for t in stat if t.counted and (domain is None or t.domain == domain)]
+        k = sum(t.achieved for t in counted)
+        values += [len(counted), k] + ([100 * k / len(counted)] if counted else [])
+    trend = [t for t in stat if t.kind == "trend" and t.status not in ("no_data", "lagging")]
+    values += [len(trend), sum(t.achieved for t in trend)]
+    unjudged = [t for t in stat if t.status in ("lagging", "no_data", "insufficient")]
+    values += [len(unjudged), len(v.lagging), len(unjudged) - len(v.lagging), 1]
+    values += [sum(t.status == "no_data" for t in stat)]
+    return [float(x) for x in values if x is not None]
 
 
 def drafted(findings):
@@ -128,8 +132,9 @@ def test_every_number_in_a_drafted_sentence_equals_the_assessment(
 
 def test_hand_checked_sentences_midterm():
     """Neonatal mortality, national: 3.4‰ in 2020, 2.8‰ in 2023 (≤ 3.0‰ target) → down 0.6
-    个千分点, met early (提前实现). Pre-primary enrolment needs (98.0 − 91.1) / 2 = 3.45 ≈ 3.5
-    个百分点 a year from 2023 to 2025 (shown 3.5; the table's 91.1 is 91.1)."""
+    个千分点, met early (提前实现). Pre-primary enrolment needs (98.0 − 91.1) / 2 = 3.45
+    个百分点 a year from 2023 to 2025, shown 3.45 so that 2 × 3.45 = 6.9, the gap shown; it
+    rose (91.1 − 85.2) / 3 = 1.97 ≈ 2.0 a year over 2020–2023."""
     ctx = context("children", "china", 2023, "midterm")
     findings = build_findings(ctx)
     texts = [s.text for g in findings.progress for f in g.findings for s in f.sentences]
@@ -137,32 +142,82 @@ def test_hand_checked_sentences_midterm():
         "2023年，新生儿死亡率为2.8‰，比2020年下降0.6个千分点，提前实现规划目标（≤ 3.0‰）。" in texts
     )
     problems = " ".join(s.text for f in findings.problems for s in f.sentences)
-    assert "2023年起需每年上升3.5个百分点" in problems
+    assert "2023年起需每年上升3.45个百分点，2020—2023年年均上升2.0个百分点" in problems
     assert any(s.placeholder and "教育局" in s.text for f in findings.advice for s in f.sentences)
 
 
 def test_achievement_rate_states_its_denominator():
-    """Children 2023 mid-term: 12 indicators with a numeric target and a judged status (none
-    数据不足), 7 of them achieved → 7 / 12 = 58.3 %."""
+    """Children 2023 mid-term: 14 indicators with a numeric target and a value in the plan
+    period (高中阶段学生近视率 and 体质优良率, 2 values each, judged on the latest value), 7
+    meet it → 7 / 14 = 50.0 %; health 7 / 11 = 63.6 %."""
     ctx = context("children", "china", 2023, "midterm")
-    rate = [s.text for s in build_findings(ctx).overall if s.kind == "rate"][0]
-    assert (
-        rate
-        == "有数值目标且有规划期内数据的指标共12项（达标率的分母），其中7项已达标，达标率为58.3%。"
-    )
-    rows = {row.key: [c.text for c in row.cells] for row in build_findings(ctx).rates.rows}
-    assert rows["total"][1:] == ["12", "7", "58.3"]
+    findings = build_findings(ctx)
+    rate = [s.text for s in findings.overall if s.kind == "rate"][0]
+    assert rate.endswith("共14项，其中7项已达到目标，达标率为50.0%。")
+    assert "有数值目标且有规划期内数据的指标" in rate
+    rows = {row.key: [c.text for c in row.cells] for row in findings.rates.rows}
+    assert rows["total"][1:] == ["14", "7", "50.0"]
+    assert rows["健康"][1:] == ["11", "7", "63.6"]
+    problems = " ".join(f.title for f in findings.problems)
+    assert "高中阶段学生近视率未达到规划目标" in problems
+    assert "中小学生《国家学生体质健康标准》优良率未达到规划目标" in problems
 
 
 def test_stage_status_words():
     """Mid-term: an achieved ≤ target is 提前实现, an achieved maintain target 已实现. Final
-    before the 2025 data: 预计 words only."""
+    before the 2025 data: met on the latest value (已实现) or 预计 words from the forecast."""
     mid = context("children", "china", 2023, "midterm")
-    assert stage_status(mid, mid.assessment["neonatal_mortality"]) == "early_met"
-    assert stage_status(mid, mid.assessment["neonatal_visit_rate"]) == "met"
+    assert mid.verdict["neonatal_mortality"].status == "met_early"
+    assert mid.verdict["neonatal_visit_rate"].status == "met"
     final = context("children", "china", 2024, "final")
-    words = {stage_status(final, r) for r in final.statistical} - {None}
-    assert words and all(w.startswith("expect") for w in words)
+    forecast = {t.status for t in final.verdict.targets if t.basis == "forecast"}
+    assert forecast and all(s.startswith("expect") for s in forecast)
+
+
+COUNT = re.compile(r"([^\d，。；]+?)(\d+)项")
+RATE = re.compile(r"共(\d+)项，其中(\d+)项已达到目标，达标率为([\d.]+)%")
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_every_count_in_the_findings_equals_the_verdict(plan, geography, year, stage):
+    """The counts sentence, the 达标率 sentence and the domain rates, parsed back out of the
+    zh text, equal the verdict object's counts and rates."""
+    ctx = context(plan, geography, year, stage)
+    v, findings = ctx.verdict, build_findings(ctx)
+    overall = {s.kind: s.text for s in findings.overall}
+    items = overall["counts"].split("统计指标中，")[1].rstrip("。")
+    words = {label("verdict_status", s, "zh"): s for s in v.counts}
+    parsed = {words[w.strip("，")]: int(n) for w, n in COUNT.findall(items)}
+    assert parsed == {s: n for s, n in v.counts.items() if n}
+    total, stat, qual = map(int, re.findall(r"(\d+)项", overall["counts"])[:3])
+    assert (total, stat, qual) == (len(v.targets), len(v.statistical), v.qualitative["total"])
+    if v.rate.counted:
+        n, k, rate = RATE.search(overall["rate"]).groups()
+        assert (int(n), int(k)) == (v.rate.counted, v.rate.achieved)
+        assert float(rate) == pytest.approx(v.rate.rate, abs=0.05)
+    for group, dz in zip(findings.progress, ctx.domains, strict=True):
+        r = v.domain_rate(dz)
+        if group.rate is not None:
+            n, k = map(int, re.findall(r"(\d+)项", group.rate.text))
+            assert (n, k) == (r.counted, r.achieved)
+        else:
+            assert r.counted == 0
+
+
+def test_findings_name_every_problem_of_the_verdict_in_its_order():
+    ctx = context("children", "china", 2023, "midterm")
+    findings = build_findings(ctx)
+    listed = [f.indicator for f in findings.problems if f.indicator]
+    assert listed == [p.indicator_id for p in ctx.verdict.problems]
+
+
+def test_a_met_at_least_target_is_never_a_problem():
+    """Women's 2024 annual: 城镇单位就业人员中的女性比例 41.7 % against 达到40%左右 is met
+    (at or above 38), and not listed among the problems."""
+    ctx = context("women", "china", 2024, "annual")
+    assert ctx.verdict["female_share_urban_unit_employed"].achieved
+    listed = [f.indicator for f in build_findings(ctx).problems]
+    assert "female_share_urban_unit_employed" not in listed
 
 
 @pytest.mark.parametrize("plan,geography,year,stage", CASES)

@@ -397,7 +397,7 @@ def test_every_indicator_of_the_plan_appears(soups, reports, key):
         assert t.name(lang) in el.get_text(), t.indicator_id
 
 
-def check_table_numbers(soup, a) -> int:
+def check_table_numbers(soup, a, stage="midterm") -> int:
     """Every number of the domain tables of ``soup`` equals assessment ``a`` rounded to the
     decimals shown: each year's value, latest (and its year), forecast, the 95 % interval,
     P(attain), and the status wording. Returns how many numbers were compared."""
@@ -427,7 +427,8 @@ def check_table_numbers(soup, a) -> int:
             checked += 3
         p = main_text(cells["p_attain"])
         assert (p == "—") if r.p_attain is None else close(p, r.p_attain)
-        assert label("status", r.status, "zh") in cells["status"].get_text()
+        word = a.verdict_for(stage)[r.indicator_id].status_text("zh")  # the stage's verdict
+        assert word in cells["status"].get_text(), r.indicator_id
     return checked
 
 
@@ -445,7 +446,7 @@ def test_final_stage_numbers_and_forecast_notice():
     sections = [build.cover(ctx)] + [domain_section(ctx, d) for d in ctx.domains]
     html = "".join(render_section(s) for s in sections)
     soup = BeautifulSoup(html, "html.parser")
-    assert check_table_numbers(soup, a) > 50
+    assert check_table_numbers(soup, a, "final") > 50
     cover = soup.find(id="top").parent.get_text()
     assert "终期评估报告" in cover
     assert "基于截至2024年数据的预测评估" in cover and "2025年" in cover
@@ -532,12 +533,17 @@ def test_self_contained_small_and_code_hidden(soups, reports, key):
 @slow
 @pytest.mark.parametrize("key", ["midterm_zh", "midterm_en", "annual"])
 def test_status_never_by_colour_alone(soups, key):
+    """Every badge is an icon and a word: the verdict's stage status (its class the tone)."""
+    from planeval.assessment.verdict import TONE
+
     lang = "en" if key.endswith("en") else "zh"
-    words = {s: (label("status", s, lang)) for s in STATUSES}
+    words = {tone: set() for tone in STATUSES}
+    for status, tone in TONE.items():
+        words[tone].add(label("verdict_status", status, lang))
     for span in soups[key].select("span.badge"):
-        status = [c[3:] for c in span["class"] if c.startswith("st-")][0]
+        tone = [c[3:] for c in span["class"] if c.startswith("st-")][0]
         text = span.get_text(strip=True)
-        assert text.endswith(words[status]) and len(text) > len(words[status])  # icon + word
+        assert any(text.endswith(w) and len(text) > len(w) for w in words[tone]), text
 
 
 @slow
@@ -610,11 +616,16 @@ def test_browser_opens_report_without_console_errors(reports, key):
     assert 'id="summary"' in proc.stdout
 
 
+NOT_JUDGED = (
+    "{n} 项指标既无目标年（2025年）实际值也无预测值（数据滞后、无数据或数据不足），未作终期判断。"
+)
+
+
 def test_final_notice_counts_only_indicators_with_a_forecast():
     """Baijiantan, final 2025: the district has data for 2010 and 2020 only, so no indicator
     has a 2025 value and none has a forecast (a trend needs data points in the plan period):
     the cover must not call any result a forecast, and must say all 39 statistical indicators
-    (39 = 39 without a 2025 value − 0 with a forecast) have insufficient data."""
+    (39 = 39 without a 2025 value − 0 with a forecast) are not judged."""
     a = assessed("children", "baijiantan", 2025)
     ctx = build.ReportContext(a, stage="final")
     missing = [r for r in ctx.statistical if (r.latest_year or 0) < 2025]
@@ -622,35 +633,39 @@ def test_final_notice_counts_only_indicators_with_a_forecast():
     assert (len(missing), len(with_forecast)) == (39, 0)
     notices = build.notices(ctx)
     assert not any("预测值" in n and "数据不足" not in n for n in notices)
-    assert "39 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
+    said = NOT_JUDGED.format(n=39)
+    assert said in notices
     en = build.notices(build.ReportContext(a, stage="final", lang="en"))
-    assert any(n.startswith("39 indicators have insufficient data") for n in en)
+    assert any(n.startswith("39 indicators have no observed value for the target year") for n in en)
 
 
 def test_final_notice_before_target_year_splits_forecasts_from_insufficient_data():
-    """Children, national, final 2024: 13 indicators have a 2025 forecast and 26 have too
-    little data (hand count from planeval.assess: 39 statistical, forecast column filled for
-    13); the forecast sentence and the insufficient-data sentence both appear."""
+    """Children, national, final 2024: 13 indicators have a 2025 forecast (forecast column
+    filled) and 23 are not judged: 20 without any value, 3 lagging (latest 2016, no forecast);
+    39 statistical in all. The forecast sentence and the not-judged sentence both appear."""
     a = assessed("children", "china", 2024)
     ctx = build.ReportContext(a, stage="final")
     forecasts = [r for r in ctx.statistical if r.forecast is not None]
     assert (len(ctx.statistical), len(forecasts)) == (39, 13)
     notices = build.notices(ctx)
     assert any("基于截至2024年数据的预测评估" in n for n in notices)
-    assert "26 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。" in notices
+    said = NOT_JUDGED.format(n=23)
+    assert said in notices
 
 
 def test_final_notice_counts_agree_with_the_summary():
-    """Women, national, final 2024: the cover's 数据不足 count is the summary's count of status
-    insufficient_data (female_share_residents_committee has a forecast from 2016–2018 data but
-    no value in the plan period, so it is 数据不足, not a forecast)."""
+    """Women, national, final 2024: the cover's not-judged count is the summary's count of
+    数据滞后 + 无数据 + 数据不足 (female_share_residents_committee has values 2016–2018 only:
+    数据滞后, and no forecast is made from them)."""
     a = assessed("women", "china", 2024)
     ctx = build.ReportContext(a, stage="final")
-    short = sum(r.status == "insufficient_data" for r in ctx.statistical)
-    assert a["female_share_residents_committee"].status == "insufficient_data"
-    assert a["female_share_residents_committee"].forecast is not None
-    text = f"{short} 项指标数据不足，既无目标年（2025年）实际值也无预测值，未作终期判断。"
+    short = sum(ctx.verdict.counts.get(s, 0) for s in ("lagging", "no_data", "insufficient"))
+    assert ctx.verdict["female_share_residents_committee"].status == "lagging"
+    assert a["female_share_residents_committee"].forecast is None
+    text = NOT_JUDGED.format(n=short)
     assert text in build.notices(ctx)
+    summary = {c.badge.text.split()[-1]: c.count for c in build.summary(ctx).counts}
+    assert summary["数据滞后"] + summary["无数据"] == short
 
 
 def test_final_2025_without_2025_data_is_a_forecast_from_the_last_data_year():

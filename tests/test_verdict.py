@@ -259,3 +259,91 @@ def test_trend_words_need_five_points_for_a_test():
     assert t.trend_delta == pytest.approx(10.91 - 31.95)
     _, t = verdict_of(target("at_least", 90), [2020, 2021, 2022, 2023, 2024], [80, 81, 82, 83, 84])
     assert t.trend_kind == "tested" and t.change == "improving"
+
+
+# --------------------------------------------------------------------------- lagging region
+@pytest.fixture(scope="module")
+def lagging_region(tmp_path_factory):
+    """A data folder with a geography ``lag2020`` whose latest figures are from 2020: the
+    national files 2015–2020 copied under another code (as a province publishing late)."""
+    import shutil
+    from pathlib import Path
+
+    data = tmp_path_factory.mktemp("lag") / "data"
+    shutil.copytree("data", data, ignore=shutil.ignore_patterns("raw", "processed", "runs"))
+    folder = data / "observations" / "lag2020"
+    folder.mkdir()
+    for year in range(2015, 2021):
+        shutil.copy(Path("data/observations/china") / f"{year}.csv", folder / f"{year}.csv")
+    geo = data / "geographies.yaml"
+    geo.write_text(
+        geo.read_text(encoding="utf-8")
+        + "  - {code: lag2020, zh: 滞后省, en: Lagging province, level: province, parent: china}\n",
+        encoding="utf-8",
+    )
+    return data
+
+
+@pytest.mark.parametrize("stage,year", [("midterm", 2023), ("final", 2024)])
+def test_lagging_geography_says_the_year_and_the_gap(lagging_region, stage, year):
+    """Data only to 2020: every target with data is 数据滞后; the findings say "最新数据为2020年"
+    with the gap (高中阶段毛入学率 91.2 % in 2020 against ≥ 99 % every year: 差7.8); no forecast
+    is printed, and a final report's cover promises none."""
+    from planeval.reporting import build
+    from planeval.reporting.findings import build_findings
+
+    a = planeval.assess("children", "lag2020", year, data_dir=lagging_region, stage=stage)
+    v = a.verdict
+    assert v.lagging and all(a[i].forecast is None for i in v.lagging)
+    assert v.rate.counted == 0
+    senior = v["senior_secondary_gross_enrollment"]
+    assert senior.status == "lagging" and senior.gap == pytest.approx(99 - 91.2, abs=1e-9)
+    ctx = build.context_for(a, stage, "zh", lagging_region)
+    findings = build_findings(ctx)
+    text = " ".join(s.text for f in findings.problems for s in f.sentences)
+    said = "高中阶段教育毛入学率最新数据为2020年（91.2%），距目标（每年 ≥ 99.0%）尚差7.8个百分点"
+    assert said in text
+    notices = " ".join(build.notices(ctx))
+    assert "终期结果为" not in notices  # the forecast notices' words
+    assert "最新数据" not in notices or "2021年以来尚无数据" in notices
+    table = build.build_document(ctx).domains
+    forecasts = [
+        c.text
+        for section in table
+        if section.table is not None
+        for row in section.table.rows
+        for c in row.cells
+        if c.column == "forecast"
+    ]
+    assert forecasts and set(forecasts) == {"—"}
+
+
+def test_findings_of_a_past_target_year_never_ask_for_the_plan_end(tmp_path):
+    """高中阶段教育毛入学率 given a target year 2022 (≥ 99 every year → at_least 99 in 2022):
+    with national data to 2024 it is judged on the 2022 value 91.6 (未达标 in the mid-term
+    report, 差7.4), with no forecast and no "要在2025年实现目标" sentence."""
+    from dataclasses import replace
+
+    from planeval.plans.catalogue import load_plan
+    from planeval.reporting import build
+    from planeval.reporting.findings import build_findings
+
+    plan = load_plan("children", "data")
+    targets = [
+        replace(t, target_year=2022, target_type="at_least")
+        if t.indicator_id == "senior_secondary_gross_enrollment"
+        else t
+        for t in plan.targets
+    ]
+    a = planeval.assess(replace(plan, targets=targets), "china", 2024, data_dir="data")
+    r, t = a["senior_secondary_gross_enrollment"], a.verdict["senior_secondary_gross_enrollment"]
+    assert r.forecast is None and (t.status, t.basis) == ("not_met", "target_year")
+    assert t.gap == pytest.approx(99 - r.values[r.years.index(2022)], abs=1e-9)
+    findings = build_findings(build.context_for(a, "midterm", "zh", "data"))
+    mine = [
+        s.text
+        for f in findings.problems + findings.advice
+        for s in f.sentences
+        if s.indicator == "senior_secondary_gross_enrollment"
+    ]
+    assert mine and not any("要在2025年" in s or "需每年" in s for s in mine)

@@ -250,6 +250,19 @@ def _forecast_step(a: IndicatorAssessment, years, values, settings: dict, calibr
     return fit
 
 
+def _no_forecast_reason(a: IndicatorAssessment, in_period, period) -> str:
+    """Why no forecast is made ('' when one is): a target year observed, or already past
+    without its value, is judged on that value alone; a series without a value in the plan
+    period (数据滞后) says nothing of the plan's progress, so no projection from it is made."""
+    if target_year_past(a):
+        return f"target year {a.target_year} past without its value: no forecast"
+    if a.target_year in a.years:
+        return f"target year {a.target_year} observed: judged on its value, no forecast"
+    if len(in_period) and not in_period.any():
+        return f"no value in the plan period {period[0]}–{period[1]}: no forecast"
+    return ""
+
+
 def assess_target(
     target: Target,
     years,
@@ -292,15 +305,16 @@ def assess_target(
     slope_df = assess_change(a, years, values, sign, settings["change"]["alpha"])
     a.volatile, a.volatility_rule = volatility(years, values, settings["volatility"])
     a.audit["volatility"] = {"volatile": a.volatile, "rule": a.volatility_rule}
-    if target_year_past(a):  # judged on that year's value alone: no forecast to a past year
-        a.model_reason = f"target year {a.target_year} past without its value: no forecast"
+    in_period = (years >= period[0]) & (years <= period[1])
+    no_forecast = _no_forecast_reason(a, in_period, period)
+    if no_forecast:  # judged without a forecast (the verdict says 数据滞后 / 目标年无数据)
+        a.model_reason = no_forecast
         a.audit["model"] = {"chosen": None, "reason": a.model_reason}
         fit = None
     else:
         fit = _forecast_step(a, years, values, settings, calibration)
 
     remaining = list(range(a.latest_year + 1, a.target_year + 1)) if len(values) else []
-    in_period = (years >= period[0]) & (years <= period[1])
     case = Case(
         a, years, values, in_period, fit, remaining, sign, slope_df, level_note, settings, period
     )

@@ -41,6 +41,12 @@ def status_badge(status: str, lang: str = "zh") -> str:
     return f"{entry.get('icon', '')} {entry.get(_lang(lang), status)}".strip()
 
 
+def verdict_badge(status: str, lang: str = "zh") -> str:
+    """Icon and word of a verdict's stage status (``✔ 提前实现``; ``verdict_status`` group)."""
+    entry = _labels()["verdict_status"].get(status, {})
+    return f"{entry.get('icon', '')} {entry.get(_lang(lang), status)}".strip()
+
+
 def status_icon(status: str) -> str:
     """The status icon alone (``✔``, ``▲``, ``◆``, ``✖``, ``○``, ``✎``)."""
     return _labels()["status"].get(status, {}).get("icon", "")

@@ -21,8 +21,9 @@ from functools import cached_property
 
 import pandas as pd
 
-from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
-from planeval.core.labels import label, status_badge, text
+from planeval.assessment.assess import Assessment, IndicatorAssessment
+from planeval.assessment.verdict import COMMON, STAGE_STATUSES, TONE
+from planeval.core.labels import label, status_badge, text, verdict_badge
 from planeval.plans.registry import geography_name
 from planeval.reporting import document as doc
 from planeval.reporting.facts import (
@@ -34,7 +35,7 @@ from planeval.reporting.facts import (
     row_decimals,
     value_in,
 )
-from planeval.reporting.formatting import fmt_p, fmt_value, is_missing
+from planeval.reporting.formatting import fmt_p, fmt_value
 from planeval.reporting.inputs import series_of
 from planeval.reporting.narrative import Narrative, load_narrative
 from planeval.reporting.wording import target_text
@@ -113,14 +114,26 @@ class ReportContext:
     def badge(self, status: str) -> doc.Badge:
         return doc.Badge(status, status_badge(status, self.lang))
 
+    @cached_property
+    def verdict(self):
+        """The :class:`~planeval.assessment.verdict.Verdict` of this report's stage (decided in
+        the assessment; the report only words it)."""
+        return self.assessment.verdict_for(self.stage)
+
+    def verdict_of(self, r: IndicatorAssessment):
+        """The :class:`~planeval.assessment.verdict.TargetVerdict` of one target."""
+        return self.verdict[r.indicator_id]
+
+    def verdict_badge(self, r: IndicatorAssessment) -> doc.Badge:
+        """The stage status (已实现, 提前实现, 数据滞后, ...) as a badge: icon and word, coloured
+        by its tone (the assessment status family)."""
+        t = self.verdict_of(r)
+        return doc.Badge(t.tone, verdict_badge(t.status, self.lang))
+
     def is_lagging(self, r: IndicatorAssessment) -> bool:
-        """No value in the plan period but an earlier one (数据滞后): the status is
-        insufficient data, said with the latest year, and the gap is shown from it."""
-        return (
-            r.status == "insufficient_data"
-            and r.latest_year is not None
-            and r.latest_year < self.plan.period_start
-        )
+        """No value in the plan period but an earlier one (数据滞后, the verdict's): said with
+        the latest year, and the gap is shown from it."""
+        return self.verdict_of(r).status == "lagging"
 
     @property
     def lagging(self) -> list[IndicatorAssessment]:
@@ -193,21 +206,16 @@ class ReportContext:
 def final_notices(ctx: ReportContext) -> list[str]:
     """The final stage's notices: which results are forecasts, which have too little data.
 
-    Only indicators judged on a forecast are called forecasts; those with status 数据不足 are
-    counted apart (the same count as the summary), so the note never promises a projection
-    that is not there.
+    Only indicators the verdict judges on a forecast are called forecasts; those it cannot
+    judge (数据滞后, 无数据, 数据不足) are counted apart, so the note never promises a
+    projection that is not there.
     """
     stat = ctx.statistical
     latest = [r.latest_year for r in stat if r.latest_year]
-    observed = [r for r in stat if (r.latest_year or 0) >= ctx.target_year]
-    forecast = [
-        r
-        for r in stat
-        if (r.latest_year or 0) < ctx.target_year
-        and not is_missing(r.forecast)
-        and r.status != "insufficient_data"
-    ]
-    short = sum(r.status == "insufficient_data" for r in stat)
+    observed = [r for r in stat if ctx.verdict_of(r).basis == "target_year"]
+    forecast = [r for r in stat if ctx.verdict_of(r).basis == "forecast"]
+    unjudged = ("lagging", "no_data", "insufficient")
+    short = sum(ctx.verdict_of(r).status in unjudged for r in stat)
     out = []
     if forecast and observed:
         n = len(forecast)
@@ -286,11 +294,21 @@ def contents(ctx: ReportContext) -> doc.Contents:
 
 
 # --------------------------------------------------------------------------- summary
+def stage_statuses(ctx: ReportContext) -> list[str]:
+    """The verdict statuses shown for this stage: the stage's own, then the common ones
+    (数据滞后, 无数据, 数据不足, 定性评估) that occur."""
+    seen = {t.status for t in ctx.verdict.targets}
+    common = [s for s in COMMON if s in seen]
+    return [*STAGE_STATUSES[ctx.stage], *common]
+
+
 def status_counts(ctx: ReportContext) -> pd.DataFrame:
-    """Counts of targets by domain (rows, plan order) and status (columns, :data:`STATUSES`)."""
-    counts = Counter((r.domain, r.status) for r in ctx.assessment.results)
+    """Counts of targets by domain (rows, plan order) and the verdict's stage status
+    (columns, :func:`stage_statuses`)."""
+    counts = Counter((t.domain, t.status) for t in ctx.verdict.targets)
     data = {
-        label("status", s, ctx.lang): [counts.get((d, s), 0) for d in ctx.domains] for s in STATUSES
+        label("verdict_status", s, ctx.lang): [counts.get((d, s), 0) for d in ctx.domains]
+        for s in stage_statuses(ctx)
     }
     index = [ctx.plan.domain_name(d, ctx.lang) for d in ctx.domains]
     return pd.DataFrame(data, index=index)
@@ -370,7 +388,7 @@ def summary(ctx: ReportContext) -> doc.Summary:
     """Totals by status, the stage's sentence, heatmap by domain and status, early warnings
     with one line of reason each, and the indicators already achieved."""
     res = ctx.assessment.results
-    total = Counter(r.status for r in res)
+    total = Counter(t.status for t in ctx.verdict.targets)
     lines = []
     if ctx.stage == "midterm":
         lines.append(path_sentence(ctx))
@@ -382,19 +400,22 @@ def summary(ctx: ReportContext) -> doc.Summary:
         )
         lines.append(ctx.t("lag_summary", n=len(ctx.lagging), names=names))
     warn = [r for r in res if field_of(r, "early_warning")]
-    ach = [r for r in res if r.status == "achieved"]
+    ach = [r for r in res if ctx.verdict_of(r).achieved]
     link = lambda r: f"ind-{r.indicator_id}"  # noqa: E731
     return doc.Summary(
         title=ctx.t("summary"),
         total_line=ctx.t("total_line", n=len(res)),
-        counts=[doc.StatusCount(ctx.badge(s), total.get(s, 0)) for s in STATUSES],
+        counts=[
+            doc.StatusCount(doc.Badge(TONE[s], verdict_badge(s, ctx.lang)), total.get(s, 0))
+            for s in stage_statuses(ctx)
+        ],
         lines=lines,
         counts_title=ctx.t("counts"),
         heatmap=heatmap(ctx),
         warnings_title=f"{ctx.t('warnings')} ({len(warn)})",
         warnings=[
             doc.ListItem(
-                ctx.label_of(r), link(r), ctx.badge(r.status), warning_reason(ctx, r), True
+                ctx.label_of(r), link(r), ctx.verdict_badge(r), warning_reason(ctx, r), True
             )
             for r in warn
         ],

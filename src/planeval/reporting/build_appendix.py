@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 
 from planeval.assessment.assess import IndicatorAssessment
-from planeval.core.labels import label, status_badge
+from planeval.assessment.verdict import TONE
+from planeval.core.labels import label, status_badge, verdict_badge
 from planeval.reporting import document as doc
-from planeval.reporting.build import ReportContext
+from planeval.reporting.build import ReportContext, stage_statuses
 from planeval.reporting.facts import asks_sex_rows, field_of, name_of, observed, row_decimals
 from planeval.reporting.formatting import (
     MISSING,
@@ -130,16 +131,32 @@ def method(ctx: ReportContext) -> Part:
         alpha=st.get("change", {}).get("alpha", ""),
         flagged=", ".join(str(y) for y in flagged) or MISSING,
     )
-    on, off = thr["on_track_min_p"], thr["off_track_max_p"]
-    rules = [
-        ("achieved", t("thr_achieved")),
-        ("on_track", f"p_attain ≥ {on}"),
-        ("at_risk", f"{off} ≤ p_attain < {on}"),
-        ("off_track", f"p_attain < {off}"),
-        ("insufficient_data", t("thr_insufficient", n=thr["min_observations"])),
-        ("not_assessed", t("thr_qualitative")),
+    report = st.get("report", {})
+    values = dict(
+        on=thr["on_track_min_p"],
+        off=thr["off_track_max_p"],
+        n=thr["min_observations"],
+        share=f"{report.get('basically_met_share', 0.05):.0%}",
+        points=report.get("min_points_trend_test", 5),
+    )
+    rows = [
+        Row(
+            [
+                Cell(badge=doc.Badge(TONE[s], verdict_badge(s, ctx.lang))),
+                Cell(rule.format(**values)),
+            ]
+        )
+        for s in stage_statuses(ctx)
+        for rule in [label("verdict_rule", s, ctx.lang)]
     ]
-    rows = [Row([Cell(badge=ctx.badge(k)), Cell(v)]) for k, v in rules]
+    rows.append(
+        Row(
+            [
+                Cell(t("col_rate")),
+                Cell(label("verdict_rule", "achievement_rate", ctx.lang).format(**values)),
+            ]
+        )
+    )
     table = doc.Table([Column(t("col_status")), Column(t("col_value"))], rows, "plain", "narrow")
     return Part("method", t("method"), doc.Paragraph(para), t("thresholds"), table)
 

@@ -12,7 +12,6 @@ from planeval.reporting.build import ReportContext
 from planeval.reporting.facts import (
     change_word,
     field_of,
-    gap_to_target,
     is_statistical,
     name_of,
     observed,
@@ -26,6 +25,7 @@ from planeval.reporting.formatting import (
     fmt_num,
     fmt_p,
     fmt_value,
+    round_half_up,
     unit_name,
     years_text,
 )
@@ -73,7 +73,7 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
     submitted."""
     text = field_of(r, "account") or None
     return doc.Account(
-        f"ind-{r.indicator_id}", ctx.label_of(r), ctx.badge(r.status), text, ctx.t("no_account")
+        f"ind-{r.indicator_id}", ctx.label_of(r), ctx.verdict_badge(r), text, ctx.t("no_account")
     )
 
 
@@ -83,10 +83,10 @@ def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
     notes = ["⚠ " + ctx.t("early_warning")] if field_of(r, "early_warning") else []
     if ctx.is_lagging(r):
         notes.append(ctx.t("lag_status", year=r.latest_year))
-    if field_of(r, "reliability") == "low":
+    if field_of(r, "reliability") == "low" and ctx.verdict_of(r).basis == "forecast":
         notes.append(reliability_text(r, ctx.lang, with_interval=ctx.stage != "annual"))
     warning = ("；" if ctx.lang != "en" else "; ").join(notes)
-    return Cell(badge=ctx.badge(r.status), warning=warning, column="status", role="status")
+    return Cell(badge=ctx.verdict_badge(r), warning=warning, column="status", role="status")
 
 
 def lead_cells(ctx: ReportContext, r: IndicatorAssessment) -> list[Cell]:
@@ -114,7 +114,24 @@ def reference_cells(ctx: ReportContext, r: IndicatorAssessment, d: int) -> list[
 
 
 def change_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
-    return Cell(label("change", r.change, ctx.lang) or MISSING, role="change", column="change")
+    """The change in words, as the verdict gives it: the tested trend (改善/无显著变化/恶化)
+    with enough values, else the change from the first to the last value."""
+    t = ctx.verdict_of(r)
+    text = MISSING
+    if t.trend_kind == "tested":
+        text = label("change", t.change, ctx.lang) or MISSING
+    elif t.trend_kind == "first_last":
+        d = row_decimals(r)
+        delta = round_half_up(t.trend_delta, d)
+        key = (
+            "first_last_same"
+            if delta == 0
+            else ("first_last_up" if delta > 0 else "first_last_down")
+        )
+        text = label("change", key, ctx.lang).format(
+            first=t.trend_first, last=t.trend_last, delta=fmt_num(abs(t.trend_delta), d)
+        )
+    return Cell(text, role="change", column="change")
 
 
 def path_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
@@ -133,12 +150,11 @@ def path_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
 def gap_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
     """Gap of the latest value to the target; only for a value of the plan period (a 2016
     value meeting a 2025 target says nothing about the plan)."""
-    gap = gap_to_target(r)
-    lagging = ctx.is_lagging(r)  # no value in the period: the gap from the latest one, said so
-    if gap is None or ((r.latest_year or 0) < ctx.plan.period_start and not lagging):
+    t = ctx.verdict_of(r)  # lagging (no value in the period): the gap from the latest one
+    if t.gap is None:
         return Cell(MISSING, role="num", column="gap")
-    met = r.meets(r.latest_value)
-    text = ctx.t("gap_met") if met else ctx.t("gap_short", gap=fmt_num(gap, d))
+    key = {"above": "gap_above", "below": "gap_below"}.get(t.band_side or "", "gap_short")
+    text = ctx.t("gap_met") if t.gap == 0 else ctx.t(key, gap=fmt_num(t.gap, d))
     sub = str(r.latest_year) if r.latest_year != ctx.year else ""
     return Cell(text, sub, role="num", column="gap")
 
@@ -266,7 +282,7 @@ def chart_alt(ctx: ReportContext, r: IndicatorAssessment) -> str:
         pi = fmt_interval(r.pi_low, r.pi_high, d)
         parts.append(alt("forecast", year=r.target_year, value=value, pi=pi))
     parts.append(f"{ctx.t('col_target')}: {ctx.target_text(r, with_unit=True)}")
-    parts.append(f"{ctx.t('col_status')}: {label('status', r.status, lang)}")
+    parts.append(f"{ctx.t('col_status')}: {ctx.verdict_of(r).status_text(lang)}")
     return ctx.sep.join(parts)
 
 
@@ -288,7 +304,7 @@ def panel(ctx: ReportContext, r: IndicatorAssessment) -> doc.Figure | None:
         figure_png(fig),
         chart_alt(ctx, r),
         caption=ctx.label_of(r),
-        badge=ctx.badge(r.status),
+        badge=ctx.verdict_badge(r),
         anchor=f"fig-{r.indicator_id}",
         kind="panel",
     )

@@ -1,47 +1,38 @@
-"""The written findings: sentences in the register of published evaluation reports, drafted
-from the assessment, with the office's own words placed beside them.
+"""The written findings: sentences in the register of published evaluation reports, worded
+from the verdict (:mod:`planeval.assessment.verdict`), with the office's own words placed
+beside them.
 
 Structure (that of county and city mid-term/final evaluation reports of the women's and
-children's plans and of the national monitoring reports): 一、总体情况 (verdict, counts,
-达标率), 二、主要进展 (per domain, one numbered sentence per indicator with data), 三、存在的
-问题 (off track, at risk, worsening, volatile, no data, each with why), 四、对策建议 (one item
-per problem: department, gap, annual change needed, and a marked place for the office).
+children's plans and of the national monitoring reports): 一、总体情况 (overall verdict, counts
+by the stage's status, 达标率 with its definition and both counts, trend and qualitative
+targets), 二、主要进展 (per domain, one numbered sentence per indicator with data in the plan
+period), 三、存在的问题 (the verdict's problems, largest gap first, each with why; lagging and
+missing data), 四、对策建议 (one item per problem: department, gap, change needed per year and
+the change observed, and a marked place for the office).
 
-Every number in a sentence is one the assessment computed (value, year, baseline, forecast,
-interval, probability, slope) or a difference or rate of such numbers, formatted with the
-decimals of the indicator's row. Sentence patterns are in ``labels.yaml`` (``finding``,
-``points``, ``stage_status``); thresholds of the verdict and of 基本实现 in the settings file
-(``report``).
-
-Verdict rules (:func:`verdict_key`): final report with target-year data: 达标率 ≥
-``verdict_final_met_rate`` → 如期实现, ≥ ``verdict_final_basic_rate`` → 基本实现, else 部分未能
-实现; final report before the target year's data: none off track → 预计能够如期实现, else 预计
-部分难以实现; other stages: none off track or at risk → 进展顺利; off-track share of the judged
-indicators ≥ ``verdict_lagging_off_share`` → 进展滞后; else 较为顺利. No judged indicator: 数据
-不足以判断.
+Nothing is decided here: every status, count, rate, gap and problem is the verdict's; every
+number is one the assessment computed (value, year, baseline, forecast, interval, probability,
+slope) or a difference or rate of such numbers, formatted by
+:mod:`planeval.reporting.formatting` (四舍五入) with the decimals of the indicator's row.
+Sentence patterns are in ``labels.yaml`` (``finding``, ``points``, ``verdict_status``).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
 from planeval.assessment.assess import IndicatorAssessment
+from planeval.assessment.verdict import ACHIEVED, STAGE_STATUSES, Problem, TargetVerdict
 from planeval.core.labels import label
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext
-from planeval.reporting.facts import (
-    NUMERIC_SENSES,
-    gap_to_target,
-    is_statistical,
-    name_of,
-    row_decimals,
-    value_in,
+from planeval.reporting.facts import name_of, row_decimals, value_in
+from planeval.reporting.formatting import (
+    fmt_interval,
+    fmt_num,
+    fmt_p,
+    per_year_decimals,
+    round_half_up,
+    unit_text,
 )
-from planeval.reporting.formatting import fmt_interval, fmt_num, fmt_p, unit_text
-
-JUDGED = ("achieved", "on_track", "at_risk", "off_track")
-YEAR_BOUND = ("at_least", "at_most", "about", "count_at_least", "relative_change")
-
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -70,6 +61,10 @@ class Writer:
     def __call__(self, key: str, **values) -> str:
         return label("finding", key, self.lang).format(**values)
 
+    def status(self, t: TargetVerdict) -> str:
+        word = label("verdict_status", t.status, self.lang)
+        return word[:1].lower() + word[1:] if self.ctx.en else word
+
     def department(self, r: IndicatorAssessment) -> str:
         try:
             name = self.ctx.plan.target(r.indicator_id).department_name(self.lang)
@@ -77,119 +72,55 @@ class Writer:
             name = ""
         return name or self("department_unknown")
 
-
-# --------------------------------------------------------------------------- rules
-def monitorable(r: IndicatorAssessment) -> bool:
-    """A numeric target with data to judge it (the denominator of 达标率)."""
-    return is_statistical(r) and r.target_sense in NUMERIC_SENSES and r.status in JUDGED
-
-
-def achievement_rate(results) -> tuple[int, int, float | None]:
-    """``(achieved, monitorable, rate in %)``; rate None without a monitorable indicator."""
-    judged = [r for r in results if monitorable(r)]
-    k = sum(r.status == "achieved" for r in judged)
-    return k, len(judged), (100.0 * k / len(judged) if judged else None)
-
-
-def has_target_year_data(ctx: ReportContext, r: IndicatorAssessment) -> bool:
-    return (r.latest_year or 0) >= ctx.target_year
-
-
-def stage_status(ctx: ReportContext, r: IndicatorAssessment) -> str | None:
-    """The stage's status word key (``labels.yaml`` ``stage_status``) or None.
-
-    Mid-term/annual: achieved → 提前实现 (a target judged in its target year) or 已实现
-    (maintain targets). Final with the target year's value: 已实现, 基本实现 (short by at most
-    ``report.basically_met_share`` of the target level), 未实现. Final before that value:
-    预计实现 / 预计实现存在风险 / 预计难以实现 from the status.
-    """
-    if ctx.stage == "final" and has_target_year_data(ctx, r):
-        if r.status == "achieved":
-            return "met"
-        gap, level = gap_to_target(r), r.target_level or r.target_value
-        share = ctx.assessment.settings["report"]["basically_met_share"]
-        if gap is not None and level and gap <= share * abs(level):
-            return "basic_met"
-        return "missed" if gap is not None else None
-    if ctx.stage == "final":
-        falls_back = "forecast_falls_back" in (r.warning_reasons or [])
-        return {
-            "achieved": "expect_risk" if falls_back else "expect_met",
-            "on_track": "expect_met",
-            "at_risk": "expect_risk",
-            "off_track": "expect_miss",
-        }.get(r.status)
-    if r.status == "achieved":
-        return "early_met" if r.target_type in YEAR_BOUND else "met"
-    return None
-
-
-def verdict_key(ctx: ReportContext) -> str:
-    """The overall verdict (rules in the module docstring)."""
-    stat = [r for r in ctx.statistical if r.status in JUDGED]
-    if not stat:
-        return "verdict_no_data"
-    report = ctx.assessment.settings["report"]
-    count = Counter(r.status for r in stat)
-    if ctx.stage == "final" and all(has_target_year_data(ctx, r) for r in stat):
-        _, _, rate = achievement_rate(stat)
-        if rate >= 100 * report["verdict_final_met_rate"]:
-            return "verdict_final_met"
-        if rate >= 100 * report["verdict_final_basic_rate"]:
-            return "verdict_final_basic"
-        return "verdict_final_short"
-    if ctx.stage == "final":
-        return "verdict_expect_short" if count["off_track"] else "verdict_expect_met"
-    if not count["off_track"] and not count["at_risk"]:
-        return "verdict_smooth"
-    if count["off_track"] >= report["verdict_lagging_off_share"] * len(stat):
-        return "verdict_lagging"
-    return "verdict_mostly"
+    def names(self, results, limit: int | None = None) -> str:
+        sep = ", " if self.ctx.en else "、"
+        shown = results if limit is None else results[:limit]
+        text = sep.join(name_of(r, self.lang) for r in shown)
+        if limit is not None and len(results) > limit:
+            text += ", ..." if self.ctx.en else "……"
+        return text
 
 
 # --------------------------------------------------------------------------- one indicator
-def required_change(ctx: ReportContext, r: IndicatorAssessment) -> float | None:
-    """Change per year needed from the latest value to the target level by the target year
-    (in the unit; None when met, without a numeric target or without years left)."""
-    gap = gap_to_target(r)
-    years_left = ctx.target_year - (r.latest_year or ctx.target_year)
-    if not gap or years_left <= 0:
-        return None
-    goal = r.target_value if r.target_sense == "band" else r.target_level
-    return (goal - r.latest_value) / years_left
+def _gap_text(w: Writer, t: TargetVerdict, d: int) -> str:
+    """``差6.9个百分点`` or, outside an about-band, ``高于目标区间12.7个百分点``."""
+    key = {"above": "gap_above", "below": "gap_below"}.get(t.band_side or "", "gap")
+    return w(key, gap=fmt_num(t.gap, d), points=points(t.unit, w.lang))
 
 
 def _change_part(w: Writer, r: IndicatorAssessment, since: int | None, before, d: int) -> str:
     if since is None or before is None or since >= r.latest_year:
         return ""
-    delta = round(r.latest_value, d) - round(before, d)
-    if round(delta, d) == 0:
+    delta = round_half_up(r.latest_value, d) - round_half_up(before, d)
+    if delta == 0:
         return w("change_same", year=since)
     key = "change_up" if delta > 0 else "change_down"
     return w(key, year=since, delta=fmt_num(abs(delta), d), points=points(r.unit, w.lang))
 
 
-def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) -> str:
-    target = ctx.target_text(r, with_unit=True)
-    pts = points(r.unit, w.lang)
-    gap = gap_to_target(r)
-    word = stage_status(ctx, r)
-    forecast = dict(
+def _forecast_values(ctx: ReportContext, r: IndicatorAssessment, d: int) -> dict:
+    return dict(
         year=r.forecast_year or r.target_year,
         forecast=ctx.value_with_unit(r, r.forecast),
         pi=fmt_interval(r.pi_low, r.pi_high, d),
         p=fmt_p(r.p_attain),
     )
-    if word in ("early_met", "met"):
-        return w(word, target=target)
-    if word in ("basic_met", "missed"):
-        return w(word, target=target, gap=fmt_num(gap, d), points=pts)
-    if word and r.forecast is not None:  # final before the target year's data: 预计
-        return w("expect", word=label("stage_status", word, w.lang), **forecast)
-    if ctx.annual and gap:
-        return w("annual_gap", target=target, gap=fmt_num(gap, d), points=pts)
-    if r.forecast is not None and r.status in JUDGED and not ctx.annual:
-        return w("forecast", word=label("status", r.status, w.lang), **forecast)
+
+
+def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) -> str:
+    """The verdict of the stage in words, with its numbers."""
+    t = ctx.verdict_of(r)
+    target = ctx.target_text(r, with_unit=True)
+    word = w.status(t)
+    if t.kind == "trend":
+        return w("status_trend", word=word, target=target)
+    if t.status in ACHIEVED:
+        return w("status_met", word=word, target=target)
+    if t.basis == "forecast":
+        key = "expect" if ctx.stage == "final" else "forecast"
+        return w(key, word=word, **_forecast_values(ctx, r, d))
+    if t.gap:
+        return w("status_gap", word=word, target=target, gap=_gap_text(w, t, d))
     return ""
 
 
@@ -209,38 +140,65 @@ def progress_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentenc
     return doc.Sentence(text, indicator=r.indicator_id, kind="progress")
 
 
+def required_text(t: TargetVerdict, d: int) -> str:
+    """The change per year needed, with the decimals that multiply back to the shown gap."""
+    return fmt_num(abs(t.required_per_year), per_year_decimals(t.gap, t.years_left, d))
+
+
+def actual_part(ctx: ReportContext, t: TargetVerdict, d: int) -> str:
+    """``，2020—2023年年均上升2.0个百分点`` (the mean change over exactly those years)."""
+    if t.actual_per_year is None or t.actual_from_year is None:
+        return ""
+    w = Writer(ctx)
+    if round_half_up(t.actual_per_year, d) == 0:
+        return w("actual_same", first=t.actual_from_year, last=t.latest_year)
+    return w(
+        "actual",
+        first=t.actual_from_year,
+        last=t.latest_year,
+        word=w("up" if t.actual_per_year > 0 else "down"),
+        value=fmt_num(abs(t.actual_per_year), d),
+        points=points(t.unit, w.lang),
+    )
+
+
 def need_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence | None:
-    """``要在2025年实现目标（≥ 70.0%），2023年起需每年上升9.3个百分点`` (+ the observed trend)."""
-    need = required_change(ctx, r)
-    if need is None:
+    """``要在2025年实现目标（≤ 60.0%），2022年起需每年下降3.8个百分点，2020—2022年年均上升
+    0.2个百分点`` (the target's own year; none when met or the target year is past)."""
+    t = ctx.verdict_of(r)
+    if t.required_per_year is None or not t.years_left:
         return None
     w, d = Writer(ctx), row_decimals(r)
-    pts = points(r.unit, w.lang)
     text = w(
         "need",
-        year=ctx.target_year,
+        year=t.target_year,
         target=ctx.target_text(r, with_unit=True),
-        from_year=r.latest_year,
-        word=w("up" if need > 0 else "down"),
-        required=fmt_num(abs(need), d),
-        points=pts,
+        from_year=t.latest_year,
+        word=w("up" if t.required_per_year > 0 else "down"),
+        required=required_text(t, d),
+        points=points(r.unit, w.lang),
     )
-    return doc.Sentence(text + trend_part(ctx, r) + w("end"), indicator=r.indicator_id, kind="need")
+    return doc.Sentence(
+        text + actual_part(ctx, t, d) + w("end"), indicator=r.indicator_id, kind="need"
+    )
 
 
 def trend_part(ctx: ReportContext, r: IndicatorAssessment) -> str:
-    """``，2015—2023年线性趋势为每年下降0.5个百分点`` ('' without a slope)."""
-    if r.slope is None or len(r.years) < 3:
-        return ""
+    """The change in words: ``，2015—2023年线性趋势为每年下降0.5个百分点`` (a tested trend, with
+    enough values), else ``，2020—2022年下降21.0个千分点`` (first to last); '' without two
+    values."""
+    t = ctx.verdict_of(r)
     w, d = Writer(ctx), row_decimals(r)
-    return w(
-        "trend",
-        first=min(r.years),
-        last=max(r.years),
-        word=w("up" if r.slope > 0 else "down"),
-        slope=fmt_num(abs(r.slope), d),
-        points=points(r.unit, w.lang),
-    )
+    pts = points(r.unit, w.lang)
+    if t.trend_kind == "tested" and t.slope is not None:
+        word = w("up" if t.slope > 0 else "down")
+        return w("trend", first=t.trend_first, last=t.trend_last, word=word,
+                 slope=fmt_num(abs(t.slope), d), points=pts)  # fmt: skip
+    if t.trend_kind == "first_last" and round_half_up(t.trend_delta, d) != 0:
+        word = w("up" if t.trend_delta > 0 else "down")
+        return w("change_between", first=t.trend_first, last=t.trend_last, word=word,
+                 delta=fmt_num(abs(t.trend_delta), d), points=pts)  # fmt: skip
+    return ""
 
 
 def office(written, placeholder: str, indicator: str = "") -> doc.Sentence:
@@ -250,80 +208,105 @@ def office(written, placeholder: str, indicator: str = "") -> doc.Sentence:
     return doc.Sentence(written.text, origin="office", author=written.author, indicator=indicator)
 
 
-def problem_kinds(ctx: ReportContext, r: IndicatorAssessment) -> list[str]:
-    """Why an indicator is a problem: missed, off_track, at_risk, worsening, volatile,
-    falls_back (in that order; empty: no problem)."""
-    kinds = []
-    word = stage_status(ctx, r)
-    if word in ("missed", "basic_met"):
-        kinds.append("missed")
-    elif r.status in ("off_track", "at_risk"):
-        kinds.append(r.status)
-    if r.change == "worsening":
-        kinds.append("worsening")
-    if r.volatile:
-        kinds.append("volatile")
-    if "forecast_falls_back" in (r.warning_reasons or []):
-        kinds.append("falls_back")
-    return kinds
+def lagging_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence:
+    """``龋患率最新数据为2016年（30.0%），距目标（≤ 25.0%）尚差5.0个百分点。``"""
+    t, w, d = ctx.verdict_of(r), Writer(ctx), row_decimals(r)
+    values = dict(
+        name=name_of(r, ctx.lang),
+        year=t.latest_year,
+        value=ctx.value_with_unit(r, t.latest_value),
+        target=ctx.target_text(r, with_unit=True),
+    )
+    if t.gap:
+        text = w("lagging_gap", gap=_gap_text(w, t, d), **values)
+    elif t.kind == "numeric":
+        text = w("lagging_met", **values)
+    else:
+        text = w("lagging_plain", **values)
+    return doc.Sentence(text, indicator=r.indicator_id, kind="lagging")
 
 
-def problem_finding(ctx: ReportContext, r: IndicatorAssessment, kinds: list[str]) -> doc.Finding:
-    """One problem: the indicator's numbers, what reaching the target needs, why (trend,
-    volatility) and the causes (the office's text or its marked place)."""
+def problem_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> doc.Finding:
+    """One problem: the indicator's numbers, what reaching the target needs (and the change
+    observed), why (trend, volatility) and the causes (the office's text or its marked
+    place)."""
     w, name = Writer(ctx), name_of(r, ctx.lang)
-    sentences = [s for s in (progress_sentence(ctx, r), need_sentence(ctx, r)) if s]
-    if "worsening" in kinds and not any(s.kind == "need" for s in sentences):
+    t = ctx.verdict_of(r)
+    if "lagging" in p.kinds:
+        sentences = [lagging_sentence(ctx, r)]
+    else:
+        sentences = [s for s in (progress_sentence(ctx, r), need_sentence(ctx, r)) if s]
+    if "worsening" in p.kinds and not any(s.kind == "need" for s in sentences):
         trend = trend_part(ctx, r).lstrip("，;, ")
         if trend:
             text = trend[0].upper() + trend[1:] if ctx.en else trend
             sentences.append(doc.Sentence(text + w("end"), indicator=r.indicator_id, kind="trend"))
-    if "volatile" in kinds and r.years:
+    if "volatile" in p.kinds and r.years:
         text = w("volatile_why", first=min(r.years), last=max(r.years))
         sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="volatile"))
     written = ctx.narrative.indicator(r.indicator_id, "cause")
     sentences.append(office(written, w("cause_placeholder", department=w.department(r))))
-    title = w(f"problem_{kinds[0]}", name=name) + w("end")
+    title = w(f"problem_{p.kinds[0]}", name=name, year=t.target_year) + w("end")
     return doc.Finding(title, sentences, r.indicator_id)
 
 
-def no_data_finding(ctx: ReportContext, missing: list[IndicatorAssessment]) -> doc.Finding:
-    w = Writer(ctx)
-    names = ("、" if not ctx.en else ", ").join(ctx.label_of(r) for r in missing)
-    n_min = ctx.assessment.settings["status"]["min_observations"]
-    text = w("no_data_why", min=n_min, names=names)
-    return doc.Finding(
-        w("problem_no_data", n=len(missing)) + w("end"), [doc.Sentence(text, kind="no_data")]
-    )
+def data_finding(ctx: ReportContext) -> doc.Finding | None:
+    """Targets the verdict could not judge: lagging (with year and gap), no value at all,
+    a single value of a trend target."""
+    w, v = Writer(ctx), ctx.verdict
+    results = {r.indicator_id: r for r in ctx.statistical}
+    lagging = [results[i] for i in v.lagging if i in results]
+    missing = [results[t.indicator_id] for t in v.statistical if t.status == "no_data"]
+    single = [results[t.indicator_id] for t in v.statistical if t.status == "insufficient"]
+    if not (lagging or missing or single):
+        return None
+    sentences = [lagging_sentence(ctx, r) for r in lagging if not ctx.verdict_of(r).gap]
+    if missing:
+        past = [r for r in missing if ctx.verdict_of(r).reason_key == "target_year_missing"]
+        none = [r for r in missing if r not in past]
+        if none:
+            text = w("no_data_why", n=len(none), names=w.names(none))
+            sentences.append(doc.Sentence(text, kind="no_data"))
+        for r in past:
+            text = w("target_year_missing", name=name_of(r, ctx.lang), year=r.target_year)
+            sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="no_data"))
+    if single:
+        text = w("single_why", n=len(single), names=w.names(single))
+        sentences.append(doc.Sentence(text, kind="no_data"))
+    n = len(lagging) + len(missing) + len(single)
+    title = w("problem_data", n=n, lagging=len(lagging), missing=len(missing) + len(single))
+    return doc.Finding(title + w("end"), sentences)
 
 
-def advice_finding(ctx: ReportContext, r: IndicatorAssessment) -> doc.Finding | None:
-    """A recommendation skeleton: department, gap, annual change needed (or the trend to
-    reverse), then the office's measure or the marked place for it."""
+def advice_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> doc.Finding | None:
+    """A recommendation skeleton: department, gap, change needed per year and the change
+    observed (or the trend to reverse), then the office's measure or the marked place for
+    it."""
+    t = ctx.verdict_of(r)
     w, d = Writer(ctx), row_decimals(r)
     pts, name, dept = points(r.unit, w.lang), ctx.label_of(r), w.department(r)
-    need, gap = required_change(ctx, r), gap_to_target(r)
-    if need is not None:
+    if t.required_per_year is not None and t.years_left:
         text = w(
             "advice_item",
             name=name,
             department=dept,
             target=ctx.target_text(r, with_unit=True),
-            gap=fmt_num(gap, d),
+            gap=_gap_text(w, t, d),
+            word=w("up" if t.required_per_year > 0 else "down"),
+            required=required_text(t, d),
             points=pts,
-            word=w("up" if need > 0 else "down"),
-            required=fmt_num(abs(need), d),
         )
+        text = text[: -len(w("end"))] + actual_part(ctx, t, d) + w("end")
         kind = "advice"
-    elif r.change == "worsening" and r.slope is not None:
+    elif "worsening" in p.kinds and t.trend_kind == "tested" and t.slope is not None:
         text = w(
             "advice_trend",
             name=name,
             department=dept,
-            first=min(r.years),
-            last=max(r.years),
-            word=w("up" if r.slope > 0 else "down"),
-            slope=fmt_num(abs(r.slope), d),
+            first=t.trend_first,
+            last=t.trend_last,
+            word=w("up" if t.slope > 0 else "down"),
+            slope=fmt_num(abs(t.slope), d),
             points=pts,
         )
         kind = "advice_trend"
@@ -338,55 +321,70 @@ def advice_finding(ctx: ReportContext, r: IndicatorAssessment) -> doc.Finding | 
 
 
 # --------------------------------------------------------------------------- sections
-def rate_sentence(ctx: ReportContext, results, key: str) -> doc.Sentence:
-    k, n, rate = achievement_rate(results)
-    if rate is None:
+def rate_sentence(ctx: ReportContext, domain: str | None, key: str) -> doc.Sentence:
+    """达标率 with its definition, numerator and denominator (the verdict's)."""
+    rate = ctx.verdict.rate if domain is None else ctx.verdict.domain_rate(domain)
+    if not rate.counted:
         return doc.Sentence(Writer(ctx)("rate_none"), kind="rate")
-    return doc.Sentence(Writer(ctx)(key, n=n, k=k, rate=fmt_num(rate, 1)), kind="rate")
+    text = Writer(ctx)(key, n=rate.counted, k=rate.achieved, rate=fmt_num(rate.rate, 1))
+    return doc.Sentence(text, kind="rate")
 
 
 def rates_table(ctx: ReportContext) -> doc.Table:
-    """达标率 by domain and overall, with the denominator."""
-    t = ctx.t
+    """达标率 by domain and overall, with the denominator (the verdict's rates)."""
+    t, v = ctx.t, ctx.verdict
     rows = []
-    groups = [(ctx.plan.domain_name(dz, ctx.lang), dz) for dz in ctx.domains]
-    for name, dz in [*groups, (label("page", "total", ctx.lang), None)]:
-        res = [r for r in ctx.assessment.results if dz is None or r.domain == dz]
-        k, n, rate = achievement_rate(res)
+    groups = [(ctx.plan.domain_name(dz, ctx.lang), v.domain_rate(dz)) for dz in ctx.domains]
+    for name, rate in [*groups, (label("page", "total", ctx.lang), v.rate)]:
         cells = [
             doc.Cell(name),
-            doc.Cell(str(n), role="num", column="denominator"),
-            doc.Cell(str(k), role="num", column="achieved"),
-            doc.Cell(fmt_num(rate, 1), role="num", column="rate"),
+            doc.Cell(str(rate.counted), role="num", column="denominator"),
+            doc.Cell(str(rate.achieved), role="num", column="achieved"),
+            doc.Cell(fmt_num(rate.rate, 1), role="num", column="rate"),
         ]
-        rows.append(doc.Row(cells, key=dz or "total"))
+        rows.append(doc.Row(cells, key=rate.domain or "total"))
     keys = ("col_domain", "col_monitorable", "col_achieved_n", "col_rate")
     columns = [doc.Column(t(k), "" if k == "col_domain" else "num") for k in keys]
     return doc.Table(columns, rows, "plain", "narrow rates")
 
 
+def counts_text(ctx: ReportContext) -> str:
+    """``已实现5项，提前实现4项，……，无数据20项`` in the stage's order (non-zero counts)."""
+    w, counts = Writer(ctx), ctx.verdict.counts
+    order = [*STAGE_STATUSES[ctx.stage], "lagging", "no_data", "insufficient"]
+    words = {s: label("verdict_status", s, ctx.lang) for s in order}
+    if ctx.en:
+        words = {s: word[:1].lower() + word[1:] for s, word in words.items()}
+    parts = [w("count_item", word=words[s], n=counts[s]) for s in order if counts.get(s)]
+    return ("; " if ctx.en else "，").join(parts)
+
+
 def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
-    w = Writer(ctx)
-    stat, res = ctx.statistical, ctx.assessment.results
-    count = Counter(r.status for r in stat)
+    w, v = Writer(ctx), ctx.verdict
+    stat = v.statistical
+    trend = [t for t in stat if t.kind == "trend" and t.status not in ("no_data", "lagging")]
     sentences = [
-        doc.Sentence(w(verdict_key(ctx)), kind="verdict"),
+        doc.Sentence(w(v.overall), kind="verdict"),
         doc.Sentence(
             w(
                 "counts",
-                total=len(res),
+                total=len(v.targets),
                 stat=len(stat),
-                qual=len(res) - len(stat),
-                achieved=count["achieved"],
-                on_track=count["on_track"],
-                at_risk=count["at_risk"],
-                off_track=count["off_track"],
-                insufficient=count["insufficient_data"],
+                qual=len(v.targets) - len(stat),
+                items=counts_text(ctx),
             ),
             kind="counts",
         ),
-        rate_sentence(ctx, res, "rate"),
+        rate_sentence(ctx, None, "rate"),
     ]
+    if trend:
+        met = sum(t.achieved for t in trend)
+        text = w("rate_trend", n=len(trend), k=met)
+        sentences.append(doc.Sentence(text, kind="rate_trend"))
+    q = v.qualitative
+    if q["total"]:
+        text = w("qualitative", n=q["total"], k=q["with_account"], m=q["without_account"])
+        sentences.append(doc.Sentence(text, kind="qualitative"))
     if ctx.narrative.overall is not None:
         sentences.append(office(ctx.narrative.overall, ""))
     return sentences
@@ -406,33 +404,33 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
     note = None if findings else doc.Sentence(w("domain_no_data"), kind="no_data")
     name = ctx.plan.domain_name(domain_zh, ctx.lang)
     title = w("domain", n=section_number(n, ctx.lang), name=name)
-    has_rate = achievement_rate(results)[1] > 0
-    rate = rate_sentence(ctx, results, "rate_domain") if has_rate else None
+    has_rate = ctx.verdict.domain_rate(domain_zh).counted > 0
+    rate = rate_sentence(ctx, domain_zh, "rate_domain") if has_rate else None
     return doc.FindingGroup(title, rate, findings, note)
 
 
 def build_findings(ctx: ReportContext) -> doc.Findings:
     """The written part of the report (see the module docstring)."""
-    w = Writer(ctx)
+    w, v = Writer(ctx), ctx.verdict
+    results = {r.indicator_id: r for r in ctx.assessment.results}
     problems, advice = [], []
-    for r in ctx.statistical:
-        kinds = problem_kinds(ctx, r)
-        if kinds:
-            problems.append(problem_finding(ctx, r, kinds))
-            item = advice_finding(ctx, r)
-            if item is not None:
-                advice.append(item)
+    for p in v.problems:
+        r = results[p.indicator_id]
+        problems.append(problem_finding(ctx, r, p))
+        item = advice_finding(ctx, r, p)
+        if item is not None:
+            advice.append(item)
     for dz in ctx.domains:
         causes = ctx.narrative.domain(dz, "causes")
         if causes is not None:
             title = ctx.plan.domain_name(dz, ctx.lang) + w("end")
             problems.append(doc.Finding(title, [office(causes, "")]))
-    missing = [r for r in ctx.statistical if r.status == "insufficient_data"]
-    if missing:
-        problems.append(no_data_finding(ctx, missing))
-        names = ("、" if not ctx.en else ", ").join(name_of(r, ctx.lang) for r in missing[:5])
-        names += "……" if len(missing) > 5 and not ctx.en else (", ..." if len(missing) > 5 else "")
-        text = w("advice_data", n=len(missing), names=names)
+    data = data_finding(ctx)
+    if data is not None:
+        problems.append(data)
+        unjudged = [results[i] for i in v.lagging + v.no_data if i in results]
+        unjudged += [results[t.indicator_id] for t in v.targets if t.status == "insufficient"]
+        text = w("advice_data", n=len(unjudged), names=w.names(unjudged, 5))
         advice.append(doc.Finding("", [doc.Sentence(text, kind="advice_data")]))
     return doc.Findings(
         title=w("title"),

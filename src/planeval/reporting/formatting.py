@@ -1,6 +1,10 @@
 """Numbers as readers see them: the one formatter of reports, pages and the workbench.
 
-* :func:`fmt_num`: a number with fixed decimals and thousands separators (``12,345.7``);
+* :func:`fmt_num`: a number with fixed decimals and thousands separators (``12,345.7``),
+  rounded half up (四舍五入) on its decimal figure (:func:`round_half_up`: 1.65 → 1.7,
+  9.25 → 9.3, as official statistics round; Python's own rounding gives 1.6 and 9.2);
+* :func:`per_year_decimals`: decimals for a change per year that multiplies back to the
+  rounded total (3.3 over 2 years is 1.65 a year, not 1.7);
 * :func:`decimals_for`: how many decimals one indicator's numbers carry (its data's, at most 2);
 * :func:`fmt_value`: a number with its unit (``95.2%``, ``16.1/10万``, ``2.0 hours``);
 * :func:`fmt_p`: a probability with 2 decimals;
@@ -14,6 +18,7 @@ Missing values (None, NaN) are written ``—`` (``""`` by :func:`shortest`).
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from planeval.core.labels import label
 
@@ -43,15 +48,37 @@ def decimals_for(unit: str, values) -> int:
     return best
 
 
+def round_half_up(value: float, decimals: int = 0) -> Decimal:
+    """``value`` rounded half up (四舍五入, away from zero at 5) on its decimal figure: the float
+    is first read at 12 significant digits, so 99.0 − 95.7 = 3.2999999999999972 is the 3.3 a
+    reader computes and 3.3 / 2 rounds to 1.7 (not 1.6)."""
+    exact = Decimal(format(float(value), ".12g"))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
 def fmt_num(value, decimals: int = 1, signed: bool = False) -> str:
-    """A number with ``decimals`` decimals and thousands separators (``—`` when missing);
-    ``signed`` adds ``+`` to positive values. The minus sign is ASCII ``-``; no ``-0.0``."""
+    """A number with ``decimals`` decimals and thousands separators (``—`` when missing),
+    rounded half up (:func:`round_half_up`); ``signed`` adds ``+`` to positive values. The
+    minus sign is ASCII ``-``; no ``-0.0``."""
     if is_missing(value):
         return MISSING
-    value = float(value)
-    if round(value, decimals) == 0:
-        value = 0.0
-    return f"{value:{'+' if signed else ''},.{decimals}f}"
+    rounded = round_half_up(value, decimals)
+    if rounded == 0:
+        rounded = abs(rounded)
+    return f"{rounded:{'+' if signed else ''},.{decimals}f}"
+
+
+def per_year_decimals(total, years: int, decimals: int, most: int = 3) -> int:
+    """Decimals for ``total / years`` such that ``years ×`` the shown figure equals ``total``
+    as shown with ``decimals`` (up to ``most`` decimals): 3.3 over 2 years → 2 (1.65), 6.9
+    over 3 → 1 (2.3). When no figure multiplies back exactly, ``decimals``."""
+    if is_missing(total) or not years:
+        return decimals
+    shown = round_half_up(total, decimals)
+    for d in range(decimals, most + 1):
+        if round_half_up(float(shown) / years, d) * years == shown:
+            return d
+    return decimals
 
 
 def shortest(value) -> str:
@@ -90,8 +117,9 @@ def fmt_value(value, unit: str = "", decimals: int = 1, lang: str = "zh") -> str
 
 
 def fmt_p(p) -> str:
-    """Probability of attainment with 2 decimals (``0.95``); ``—`` when there is none."""
-    return MISSING if is_missing(p) else f"{float(p):.2f}"
+    """Probability of attainment with 2 decimals (``0.95``, never ``3.815e-06``); ``—`` when
+    there is none."""
+    return MISSING if is_missing(p) else fmt_num(p, 2)
 
 
 def fmt_interval(low, high, decimals: int = 1) -> str:
