@@ -608,3 +608,70 @@ def test_unreachable_dask_scheduler_is_a_clear_error(tmp_path):
     (problem,) = info.value.problems
     assert problem.file == "--scheduler" and "cannot reach the Dask scheduler" in str(problem)
     assert not list((tmp_path / "out").glob("*.html"))
+
+
+# --- issue 22: every input rebuilds; issue 23: records and the index --------------------------
+
+
+@pytest.mark.slow
+def test_editing_calibration_geographies_or_departments_makes_batch_rebuild(tmp_path):
+    """Issue 22's "done when": editing config/calibration.yaml, geographies.yaml or
+    departments.yaml makes `planeval batch` rebuild the report (before: "skipped", the inputs
+    were not in its fingerprint, while a calibration factor of 3.0 changed p_attain for 9
+    targets). A batch with no edit between skips it: the edit, not chance, rebuilds."""
+    from test_report_runner import EDITS, region_files
+
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    region_files(data)
+    out = tmp_path / "reports"
+    nb = mini_notebook(tmp_path / "nb.ipynb")
+    runlist = write_runlist(
+        tmp_path / "r.yaml", data, out, nb, geographies=["geo_a"], stages=["annual"], years=[2023]
+    )
+    assert statuses(run_batch(runlist, workers=1)) == {"geo_a_tiny_annual_2023.html": "done"}
+    assert statuses(run_batch(runlist, workers=1)) == {"geo_a_tiny_annual_2023.html": "skipped"}
+    for group in ("calibration", "geographies", "departments"):
+        EDITS[group](data)
+        summary = run_batch(runlist, workers=1)
+        assert statuses(summary) == {"geo_a_tiny_annual_2023.html": "done"}, group
+    assert statuses(run_batch(runlist, workers=1)) == {"geo_a_tiny_annual_2023.html": "skipped"}
+
+
+@pytest.mark.slow
+def test_failure_record_names_one_cell_number_throughout(tmp_path):
+    """Before (issue 23): one record said "cell 4" for the error and "cell 6" for its stderr
+    (papermill's error-marker cells counted for one, not the other)."""
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    nb = mini_notebook(
+        tmp_path / "nb.ipynb",
+        'import sys\nprint("warn-probe", file=sys.stderr)\nraise ValueError("boom")',
+    )
+    out = tmp_path / "reports"
+    runlist = write_runlist(
+        tmp_path / "r.yaml", data, out, nb, geographies=["geo_a"], stages=["annual"], years=[2023]
+    )
+    (row,) = run_batch(runlist, workers=1)["runs"]
+    assert row["status"] == "failed"
+    record = (out / "failed" / "geo_a_tiny_annual_2023.txt").read_text(encoding="utf-8")
+    raised = re.findall(r"notebook cell (\d+) \(`import sys`\) raised ValueError", record)
+    streams = re.findall(r"stderr of cell (\d+):\nwarn-probe", record)
+    assert raised and raised == streams, record
+
+
+@pytest.mark.slow
+def test_a_worker_rewrites_the_index_as_soon_as_its_report_is_published(tmp_path):
+    """Before (issue 23): the index was written at the end of the batch only, so after a kill
+    it showed the previous times as current. The task itself now rewrites it (under a lock)."""
+    from planeval.publish.executors import run_one
+
+    data = make_tiny_world(tmp_path, geographies=("geo_a",))
+    out = tmp_path / "reports"
+    out.mkdir()
+    nb = mini_notebook(tmp_path / "nb.ipynb")
+    result = run_one(
+        ReportSpec("tiny", "annual", 2023, "geo_a"), str(data), str(out), str(nb), True
+    )
+    assert result.status == "done"
+    meta = json.loads((out / "geo_a_tiny_annual_2023.html.json").read_text(encoding="utf-8"))
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="geo_a_tiny_annual_2023.html"' in index and meta["produced"] in index

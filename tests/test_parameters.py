@@ -186,3 +186,119 @@ def test_papermill_directly_stops_at_the_check_with_the_message_and_no_traceback
     assert len(errors) == 1 and errors[0]["ename"] == "InputError"
     shown = "\n".join(errors[0]["traceback"])
     assert expected in shown and "Traceback" not in shown and "File " not in shown
+
+
+# --- 3. one check of what is asked, whoever asks (issue 22 items 5-7) -----------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cli(*args: str):
+    from typer.testing import CliRunner
+
+    from planeval.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--geography", "新疆", "--year", "2024"], "'新疆' is a geography's name, not its code"),
+        (["--geography", "xj", "--year", "2024"], "geography 'xj' is not in"),
+        (["--geography", "china", "--year", "1925"], "data year 1925 is outside 2001–"),
+        (["--geography", "china", "--year", "2031"], "data year 2031 is outside 2001–"),
+    ],
+)
+def test_status_and_template_refuse_impossible_requests_with_one_message(tmp_path, args, expected):
+    """Before: `status --geography 新疆` or `--year 1925` wrote an "all missing" page and
+    `template --year 1925/2031` wrote templates that validate refuses later. Now both commands
+    give the same message (one year range: the plans' history up to the current year), exit 1
+    and write nothing."""
+    status = cli("status", *args, "--out", str(tmp_path / "s.html"))
+    template = cli("template", "--plan", "children", *args, "--out", str(tmp_path / "t.xlsx"))
+    for result in (status, template):
+        assert result.exit_code == 1, result.output
+        assert expected in result.output and "修改方法" in result.output
+        assert "Traceback" not in result.output
+    assert status.output.split("\n")[1] == template.output.split("\n")[1]  # the same problem
+    assert not list(tmp_path.iterdir())
+    if "新疆" in args:
+        assert "--geography xinjiang" in status.output  # the code it matches
+    if "1925" in args or "2031" in args:
+        assert status.output.count("–") == 1  # one range in one message
+
+
+def test_assess_in_python_and_on_the_command_line_refuse_the_same_year():
+    """Before: planeval.assess(..., 2031) worked in Python while the CLI refused it."""
+    import planeval
+
+    with pytest.raises(InputError) as exc:
+        planeval.assess("women", "china", 2031, data_dir=REPO / "data")
+    (problem,) = exc.value.problems
+    result = cli("assess", "--plan", "women", "--geography", "china", "--year", "2031")
+    assert result.exit_code == 1
+    assert problem.message_en in result.output  # the same words
+    assert problem.fix == "pass year between 2020 and 2025"  # Python's argument, not --year
+    assert "pass --year between 2020 and 2025" in result.output
+
+
+@pytest.mark.parametrize("year", ["2024", " 2024 "])
+def test_a_year_given_as_text_is_read(year):
+    """Before: planeval.assess(..., "2024") raised a bare TypeError."""
+    import planeval
+
+    a = planeval.assess("children", "china", year, data_dir=REPO / "data")
+    assert a.data_year == 2024
+
+
+@pytest.mark.parametrize("year", ["二〇二四", "2024.0", 2024.5, True, None])
+def test_a_year_that_is_not_a_whole_number_is_refused_clearly(year):
+    import planeval
+
+    with pytest.raises(InputError) as exc:
+        planeval.assess("children", "china", year, data_dir=REPO / "data")
+    (problem,) = exc.value.problems
+    assert f"year must be a whole number such as 2023, not {year!r}" == problem.message_en
+    assert problem.fix == "pass year=2023" and problem.message_zh
+
+
+@pytest.mark.parametrize(
+    ("geography", "code"),
+    [("新疆维吾尔自治区", "xinjiang"), ("白碱滩", "baijiantan"), ("全国", "china")],
+)
+def test_a_geography_display_name_is_answered_with_its_code(geography, code):
+    import planeval
+
+    with pytest.raises(InputError) as exc:
+        planeval.assess("children", geography, 2024, data_dir=REPO / "data")
+    (problem,) = exc.value.problems
+    assert f"'{geography}' is a geography's name, not its code: it matches {code}" in str(problem)
+    assert problem.fix == f"pass the code: geography='{code}'"
+
+
+def test_a_plan_title_word_is_answered_with_the_plans_it_names():
+    """儿童 is in the titles of the district's and the national children's plans."""
+    result = cli("assess", "--plan", "儿童", "--geography", "china", "--year", "2024")
+    assert result.exit_code == 1
+    assert "'儿童' is not a plan name; it is in the title of: children" in result.output
+    assert "national_children" in result.output and "--plan children" in result.output
+
+
+def test_readme_python_example_runs_from_the_repository_root_and_from_notebooks(monkeypatch):
+    """Before: README's example passed data_dir="../data", which only works from notebooks/;
+    now the default finds data/ from the root and ../data from notebooks/, and a mistake in
+    Python names Python's arguments (plan=, data_dir=), never --plan or --data-dir."""
+    import planeval
+
+    monkeypatch.chdir(REPO)
+    assert planeval.assess("children", "china", 2024).data_year == 2024
+    monkeypatch.chdir(REPO / "notebooks")
+    assert len(planeval.assess("women", "china", 2024).results) > 0
+    with pytest.raises(InputError) as exc:
+        planeval.assess("elderly", "china", 2024)
+    text = str(exc.value)
+    assert "pass plan with one of the names found, or data_dir pointing at" in text
+    assert "--" not in text.replace("2021–2025", "")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert 'planeval.assess("children", "china", 2024)' in readme

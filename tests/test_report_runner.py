@@ -254,6 +254,85 @@ def test_index_marks_a_report_whose_last_rebuild_failed_as_outdated(tmp_path):
     assert (tmp_path / "geo_a_tiny_annual_2023.html").read_text(encoding="utf-8") == "<p>a</p>"
 
 
+def test_a_deleted_word_or_pdf_file_makes_the_report_rebuild_and_is_never_linked(tmp_path):
+    """Before (issue 23): a deleted Word or PDF file left the report "skipped" and index.html
+    linked the missing file. The metadata now records every output with its SHA-256: a missing
+    or changed one makes the report not current; the index links only the files present."""
+    import hashlib
+
+    name = "geo_a_tiny_annual_2023.html"
+    _fake_report(tmp_path, name, "<p>a</p>")
+    meta = json.loads((tmp_path / (name + ".json")).read_text(encoding="utf-8"))
+    outputs = {"docx": b"word bytes", "pdf": b"pdf bytes"}
+    for fmt, data in outputs.items():
+        (tmp_path / f"geo_a_tiny_annual_2023.{fmt}").write_bytes(data)
+    meta["files"] = {"html": name, "docx": "geo_a_tiny_annual_2023.docx"}
+    meta["files"]["pdf"] = "geo_a_tiny_annual_2023.pdf"
+    meta["sha256"] = {fmt: hashlib.sha256(data).hexdigest() for fmt, data in outputs.items()}
+    (tmp_path / (name + ".json")).write_text(json.dumps(meta), encoding="utf-8")
+    assert is_current(tmp_path, name, "f" * 64)
+    (tmp_path / "geo_a_tiny_annual_2023.docx").write_bytes(b"edited by hand")
+    assert not is_current(tmp_path, name, "f" * 64)  # changed: rebuilt
+    (tmp_path / "geo_a_tiny_annual_2023.docx").unlink()
+    assert not is_current(tmp_path, name, "f" * 64)  # missing: rebuilt
+    index = write_index(tmp_path).read_text(encoding="utf-8")
+    assert 'href="geo_a_tiny_annual_2023.html"' in index  # the HTML is whole: still listed
+    assert 'href="geo_a_tiny_annual_2023.pdf"' in index
+    assert "geo_a_tiny_annual_2023.docx" not in index
+
+
+def test_kernel_start_timeout_comes_from_the_settings_file(world, tmp_path, monkeypatch):
+    """Before: fixed at papermill's 60 s. ``run.kernel_start_timeout_seconds`` reaches
+    papermill's ``start_timeout`` (the call is intercepted: no kernel starts)."""
+    import papermill
+
+    settings = world / "config" / "assessment.yaml"
+    text = settings.read_text(encoding="utf-8")
+    assert "kernel_start_timeout_seconds: 60" in text  # the shipped default
+    settings.write_text(
+        text.replace("kernel_start_timeout_seconds: 60", "kernel_start_timeout_seconds: 7")
+    )
+    seen = {}
+
+    def intercepted(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("intercepted")
+
+    monkeypatch.setattr(papermill, "execute_notebook", intercepted)
+    with pytest.raises(NotebookError):
+        build_report(
+            "tiny",
+            "annual",
+            2023,
+            "geo_a",
+            world,
+            out=tmp_path / "o",
+            notebook=mini_notebook(tmp_path / "n.ipynb"),
+        )
+    assert seen["start_timeout"] == 7 and seen["execution_timeout"] == 600
+
+
+def test_a_plan_given_as_a_path_takes_the_plans_name_or_is_refused_clearly(world, tmp_path):
+    """Before (issue 23): ``--plan data/plans/x.yaml`` failed with "cell None ...
+    FileNotFoundError" and nested folders under failed/. A plan file of the data folder names
+    the report by its plan; any other path is refused before anything runs, nothing nested."""
+    from planeval.plans.requests import check_plan_name
+
+    assert check_plan_name(str(world / "plans" / "tiny.yaml"), world) == "tiny"
+    elsewhere = tmp_path / "copy" / "tiny.yaml"
+    elsewhere.parent.mkdir()
+    shutil.copy(world / "plans" / "tiny.yaml", elsewhere)
+    out = tmp_path / "reports"
+    for plan in (str(elsewhere), "plans/nothing.yaml", "../../plans/x"):
+        with pytest.raises(InputError) as exc:
+            build_report(plan, "annual", 2023, "geo_a", world, out=out)
+        text = str(exc.value)
+        assert "not allowed" in text and "cell None" not in text and "修改方法" in text
+    assert not (out / "failed").exists() or not [
+        p for p in (out / "failed").iterdir() if p.is_dir()
+    ]
+
+
 # --- building one report (slow: a kernel starts) -------------------------------------------
 
 

@@ -47,7 +47,7 @@ _OPTIONAL = {
         "verdict_final_basic_rate",
         "min_points_trend_test",
     ],
-    "run": ["cell_timeout_seconds"],
+    "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
     "overview": ["min_rank_denominator"],
     "intake": [
         "max_sheet_rows",
@@ -111,6 +111,7 @@ def _check_values(raw: dict, path) -> list[Problem]:
     count("volatility", "min_sign_changes", 0)
     count("forecast", "n_draws", 100)
     count("run", "cell_timeout_seconds", 1)
+    count("run", "kernel_start_timeout_seconds", 1)
     count("overview", "min_rank_denominator", 1)
     st = raw["status"]
     if not problems and st["off_track_max_p"] > st["on_track_min_p"]:

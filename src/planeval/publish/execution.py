@@ -171,14 +171,16 @@ def execute(
     cell_timeout: float,
     workdir: Path,
     extra_arguments: list[str] | None = None,
+    start_timeout: float = 60,
 ):
     """Run ``notebook`` with ``parameters`` into ``executed``; return ``(executed notebook,
     kernel log of this run)``.
 
     The kernel starts in ``workdir`` (absolute) and logs to :func:`kernel_log_file`; each
-    cell may run ``cell_timeout`` seconds. Raises :class:`NotebookError` naming the cell (with
-    ``kernel_log``) when a cell fails, times out or the kernel dies (the executed notebook, up
-    to that cell, is in ``executed``).
+    cell may run ``cell_timeout`` seconds, the kernel ``start_timeout`` seconds to be ready
+    (settings ``run.kernel_start_timeout_seconds``). Raises :class:`NotebookError` naming the
+    cell (with ``kernel_log``) when a cell fails, times out or the kernel dies (the executed
+    notebook, up to that cell, is in ``executed``).
     """
     import papermill as pm
 
@@ -194,6 +196,7 @@ def execute(
             kernel_name=kernel_name,
             progress_bar=False,
             execution_timeout=cell_timeout,
+            start_timeout=start_timeout,
             extra_arguments=extra_arguments or [],
             resources={"metadata": {"path": str(Path(workdir).absolute())}},
             kernel_manager_class=manager_class,

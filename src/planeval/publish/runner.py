@@ -145,8 +145,10 @@ def build_report(
         spec = check_inputs(spec, data_dir).spec
         word = {"word_path": ""} if "docx" in spec.formats else {}
         check_notebook(notebook, {**spec.notebook_parameters(str(data_dir)), **word})
+        run_settings = load_settings(data_dir)["run"]
         if cell_timeout is None:
-            cell_timeout = load_settings(data_dir)["run"]["cell_timeout_seconds"]
+            cell_timeout = run_settings["cell_timeout_seconds"]
+        start_timeout = run_settings["kernel_start_timeout_seconds"]
         timings["check"] = time.perf_counter() - t
     except InputError as exc:
         # a record only under a safe name: never a path built from a code that is not one
@@ -156,7 +158,15 @@ def build_report(
         raise
     params = spec.notebook_parameters(str(data_dir))
     body, extra, run_record = execute_to_html(
-        notebook, params, out, spec.name, timings, keep_notebook, spec.formats, cell_timeout
+        notebook,
+        params,
+        out,
+        spec.name,
+        timings,
+        keep_notebook,
+        spec.formats,
+        cell_timeout,
+        start_timeout,
     )
     if "pdf" in spec.formats:
         extra["pdf"] = print_pdf(body, out, spec.name, spec.fields(), timings)
@@ -201,7 +211,9 @@ def _record_text(record: dict) -> str:
     return ("\n\n" + "\n\n".join(parts)) if parts else ""
 
 
-def _execute(notebook: Path, params: dict, out: Path, name: str, cell_timeout, tmp: Path):
+def _execute(
+    notebook: Path, params: dict, out: Path, name: str, cell_timeout, tmp: Path, start_timeout=60
+):
     """Execute the notebook into ``tmp``; return ``(executed notebook, its path, run record)``.
 
     On a failure the executed notebook is kept as ``<out>/failed/<name>.ipynb``, the record
@@ -218,7 +230,14 @@ def _execute(notebook: Path, params: dict, out: Path, name: str, cell_timeout, t
         # the kernel works in the notebook's folder (where papermill's --cwd put it, so the
         # notebook's own relative defaults still hold); every path it is given is absolute
         nb, kernel_log = execute(
-            notebook, executed, params, ensure_kernel(), cell_timeout, notebook.parent, KERNEL_QUIET
+            notebook,
+            executed,
+            params,
+            ensure_kernel(),
+            cell_timeout,
+            notebook.parent,
+            KERNEL_QUIET,
+            start_timeout=start_timeout,
         )
     except NotebookError as exc:
         kernel_log = exc.kernel_log
@@ -246,6 +265,7 @@ def execute_to_html(
     keep_notebook: bool,
     formats: tuple[str, ...] = ("html",),
     cell_timeout: float = 600,
+    start_timeout: float = 60,
 ) -> tuple[str, dict[str, bytes], dict]:
     """Execute ``notebook`` with papermill on the ``planeval`` kernel and export it to HTML.
 
@@ -259,7 +279,9 @@ def execute_to_html(
         word = Path(tmp) / name.replace(".html", ".docx")
         nb_params = {**params, "word_path": str(word)} if "docx" in formats else params
         t = time.perf_counter()
-        nb, executed, run_record = _execute(notebook, nb_params, out, name, cell_timeout, Path(tmp))
+        nb, executed, run_record = _execute(
+            notebook, nb_params, out, name, cell_timeout, Path(tmp), start_timeout
+        )
         wall = time.perf_counter() - t
         cells = sum(
             float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0.0)
