@@ -679,8 +679,15 @@ def test_final_2025_without_2025_data_is_a_forecast_from_the_last_data_year():
 
 def test_domain_table_without_year_columns_does_not_fail():
     """A data year before the base year leaves no year columns: the note falls back to the
-    base year (2020) instead of raising IndexError on an empty list."""
-    ctx = build.ReportContext(assessed("children", "china", 2018), stage="midterm")
+    base year (2020) instead of raising IndexError on an empty list. (planeval.assess refuses
+    2018 for a 2021-2025 plan, as the command line does: the stage below it is called.)"""
+    from planeval.assessment.assess import assess
+    from planeval.plans.catalogue import load_plan
+    from planeval.store.database import load_geography
+
+    obs = load_geography("data", "china", up_to_year=2018)
+    a = assess(load_plan("children", "data"), obs, 2018, geography="china", data_dir="data")
+    ctx = build.ReportContext(a, stage="midterm")
     assert ctx.table_years == []  # range(2020, 2019)
     html = render_section(domain_section(ctx, ctx.domains[0]))
     assert "2020年以前的数据" in html
