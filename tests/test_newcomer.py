@@ -139,12 +139,11 @@ def test_years_outside_plans_and_after_this_year_are_refused(base: Path):
     code, out = _validate("--data-dir", str(base), str(folder))
     assert code == 1
     this_year = dt.date.today().year
-    assert "1925.csv: year 1925 is outside the years the plans cover (2001–2030)" in out
-    assert f"data years run from 2001 to {this_year}" in out
-    if next_year <= 2030:  # inside the national outlines' years, but not over yet
-        assert f"{next_year}.csv: year {next_year} is after the current year {this_year}" in out
-    else:
-        assert f"{next_year}.csv: year {next_year} is outside the years" in out
+    # one range, in one message (issue 22: it gave 2001–2030 and 2001–<this year>)
+    assert f"1925.csv: data year 1925 is outside 2001–{this_year}" in out
+    assert f"data years run from 2001 to {this_year}" in out and "2001–2030" not in out
+    assert f"{next_year}.csv: data year {next_year} is outside 2001–{this_year}" in out
+    assert f"{next_year} is not over yet (current year {this_year})" in out
 
 
 # 4. command-line flags contradicting a CSV's name or folder

@@ -139,9 +139,12 @@ def test_a_value_given_twice_with_different_numbers_names_both_files(tmp_path):
     )
     with pytest.raises(InputError) as err:
         planeval.load_observations("strelsau", data)
-    (problem,) = err.value.problems
+    # each file is told of the conflict (either may hold the wrong number)
+    problem, mirror = sorted(err.value.problems, key=lambda p: p.file, reverse=True)
     assert problem.file.endswith("2022_b.csv") and problem.row == 3
     assert "2022_a.csv row 2" in problem.message_en and "5.6" in problem.message_en
+    assert mirror.file.endswith("2022_a.csv") and mirror.row == 2
+    assert "2022_b.csv row 3" in mirror.message_en and "is 5.6 here" in mirror.message_en
     result = runner.invoke(app, ["validate", "--data-dir", str(data)])
     assert result.exit_code == 1 and "2022_a.csv row 2" in result.output
     (folder / "2022_b.csv").write_text(  # the same number twice is one value
@@ -151,7 +154,11 @@ def test_a_value_given_twice_with_different_numbers_names_both_files(tmp_path):
 
 
 def test_years_outside_every_plan_are_refused_with_the_range(tmp_path):
-    """The plan covers 2021-2030; data may reach 20 years back: 2001-2030."""
+    """The plan covers 2021-2030; data may reach 20 years back and never past the current
+    year: 2001 to min(2030, this year), one range in one message."""
+    import datetime as dt
+
+    last = min(2030, dt.date.today().year)
     data = _new_region(tmp_path)
     folder = data / "observations" / "strelsau"
     for year in (2031, 1925):
@@ -160,8 +167,8 @@ def test_years_outside_every_plan_are_refused_with_the_range(tmp_path):
         )
     result = runner.invoke(app, ["validate", "--data-dir", str(data)])
     assert result.exit_code == 1
-    assert "year 2031 is outside the years the plans cover (2001–2030)" in result.output
-    assert "year 1925 is outside" in result.output
+    assert f"data year 2031 is outside 2001–{last}" in result.output
+    assert f"data year 1925 is outside 2001–{last}" in result.output
 
 
 def test_unknown_geography_unknown_department_and_wrong_department(tmp_path):

@@ -218,12 +218,18 @@ def read_submission(
 
 
 def _stray_problem(path: Path) -> Problem:
+    """A file of an observations folder whose name is not a submission name; the fix names
+    the file it should be when its name holds a year (``新疆2021年.csv`` -> ``2021.csv``)."""
+    year = _YEAR_ANYWHERE.search(path.stem)
+    name = f"{year.group(1)}{path.suffix.lower()}" if year else "<year>.csv or <year>.xlsx"
+    name_zh = f"{year.group(1)}{path.suffix.lower()}" if year else "<年份>.csv 或 <年份>.xlsx"
     return Problem(
         str(path),
         "file name not understood: the file is not read",
         "无法识别文件名：该文件未被读取",
-        "name it <year>.csv or <year>.xlsx (a revision: <year>_rev<N>.csv)",
-        "命名为 <年份>.csv 或 <年份>.xlsx（修订：<年份>_rev<N>.csv）",
+        f"name it {name} (a revision: <year>_rev<N>.csv; a department's file: "
+        "<year>_<department>.xlsx)",
+        f"命名为 {name_zh}（修订：<年份>_rev<N>.csv；部门文件：<年份>_<部门>.xlsx）",
         code="file",
     )
 
@@ -383,8 +389,8 @@ def load_observations(
         )
     problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
     problems += [p for c in checks for p in department_problems(c, data_dir)]
-    problems += _orphan_revision_problems(checks)
-    if problems:
+    problems += _orphan_revision_problems(checks) + _conflicts(checks)
+    if problems:  # every problem at once, as planeval validate lists them
         raise InputError(problems)
     frames = [c.frame for c in checks if not c.frame.empty]
     columns = FRAME_COLUMNS + (["current"] if vintages == "all" else [])
@@ -592,11 +598,7 @@ def check_paths(
             continue
         in_store = parse_submission_name(path.name) is not None
         c = check_submission(path, geo, y, units, vintage, qualitative, rules)
-        if (
-            not in_store
-            and path.parent.parent.name == "observations"
-            and _YEAR_LIKE.match(path.name)
-        ):
+        if not in_store and _stray(path):  # the store would not read it: never "ok"
             c.problems.insert(0, _stray_problem(path))
         checks.append(c)
     problems += _same_vintage_problems(checks) + _orphan_revision_problems(checks)
@@ -605,7 +607,24 @@ def check_paths(
     problems += _year_problems(data_dir, [(c.year, c.path) for c in checks if c.year])
     problems += _conflicts(checks)
     problems += [p for c in checks for p in department_problems(c, data_dir)]
-    return checks, problems
+    return checks, _attach(checks, problems)
+
+
+def _attach(checks: list[SubmissionCheck], problems: list[Problem]) -> list[Problem]:
+    """Give each file its problems found across files (its year, a conflict with another
+    file, a second file for its year ...), so that no file in trouble is called "ok"; return
+    the problems of no single file checked."""
+    by_path = {str(c.path): c for c in checks}
+    found: dict[str, list[Problem]] = {}
+    rest = []
+    for p in problems:
+        if p.file in by_path:
+            found.setdefault(p.file, []).append(p)
+        else:
+            rest.append(p)
+    for file, more in found.items():
+        by_path[file].problems[:0] = more  # first: they concern the whole file
+    return rest
 
 
 def qualitative_ids(data_dir: str | Path) -> frozenset[str]:
@@ -637,8 +656,8 @@ def _merge_parts(frame: pd.DataFrame) -> pd.DataFrame:
             same = (pd.isna(first["value"]) and pd.isna(other["value"])) or first["value"] == other[
                 "value"
             ]
-            if not same:
-                problems.append(_conflict_problem(first, other))
+            if not same:  # each file is told: either may hold the wrong number
+                problems += [_conflict_problem(first, other), _conflict_problem(other, first)]
     if problems:
         raise InputError(problems)
     return frame[~frame.duplicated(key, keep="first")]
@@ -725,37 +744,33 @@ def department_problems(check: SubmissionCheck, data_dir: str | Path) -> list[Pr
 
 
 def _year_problems(data_dir: str | Path, files: list[tuple[int, Path]]) -> list[Problem]:
-    """Files of a year no plan under ``data_dir`` covers (``2031.csv``, ``1925.csv``) or of a
-    year not yet over: no data of a year after the current one can exist."""
-    from planeval.plans.loading import year_range
+    """Files of a year outside the one range of data years
+    (:func:`planeval.plans.requests.data_years`: from 20 years before the earliest plan to the
+    latest plan's end, never after the current year): ``1925.csv``, ``2031.csv``, a year not
+    yet over."""
+    from planeval.plans.requests import current_year, data_years
 
-    span = year_range(data_dir) if files else None
+    span = data_years(data_dir) if files else None
     if span is None:
         return []
     first, last = span
-    now = dt.date.today().year
     return [
-        _year_problem(path, year, first, last, now)
+        _year_problem(path, year, first, last, current_year())
         for year, path in files
-        if not first <= year <= min(last, now)
+        if not first <= year <= last
     ]
 
 
 def _year_problem(path: Path, year: int, first: int, last: int, now: int) -> Problem:
-    if first <= year <= last:  # in a plan's years, but not over yet
-        why = (
-            f"year {year} is after the current year {now}: no data of it can exist yet",
-            f"{year} 年晚于当前年份 {now}，尚不可能有该年数据",
-        )
-    else:
-        why = (
-            f"year {year} is outside the years the plans cover ({first}–{last})",
-            f"{year} 年不在各规划覆盖的年份范围内（{first}—{last}）",
-        )
-    last = min(last, now)
+    en = f"data year {year} is outside {first}–{last}, the years data can be given for"
+    zh = f"数据年份 {year} 不在可报送的年份范围 {first}—{last} 内"
+    if year > now:
+        en += f"; {year} is not over yet (current year {now})"
+        zh += f"；{year} 年尚未结束（当前为 {now} 年）"
     return Problem(
         str(path),
-        *why,
+        en,
+        zh,
         f"check the year in the file name: data years run from {first} to {last}",
         f"检查文件名中的年份：数据年份应在 {first} 至 {last} 之间",
         code="year",
