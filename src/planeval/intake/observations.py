@@ -21,7 +21,6 @@ column and the file's SHA-256, so any number in a report can be traced back.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
