@@ -387,3 +387,47 @@ def test_main_run_list_builds_the_provincial_overviews():
     reports = {r.name for r in spec.runs}
     assert "yunnan_national_children_midterm_2024.html" in reports
     assert "guiyang_national_women_midterm_2024.html" in reports
+
+
+# --- the SYNTHETIC province -------------------------------------------------------------------
+
+
+def _province_module():
+    import importlib.util
+
+    path = REPO / "scripts" / "make_synthetic_province.py"
+    spec = importlib.util.spec_from_file_location("make_synthetic_province", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_synthetic_province_is_seeded_listed_and_kept_out_of_data(tmp_path):
+    """Same seed, same files; the counties are listed under the province; the nested child
+    mortality rates stay ordered (they share infant mortality's factor); never under data/."""
+    import csv
+
+    module = _province_module()
+    a = module.make_synthetic_province(tmp_path / "a", n=4, seed=7)
+    module.make_synthetic_province(tmp_path / "b", n=4, seed=7)
+    assert a == ["county_001", "county_002", "county_003", "county_004"]
+    for f in sorted((tmp_path / "a" / "observations" / "county_003").glob("*.csv")):
+        assert (
+            f.read_bytes() == (tmp_path / "b" / "observations" / "county_003" / f.name).read_bytes()
+        )
+        rows = {r["indicator_id"]: float(r["value"]) for r in csv.DictReader(f.open())}
+        if {"neonatal_mortality", "infant_mortality"} <= rows.keys():
+            assert rows["neonatal_mortality"] <= rows["infant_mortality"]
+    geos = yaml_load(tmp_path / "a" / "geographies.yaml")
+    parents = {g["code"]: g.get("parent") for g in geos["geographies"]}
+    assert (
+        parents["county_004"] == "synthetic_province" and parents["synthetic_province"] == "china"
+    )
+    with pytest.raises(SystemExit):
+        module.make_synthetic_province(REPO / "data" / "synthetic", n=1)
+
+
+def yaml_load(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from planeval.core.labels import label
-from planeval.reporting.formatting import decimals_for, fmt_num, fmt_value
+from planeval.reporting.formatting import decimals_for, fmt_num, fmt_value, unit_text
 from planeval.reporting.overview_verdicts import CATEGORIES
 from planeval.reporting.wording import target_text
 
@@ -319,7 +319,8 @@ def _figures(doc: OverviewDocument, records, names, parent_series) -> list[Figur
             level = t["target_level"] if t["target_level"] is not None else level
             panels.append((row.name, t["years"], t["values"], t["latest_year"]))
         years, values = parent_series.get(col.indicator_id, ([], []))
-        png = small_multiples(col.name, panels, (doc.parent_name, years, values), level)
+        title = col.name + w("panel_scale", lang, unit=unit_text(col.unit, lang).strip())
+        png = small_multiples(title, panels, (doc.parent_name, years, values), level)
         if png is None:
             continue
         caption = w("panel_caption", lang, name=col.name, parent=doc.parent_name, target=col.target)
