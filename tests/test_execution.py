@@ -48,9 +48,9 @@ def test_a_hanging_cell_fails_the_report_after_the_timeout_naming_the_cell(world
     nb = mini_notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(600)")
     out = tmp_path / "out"
     with pytest.raises(NotebookError) as exc:
-        build_report("tiny", "annual", 2023, "geo_a", world, out=out, notebook=nb, cell_timeout=3)
+        build_report("tiny", "annual", 2023, "geo_a", world, out=out, notebook=nb, cell_timeout=10)
     assert exc.value.ename == "CellTimeoutError" and exc.value.cell_index == 3
-    assert "cell 3 (`import time`)" in str(exc.value) and "no result after 3 s" in str(exc.value)
+    assert "cell 3 (`import time`)" in str(exc.value) and "no result after 10 s" in str(exc.value)
     assert "cell 3 (`import time`)" in failure_text(out)
     assert not (out / f"{NAME}.html").exists()
 
@@ -60,16 +60,17 @@ def test_cell_timeout_comes_from_the_settings_file_and_the_batch_option(world, t
     settings = data / "config" / "assessment.yaml"
     text = settings.read_text(encoding="utf-8")
     assert "cell_timeout_seconds: 600" in text  # the shipped default
-    settings.write_text(text.replace("cell_timeout_seconds: 600", "cell_timeout_seconds: 2"))
+    # 10 s: the trivial cells before the hanging one finish well inside it on a loaded machine
+    settings.write_text(text.replace("cell_timeout_seconds: 600", "cell_timeout_seconds: 10"))
     nb = mini_notebook(tmp_path / "hang.ipynb", "import time\ntime.sleep(600)")
-    with pytest.raises(NotebookError, match="no result after 2 s"):
+    with pytest.raises(NotebookError, match="no result after 10 s"):
         build_report("tiny", "annual", 2023, "geo_a", data, out=tmp_path / "o", notebook=nb)
     # the CLI option wins over the settings file
     settings.write_text(text)
     out = tmp_path / "reports"
     runlist = write_runlist(tmp_path / "r.yaml", data, out, nb, stages=["annual"], years=[2023])
     result = CliRunner().invoke(
-        app, ["batch", str(runlist), "--workers", "1", "--cell-timeout", "2"]
+        app, ["batch", str(runlist), "--workers", "1", "--cell-timeout", "10"]
     )
     assert result.exit_code == 1, result.output
     summary = json.loads((out / "batch_summary.json").read_text(encoding="utf-8"))

@@ -46,7 +46,7 @@ def marker_notebook(path: Path, marker: Path, pid: str) -> Path:
         path,
         (
             'import os, pathlib, time\nif geography == "geo_b":\n'
-            f"    pathlib.Path({str(marker)!r}).write_text(str({pid}))\n    time.sleep(300)"
+            f"    pathlib.Path({str(marker)!r}).write_text(str({pid}))\n    time.sleep(900)"
         ),
     )
 
@@ -62,7 +62,8 @@ def batch_killing(runlist: Path, marker: Path, cwd: Path) -> dict:
         stderr=subprocess.STDOUT,
     )
     try:
-        for _ in range(1200):
+        deadline = time.monotonic() + 900  # only catches a hang: ends when the marker appears
+        while time.monotonic() < deadline:
             if marker.exists() and marker.read_text() or proc.poll() is not None:
                 break
             time.sleep(0.1)
