@@ -91,8 +91,7 @@ def input_fingerprint(
 
     Raises :class:`InputError` when the plan is unknown or a plan/settings file is invalid.
     """
-    from planeval.core.version import __version__
-    from planeval.reporting.inputs import package_versions, report_inputs
+    from planeval.reporting.inputs import report_inputs
 
     data_dir = Path(data_dir)
     plans, _ = catalogue_state(data_dir)  # parsed once per state of the plan files
@@ -102,9 +101,8 @@ def input_fingerprint(
         "parameters": spec.fields(),
         "reference_geography": inputs.reference_geography,
         "files": inputs.digests(),
-        "planeval": __version__,
+        "versions": inputs.versions,
         "code_sha256": code_sha256(),
-        "packages": package_versions(),
     }
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
     return {"sha256": hashlib.sha256(canonical).hexdigest(), "inputs": record}

@@ -54,13 +54,22 @@ class ReportInputs:
     ``reference``: the same for the reference geography; ``settings`` (``assessment.yaml`` or
     the package's copy), ``calibration`` (the interval calibration file), ``geographies``,
     ``departments``, ``units`` (the data folder's files or the package's copies), ``narrative``
-    (the office's text of this report), ``notebook``.
+    (the office's text of this report), ``notebook``; and :attr:`versions` (planeval and the
+    numerical packages).
     """
 
     data_dir: Path
     reference_geography: str
     plan_short_name: str
     groups: dict[str, tuple[Path, ...]]
+
+    @property
+    def versions(self) -> dict[str, str]:
+        """The code's inputs: planeval's version and those of the packages that compute and
+        render the report (:func:`package_versions`)."""
+        from planeval.core.version import __version__
+
+        return {"planeval_version": __version__, **package_versions()}
 
     def label(self, path: Path) -> str:
         """A file's name in the fingerprint and provenance: relative to the data folder (so

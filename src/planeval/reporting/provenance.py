@@ -46,6 +46,6 @@ def provenance_rows(spec, inputs: ReportInputs) -> list[tuple[str, str]]:
     rows.append(("parameter reference_geography (used)", inputs.reference_geography or "none"))
     for group, files in inputs.digests().items():
         rows += [(f"{group} {name}", sha) for name, sha in files.items()]
-    rows += [(f"package {k}", v) for k, v in package_versions().items()]
+    rows += [(f"package {k}", v) for k, v in inputs.versions.items()]
     rows.append(("git commit", git_commit()))
     return rows
