@@ -17,7 +17,6 @@ import shutil
 import subprocess
 
 import pytest
-from bs4 import BeautifulSoup
 
 import planeval
 from planeval.reporting import build
@@ -47,23 +46,116 @@ def pdf_text(path) -> str:
     ).stdout
 
 
-def test_docx_has_the_headings_tables_and_figures_of_the_html(docx_path):
+def test_docx_has_the_headings_tables_and_figures_of_the_report(docx_path):
     from docx import Document
 
     word = Document(str(docx_path))
     headings = [p.text for p in word.paragraphs if p.style.name.startswith("Heading")]
     for title in ("一、总体情况", "二、主要进展", "三、存在的问题", "四、对策建议", "（一）健康"):
         assert title in headings, title
-    soup = BeautifulSoup(render_report(document()), "html.parser")
-    tables = [t for t in soup.find_all("table") if t.select("tbody tr")]  # with rows
-    assert len(word.tables) == len(tables)
-    assert len(word.inline_shapes) == len(soup.find_all("figure"))
-    captions = [p.text for p in word.paragraphs if p.text.startswith(("表", "图"))]
-    assert "表1 各领域达标率" in captions and any(c.startswith("图1 ") for c in captions)
-    marked = [r for p in word.paragraphs for r in p.runs if r.font.highlight_color]
+    doc_ = document()
+    # the brief annex: every domain table, the rates table, the sex tables, the observed
+    # values, the sources and the monitoring table; the technical parts left out
+    technical = [p.title for p in doc_.appendix.parts if p.technical]
+    assert technical and not set(technical) & set(headings)
+    figures = [f for s in doc_.domains for f in s.figures if f.brief]
+    figures += [b.figure for b in doc_.gender.blocks]
+    figures += [doc_.summary.heatmap] if doc_.summary.heatmap else []
+    assert len(word.inline_shapes) == len(figures)
+    captions = [p.text for p in word.paragraphs if p.style.name == "Caption" and p.text]
+    assert "表1 各领域达标率" in captions
+    marked = [r for p in word.paragraphs for r in p.runs if r.style.name == "Placeholder"]
     assert marked and all(r.text.startswith("【") for r in marked)  # places to fill, marked
-    footer = word.sections[0].footer.paragraphs[0]._p.xml
-    assert "PAGE" in footer  # page numbers
+
+
+def test_docx_is_laid_out_as_an_official_document(docx_path):
+    """GB/T 9704-2012 read back with python-docx: A4 with margins 37/35/28/26 mm; body
+    仿宋_GB2312 三号 (16 pt) at an exact 28.95 pt pitch (225 mm / 22 lines = 637.8 pt / 22 =
+    28.99 pt, set a little under so 22 lines fit); title 方正小标宋简体, headings 黑体 and
+    楷体_GB2312; no run sets a font of its own (styles only)."""
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.oxml.ns import qn
+
+    word = Document(str(docx_path))
+    first = word.sections[0]
+    assert (first.page_width.mm, first.page_height.mm) == pytest.approx((210, 297), abs=0.1)
+    margins = (first.top_margin, first.bottom_margin, first.left_margin, first.right_margin)
+    assert [m.mm for m in margins] == pytest.approx([37, 35, 28, 26], abs=0.1)
+
+    def east_asia(style):
+        return style.element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
+
+    normal = word.styles["Normal"]
+    assert east_asia(normal) == "仿宋_GB2312" and normal.font.size.pt == 16
+    assert normal.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert 28 <= normal.paragraph_format.line_spacing.pt <= 29
+    assert east_asia(word.styles["Title"]) == "方正小标宋简体"
+    assert east_asia(word.styles["Heading 1"]) == "黑体"
+    assert east_asia(word.styles["Heading 2"]) == "楷体_GB2312"
+    assert word.styles["Table Text"].font.size.pt >= 10.5
+    body_runs = [r for p in word.paragraphs for r in p.runs]
+    body_runs += [r for t in word.tables for row in t.rows for c in row.cells
+                  for p in c.paragraphs for r in p.runs]  # fmt: skip
+    assert not [r.text for r in body_runs if r._element.rPr is not None
+                and r._element.rPr.find(qn("w:rFonts")) is not None]  # fmt: skip
+    assert word.core_properties.created.year >= 2025
+    assert word.core_properties.title == document().title
+
+
+def test_docx_has_fields_for_contents_captions_and_page_numbers(docx_path):
+    """A TOC field, SEQ fields numbering every caption, a header row repeated on every page
+    of every data table, and — PAGE — at the outer foot (odd right, even left)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+
+    word = Document(str(docx_path))
+    body = word.element.body.xml
+    assert 'TOC \\o "1-2"' in body
+    captions = [p for p in word.paragraphs if p.style.name == "Caption" and p.text.startswith("表")]
+    assert captions and all("SEQ 表" in p._p.xml for p in captions)
+    figure_captions = [p for t in word.tables for row in t.rows for c in row.cells
+                       for p in c.paragraphs if p.text.startswith("图")]  # fmt: skip
+    assert figure_captions and all("SEQ 图" in p._p.xml for p in figure_captions)
+    data_tables = [t for t in word.tables if t.style is not None and t.style.name == "Table Grid"]
+    assert len(data_tables) == len(captions)
+    for t in data_tables:
+        assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    odd, even = (
+        word.sections[0].footer.paragraphs[0],
+        word.sections[0].even_page_footer.paragraphs[0],
+    )
+    assert "PAGE" in odd._p.xml and odd.text.startswith("— ") and odd.text.endswith(" —")
+    assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert word.styles["Footer"].font.size.pt == 14  # 四号
+
+
+def test_table_columns_fit_their_words():
+    """A status word is never broken: the status column is at least as wide as 数据不足 at
+    10.5 pt (4 × 10.5 = 42 pt) plus its padding (11 pt), and the columns fill the width."""
+    from planeval.reporting.word import column_widths
+
+    columns = [
+        [("指标", False), ("适龄儿童免疫规划疫苗接种率（以街道为单位）", False)],
+        [("单位", False), ("%", True)],
+        [("状态", False), ("数据不足\n数据滞后：最新数据为2016年", True)],
+    ]
+    widths = column_widths(columns, 200.0)
+    assert sum(widths) == pytest.approx(200.0, abs=0.01)
+    assert widths[2] >= 42 + 11
+
+
+def test_english_docx_has_a_plain_style_and_no_full_width_brackets(tmp_path):
+    from docx import Document
+
+    a = planeval.assess("children", "china", 2023, data_dir="data")
+    en = build.build_document(build.context_for(a, "midterm", "en", "data"))
+    word = Document(str(write_docx(en, tmp_path / "en.docx")))
+    assert word.styles["Normal"].font.name == "Times New Roman"
+    text = "\n".join(p.text for p in word.paragraphs)
+    text += "".join(c.text for t in word.tables for row in t.rows for c in row.cells)
+    assert "（" not in text and "）" not in text and "：" not in text
 
 
 @pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,

@@ -46,6 +46,8 @@ _OPTIONAL = {
         "verdict_final_met_rate",
         "verdict_final_basic_rate",
         "min_points_trend_test",
+        "brief_chart_min_points",
+        "brief_chart_max_band_share",
     ],
     "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
     "overview": ["min_rank_denominator"],

@@ -185,7 +185,8 @@ def print_pdf(body: str, out: Path, name: str, params: dict, timings: dict) -> b
     t = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
         try:
-            data = html_to_pdf(body, Path(tmp) / "report.pdf").read_bytes()
+            annex = params.get("annex", "brief")
+            data = html_to_pdf(body, Path(tmp) / "report.pdf", annex=annex).read_bytes()
         except Exception as exc:
             record_failure(out, name, params, f"printing the PDF failed: {exc}")
             raise

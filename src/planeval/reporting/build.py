@@ -268,6 +268,8 @@ def cover(ctx: ReportContext) -> doc.Cover:
 
 # --------------------------------------------------------------------------- contents
 APPENDIX_PARTS = ("method", "agency", "data", "sources", "revisions", "audit", "provenance")
+#: Parts of the technical annex: in the HTML always, in Word and PDF with ``annex: full``.
+TECHNICAL_PARTS = ("method", "agency", "revisions", "audit", "provenance")
 
 
 def contents(ctx: ReportContext) -> doc.Contents:
@@ -288,7 +290,7 @@ def contents(ctx: ReportContext) -> doc.Contents:
     if ctx.monitoring is not None:
         entries.append(entry("monitoring", t("monitoring")))
     entries.append(entry("gender", t("gender")))
-    appendix = [entry(k, t(k)) for k in APPENDIX_PARTS]
+    appendix = [entry(k, t(k), technical=k in TECHNICAL_PARTS) for k in APPENDIX_PARTS]
     entries.append(entry("appendix", t("appendix"), appendix))
     return doc.Contents(t("toc"), entries)
 
@@ -515,4 +517,6 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
         gender=gender_section(ctx),
         appendix=appendix(ctx),
         monitoring=ctx.monitoring,
+        annex=ctx.annex,
+        office=ctx.narrative.overall.author if ctx.narrative.overall else "",
     )

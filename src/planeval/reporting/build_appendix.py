@@ -114,6 +114,10 @@ def appendix(ctx: ReportContext) -> doc.Appendix:
         audit(ctx),
         provenance(ctx),
     ]
+    from planeval.reporting.build import TECHNICAL_PARTS
+
+    for part in parts:
+        part.technical = part.anchor in TECHNICAL_PARTS
     return doc.Appendix(ctx.t("appendix"), parts)
 
 

@@ -307,4 +307,18 @@ def panel(ctx: ReportContext, r: IndicatorAssessment) -> doc.Figure | None:
         badge=ctx.verdict_badge(r),
         anchor=f"fig-{r.indicator_id}",
         kind="panel",
+        brief=in_brief_annex(r, ctx.assessment.settings),
     )
+
+
+def in_brief_annex(r: IndicatorAssessment, settings: dict) -> bool:
+    """Whether an indicator's chart goes in the brief annex (Word and PDF): at least
+    ``report.brief_chart_min_points`` observed values and, for a % indicator, a 95 % band
+    covering less than ``report.brief_chart_max_band_share`` of the 0–100 scale (a band from
+    0.0 to 96.8 % tells a reader nothing)."""
+    rules = settings["report"]
+    if len(r.years) < rules["brief_chart_min_points"]:
+        return False
+    if r.unit == "%" and r.pi_low is not None and r.pi_high is not None:
+        return (r.pi_high - r.pi_low) / 100 < rules["brief_chart_max_band_share"]
+    return True

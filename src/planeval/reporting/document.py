@@ -102,6 +102,8 @@ class Figure:
     badge: Badge | None = None
     anchor: str = ""
     kind: str = ""
+    brief: bool = True  # shown in the brief annex (False: too few points, or a band that
+    # spans the whole scale: in the full annex and the HTML only)
 
 
 @dataclass
@@ -136,9 +138,13 @@ class Cover:
 
 @dataclass
 class ContentsEntry:
+    """An entry of the contents; ``technical``: a part of the technical annex (left out of a
+    brief annex's Word file and PDF)."""
+
     anchor: str
     title: str
     children: list[ContentsEntry] = field(default_factory=list)
+    technical: bool = False
 
 
 @dataclass
@@ -233,13 +239,16 @@ class MonitoringSection:
 @dataclass
 class AppendixPart:
     """One part of the appendix: heading, a paragraph, a subheading and a table (each
-    optional but the heading)."""
+    optional but the heading). ``technical``: a part of the technical annex (models, agency
+    figures, thresholds in probabilities, revisions, encoding audit, provenance), left out of
+    a brief annex (Word and PDF; the HTML always holds it)."""
 
     anchor: str
     title: str
     intro: Paragraph | None = None
     subtitle: str = ""
     table: Table | None = None
+    technical: bool = False
 
 
 @dataclass
@@ -308,7 +317,9 @@ class Findings:
 
 @dataclass
 class ReportDocument:
-    """A whole evaluation report; ``title`` is the page title, ``lang`` ``zh`` or ``en``."""
+    """A whole evaluation report; ``title`` is the page title, ``lang`` ``zh`` or ``en``;
+    ``annex``: ``brief`` (Word and PDF leave out the technical annex) or ``full``;
+    ``office``: who files it (the 落款 and the Word file's author)."""
 
     title: str
     lang: str
@@ -321,6 +332,8 @@ class ReportDocument:
     gender: GenderSection
     appendix: Appendix
     monitoring: MonitoringSection | None = None
+    annex: str = "brief"
+    office: str = ""
 
     def sections(self) -> list:
         """Every section in reading order (the monitoring section only when there is one)."""

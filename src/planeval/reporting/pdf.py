@@ -39,11 +39,29 @@ def chromium() -> str:
     )
 
 
-def html_to_pdf(html: str, pdf_path: str | Path, timeout: float = 300) -> Path:
+#: Added to the printed page of a brief annex: the technical annex (appendix parts, contents
+#: entries and charts marked ``technical`` by the templates) is not printed.
+BRIEF_PRINT_CSS = "<style>@media print { .pe .technical { display: none !important; } }</style>"
+
+
+def for_print(html: str, annex: str = "brief") -> str:
+    """The page as printed: with ``annex="brief"`` the technical annex is hidden on paper
+    (the HTML file itself keeps it)."""
+    if annex == "full":
+        return html
+    head_end = html.find("</head>")
+    if head_end < 0:
+        return BRIEF_PRINT_CSS + html
+    return html[:head_end] + BRIEF_PRINT_CSS + html[head_end:]
+
+
+def html_to_pdf(html: str, pdf_path: str | Path, timeout: float = 300, annex: str = "full") -> Path:
     """Print an HTML page (a string) to ``pdf_path`` with headless Chromium (A4, the page's
-    print stylesheet, no browser header or footer). Raises :class:`InputError` when Chromium
-    is missing and ``RuntimeError`` with Chromium's message when printing fails."""
+    print stylesheet, no browser header or footer); ``annex="brief"`` leaves the technical
+    annex out (:func:`for_print`). Raises :class:`InputError` when Chromium is missing and
+    ``RuntimeError`` with Chromium's message when printing fails."""
     exe = chromium()
+    html = for_print(html, annex)
     pdf_path = Path(pdf_path)
     with tempfile.TemporaryDirectory(prefix="planeval-pdf-") as tmp:
         page = Path(tmp) / "report.html"
