@@ -79,6 +79,7 @@ FRAME_COLUMNS = [
     "column",
     "parse_note",
     "vintage",
+    "indicator_written",
 ]
 _YEAR_FILE = re.compile(r"^(\d{4})(?:_([^.\s][^.]*))?\.(csv|xlsx)$", re.IGNORECASE)
 _REV_TAG = re.compile(r"(?:(.+)_)?rev(\d+)", re.IGNORECASE)
@@ -178,7 +179,7 @@ def check_submission(
     result.encoding = grid.encoding
     result.sheets = [s.name for s in grid.sheets if s.name]
     result.meta = dict(grid.meta)
-    frame, problems = tidy_rows(grid, geography, year, units, qualitative)
+    frame, problems = tidy_rows(grid, geography, year, units, qualitative, rules.indicator_names)
     del grid  # the cells are no longer needed: free them before validation
     if path.is_file():
         result.sha256 = sha256_of(path)

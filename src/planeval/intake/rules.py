@@ -19,7 +19,10 @@ class IntakeRules:
     """Limits and thresholds of the intake (see the settings file for each one's meaning).
 
     ``percent_ceilings``: indicator_id part -> highest plausible % (others: 100);
-    ``target_levels``: indicator_id -> the plan levels of its targets (for the fraction rule).
+    ``target_levels``: indicator_id -> the plan levels of its targets (for the fraction rule);
+    ``indicator_names``: an indicator's Chinese (and English) catalogue name -> its
+    indicator_id, for files that name indicators as people do (``婴儿死亡率``); a name two
+    indicators share is left out (it would be a guess).
     """
 
     max_sheet_rows: int
@@ -28,6 +31,7 @@ class IntakeRules:
     fraction_reference_min: float
     percent_ceilings: dict[str, float] = field(default_factory=dict)
     target_levels: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    indicator_names: dict[str, str] = field(default_factory=dict)
 
     def percent_ceiling(self, indicator_id: str) -> float:
         """Highest plausible percentage of ``indicator_id``: 100 unless a ceiling's key is part
@@ -36,7 +40,9 @@ class IntakeRules:
         return float(max(found)) if found else 100.0
 
 
-def rules_from(settings: dict, target_levels: dict | None = None) -> IntakeRules:
+def rules_from(
+    settings: dict, target_levels: dict | None = None, indicator_names: dict | None = None
+) -> IntakeRules:
     """:class:`IntakeRules` from loaded settings (:func:`planeval.core.settings.load_settings`)."""
     intake = settings["intake"]
     return IntakeRules(
@@ -46,6 +52,7 @@ def rules_from(settings: dict, target_levels: dict | None = None) -> IntakeRules
         float(intake["fraction_reference_min"]),
         {str(k): float(v) for k, v in intake["percent_ceilings"].items()},
         dict(target_levels or {}),
+        dict(indicator_names or {}),
     )
 
 
@@ -57,7 +64,7 @@ def default_rules() -> IntakeRules:
 def load_rules(data_dir: str | Path) -> IntakeRules:
     """The rules of a data folder: its settings file and its plans' target levels. Raises
     :class:`~planeval.core.errors.InputError` for a bad settings file."""
-    return rules_from(load_settings(data_dir), target_levels(data_dir))
+    return rules_from(load_settings(data_dir), target_levels(data_dir), indicator_names(data_dir))
 
 
 def target_levels(data_dir: str | Path) -> dict[str, tuple[float, ...]]:
@@ -78,3 +85,29 @@ def target_levels(data_dir: str | Path) -> dict[str, tuple[float, ...]]:
                 if isinstance(v, int | float) and not isinstance(v, bool):
                     levels.setdefault(t.indicator_id, []).append(float(v))
     return {k: tuple(v) for k, v in levels.items()}
+
+
+def indicator_names(data_dir: str | Path) -> dict[str, str]:
+    """Catalogue name -> indicator_id: the ``name_zh`` and ``name_en`` of every plan target and
+    of every entry of ``indicators.yaml``; a name given to two different indicators is left
+    out. Empty when the plans cannot be read."""
+    from planeval.core.errors import InputError
+    from planeval.core.yamlfiles import read_yaml
+    from planeval.plans.loading import load_all_plans
+
+    try:
+        plans = load_all_plans(data_dir)
+    except InputError:
+        return {}
+    pairs = [(t.name_zh, t.indicator_id) for p in plans for t in p.targets]
+    pairs += [(t.name_en, t.indicator_id) for p in plans for t in p.targets]
+    register = Path(data_dir) / "indicators.yaml"
+    entries = (read_yaml(register) or {}).get("indicators", []) if register.exists() else []
+    for entry in entries:
+        if isinstance(entry, dict) and "indicator_id" in entry:
+            pairs += [(entry.get(k), str(entry["indicator_id"])) for k in ("name_zh", "name_en")]
+    found: dict[str, set[str]] = {}
+    for name, indicator in pairs:
+        if isinstance(name, str) and name.strip():
+            found.setdefault(name.strip(), set()).add(indicator)
+    return {name: ids.pop() for name, ids in found.items() if len(ids) == 1}

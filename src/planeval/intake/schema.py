@@ -292,6 +292,7 @@ class _Lookup:
         self.units = units or {}
         self.rules = rules
         self._references: pd.Series | None = None
+        self._suggestions: dict | None = None
         self._first: dict | None = None
         self._sexes: dict | None = None
         self._nested: dict | None = None
@@ -313,6 +314,16 @@ class _Lookup:
             self._sexes = {tuple(r[:3]): _record(have, r) for r in have.itertuples(index=False)}
         return self._sexes[(row["indicator_id"], row["year"], sex)]
 
+    def unknown_indicator(self, text: str) -> tuple[str, str, dict]:
+        """The message of an unknown indicator, with "did you mean ...?" when an indicator_id
+        or a catalogue name is close (difflib); worked out once per distinct text."""
+        if self._suggestions is None:
+            self._suggestions = {}
+        if text not in self._suggestions:
+            self._suggestions[text] = _suggest(text, self.units, self.rules.indicator_names)
+        hint, hint_zh = self._suggestions[text]
+        return "indicator_id", "unknown_indicator", {"ind": text, "hint": hint, "hint_zh": hint_zh}
+
     def fraction_reference(self, label) -> float:
         """The level a likely fraction was compared with (see :func:`fraction_references`)."""
         if self._references is None:
@@ -325,6 +336,24 @@ class _Lookup:
             self._nested = nesting_violations(self.frame)
         other = self.frame.loc[self._nested[label]]
         return {k: other[k] for k in ("indicator_id", "sheet", "row", "value", "_decimals")}
+
+
+def _suggest(text: str, units: dict[str, str], names: dict[str, str]) -> tuple[str, str]:
+    """``("; did you mean x (名称)?", "；是否为 x（名称）？")`` for the indicator whose id or
+    catalogue name is closest to ``text`` (difflib ratio at least 0.75 for an id, 0.6 for a
+    name), else two empty strings."""
+    import difflib
+
+    found = difflib.get_close_matches(text, list(units), n=1, cutoff=0.75)
+    indicator = found[0] if found else None
+    if indicator is None:
+        close = difflib.get_close_matches(text, [n for n in names if names[n] in units], 1, 0.6)
+        indicator = names[close[0]] if close else None
+    if indicator is None:
+        return "", ""
+    zh = next((n for n, i in names.items() if i == indicator and not n.isascii()), "")
+    shown, shown_zh = (f"{indicator} ({zh})", f"{indicator}（{zh}）") if zh else (indicator,) * 2
+    return f"; did you mean {shown}?", f"；是否为 {shown_zh}？"
 
 
 def _record(frame: pd.DataFrame, values: tuple) -> dict:
@@ -457,10 +486,7 @@ def _nesting(row, lookup):
 #: for the value column, wording key of :mod:`planeval.intake.messages`, placeholder values)).
 _MESSAGES = {
     "indicator_present": ("indicator", lambda r, k: ("indicator_id", "indicator_missing", {})),
-    "known_indicator": (
-        "indicator",
-        lambda r, k: ("indicator_id", "unknown_indicator", {"ind": r["indicator_id"]}),
-    ),
+    "known_indicator": ("indicator", lambda r, k: k.unknown_indicator(r["indicator_id"])),
     "unit_matches_catalogue": ("unit", _unit_mismatch),
     "sex_code": ("sex", lambda r, k: ("sex", "bad_sex", {"sex": r["sex"]})),
     "percent_range": ("range", _percent_range),

@@ -53,6 +53,7 @@ def tidy_rows(
     year: int | None,
     units: dict[str, str] | None = None,
     qualitative: frozenset[str] | set[str] = frozenset(),
+    names: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Tidy rows (one per value and sex) from a :class:`Grid`, plus the problems of reading it.
 
@@ -78,7 +79,9 @@ def tidy_rows(
                 unread.append(sheet.name)
             continue
         data_sheets += 1
-        more_rows, more = _tidy_sheet(grid, sheet, found, geography, year, units, qualitative)
+        more_rows, more = _tidy_sheet(
+            grid, sheet, found, (grid.path, geography, year, units, qualitative, names or {})
+        )
         frames.append(more_rows)
         problems += more
     frames = [f for f in frames if not f.empty]
@@ -173,7 +176,7 @@ def _row_problems(
     return []
 
 
-def _tidy_sheet(grid, sheet, found, geography, year, units, qualitative):
+def _tidy_sheet(grid, sheet, found, context):
     """Tidy rows (a frame in row order) and problems of one sheet whose header row was found."""
     header_i, columns, unknown = found
     by_name: dict[str, list[int]] = {}
@@ -183,7 +186,6 @@ def _tidy_sheet(grid, sheet, found, geography, year, units, qualitative):
     if problems:
         return pd.DataFrame(), problems
     col_of = {col: idxs[0] for col, idxs in by_name.items()}
-    context = (grid.path, geography, year, units, qualitative)
     body = range(header_i + 1, len(sheet))
     fast, slow = pd.DataFrame(), body
     if sheet.records is not None and len(body):
@@ -203,7 +205,7 @@ def _tidy_sheet(grid, sheet, found, geography, year, units, qualitative):
 
 def _read_row(grid, sheet, i, columns, col_of, context) -> tuple[list[dict], list[Problem]]:
     """The tidy rows and problems of sheet row ``i`` (0-based), read cell by cell."""
-    path, geography, year, units, qualitative = context
+    path, geography, year, units, qualitative, names = context
     cells, row_no = sheet.cells(i), i + 1
     if all(clean_text(c.value) == "" and not c.formula for c in cells):
         return [], []
@@ -217,7 +219,9 @@ def _read_row(grid, sheet, i, columns, col_of, context) -> tuple[list[dict], lis
         return [], found_problems
     if all(clean_text(cell(c).value) == "" for c in _REPORTED) and not _unit_disagrees(cell, units):
         return [], []
-    rows, problems = _tidy_one(cell, path, sheet.name, row_no, geography, year, units, qualitative)
+    rows, problems = _tidy_one(
+        cell, path, sheet.name, row_no, geography, year, units, qualitative, names
+    )
     return [{**r, "_seq": k} for k, r in enumerate(rows)], problems
 
 
@@ -242,7 +246,7 @@ def _plain_rows(sheet, header_i: int, columns: dict, col_of: dict, context):
     below :data:`~planeval.intake.parsing.MAX_ABS_VALUE`. Such a row reads to exactly what
     :func:`_tidy_one` gives it, with no note.
     """
-    path, geography, year, units, qualitative = context
+    path, geography, year, units, qualitative, _names = context
     first = header_i + 1
     records = sheet.records[first:]
     width = max(map(len, records))
@@ -289,6 +293,7 @@ def _plain_rows(sheet, header_i: int, columns: dict, col_of: dict, context):
             "geography": geography,
             "year": year,
             "indicator_id": indicator[take],
+            "indicator_written": indicator[take],
             "unit": unit[take],
             "source": col("source")[take].str.strip(),
             "note": col("note")[take].str.strip(),
@@ -306,7 +311,8 @@ def _plain_rows(sheet, header_i: int, columns: dict, col_of: dict, context):
             "_seq": 0,
         }
     )
-    text = ["indicator_id", "unit", "source", "note", "account", "file", "sex", "column"]
+    text = ["indicator_id", "indicator_written", "unit", "source", "note", "account"]
+    text += ["file", "sex", "column"]
     frame[text] = frame[text].astype("str")  # the dtype pandas gives the row-wise dicts
     return frame.reset_index(drop=True), other
 
@@ -413,7 +419,9 @@ def _meta_problems(grid: Grid, geography: str | None, year: int | None) -> list[
     return problems
 
 
-def _tidy_one(cell, path, sheet, row_no, geography, year, units, qualitative=frozenset()):
+def _tidy_one(
+    cell, path, sheet, row_no, geography, year, units, qualitative=frozenset(), names=None
+):
     problems: list[Problem] = []
 
     def bad(col, key, code="value", **values):
@@ -426,6 +434,13 @@ def _tidy_one(cell, path, sheet, row_no, geography, year, units, qualitative=fro
     indicator = clean_text(raw_id)
     if isinstance(raw_id, str) and indicator != raw_id.strip():
         notes.append(f"indicator_id '{raw_id.strip()}' read as '{indicator}'")
+    written = indicator
+    if units and indicator not in units and indicator in (names or {}):
+        indicator = names[written]  # the catalogue's name of the indicator (婴儿死亡率)
+        notes.append(
+            f"indicator '{written}' read as {indicator} (its catalogue name) / "
+            f"指标 '{written}' 按指标目录名称读作 {indicator}"
+        )
     raw_unit = cell("unit").value
     unit = clean_text(raw_unit)
     if isinstance(raw_unit, str) and unit != raw_unit and unit != raw_unit.strip():
@@ -446,6 +461,7 @@ def _tidy_one(cell, path, sheet, row_no, geography, year, units, qualitative=fro
         "geography": geography,
         "year": year,
         "indicator_id": indicator,
+        "indicator_written": written,
         "unit": unit,
         "source": free_text(cell("source").value),
         "note": free_text(cell("note").value),

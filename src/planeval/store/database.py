@@ -91,15 +91,31 @@ def _code_digest() -> str:
 
 def fingerprint(data_dir: str | Path, geography: str, units: dict[str, str]) -> str:
     """SHA-256 over the inputs of a geography's partition: name and content of every file in
-    ``observations/<geography>/``, the catalogue's units and qualitative targets, the code."""
+    ``observations/<geography>/``, the catalogue's units and qualitative targets, the intake
+    rules (settings file's ``intake`` section, plan levels, catalogue names), the code."""
     digest = hashlib.sha256(_code_digest().encode())
     digest.update(json.dumps(units, sort_keys=True, ensure_ascii=False).encode())
     digest.update(" ".join(sorted(qualitative_ids(data_dir))).encode())
+    digest.update(_rules_digest(data_dir).encode())
     folder = geography_folder(data_dir, geography)
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
         if path.is_file():
             digest.update(f"\n{path.name}\0{sha256_of(path)}".encode())
     return digest.hexdigest()
+
+
+def _rules_digest(data_dir: str | Path) -> str:
+    """The intake rules of ``data_dir`` as text (a bad settings file: its own error, raised
+    when the partition is built)."""
+    from dataclasses import asdict
+
+    from planeval.intake.rules import load_rules
+
+    try:
+        rules = asdict(load_rules(data_dir))
+    except InputError:
+        return "unreadable settings"
+    return json.dumps(rules, sort_keys=True, ensure_ascii=False, default=list)
 
 
 def _relative(frame: pd.DataFrame, data_dir: Path) -> pd.DataFrame:
