@@ -87,6 +87,7 @@ def store_verdicts(data: Path, out: Path, counties: list[str]) -> None:
     from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint
     from planeval.publish.runner import report_name
     from planeval.reporting.overview_verdicts import region_record
+    from planeval.reporting.spec import ReportSpec
     from planeval.store.database import load_geography
 
     plan = load_plan(PLAN, data)
@@ -97,7 +98,7 @@ def store_verdicts(data: Path, out: Path, counties: list[str]) -> None:
         obs = load_geography(data, geo, up_to_year=YEAR)
         record = region_record(assess(plan, obs, YEAR, geo, data_dir=str(data)), STAGE, PLAN)
         html, verdict = b"<html>stub</html>", json.dumps(record).encode("utf-8")
-        fingerprint = input_fingerprint(PLAN, STAGE, YEAR, geo, data, "zh", NOTEBOOK, ("html",))
+        fingerprint = input_fingerprint(ReportSpec(PLAN, STAGE, YEAR, geo), data, NOTEBOOK)
         (out / name).write_bytes(html)
         verdict_name = name.replace(".html", ".verdict.json")
         (out / verdict_name).write_bytes(verdict)

@@ -360,9 +360,9 @@ def test_runlist_unknown_overview_parent_is_refused(tmp_path):
 def test_run_overviews_writes_both_languages_and_the_index_lists_them(tmp_path):
     from planeval.publish.index import write_index
     from planeval.publish.overview_run import run_overviews
-    from planeval.publish.runlist import OverviewRun
+    from planeval.reporting.overview_spec import OverviewSpec
 
-    runs = [OverviewRun("china", "national_women", "midterm", 2024, lang) for lang in ("zh", "en")]
+    runs = [OverviewSpec("national_women", "midterm", 2024, "china", lang) for lang in ("zh", "en")]
     rows = run_overviews(runs, DATA, tmp_path)
     assert [r["status"] for r in rows] == ["done", "done"]
     assert rows[0]["sources"] == {"assessed": 16}
@@ -431,3 +431,15 @@ def yaml_load(path: Path) -> dict:
     import yaml
 
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_overview_spec_is_a_report_spec_kind():
+    """The overview follows ReportSpec's shape: its own kind and name, the spec's fields."""
+    from planeval.reporting.overview_spec import OverviewSpec
+    from planeval.reporting.spec import ReportSpec
+
+    spec = OverviewSpec("national_women", "midterm", 2024, "china", "en", ("html", "pdf"))
+    assert isinstance(spec, ReportSpec) and spec.kind == "overview"
+    assert spec.name == "china_national_women_overview_midterm_2024_en.html"
+    assert spec.fields()["kind"] == "overview" and spec.fields()["formats"] == ["html", "pdf"]
+    assert OverviewSpec.from_fields(spec.fields()) == spec

@@ -27,17 +27,18 @@ from planeval.core.files import atomic_write_bytes, atomic_write_text
 from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_complete, read_metadata
 from planeval.publish.runner import VERDICT_FILE as VERDICT_KEY
 from planeval.publish.runner import report_name
+from planeval.reporting.overview_spec import OverviewSpec
 from planeval.reporting.overview_verdicts import SCHEMA, region_record
 from planeval.reporting.spec import ReportSpec
 
 
 def overview_name(parent: str, plan: str, stage: str, year: int, lang: str = "zh") -> str:
-    """``<parent>_<plan>_overview_<stage>_<year>[_<lang>].html``; raises :class:`InputError`
-    for a parent or plan that is not a safe code (the page stays in the output folder)."""
+    """``<parent>_<plan>_overview_<stage>_<year>[_en].html`` (:class:`OverviewSpec`'s name);
+    raises :class:`InputError` for a parent or plan that is not a safe code (the page stays in
+    the output folder)."""
     check_code(parent, "geography", "--parent")
     check_code(plan, "plan", "--plan")
-    suffix = "" if lang == "zh" else f"_{lang}"
-    return f"{parent}_{plan}_overview_{stage}_{year}{suffix}.html"
+    return OverviewSpec(plan, stage, int(year), parent, lang).name
 
 
 def child_regions(parent: str, data_dir: str | Path) -> list[str]:
@@ -258,33 +259,33 @@ def build_overview_files(
 
         with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
             extra["pdf"] = html_to_pdf(html, Path(tmp) / "overview.pdf").read_bytes()
-    files = _write(out, name, html, extra, plan, stage, year, parent, lang, records, timings, t0)
+    spec = OverviewSpec(plan, stage, int(year), parent, lang, tuple(formats))
+    files = _write(out, spec, html, extra, records, timings, t0)
     return {"path": out / name, "files": files, "timings": timings, "sources": sources}
 
 
-def _write(out, name, html, extra, plan, stage, year, parent, lang, records, timings, t0) -> dict:
-    files = {"html": name}
+def _write(out, spec: OverviewSpec, html, extra, records, timings, t0) -> dict:
+    """Word and PDF, the HTML, then the metadata (the spec's fields at top level, as a
+    report's), each written atomically; returns ``{format: file name}``."""
+    name = spec.name
+    files, digests = {"html": name}, {}
     for fmt, content in extra.items():
-        files[fmt] = name[: -len(".html")] + f".{fmt}"
+        files[fmt] = spec.stem + f".{fmt}"
         atomic_write_bytes(out / files[fmt], content)
+        digests[fmt] = hashlib.sha256(content).hexdigest()
     data = html.encode("utf-8")
     atomic_write_bytes(out / name, data)
     timings["total"] = time.perf_counter() - t0
-    inputs = {r["geography"]: r.get("latest_data_year") for r in records}
     fingerprint = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8")).hexdigest()
     meta = {
         "file": name,
-        "kind": "overview",
-        "plan": plan,
-        "stage": stage,
-        "year": int(year),
-        "geography": parent,
-        "lang": lang,
+        **spec.fields(),
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
         "html_sha256": hashlib.sha256(data).hexdigest(),
         "files": files,
-        "fingerprint": fingerprint,
-        "regions": inputs,
+        "sha256": digests,
+        "fingerprint": fingerprint,  # of the regions' records the overview shows
+        "regions": {r["geography"]: r.get("latest_data_year") for r in records},
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
     atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))
@@ -292,22 +293,21 @@ def _write(out, name, html, extra, plan, stage, year, parent, lang, records, tim
 
 
 def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK) -> list[dict]:
-    """Build each :class:`~planeval.publish.runlist.OverviewRun` of a batch (after its
+    """Build each :class:`~planeval.reporting.overview_spec.OverviewSpec` of a batch (after its
     reports, so their stored verdicts are read back); one summary row per overview
     (``name``, ``status`` done/failed, ``seconds``, ``message``, ``sources``). A failing
     overview does not stop the others and never raises."""
     rows, gathered = [], {}
     for run in overviews:
         t0 = time.perf_counter()
-        key = (run.plan, run.stage, run.year, run.parent)
-        row = {"report": run.name, "kind": "overview", "parent": run.parent, "plan": run.plan}
-        row |= {"stage": run.stage, "year": run.year, "lang": run.lang}
+        key = (run.plan, run.stage, run.year, run.geography)
+        row = {"report": run.name, **run.fields()}
         try:
             check_overview(run.plan, run.stage, run.year, run.lang, data_dir)
             if key not in gathered:
                 gathered[key] = gather(*key, data_dir, out, notebook)
             result = build_overview_files(
-                run.plan, run.stage, run.year, run.parent, data_dir, out, run.lang,
+                run.plan, run.stage, run.year, run.geography, data_dir, out, run.lang,
                 run.formats, notebook, gathered=gathered[key],
             )  # fmt: skip
             row |= {"status": "done", "message": "", "formats": list(result["files"])}

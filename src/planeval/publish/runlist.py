@@ -33,6 +33,7 @@ from planeval.core.codes import is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml
 from planeval.publish.fingerprint import NOTEBOOK
+from planeval.reporting.overview_spec import OverviewSpec
 from planeval.reporting.spec import ANNEXES, FORMATS, LANGS, STAGES, ReportSpec
 
 RUNLIST_KEYS = ("data_dir", "out", "notebook", "runs")
@@ -49,24 +50,6 @@ BLOCK_KEYS = (
 REQUIRED_BLOCK_KEYS = ("geographies", "plans", "stages", "years")
 
 
-@dataclass(frozen=True)
-class OverviewRun:
-    """One overview of a parent geography's regions (:mod:`planeval.publish.overview_run`)."""
-
-    parent: str
-    plan: str
-    stage: str
-    year: int
-    lang: str = "zh"
-    formats: tuple[str, ...] = ("html",)
-
-    @property
-    def name(self) -> str:
-        from planeval.publish.overview_run import overview_name
-
-        return overview_name(self.parent, self.plan, self.stage, self.year, self.lang)
-
-
 @dataclass
 class RunList:
     """A validated run list: absolute ``data_dir``, ``out`` and ``notebook``, one
@@ -78,7 +61,7 @@ class RunList:
     notebook: Path
     runs: list[ReportSpec]
     duplicates: int = 0
-    overviews: list[OverviewRun] = field(default_factory=list)
+    overviews: list[OverviewSpec] = field(default_factory=list)
 
 
 def _few(names: list[str], limit: int = 12) -> str:
@@ -379,7 +362,7 @@ def _block_runs(
         for lang in langs
     ]
     runs += [
-        OverviewRun(parent, plan, stage, int(year), lang, kept)
+        OverviewSpec(plan, stage, int(year), parent, lang, kept)
         for parent in parents
         for plan in block_plans
         for stage, year in zip(stages, years, strict=True)
@@ -389,8 +372,8 @@ def _block_runs(
 
 
 def load_runlist(path: str | Path) -> RunList:
-    """Read and validate a run list; expand it to one :class:`ReportSpec` per report
-    and one :class:`OverviewRun` per overview (block key ``overviews``).
+    """Read and validate a run list; expand it to one :class:`ReportSpec` per report and one
+    :class:`~planeval.reporting.overview_spec.OverviewSpec` per overview (key ``overviews``).
 
     Relative ``data_dir``, ``out`` and ``notebook`` are taken from the working directory.
     Geography patterns are matched (:mod:`fnmatch`) against the folders under
@@ -429,8 +412,8 @@ def load_runlist(path: str | Path) -> RunList:
         problems += block_problems
     if problems:
         raise InputError(problems)
-    overviews = list(dict.fromkeys(r for r in runs if isinstance(r, OverviewRun)))
-    runs = [r for r in runs if isinstance(r, ReportSpec)]
+    overviews = list(dict.fromkeys(r for r in runs if isinstance(r, OverviewSpec)))
+    runs = [r for r in runs if not isinstance(r, OverviewSpec)]
     unique = list(dict.fromkeys(runs))
     return RunList(
         path, data_dir, out, notebook, unique, len(runs) - len(unique), overviews=overviews
