@@ -168,21 +168,23 @@ def test_indicator_html_names_indicator_and_status(synthetic, zh):
     assert r.status == "off_track"  # latest 17, forecast far below 40
     html = r._repr_html_()
     assert "small" in html and "小序列" in html
-    assert label("status", "off_track", "zh") in html
+    assert r.verdict.status == "difficult"  # the mid-term verdict of an off-track forecast
+    assert label("verdict_status", "difficult", "zh") in html
     assert 'src="data:image/png;base64,' in html
     explore.set_lang("en")
     html_en = r._repr_html_()
-    assert "small series" in html_en and label("status", "off_track", "en") in html_en
+    assert "small series" in html_en and label("verdict_status", "difficult", "en") in html_en
 
 
 def test_assessment_html_lists_targets_and_counts(synthetic, zh):
     html = synthetic._repr_html_()
     assert "测试规划" in html and "small" in html and "pct" in html
-    assert label("status", "achieved", "zh") in html and label("status", "off_track", "zh") in html
+    met_early, difficult = (label("verdict_status", s, "zh") for s in ("met_early", "difficult"))
+    assert met_early in html and difficult in html
     assert "<img" in html
     overview = synthetic.overview("en")
-    assert overview.loc["Total", label("status", "off_track", "en")] == 1
-    assert overview.loc["Total", label("status", "achieved", "en")] == 1
+    assert overview.loc["Total", label("verdict_status", "difficult", "en")] == 1
+    assert overview.loc["Total", label("verdict_status", "met_early", "en")] == 1
 
 
 def test_results_are_the_assessment_types(synthetic):
@@ -246,7 +248,7 @@ def test_compare_models_chosen_row_is_the_assessment(synthetic, zh):
         assert frame.loc[model, "cv_error"] == pytest.approx(r.cv_error[model])
     assert "not applicable" in frame.loc["logit", "note"]  # not a % indicator
     html = cmp._repr_html_()
-    assert "small" in html and label("status", r.status, "zh") in html and "<img" in html
+    assert "small" in html and r.verdict.status_text("zh") in html and "<img" in html
 
 
 def test_compare_models_short_series_does_not_raise():
@@ -416,3 +418,41 @@ def test_dropdown_change_rerenders_shown_views_in_place():
         (output,) = cell.outputs
         html = output["data"]["text/html"]
         assert "myopia_junior" in html and "senior_secondary_gross_enrollment" not in html
+
+
+# --------------------------------------------------------------------------- the session's language
+MACHINE_WORDS = ("off_track", "on_track", "forecast_falls_back", "indicator_id", "p_attain ",
+                 "drift", "linear", "True", "False", "e-0")  # fmt: skip
+
+
+def test_a_zh_session_speaks_chinese(national, zh):
+    """explain(), the table, the warnings and the model comparison of a zh session carry no
+    machine labels, English rule text, booleans or e-notation; gaps have their unit and the
+    right sign (初中生近视率 71.4 % against ≤ 60 %: 尚差 11.4个百分点, not "相差 -11.4")."""
+    r = national["myopia_junior"]
+    text = r.explain("zh")
+    assert "尚差 11.4个百分点" in text and "-11.4" not in text
+    assert not [w for w in MACHINE_WORDS if w in text], text
+    frames = [national.table(lang="zh"), national.warnings("zh")]
+    frames.append(national.compare_models("under5_mortality").readable_frame("zh"))
+    for frame in frames:
+        shown = frame.to_string() + " ".join(map(str, frame.columns))
+        assert not [w for w in MACHINE_WORDS if w in shown], shown[:300]
+
+
+def test_model_comparison_says_applicable_only_for_eligible_models(national, zh):
+    frame = national.compare_models("under5_mortality").readable_frame("zh")
+    applicable = dict(zip(frame["模型"], frame["适用"], strict=True))
+    assert set(applicable.values()) <= {"是", "否"}
+    assert applicable[label("model", "logit", "zh")] == "否"  # ‰ is not a share
+
+
+def test_choosing_no_geography_keeps_the_dropdown_filled():
+    """ipywidgets reads a value of None as "nothing selected" and blanks the box: "—" carries
+    the empty string, and the workbench reads it as no choice."""
+    from planeval.explore.widgets import NONE, Workbench
+
+    wb = Workbench(planeval.assess("children", "china", 2023, data_dir=DATA), "myopia_junior")
+    options = wb._year_options()
+    assert options[0] == ("—", NONE) and NONE is not None
+    assert all(value is not None for _, value in options)

@@ -162,10 +162,15 @@ class TargetVerdict:
     def status_text(self, lang: str = "zh") -> str:
         return label("verdict_status", self.status, lang)
 
-    def reason(self, lang: str = "zh") -> str:
-        """The reason in ``lang`` (numbers at full precision: reports format their own)."""
+    def reason(self, lang: str = "zh", number=None) -> str:
+        """The reason in ``lang``. ``number(key, value) -> str`` writes its figures (``gap``,
+        ``forecast``, ``p``); without it they are written at 6 significant digits (the JSON
+        export), a report or the workbench passing the one number formatter."""
         pattern = label("verdict_reason", self.reason_key, lang)
-        values = {k: _plain(v) for k, v in self.reason_values.items()}
+        write = number or (lambda key, value: _plain(value))
+        values = {
+            k: write(k, v) if isinstance(v, float) else v for k, v in self.reason_values.items()
+        }
         try:
             return pattern.format(**values)
         except (KeyError, IndexError):

@@ -16,18 +16,19 @@ from planeval.explore.display import (
     Heading,
     Image,
     Strong,
-    _badge,
     _charts,
     _frame_html,
     _heading,
     _new_axes,
     _png,
+    _verdict_badge,
     render,
 )
 from planeval.explore.forecast import _selection, _series_input, _why_not
-from planeval.explore.text import _lang, _settings, _t
+from planeval.explore.text import _lang, _num, _p, _settings, _t
 from planeval.forecasting import COMPLEXITY, MODEL_ORDER, bounded_alternative
 from planeval.forecasting.calibration import HorizonFactors
+from planeval.reporting.formatting import fmt_num
 
 COMPARISON_COLUMNS = [
     "model",
@@ -141,9 +142,24 @@ class ModelComparison:
         groups ``comparison`` and ``model``), ✔ for the chosen model."""
         lang = _lang(lang)
         frame = self.frame[COMPARISON_COLUMNS].copy()
+        notes = [str(n) if isinstance(n, str) else "" for n in frame["note"]]
+        eligible = [
+            bool(a) and not n.startswith("not eligible")
+            for a, n in zip(frame["applicable"], notes, strict=True)
+        ]
         frame["model"] = [label("model", m, lang) for m in frame["model"]]
-        frame["cv_method"] = [label("comparison", m, lang) for m in frame["cv_method"]]
+        frame["cv_method"] = [
+            label("comparison", m, lang) if isinstance(m, str) else "—" for m in frame["cv_method"]
+        ]
+        frame["applicable"] = [_t("yes" if e else "no", lang) for e in eligible]
+        frame["cv_error"] = [fmt_num(x, 3) for x in frame["cv_error"]]
+        for col in ("forecast", "pi80_low", "pi80_high", "pi95_low", "pi95_high"):
+            frame[col] = [_num(x, self.unit, lang) for x in frame[col]]
+        frame["p_target"] = [_p(x) for x in frame["p_target"]]
         frame["chosen"] = ["✔" if c else "" for c in frame["chosen"]]
+        frame["note"] = [
+            _note(n, bool(c), lang) for n, c in zip(notes, self.frame["chosen"], strict=True)
+        ]
         return frame.rename(columns=lambda c: label("comparison", c, lang))
 
     def _repr_html_(self, lang: str | None = None) -> str:
@@ -151,18 +167,33 @@ class ModelComparison:
         head = _heading(self.result, lang) if self.result is not None else Heading(self.name)
         paragraphs = []
         if self.result is not None:
-            paragraphs.append([f"{_t('status', lang)}: ", _badge(self.result.status, lang)])
+            paragraphs.append([f"{_t('status', lang)}: ", _verdict_badge(self.result, lang)])
         if self.chosen is None:
             msg = _t("too_few_models", lang, n=len(self.values))
             return render(heading=head, paragraphs=[*paragraphs, [msg]])
         chosen = _t("chosen_model", lang)
-        paragraphs.append([chosen, Strong(self.chosen), f" — {self.reason}"])
+        reason = self.reason if lang == "en" else _t("model_chosen_cv", lang)
+        paragraphs.append([chosen, Strong(label("model", self.chosen, lang)), f" — {reason}"])
         return render(
             heading=head,
             paragraphs=paragraphs,
             frame=_frame_html(self.readable_frame(lang)),
             chart=self._chart(lang),
         )
+
+
+def _note(note: str, chosen: bool, lang: str) -> str:
+    """A model's note in the session's language: the English rule text in ``en``; in ``zh``
+    its kind (选用 / 不适用 / 不参与选择), the figures being in the columns beside it."""
+    if lang == "en":
+        return note
+    if chosen:
+        return _t("chosen_note", lang)
+    if note.startswith("not applicable"):
+        return _t("not_applicable", lang)
+    if note.startswith("not eligible"):
+        return _t("not_eligible", lang)
+    return _t("not_chosen", lang) if note else ""
 
 
 def compare_models(

@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from planeval.assessment.assess import IndicatorAssessment
-from planeval.core.labels import status_badge
+from planeval.core.labels import status_badge, verdict_badge
 from planeval.explore.text import _lang, _name
 
 
@@ -113,6 +113,15 @@ def _heading(r: IndicatorAssessment, lang: str | None = None) -> Heading:
 
 def _badge(status: str, lang: str | None = None) -> Badge:
     return Badge(status_badge(status, _lang(lang)))
+
+
+def _verdict_badge(r, lang: str | None = None) -> Badge:
+    """A result's stage status (its ``verdict``) as a badge; the assessment status for a
+    result outside an assessment."""
+    t = getattr(r, "verdict", None)
+    if t is None:
+        return _badge(r.status, lang)
+    return Badge(verdict_badge(t.status, _lang(lang)))
 
 
 def _frame_html(frame: pd.DataFrame, index: bool = False) -> Markup:

@@ -10,27 +10,30 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from planeval.assessment.assess import STATUSES, Assessment, IndicatorAssessment
+from planeval.assessment.assess import Assessment, IndicatorAssessment
+from planeval.assessment.verdict import COMMON, STAGE_STATUSES
 from planeval.core.labels import label, status_badge
 from planeval.core.settings import default_settings
 from planeval.explore.display import (
     Heading,
     Image,
-    _badge,
     _charts,
     _frame_html,
     _heading,
     _new_axes,
     _png,
+    _verdict_badge,
     render,
 )
 from planeval.explore.text import (
+    _gap,
     _interval,
     _lang,
     _missing,
     _name,
     _num,
     _p,
+    _reason,
     _settings,
     _t,
     target_text,
@@ -73,12 +76,22 @@ class IndicatorResult(IndicatorAssessment):
         new.__dict__.update(vars(result))
         return new
 
-    def _with_settings(self, settings: dict | None, period: tuple | None = None) -> IndicatorResult:
-        """Remember the assessment's settings (thresholds quoted by :meth:`explain`) and the
-        plan period; not dataclass fields, so ``asdict``/``to_frame`` do not see them."""
+    def _with_settings(
+        self, settings: dict | None, period: tuple | None = None, verdict=None
+    ) -> IndicatorResult:
+        """Remember the assessment's settings (thresholds quoted by :meth:`explain`), the
+        plan period and the target's verdict (:class:`~planeval.assessment.verdict.
+        TargetVerdict`); not dataclass fields, so ``asdict``/``to_frame`` do not see them."""
         self.__dict__["_settings"] = settings
         self.__dict__["_period"] = period
+        if verdict is not None:
+            self.__dict__["_verdict"] = verdict
         return self
+
+    @property
+    def verdict(self):
+        """The target's verdict for the assessment's stage (None outside an assessment)."""
+        return self.__dict__.get("_verdict")
 
     def __repr__(self) -> str:
         return (
@@ -147,7 +160,7 @@ class IndicatorResult(IndicatorAssessment):
         self.plot(ax=ax, lang=lang, reference=reference, reference_label=reference_label)
         ax.legend(fontsize=7, loc="best")
         ax.set_title(_name(self, lang), fontsize=9)
-        return _png(fig, f"{_name(self, lang)}: {status_badge(self.status, _lang(lang))}")
+        return _png(fig, f"{_name(self, lang)}: {_verdict_badge(self, _lang(lang)).text}")
 
     def table_html(self, lang: str | None = None) -> str:
         return render("part.html.j2", rows=self._rows(lang))
@@ -155,8 +168,9 @@ class IndicatorResult(IndicatorAssessment):
     def _rows(self, lang: str | None = None) -> list[tuple]:
         lang = _lang(lang)
         years = f"{min(self.years)}–{max(self.years)}" if self.years else "—"
+        t = self.verdict
         rows = [
-            (_t("status", lang), _badge(self.status, lang)),
+            (_t("status", lang), _verdict_badge(self, lang)),
             (_t("target", lang), str(f"{target_text(self, lang)} ({self.target_year})")),
             (
                 _t("baseline", lang),
@@ -178,7 +192,7 @@ class IndicatorResult(IndicatorAssessment):
             (_t("pi80", lang), str(_interval(self.pi80_low, self.pi80_high, self.unit))),
             (_t("pi95", lang), str(_interval(self.pi_low, self.pi_high, self.unit))),
             (_t("p_attain", lang), str(_p(self.p_attain))),
-            (_t("change", lang), str(label("change", self.change, lang) or "—")),
+            (_t("change", lang), _change_words(self, lang)),
             (
                 _t("warning", lang),
                 str(
@@ -186,7 +200,7 @@ class IndicatorResult(IndicatorAssessment):
                     or _t("no", lang)
                 ),
             ),
-            (_t("rule", lang), str(self.status_rule)),
+            (_t("rule", lang), _reason(t, self.unit, lang) if t else str(self.status_rule)),
         ]
         return rows
 
@@ -258,11 +272,12 @@ def _say(key: str, lang: str, **values) -> str:
 def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
     """Sentences that account for ``r.status``; every number is a field of ``r``."""
     u = r.unit
+    t = getattr(r, "verdict", None)
     out = [
         _say(
             "status",
             lang,
-            badge=status_badge(r.status, lang),
+            badge=_verdict_badge(r, lang).text,
             target=target_text(r, lang),
             year=r.target_year,
         )
@@ -272,14 +287,31 @@ def _explain(r: IndicatorAssessment, lang: str) -> list[str]:
     if not r.n_obs:
         return out + [_say("no_data", lang)]
     years = ", ".join(str(y) for y in r.years)
-    latest = _num(r.latest_value, u)
+    latest = _num(r.latest_value, u, lang)
     out.append(_say("data", lang, n=r.n_obs, years=years, latest=latest, latest_year=r.latest_year))
-    if r.target_level is not None and r.latest_value is not None and r.target_sense in (">=", "<="):
-        key = "gap_met" if r.meets(r.latest_value) else "gap_not_met"
-        gap = f"{r.latest_value - r.target_level:+.3g}"
-        out.append(_say(key, lang, level=_num(r.target_level, u), gap=gap))
-    out.append(_say("rule", lang, rule=r.status_rule))
+    if t is not None and t.gap is not None:
+        key = "gap_met" if t.gap == 0 else f"gap_not_met{'_' + t.band_side if t.band_side else ''}"
+        goal = _num(t.goal, u, lang) if t.band_side else _num(r.target_level, u, lang)
+        out.append(_say(key, lang, level=goal, gap=_gap(t.gap, u, lang)))
+    rule = _reason(t, u, lang) if t is not None and lang == "zh" else r.status_rule
+    out.append(_say("rule", lang, rule=rule))
     return out + _explain_maintain(r, lang) + _explain_forecast(r, lang) + _explain_signals(r, lang)
+
+
+def _change_words(r, lang: str) -> str:
+    """The change in words: the tested trend with enough values, else first → last."""
+    t = getattr(r, "verdict", None)
+    if t is None or t.trend_kind is None:
+        return label("change", r.change, lang) or "—"
+    if t.trend_kind == "tested":
+        return label("change", t.change, lang) or "—"
+    delta = _gap(abs(t.trend_delta), r.unit, lang)
+    key = (
+        "first_last_same"
+        if _num(t.trend_delta, r.unit) == _num(0.0, r.unit)
+        else ("first_last_up" if t.trend_delta > 0 else "first_last_down")
+    )
+    return label("change", key, lang).format(first=t.trend_first, last=t.trend_last, delta=delta)
 
 
 def _explain_maintain(r: IndicatorAssessment, lang: str) -> list[str]:
@@ -304,18 +336,19 @@ def _explain_forecast(r: IndicatorAssessment, lang: str) -> list[str]:
                 "model",
                 lang,
                 model=label("model", r.model, lang),
-                reason=r.model_reason,
+                reason=r.model_reason if lang == "en" else _say("model_chosen", lang),
                 year=r.forecast_year,
                 forecast=_num(r.forecast, u),
                 interval=_interval(r.pi_low, r.pi_high, u),
             )
         )
     elif r.n_obs:
-        out.append(_say("no_model", lang, reason=r.model_reason or _say("too_few", lang)))
+        reason = r.model_reason if lang == "en" and r.model_reason else _say("too_few", lang)
+        out.append(_say("no_model", lang, reason=reason))
     if r.p_attain is not None and not _missing(r.p_attain):
         st = (getattr(r, "_settings", None) or _settings(None, None))["status"]
         on, off = f"{st['on_track_min_p']:g}", f"{st['off_track_max_p']:g}"
-        out.append(_say("p_attain", lang, p=f"{r.p_attain:.2f}", on=on, off=off))
+        out.append(_say("p_attain", lang, p=_p(r.p_attain), on=on, off=off))
     return out
 
 
@@ -323,10 +356,14 @@ def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
     """The trend's direction, the mid-term path position, volatility and the sensitivity year."""
     u = r.unit
     out = []
-    if r.change is not None and r.slope is not None:
+    t = getattr(r, "verdict", None)
+    tested = t is None or t.trend_kind == "tested"
+    if tested and r.change is not None and r.slope is not None:
         change = label("change", r.change, lang)
-        slope, p = f"{r.slope:+.3g}", f"{r.slope_p:.3g}"
+        slope, p = f"{r.slope:+.3g}", _p(r.slope_p)
         out.append(_say("slope", lang, slope=slope, unit=u, p=p, change=change))
+    elif t is not None and t.trend_kind == "first_last":
+        out.append(_say("first_last", lang, change=_change_words(r, lang), n=r.n_obs))
     if r.path_position and r.path_value is not None:
         out.append(
             _say(
@@ -341,7 +378,7 @@ def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
             )
         )
     if r.volatile:
-        out.append(_say("volatile", lang, rule=r.volatility_rule))
+        out.append(_say("volatile", lang, rule=r.volatility_rule if lang == "en" else ""))
     if r.sensitivity_year is not None and r.status_without_flagged:
         key = "without_changes" if r.sensitivity_changed else "without_same"
         other = status_badge(r.status_without_flagged, lang)
@@ -366,8 +403,11 @@ class AssessmentResult(Assessment):
         if isinstance(assessment, cls) and data_dir is None:
             return assessment
         values = {f.name: getattr(assessment, f.name) for f in fields(Assessment)}
+        verdict = assessment.verdict_for()
         values["results"] = [
-            IndicatorResult.of(r)._with_settings(assessment.settings, _period(assessment))
+            IndicatorResult.of(r)._with_settings(
+                assessment.settings, _period(assessment), verdict[r.indicator_id]
+            )
             for r in assessment.results
         ]
         dd = data_dir if data_dir is not None else getattr(assessment, "data_dir", None)
@@ -394,14 +434,18 @@ class AssessmentResult(Assessment):
         return [r.indicator_id for r in self.results]
 
     def overview(self, lang: str | None = None) -> pd.DataFrame:
-        """Counts of targets by domain (rows, plan order) and status (columns)."""
+        """Counts of targets by domain (rows, plan order) and the verdict's stage status
+        (columns: the stage's statuses, then 数据滞后/无数据/… where they occur)."""
         lang = _lang(lang)
         domains = [d["zh"] for d in self.plan.domains]
+        verdict = self.verdict_for()
+        seen = {t.status for t in verdict.targets}
+        statuses = [*STAGE_STATUSES[verdict.stage], *(s for s in COMMON if s in seen)]
         data = {
-            label("status", s, lang): [
-                sum(1 for r in self.results if r.domain == d and r.status == s) for d in domains
+            label("verdict_status", s, lang): [
+                sum(1 for t in verdict.targets if t.domain == d and t.status == s) for d in domains
             ]
-            for s in STATUSES
+            for s in statuses
         }
         frame = pd.DataFrame(data, index=[self.plan.domain_name(d, lang) for d in domains])
         frame.loc[_t("total", lang)] = frame.sum()
@@ -416,36 +460,42 @@ class AssessmentResult(Assessment):
                 continue
             rows.append(
                 {
-                    "indicator_id": r.indicator_id,
+                    _t("indicator_id", lang): r.indicator_id,
                     _t("indicator", lang): _name(r, lang),
                     _t("target", lang): target_text(r, lang),
                     _t("latest", lang): _num(r.latest_value, r.unit),
                     _t("n_obs", lang): r.n_obs,
-                    _t("model", lang): r.model or "—",
+                    _t("model", lang): label("model", r.model, lang) or "—",
                     _t("forecast", lang): _num(r.forecast, r.unit),
                     _t("pi95", lang): _interval(r.pi_low, r.pi_high, r.unit),
                     _t("p_attain", lang): _p(r.p_attain),
-                    _t("status", lang): status_badge(r.status, lang),
+                    _t("status", lang): _verdict_badge(r, lang).text,
+                    _t("rule", lang): _reason(r.verdict, r.unit, lang)
+                    if r.verdict
+                    else r.status_rule,
                 }
             )
         return pd.DataFrame(rows)
 
-    def warnings(self) -> pd.DataFrame:
-        """Targets with an early warning (预警): id, status, reasons, p_attain."""
+    def warnings(self, lang: str | None = None) -> pd.DataFrame:
+        """Targets with an early warning (预警), in the session's language: id, name, stage
+        status, the reasons in words and the probability of attainment (2 decimals)."""
+        lang = _lang(lang)
+        keys = ("indicator_id", "indicator", "status", "warning", "p_attain")
+        columns = [_t(k, lang) for k in keys]
+        sep = ", " if lang == "en" else "、"
         rows = [
-            {
-                "indicator_id": r.indicator_id,
-                "name_zh": r.name_zh,
-                "status": r.status,
-                "warning_reasons": ", ".join(r.warning_reasons),
-                "p_attain": r.p_attain,
-            }
+            (
+                r.indicator_id,
+                _name(r, lang),
+                _verdict_badge(r, lang).text,
+                sep.join(label("warning", w, lang) for w in r.warning_reasons),
+                _p(r.p_attain),
+            )
             for r in self.results
             if r.early_warning
         ]
-        return pd.DataFrame(
-            rows, columns=["indicator_id", "name_zh", "status", "warning_reasons", "p_attain"]
-        )
+        return pd.DataFrame(rows, columns=columns)
 
     def indicator_options(self, lang: str | None = None) -> list[tuple[str, str]]:
         """``(label, indicator_id)`` for a dropdown: targets with data first, then the rest."""
@@ -454,7 +504,7 @@ class AssessmentResult(Assessment):
         rest = [r for r in self.results if not r.n_obs and r.status != "not_assessed"]
         return [
             (
-                f"{status_badge(r.status, lang)} · {_name(r, lang)} "
+                f"{_verdict_badge(r, lang).text} · {_name(r, lang)} "
                 f"({r.indicator_id}, n={r.n_obs})",
                 r.indicator_id,
             )
@@ -482,13 +532,17 @@ class AssessmentResult(Assessment):
         return render("part.html.j2", chart=self._chart(lang))
 
     def _chart(self, lang: str | None = None) -> Image | None:
+        from planeval.assessment.verdict import TONE
+
         lang = _lang(lang)
-        counts = self.counts()
-        counts = counts[counts > 0]
+        verdict = self.verdict_for()
+        counts = pd.Series([t.status for t in verdict.targets]).value_counts()
+        order = [s for s in TONE if s in counts.index]
+        counts = counts.reindex(order)
         if counts.empty:
             return None
         fig, (ax,) = _new_axes(size=(4.2, 0.35 * len(counts) + 0.9))
-        labels_ = [label("status", s, lang) for s in counts.index]
+        labels_ = [label("verdict_status", s, lang) for s in counts.index]
         colours = {
             "achieved": "#009E73",
             "on_track": "#56B4E9",
@@ -498,7 +552,9 @@ class AssessmentResult(Assessment):
             "not_assessed": "#CCCCCC",
         }
         ax.barh(
-            labels_[::-1], counts.to_numpy()[::-1], color=[colours[s] for s in counts.index][::-1]
+            labels_[::-1],
+            counts.to_numpy()[::-1],
+            color=[colours[TONE[s]] for s in counts.index][::-1],
         )
         for i, v in enumerate(counts.to_numpy()[::-1]):
             ax.text(v, i, f" {v}", va="center", fontsize=8)

@@ -14,6 +14,7 @@ from planeval.reporting.formatting import (
     MISSING,
     decimals_for,
     fmt_interval,
+    fmt_num,
     fmt_p,
     fmt_value,
     is_missing,
@@ -78,6 +79,26 @@ def _interval(lo, hi, unit: str = "", lang: str | None = None) -> str:
 
 def _p(p) -> str:
     return fmt_p(p)
+
+
+def _gap(x, unit: str = "", lang: str | None = None) -> str:
+    """A difference of two values of the unit: ``11.2个百分点`` (%), ``0.2个千分点`` (‰),
+    else the figure with its unit."""
+    word = label("points", unit, _lang(lang))
+    if word == unit:
+        return _num(x, unit, lang)
+    return fmt_num(x, _decimals(x, unit)) + word
+
+
+def _reason(t, unit: str, lang: str | None = None) -> str:
+    """A verdict's reason with its figures through the one formatter."""
+
+    def number(key, value):
+        if key == "p":
+            return _p(value)
+        return _gap(value, unit, lang) if key == "gap" else _num(value, unit, lang)
+
+    return t.reason(_lang(lang), number)
 
 
 def _name(r: IndicatorAssessment, lang: str | None = None) -> str:

@@ -14,6 +14,10 @@ from planeval.explore.text import _t, get_lang
 from planeval.intake.observations import list_geographies
 from planeval.plans.registry import geography_name
 
+#: The value of a dropdown's "—" (no choice). ipywidgets reads a value of None as "nothing
+#: selected" and blanks the box, so "—" carries this value and the handlers turn it into None.
+NONE = ""
+
 
 def pick_indicator(assessment: Assessment, indicator_id: str | None = None) -> str:
     """``indicator_id`` when it is a target of the plan; when empty, the first off-track
@@ -126,7 +130,7 @@ class Workbench:
             description=_t("indicator", lang),
             layout=w.Layout(width="62%"),
         )
-        geos = [("—", None)] + [
+        geos = [("—", NONE)] + [
             (geography_name(g, lang, self.data_dir), g)
             for g in geography_options(self.assessment, self.data_dir)
         ]
@@ -134,7 +138,7 @@ class Workbench:
             geos.append((self.compare_geography, self.compare_geography))
         geo = w.Dropdown(
             options=geos,
-            value=self.compare_geography,
+            value=self.compare_geography or NONE,
             description=_t("compare", lang),
             layout=w.Layout(width="18%"),
         )
@@ -152,12 +156,13 @@ class Workbench:
             self.refresh()
 
         def on_geo(change):
-            self.compare_geography = change["new"]
+            self.compare_geography = change["new"] or None
             self.refresh()
 
         def on_year(change):
-            if change["new"] != self.drop_year:
-                self.drop_year = change["new"]
+            new = None if change["new"] == NONE else change["new"]
+            if new != self.drop_year:
+                self.drop_year = new
                 self.refresh()
 
         ind.observe(on_indicator, names="value")
@@ -168,14 +173,14 @@ class Workbench:
 
     def _year_options(self):
         years = self.assessment[self.indicator].years
-        return [("—", None)] + [(str(y), int(y)) for y in years]
+        return [("—", NONE)] + [(str(y), int(y)) for y in years]
 
     def _year_value(self):
         years = self.assessment[self.indicator].years
         if self.drop_year in years:
             return self.drop_year
         flagged = self.assessment.settings.get("sensitivity", {}).get("flagged_years", [])
-        return next((int(y) for y in flagged if y in years), None)
+        return next((int(y) for y in flagged if y in years), NONE)
 
 
 class _Safe:
