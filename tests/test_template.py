@@ -52,7 +52,8 @@ def test_template_layout_protection_and_validation(data_dir):
         "account",
     ]
     plan = load_plan("demo", data_dir)
-    assert [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)] == plan.indicator_ids
+    ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    assert ids == [*plan.indicator_ids, "maternal_mortality"]  # then the registered indicator
     nm = plan.indicator_ids.index("neonatal_mortality") + 2
     assert ws.cell(row=nm, column=cols["unit"]).value == "‰"
     assert ws.cell(row=nm, column=cols["name_zh"]).value == "新生儿死亡率"
@@ -108,10 +109,74 @@ def test_filled_template_reads_back_as_data(data_dir):
 
 
 def test_template_for_shipped_plans_lists_every_target(tmp_path):
+    from planeval.plans.loading import registered_indicators
+
+    registered = [e["indicator_id"] for e in registered_indicators(DATA)]
     for plan in ("women", "children"):
         path = write_template(plan, 2025, "baijiantan", tmp_path / f"{plan}.xlsx", data_dir=DATA)
         ws = openpyxl.load_workbook(path)[DATA_SHEET]
-        assert ws.max_row - 1 == len(load_plan(plan, DATA).targets)
+        targets = load_plan(plan, DATA).indicator_ids
+        ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+        assert ids == [*targets, *(i for i in registered if i not in targets)]
+
+
+def test_templates_carry_the_registered_monitoring_indicators(tmp_path):
+    """孕产妇死亡率, 孕产妇住院分娩率 ... are shown in the reports' monitoring section but had no
+    row in any template: each plan's template has them after its targets (unit, the note that
+    there is no target, numeric validation), the 卫健委 workbook those that name 卫健委, and a
+    filled row reads back as data."""
+    path = write_template("women", 2024, "baijiantan", tmp_path / "2024.xlsx", data_dir=DATA)
+    ws = openpyxl.load_workbook(path)[DATA_SHEET]
+    cols = _columns(ws)
+    rows = {ws.cell(row=r, column=1).value: r for r in range(2, ws.max_row + 1)}
+    r = rows["maternal_mortality"]
+    assert ws.cell(row=r, column=cols["name_zh"]).value == "孕产妇死亡率"
+    assert ws.cell(row=r, column=cols["unit"]).value == "1/10万"
+    assert ws.cell(row=r, column=cols["definition"]).value.startswith("监测指标（规划未设目标值）")
+    assert not ws.cell(row=r, column=cols["value"]).protection.locked
+    ranges = " ".join(str(v.sqref) for v in ws.data_validations.dataValidation)
+    assert f"F{r}:H{r}" in ranges  # numeric validation on value, female, male
+    ws.cell(row=r, column=cols["value"]).value = 14.2
+    wb = ws.parent
+    wb.save(tmp_path / "2024.xlsx")
+    data = tmp_path / "data"
+    shutil.copytree(DATA / "plans", data / "plans")
+    for name in ("indicators.yaml", "geographies.yaml", "departments.yaml", "units.yaml"):
+        shutil.copy(DATA / name, data / name)
+    (data / "observations" / "baijiantan").mkdir(parents=True)
+    shutil.copy(tmp_path / "2024.xlsx", data / "observations" / "baijiantan" / "2024.xlsx")
+    obs = load_observations(data, "baijiantan", known_units(data))
+    assert obs.set_index("indicator_id").loc["maternal_mortality", "value"] == pytest.approx(14.2)
+    health = write_template(
+        None, 2024, "baijiantan", tmp_path / "h.xlsx", data_dir=DATA, department="卫健委"
+    )
+    ws = openpyxl.load_workbook(health)[DATA_SHEET]
+    ids = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    assert {"maternal_mortality", "hospital_delivery_rate", "premarital_exam_rate"} <= set(ids)
+    assert "higher_education_gross_enrollment" not in ids  # 教育局's
+
+
+def test_template_text_from_a_plan_is_never_a_live_formula(tmp_path):
+    """A plan field beginning with '=' became a formula in the workbook sent to departments
+    (=HYPERLINK(...), =cmd|' /C calc'!A0): written as text now (a leading ')."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD / "plans", data / "plans")
+    plan_file = next((data / "plans").glob("*.yaml"))
+    text = plan_file.read_text(encoding="utf-8")
+    text = text.replace(
+        'name_zh: "新生儿死亡率"', 'name_zh: "=HYPERLINK(\\"http://evil\\",\\"x\\")"'
+    )
+    plan_file.write_text(text, encoding="utf-8")
+    (data / "indicators.yaml").write_text(
+        "indicators:\n  - {indicator_id: x_rate, name_zh: \"=cmd|' /C calc'!A0\", unit: '%'}\n",
+        encoding="utf-8",
+    )
+    path = write_template("demo", 2024, "demo", tmp_path / "t.xlsx", data_dir=data)
+    ws = openpyxl.load_workbook(path)[DATA_SHEET]
+    cells = [c for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]  # no formula anywhere
+    names = {c.value for c in cells if isinstance(c.value, str)}
+    assert '\'=HYPERLINK("http://evil","x")' in names and "'=cmd|' /C calc'!A0" in names
 
 
 def test_template_never_overwrites_a_file(data_dir):
@@ -144,7 +209,7 @@ def test_template_command(data_dir):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert openpyxl.load_workbook(out)[DATA_SHEET].max_row == 7
+    assert openpyxl.load_workbook(out)[DATA_SHEET].max_row == 8  # 6 targets, 1 registered
     result = CliRunner().invoke(
         app,
         [

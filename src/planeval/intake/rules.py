@@ -92,8 +92,7 @@ def indicator_names(data_dir: str | Path) -> dict[str, str]:
     of every entry of ``indicators.yaml``; a name given to two different indicators is left
     out. Empty when the plans cannot be read."""
     from planeval.core.errors import InputError
-    from planeval.core.yamlfiles import read_yaml
-    from planeval.plans.loading import load_all_plans
+    from planeval.plans.loading import load_all_plans, registered_indicators
 
     try:
         plans = load_all_plans(data_dir)
@@ -101,11 +100,8 @@ def indicator_names(data_dir: str | Path) -> dict[str, str]:
         return {}
     pairs = [(t.name_zh, t.indicator_id) for p in plans for t in p.targets]
     pairs += [(t.name_en, t.indicator_id) for p in plans for t in p.targets]
-    register = Path(data_dir) / "indicators.yaml"
-    entries = (read_yaml(register) or {}).get("indicators", []) if register.exists() else []
-    for entry in entries:
-        if isinstance(entry, dict) and "indicator_id" in entry:
-            pairs += [(entry.get(k), str(entry["indicator_id"])) for k in ("name_zh", "name_en")]
+    for entry in registered_indicators(data_dir):
+        pairs += [(entry.get(k), str(entry["indicator_id"])) for k in ("name_zh", "name_en")]
     found: dict[str, set[str]] = {}
     for name, indicator in pairs:
         if isinstance(name, str) and name.strip():

@@ -17,8 +17,10 @@ A filled workbook is read back by :mod:`planeval.intake.observations` like a CSV
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+from planeval.core.cells import neutralise_cell
 from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_path
@@ -63,7 +65,66 @@ INSTRUCTIONS = [
 ]
 
 
-def _validation_for(target: Target):
+@dataclass(frozen=True)
+class TemplateRow:
+    """One row of the template: a plan target or a registered monitoring indicator
+    (``indicators.yaml``: no target, filled like a target's row)."""
+
+    indicator_id: str
+    name_zh: str
+    unit: str
+    definition: str
+    department: str
+    is_statistical: bool = True
+
+    @classmethod
+    def of_target(cls, target: Target) -> TemplateRow:
+        return cls(
+            target.indicator_id,
+            target.name_zh,
+            target.unit,
+            target.definition,
+            target.department,
+            target.is_statistical,
+        )
+
+
+#: The definition column of a monitoring indicator's row, before its own definition.
+MONITORING_NOTE = "监测指标（规划未设目标值） monitoring indicator, no target in the plan"
+
+
+def monitoring_rows(
+    data_dir: str | Path | None, exclude: set[str], department: str | None = None
+) -> list[TemplateRow]:
+    """Rows of the registered monitoring indicators (``<data_dir>/indicators.yaml``, e.g.
+    孕产妇死亡率, 孕产妇住院分娩率) that are not in ``exclude`` (the targets' indicators); with
+    ``department``, only the entries that name it in ``department:``. Reports show these
+    indicators (the monitoring section), so the templates ask for them."""
+    from planeval.plans.loading import registered_indicators
+
+    if data_dir is None:
+        return []
+    rows = []
+    for entry in registered_indicators(data_dir):
+        indicator = str(entry["indicator_id"])
+        owner = str(entry.get("department") or "")
+        if indicator in exclude or (department is not None and owner != department):
+            continue
+        own = str(entry.get("definition") or "")
+        rows.append(
+            TemplateRow(
+                indicator,
+                str(entry.get("name_zh") or indicator),
+                str(entry.get("unit") or ""),
+                f"{MONITORING_NOTE}{'；' + own if own else ''}",
+                owner,
+            )
+        )
+        exclude = exclude | {indicator}
+    return rows
+
+
+def _validation_for(target: TemplateRow):
     from openpyxl.worksheet.datavalidation import DataValidation
 
     unit = target.unit
@@ -89,9 +150,10 @@ def _validation_for(target: Target):
     )
 
 
-def build_workbook(plan: Plan, year: int, geography: str):
+def build_workbook(plan: Plan, year: int, geography: str, data_dir: str | Path | None = None):
     """The template of one plan as an ``openpyxl.Workbook`` (not saved): one data row per
-    plan target."""
+    plan target, then one per registered monitoring indicator of ``data_dir`` (see
+    :func:`monitoring_rows`)."""
     meta = [
         ("plan", plan.plan, "规划 plan"),
         ("plan_title", plan.title_zh, "规划名称 plan title"),
@@ -99,7 +161,9 @@ def build_workbook(plan: Plan, year: int, geography: str):
         ("year", year, "数据年份 data year"),
         ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
     ]
-    return _workbook(plan.targets, meta)
+    rows = [TemplateRow.of_target(t) for t in plan.targets]
+    rows += monitoring_rows(data_dir, {t.indicator_id for t in plan.targets})
+    return _workbook(rows, meta)
 
 
 def department_targets(plans: list[Plan], department: str) -> list[Target]:
@@ -113,8 +177,11 @@ def department_targets(plans: list[Plan], department: str) -> list[Target]:
     return list(seen.values())
 
 
-def build_department_workbook(plans: list[Plan], department: str, year: int, geography: str):
-    """One department's workbook (成员单位填报表): its indicators from every plan."""
+def build_department_workbook(
+    plans: list[Plan], department: str, year: int, geography: str, data_dir=None
+):
+    """One department's workbook (成员单位填报表): its indicators from every plan, then the
+    registered monitoring indicators whose entry names the department."""
     meta = [
         ("department", department, "填报部门 department"),
         ("plan", ", ".join(p.plan for p in plans), "规划 plans"),
@@ -122,10 +189,13 @@ def build_department_workbook(plans: list[Plan], department: str, year: int, geo
         ("year", year, "数据年份 data year"),
         ("template_version", TEMPLATE_VERSION, "模板版本 template version"),
     ]
-    return _workbook(department_targets(plans, department), meta)
+    rows = [TemplateRow.of_target(t) for t in department_targets(plans, department)]
+    targets = {t.indicator_id for p in plans for t in p.targets}
+    rows += monitoring_rows(data_dir, targets, department)
+    return _workbook(rows, meta)
 
 
-def _workbook(targets: list[Target], meta: list[tuple]):
+def _workbook(targets: list[TemplateRow], meta: list[tuple]):
     from openpyxl import Workbook
 
     wb = Workbook()
@@ -136,8 +206,11 @@ def _workbook(targets: list[Target], meta: list[tuple]):
     return wb
 
 
-def _data_sheet(ws, targets: list[Target]) -> None:
-    """Header, one locked/unlocked row per target, data validation and sheet protection."""
+def _data_sheet(ws, targets: list[TemplateRow]) -> None:
+    """Header, one locked/unlocked row per target, data validation and sheet protection.
+    Every text from a plan or register is written through
+    :func:`planeval.core.cells.neutralise_cell`: a name starting with ``=`` is text, never a
+    live formula in the workbook departments open."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
 
@@ -162,7 +235,7 @@ def _data_sheet(ws, targets: list[Target]) -> None:
             "department": target.department,
         }
         for name, _header, _width, locked in COLUMNS:
-            cell = ws.cell(row=r, column=col_index[name], value=info.get(name))
+            cell = ws.cell(row=r, column=col_index[name], value=neutralise_cell(info.get(name)))
             numeric = name in NUMERIC_COLUMNS
             open_cell = not locked and not (numeric and not target.is_statistical)
             cell.protection = Protection(locked=not open_cell)
@@ -196,7 +269,7 @@ def _about_sheet(about, meta: list[tuple]) -> None:
 
     for r, (key, value, label) in enumerate(meta, start=1):
         about.cell(row=r, column=1, value=key).font = Font(bold=True)
-        about.cell(row=r, column=2, value=value)
+        about.cell(row=r, column=2, value=neutralise_cell(value))
         about.cell(row=r, column=3, value=label)
     for r, line in enumerate(INSTRUCTIONS, start=len(meta) + 2):
         about.cell(row=r, column=1, value=line)
@@ -240,7 +313,7 @@ def department_workbook(department: str, year: int, geography: str, data_dir: st
                 column="--department",
             )
         )
-    return build_department_workbook(plans, department, year, geography)
+    return build_department_workbook(plans, department, year, geography, data_dir)
 
 
 def write_template(
@@ -289,7 +362,7 @@ def write_template(
         wb = department_workbook(department, year, geography, data_dir)
     else:
         p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir)
-        wb = build_workbook(p, year, geography)
+        wb = build_workbook(p, year, geography, data_dir)
     try:
         with atomic_path(out) as tmp:
             wb.save(tmp)

@@ -277,6 +277,18 @@ def plans_by_name(data_dir: str | Path = "data") -> dict[str, Plan]:
     return {name: p for p in load_all_plans(data_dir) for name in p.names}
 
 
+def registered_indicators(data_dir: str | Path) -> list[dict]:
+    """Entries of ``<data_dir>/indicators.yaml``, the monitoring indicators without a target
+    in any plan (empty when the file is absent). Each has ``indicator_id`` and ``unit``, and
+    may have ``name_zh``, ``name_en``, ``definition`` and ``department`` (the 成员单位 whose
+    template carries it)."""
+    path = Path(data_dir) / "indicators.yaml"
+    if not path.exists():
+        return []
+    raw = read_yaml(path) or {}
+    return [e for e in raw.get("indicators", []) if isinstance(e, dict) and "indicator_id" in e]
+
+
 def known_units(data_dir: str | Path = "data") -> dict[str, str]:
     """Unit of every known indicator: targets of all plans plus ``<data_dir>/indicators.yaml``.
 

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from planeval.core.yamlfiles import read_yaml
 from planeval.intake.observations import series_for
+from planeval.plans.loading import registered_indicators
 
 #: Years of the trend shown for a monitoring indicator.
 TREND_YEARS = 5
@@ -46,15 +46,6 @@ class MonitoringRow:
     def change(self) -> float | None:
         """Latest value minus the value of the year before it (None without one)."""
         return None if self.previous_value is None else self.latest_value - self.previous_value
-
-
-def registered_indicators(data_dir: str | Path) -> list[dict]:
-    """Entries of ``<data_dir>/indicators.yaml`` (empty when the file is absent)."""
-    path = Path(data_dir) / "indicators.yaml"
-    if not path.exists():
-        return []
-    raw = read_yaml(path) or {}
-    return [e for e in raw.get("indicators", []) if isinstance(e, dict) and "indicator_id" in e]
 
 
 def _slope(series: pd.Series) -> float | None:
