@@ -277,3 +277,29 @@ def test_a_narrative_file_with_an_unknown_key_is_an_input_error_naming_file_and_
         load_narrative(tmp_path, "china", "women", "final", 2024)
     text = str(info.value)
     assert "women_final_2024.yaml" in text and "reason" in text and "recommendation" in text
+
+
+@pytest.mark.parametrize(
+    "value,decimals,text",
+    [(3.45, 1, "3.5"), (1.65, 1, "1.7"), (9.25, 1, "9.3"), (-1.25, 1, "-1.3"),
+     ((99.0 - 95.7) / 2, 1, "1.7"), (2.5, 0, "3"), (-0.04, 1, "0.0"), (12345.65, 1, "12,345.7")],
+)  # fmt: skip
+def test_one_rounding_rule_half_up(value, decimals, text):
+    """四舍五入 on the decimal figure: Python's round-half-even on binary floats gave 1.6 for
+    1.65 and 9.2 for 9.25; (99.0 − 95.7) / 2 is 1.6499999999999986 in binary, 1.65 to a reader."""
+    from planeval.reporting.formatting import fmt_num
+
+    assert fmt_num(value, decimals) == text
+
+
+def test_change_per_year_multiplies_back_to_the_gap_shown():
+    """尚差3.3 over 2 years is 1.65 a year (2 × 1.65 = 3.3), not 1.6 or 1.7; 6.9 over 3 years
+    is 2.3; 11.2 over 3 years has no exact figure: 1 decimal (3.7)."""
+    from planeval.reporting.formatting import per_year_decimals
+
+    assert per_year_decimals(99.0 - 95.7, 2, 1) == 2
+    assert per_year_decimals(6.9, 3, 1) == 1
+    assert per_year_decimals(11.2, 3, 1) == 1
+    ctx = context("children", "china", 2023, "midterm")
+    advice = " ".join(s.text for f in build_findings(ctx).advice for s in f.sentences)
+    assert "尚差3.3个百分点，需每年上升1.65个百分点" in advice

@@ -8,6 +8,7 @@ numbers in the indicator's unit (or machine words); nothing here is worded or fo
 from __future__ import annotations
 
 from planeval.assessment.assess import IndicatorAssessment
+from planeval.assessment.verdict import gap_of
 from planeval.reporting.formatting import decimals_for, is_missing
 
 NUMERIC_SENSES = (">=", "<=", "band")
@@ -67,19 +68,10 @@ def path_of(r: IndicatorAssessment) -> tuple[str | None, float | None]:
 
 
 def gap_to_target(r: IndicatorAssessment) -> float | None:
-    """How far the latest value is from meeting a numeric target (0 when met), in the unit.
-
-    ``≥ L``: ``max(L − latest, 0)``; ``≤ L``: ``max(latest − L, 0)``; band: the distance to the
-    nearest edge. None without a numeric target or a latest value.
-    """
-    x = r.latest_value
-    if is_missing(x) or r.target_sense not in NUMERIC_SENSES:
-        return None
-    if r.target_sense == ">=":
-        return max(r.target_level - x, 0.0)
-    if r.target_sense == "<=":
-        return max(x - r.target_level, 0.0)
-    return max(r.band_low - x, x - r.band_high, 0.0)
+    """How far the latest value is from meeting a numeric target (0 when met), in the unit:
+    the verdict's gap (:func:`planeval.assessment.verdict.gap_of`; to the nearest edge of an
+    about-band). None without a numeric target or a latest value."""
+    return gap_of(r)[0]
 
 
 def change_word(r: IndicatorAssessment, before, after, decimals: int) -> str | None:
