@@ -100,3 +100,23 @@ def test_validate_names_the_files_the_run_refuses(folder):
     checks, rest = check_paths([folder / "observations"], folder, units)
     failed = {c.path.name for c in checks if not c.ok} | {Path(p.file).name for p in rest}
     assert refused == failed == {"1925.csv", "新疆2021年.csv", "2023.csv", "2023_卫健委.csv"}
+
+
+def test_validate_refuses_impossible_requests_as_every_command_does(folder):
+    """validate uses the shared request checks (plans.requests): a display name gets the
+    code it matches, a --year no data can have the one range, before any file is called ok."""
+    path = _write(folder, "2023.csv")
+    runner = CliRunner()
+    result = runner.invoke(
+        app, ["validate", str(path), "--data-dir", str(folder), "--geography", "新疆维吾尔自治区"]
+    )
+    assert result.exit_code == 1 and "ok " not in result.stdout
+    assert "it matches xinjiang" in result.stderr and "--geography xinjiang" in result.stderr
+    outside = folder / "x" / "submission.csv"
+    outside.parent.mkdir()
+    outside.write_text(HEADER + ROW, encoding="utf-8")
+    result = runner.invoke(
+        app, ["validate", str(outside), "--data-dir", str(folder), "--year", "1925"]
+    )
+    first, last = data_years(folder)
+    assert result.exit_code == 1 and f"data year 1925 is outside {first}–{last}" in result.stderr

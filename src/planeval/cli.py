@@ -395,7 +395,7 @@ def validate(
     of DATA_DIR/observations and rebuild DATA_DIR/processed (the Parquet store)."""
     from planeval.intake.observations import check_paths, require_catalogue
     from planeval.plans.catalogue import known_units
-    from planeval.plans.registry import unknown_geography
+    from planeval.plans.requests import check_data_year, check_geography_code
     from planeval.reporting.validation_page import check_output_path, write_validation_report
     from planeval.store.database import build_store
 
@@ -403,9 +403,12 @@ def validate(
     try:
         require_catalogue(data_dir)
         units = known_units(data_dir)
-        unknown = geography and unknown_geography(geography, data_dir, "--geography")
-        if unknown:  # refused before any file is called ok
-            raise InputError(unknown)
+        # the request checks every command makes, before any file is called ok: a display
+        # name (白碱滩区) gets the code it matches, a year no data can have the one range
+        if geography is not None:
+            check_geography_code(geography, data_dir)
+        if year is not None:
+            check_data_year(year, data_dir)
         if html is not None:
             check_output_path(html, inputs, force)
     except InputError as exc:
