@@ -119,6 +119,14 @@ def _measure(path: Path) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def _made_up_csv(path: Path, rows: int) -> Path:
+    """Rows of distinct indicator ids no catalogue knows: one "unknown indicator" each."""
+    lines = ["indicator_id,value,unit,sex,source,note"]
+    lines += [f"made_up_{i:06d},{i % 90 + 1}.5,%,total,卫健委," for i in range(rows)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
 def _long_csv(path: Path, rows: int) -> Path:
     """Rows of five catalogue indicators over and over: every row after the fifth repeats a
     value (a duplicate problem each), as a file pasted together from many sheets would."""
@@ -174,6 +182,11 @@ def large_inputs() -> None:
         tmp = Path(tmp)
         for label, make, goal in [
             ("CSV, 200,000 rows", lambda p: _long_csv(p / "2023.csv", 200_000), "< 10 s, < 1 GB"),
+            (
+                "CSV, 200,000 made-up indicators",
+                lambda p: _made_up_csv(p / "2023.csv", 200_000),
+                "< 10 s, < 1 GB",
+            ),
             (
                 "xlsx, blank cell at XFD1048576",
                 lambda p: _far_cell_xlsx(p / "2023.xlsx"),

@@ -99,3 +99,17 @@ def test_the_store_keeps_the_name_as_written(tmp_path):
     stored = load_geography(data, "baijiantan")
     row = stored[stored["indicator_id"] == "infant_mortality"].iloc[0]
     assert row["indicator_written"] == "婴儿死亡率" and row["value"] == pytest.approx(3.1)
+
+
+def test_suggestions_are_bounded_for_a_file_of_made_up_ids(tmp_path, units):
+    """difflib compares each unknown text with every id and name: only the first
+    MAX_SUGGESTIONS distinct ones get a "did you mean", so a 200,000-row file of made-up ids
+    stays linear (see make bench); every row is still reported."""
+    from planeval.intake.schema import MAX_SUGGESTIONS
+
+    rows = "".join(f"infant_mortalty_{i},3.1,‰,total,卫健委,\n" for i in range(MAX_SUGGESTIONS + 5))
+    _, found = _check(tmp_path, units, rows)
+    assert len(found) == MAX_SUGGESTIONS + 5
+    hinted = [p for p in found if "did you mean" in p.message_en]
+    assert len(hinted) == MAX_SUGGESTIONS
+    assert found[-1].message_en == f"unknown indicator 'infant_mortalty_{MAX_SUGGESTIONS + 4}'"

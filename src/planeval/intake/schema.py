@@ -320,7 +320,9 @@ class _Lookup:
         if self._suggestions is None:
             self._suggestions = {}
         if text not in self._suggestions:
-            self._suggestions[text] = _suggest(text, self.units, self.rules.indicator_names)
+            bounded = len(self._suggestions) < MAX_SUGGESTIONS  # bounded work, any file
+            names = self.rules.indicator_names
+            self._suggestions[text] = _suggest(text, self.units, names) if bounded else ("", "")
         hint, hint_zh = self._suggestions[text]
         return "indicator_id", "unknown_indicator", {"ind": text, "hint": hint, "hint_zh": hint_zh}
 
@@ -336,6 +338,11 @@ class _Lookup:
             self._nested = nesting_violations(self.frame)
         other = self.frame.loc[self._nested[label]]
         return {k: other[k] for k in ("indicator_id", "sheet", "row", "value", "_decimals")}
+
+
+#: Distinct unknown indicators of one file that get a "did you mean": difflib compares each
+#: with every id and name (~1 ms), so a file of 200,000 made-up ids would take minutes.
+MAX_SUGGESTIONS = 200
 
 
 def _suggest(text: str, units: dict[str, str], names: dict[str, str]) -> tuple[str, str]:
