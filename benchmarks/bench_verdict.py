@@ -20,7 +20,8 @@ Methods (the same cases for all):
   factor; the plausible range of rates applies to it too);
 * ``cagr_2pt``      — two-endpoint CAGR (Eurostat / Open SDG): first and last training value,
   ``y_last · (1 + CAGR) ** h``; p is 1 when the point meets the level, else 0;
-* ``escap``         — ESCAP's time-weighted line (:func:`agency.escap_weighted_forecast`), p 0/1;
+* ``escap``         — ESCAP's time-weighted line (:func:`agency.escap_weighted_forecast`), cut
+  at the same natural and plausible range as the models, p 0/1;
 * ``always met``    — p = 1 for every verdict (a baseline any method must beat).
 
 Printed: MASE (each error ÷ the training values' mean |Δy/Δt|; series with no change left
