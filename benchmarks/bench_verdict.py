@@ -237,7 +237,7 @@ def summary(err: pd.DataFrame, ver: pd.DataFrame, title: str) -> Table:
         table.add_row(
             m,
             str(int(e.scaled_error.notna().sum())),
-            f"{_mean(e.scaled_error):.3f}",
+            "n/a" if e.scaled_error.isna().all() else f"{_mean(e.scaled_error):.3f}",
             pct(e.in80),
             pct(e.in95),
             str(s["n"]),
