@@ -69,6 +69,9 @@ def measure_batch(data: Path, out: Path, counties: list[str], executor: str) -> 
         summary = run_batch(runlist, workers=2, force=True, executor=executor)
         wall = time.perf_counter() - t0
     done = sum(r["status"] == "done" for r in summary["runs"])
+    for r in summary["runs"]:
+        if r["status"] == "failed":  # the record is in the temporary folder: print why here
+            print(f"  failed: {r.get('report')}: {str(r.get('message', ''))[:300]}")
     return {
         "executor": executor,
         "done": done,
@@ -122,10 +125,10 @@ def store_verdicts(data: Path, out: Path, counties: list[str]) -> None:
 def measure_overview(data: Path, out: Path) -> dict:
     from planeval.publish.overview_run import build_overview_files
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     result = build_overview_files(PLAN, STAGE, YEAR, PARENT, data, out)
-    wall = time.perf_counter() - t0
-    return {"wall": wall, "timings": result["timings"], "sources": result["sources"]}
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"wall": wall, "cpu": cpu, "timings": result["timings"], "sources": result["sources"]}
 
 
 def main() -> int:
@@ -156,7 +159,8 @@ def main() -> int:
         stored = sum(v == "stored" for v in ov["sources"].values())
         print(
             f"overview of {len(ov['sources'])} regions ({stored} from stored verdicts): "
-            f"{ov['wall']:.1f} s (goal < 10 s: {'met' if ov['wall'] < 10 else 'NOT met'}); "
+            f"{ov['wall']:.1f} s (goal < 10 s: {'met' if ov['wall'] < 10 else 'NOT met'}; "
+            f"{ov['cpu']:.1f} s of CPU, what it takes on an idle core); "
             f"gather {t['gather']:.1f} s, document and small multiples {t['build']:.1f} s, "
             f"HTML {t['render']:.2f} s; peak memory of this process "
             f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB"

@@ -368,6 +368,15 @@ def test_run_overviews_writes_both_languages_and_the_index_lists_them(tmp_path):
     assert rows[0]["sources"] == {"assessed": 16}
     index = write_index(tmp_path).read_text(encoding="utf-8")
     assert "china_national_women_overview_midterm_2024.html" in index
+    page = tmp_path / "china_national_women_overview_midterm_2024.html"
+    before = page.stat().st_mtime_ns
+    again = run_overviews(runs, DATA, tmp_path, force=False)  # nothing changed: skipped
+    assert [r["status"] for r in again] == ["skipped", "skipped"]
+    assert page.stat().st_mtime_ns == before
+    meta = json.loads((tmp_path / (page.name + ".json")).read_text(encoding="utf-8"))
+    meta["fingerprint"] = "0" * 64  # as if a region's record had changed since
+    (tmp_path / (page.name + ".json")).write_text(json.dumps(meta), encoding="utf-8")
+    assert run_overviews(runs[:1], DATA, tmp_path, force=False)[0]["status"] == "done"
     assert "地区汇总 · 中期评估报告" in index
 
 

@@ -153,13 +153,13 @@ def _collect(
     return results, interrupted
 
 
-def _overviews(spec: RunList) -> list[dict]:
+def _overviews(spec: RunList, force: bool) -> list[dict]:
     """The run list's overviews, built after its reports (:mod:`planeval.publish.overview_run`)."""
     if not spec.overviews:
         return []
     from planeval.publish.overview_run import run_overviews
 
-    return run_overviews(spec.overviews, spec.data_dir, spec.out, spec.notebook)
+    return run_overviews(spec.overviews, spec.data_dir, spec.out, spec.notebook, force)
 
 
 def run_batch(
@@ -203,7 +203,7 @@ def run_batch(
             stream = local_results(spec.runs, args, workers, out)
         results, interrupted = _collect(spec, stream, started, on_result)
         stale += remove_stale_temp_files(out)  # left by workers killed mid-write
-        overviews = [] if interrupted else _overviews(spec)
+        overviews = [] if interrupted else _overviews(spec, force)
         catalogue = (
             {}
             if interrupted

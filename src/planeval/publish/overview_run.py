@@ -24,7 +24,13 @@ from pathlib import Path
 from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.files import atomic_write_bytes, atomic_write_text
-from planeval.publish.fingerprint import NOTEBOOK, input_fingerprint, is_complete, read_metadata
+from planeval.publish.fingerprint import (
+    NOTEBOOK,
+    input_fingerprint,
+    is_complete,
+    is_current,
+    read_metadata,
+)
 from planeval.publish.runner import VERDICT_FILE as VERDICT_KEY
 from planeval.publish.runner import report_name
 from planeval.reporting.overview_spec import OverviewSpec
@@ -201,8 +207,11 @@ def build_overview_files(
     notebook: str | Path = NOTEBOOK,
     charts: bool = True,
     gathered: tuple | None = None,
+    force: bool = True,
 ) -> dict:
-    """Build and write one overview; returns ``{"path", "files", "timings", "sources"}``.
+    """Build and write one overview; returns ``{"path", "files", "timings", "sources",
+    "status"}`` (``status``: ``done``, or ``skipped`` when ``force`` is false and the overview
+    in ``out`` was made from the same records, links, names, settings and code).
 
     The HTML (and ``.docx``, ``.pdf`` with ``formats``) are written atomically, the metadata
     ``<name>.json`` last, so a failed run never replaces the last good overview. Raises
@@ -224,6 +233,12 @@ def build_overview_files(
         gathered = gather(plan, stage, year, parent, data_dir, out, notebook)
     p, records, links, sources, problems = gathered
     timings["gather"] = time.perf_counter() - t0
+    spec = OverviewSpec(plan, stage, int(year), parent, lang, tuple(formats))
+    fingerprint = overview_fingerprint(spec, gathered, data_dir)
+    if not force and is_current(out, spec.name, fingerprint):
+        files = (read_metadata(out, spec.name) or {}).get("files", {})
+        result = {"path": out / spec.name, "files": files, "timings": timings}
+        return result | {"sources": sources, "status": "skipped"}
     names = {code: g.name(lang) for code, g in load_geographies(data_dir).items()}
     t = time.perf_counter()
     settings = load_settings(data_dir)
@@ -259,12 +274,36 @@ def build_overview_files(
 
         with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
             extra["pdf"] = html_to_pdf(html, Path(tmp) / "overview.pdf").read_bytes()
-    spec = OverviewSpec(plan, stage, int(year), parent, lang, tuple(formats))
-    files = _write(out, spec, html, extra, records, timings, t0)
-    return {"path": out / name, "files": files, "timings": timings, "sources": sources}
+    files = _write(out, spec, html, extra, fingerprint, records, timings, t0)
+    result = {"path": out / name, "files": files, "timings": timings, "sources": sources}
+    return result | {"status": "done"}
 
 
-def _write(out, spec: OverviewSpec, html, extra, records, timings, t0) -> dict:
+def overview_fingerprint(spec: OverviewSpec, gathered: tuple, data_dir: Path) -> str:
+    """SHA-256 over what an overview shows: the spec, every region's record, the links to
+    their reports, the regions' problems, the geographies' names, the settings file and the
+    package code."""
+    from planeval.core.settings import load_settings
+    from planeval.intake.observations import sha256_of
+    from planeval.plans.registry import data_file
+    from planeval.publish.fingerprint import code_sha256
+
+    _, records, links, _, problems = gathered
+    settings = Path(load_settings(data_dir)["_path"])
+    geographies = data_file(data_dir, "geographies.yaml")
+    record = {
+        "spec": spec.fields(),
+        "records": records,
+        "links": links,
+        "problems": problems,
+        "geographies": sha256_of(geographies) if geographies.is_file() else "",
+        "settings": sha256_of(settings),
+        "code_sha256": code_sha256(),
+    }
+    return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _write(out, spec: OverviewSpec, html, extra, fingerprint, records, timings, t0) -> dict:
     """Word and PDF, the HTML, then the metadata (the spec's fields at top level, as a
     report's), each written atomically; returns ``{format: file name}``."""
     name = spec.name
@@ -276,7 +315,6 @@ def _write(out, spec: OverviewSpec, html, extra, records, timings, t0) -> dict:
     data = html.encode("utf-8")
     atomic_write_bytes(out / name, data)
     timings["total"] = time.perf_counter() - t0
-    fingerprint = hashlib.sha256(json.dumps(records, sort_keys=True).encode("utf-8")).hexdigest()
     meta = {
         "file": name,
         **spec.fields(),
@@ -284,7 +322,7 @@ def _write(out, spec: OverviewSpec, html, extra, records, timings, t0) -> dict:
         "html_sha256": hashlib.sha256(data).hexdigest(),
         "files": files,
         "sha256": digests,
-        "fingerprint": fingerprint,  # of the regions' records the overview shows
+        "fingerprint": fingerprint,  # of what the overview shows (overview_fingerprint)
         "regions": {r["geography"]: r.get("latest_data_year") for r in records},
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
@@ -292,11 +330,12 @@ def _write(out, spec: OverviewSpec, html, extra, records, timings, t0) -> dict:
     return files
 
 
-def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK) -> list[dict]:
+def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK, force: bool = True) -> list[dict]:
     """Build each :class:`~planeval.reporting.overview_spec.OverviewSpec` of a batch (after its
     reports, so their stored verdicts are read back); one summary row per overview
-    (``name``, ``status`` done/failed, ``seconds``, ``message``, ``sources``). A failing
-    overview does not stop the others and never raises."""
+    (``name``, ``status`` done/skipped/failed, ``seconds``, ``message``, ``sources``); with
+    ``force`` false an unchanged overview is skipped. A failing overview does not stop the
+    others and never raises."""
     rows, gathered = [], {}
     for run in overviews:
         t0 = time.perf_counter()
@@ -308,9 +347,9 @@ def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK) -> list[dict]:
                 gathered[key] = gather(*key, data_dir, out, notebook)
             result = build_overview_files(
                 run.plan, run.stage, run.year, run.geography, data_dir, out, run.lang,
-                run.formats, notebook, gathered=gathered[key],
+                run.formats, notebook, gathered=gathered[key], force=force,
             )  # fmt: skip
-            row |= {"status": "done", "message": "", "formats": list(result["files"])}
+            row |= {"status": result["status"], "message": "", "formats": list(result["files"])}
             row["sources"] = dict(Counter(result["sources"].values()))
         except (InputError, OSError, RuntimeError) as exc:
             row |= {"status": "failed", "message": str(exc)}
