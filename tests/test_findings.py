@@ -19,7 +19,7 @@ from collections import Counter
 import pytest
 
 import planeval
-from planeval.core.labels import label
+from planeval.core.labels import LANGS, label
 from planeval.reporting import build
 from planeval.reporting.facts import gap_to_target, observed
 from planeval.reporting.findings import build_findings
@@ -48,6 +48,7 @@ def context(plan, geography, year, stage, lang="zh"):
 def figures(text: str, ctx) -> list[str]:
     """The numbers written in ``text``, indicator names, items and fixed tokens taken out."""
     names = [n for r in ctx.assessment.results for n in (r.name_zh, r.name_en, r.item)]
+    names += [p.title(lang) for v in ctx.other_targets.values() for p, _ in v for lang in LANGS]
     for name in sorted(names, key=len, reverse=True) + list(NOT_FIGURES):
         text = text.replace(name, " ")
     return NUMBER.findall(text)
@@ -76,6 +77,8 @@ def indicator_values(ctx, r) -> list[float]:
         values.append(abs(goal - r.latest_value) / (ctx.target_year - r.latest_year))
     shown_values = [v for v in (r.latest_value, r.baseline_value, obs.get(ctx.year - 1)) if v]
     values += [abs(a - b) for a in shown_values for b in shown_values]
+    for _, other in ctx.other_targets.get(r.indicator_id, []):  # another plan's target, named
+        values += [other.target_value, other.target_year]
     t = ctx.verdict_of(r)  # the verdict's numbers: gap, changes per year, first→last change
     values += [t.gap, t.actual_from_year, t.trend_first, t.trend_last]
     values += [abs(x) for x in (t.required_per_year, t.actual_per_year, t.trend_delta) if x]
@@ -303,3 +306,14 @@ def test_change_per_year_multiplies_back_to_the_gap_shown():
     ctx = context("children", "china", 2023, "midterm")
     advice = " ".join(s.text for f in build_findings(ctx).advice for s in f.sentences)
     assert "尚差3.3个百分点，需每年上升1.65个百分点" in advice
+
+
+def test_another_plans_different_target_is_said():
+    """高中阶段毛入学率: the women's plan asks ≥ 98 % every year, the children's plan ≥ 99 %;
+    the women's report says the children's plan sets another target, so the two reports'
+    verdicts on the one national value are not read as a contradiction."""
+    ctx = context("women", "china", 2024, "final")
+    texts = [s.text for g in build_findings(ctx).progress for f in g.findings for s in f.sentences]
+    line = next(t for t in texts if "高中阶段毛入学率" in t)
+    assert "对该指标的目标为每年 ≥ 99.0%，与本规划不同" in line
+    assert all("与本规划不同" not in t for t in texts if "新生儿" in t)

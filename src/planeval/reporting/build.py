@@ -120,6 +120,14 @@ class ReportContext:
         the assessment; the report only words it)."""
         return self.assessment.verdict_for(self.stage)
 
+    @cached_property
+    def other_targets(self) -> dict[str, list[tuple]]:
+        """Targets other plans of the plan's geography set differently for its indicators
+        (:func:`planeval.reporting.inputs.other_plan_targets`)."""
+        from planeval.reporting.inputs import other_plan_targets
+
+        return other_plan_targets(self.plan, self.data_dir)
+
     def verdict_of(self, r: IndicatorAssessment):
         """The :class:`~planeval.assessment.verdict.TargetVerdict` of one target."""
         return self.verdict[r.indicator_id]

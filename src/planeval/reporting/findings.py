@@ -33,6 +33,7 @@ from planeval.reporting.formatting import (
     round_half_up,
     unit_text,
 )
+from planeval.reporting.wording import target_text
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -136,8 +137,26 @@ def progress_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentenc
         text += _change_part(w, r, ctx.year - 1, value_in(r, ctx.year - 1), d)
     else:
         text += _change_part(w, r, r.baseline_year, r.baseline_value, d)
-    text += _status_part(w, ctx, r, d) + w("end")
+    text += _status_part(w, ctx, r, d) + other_target_note(ctx, r) + w("end")
     return doc.Sentence(text, indicator=r.indicator_id, kind="progress")
+
+
+def other_target_note(ctx: ReportContext, r: IndicatorAssessment) -> str:
+    """``（《…》对该指标的目标为每年 ≥ 98.0%，与本规划不同，结论分别按各自目标判断。）`` when
+    another plan of the geography sets this indicator a different target; '' otherwise."""
+    others = ctx.other_targets.get(r.indicator_id, [])
+    if not others:
+        return ""
+    sep = "; " if ctx.en else "；"
+    listed = sep.join(
+        Writer(ctx)(
+            "other_target_item",
+            plan=plan.title(ctx.lang),
+            target=target_text(t, ctx.lang, decimals=row_decimals(r), with_unit=True),
+        )
+        for plan, t in others
+    )
+    return Writer(ctx)("other_target", items=listed)
 
 
 def required_text(t: TargetVerdict, d: int) -> str:

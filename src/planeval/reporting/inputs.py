@@ -191,3 +191,32 @@ def series_of(obs: pd.DataFrame | None, indicator_id: str, sex: str = "total") -
     if obs is None or not len(obs):
         return pd.Series(dtype=float)
     return series_for(obs, indicator_id, sex)
+
+
+def other_plan_targets(plan, data_dir) -> dict[str, list[tuple]]:
+    """The targets other plans of the same geography set for this plan's indicators, where
+    they differ (type, figure or target year): ``{indicator_id: [(other plan, its target)]}``.
+
+    The two plans' reports then judge one value against different targets, and the findings
+    say so. Every plan file is already among a report's inputs (:func:`report_inputs`).
+    ``{}`` without a data folder."""
+    from planeval.plans.loading import load_all_plans
+
+    if data_dir is None or not (Path(data_dir) / "plans").is_dir():
+        return {}
+    mine = {t.indicator_id: t for t in plan.targets if t.is_statistical}
+    out: dict[str, list[tuple]] = {}
+    for other in load_all_plans(data_dir):
+        if other.plan == plan.plan or other.geography != plan.geography:
+            continue
+        for t in other.targets:
+            own = mine.get(t.indicator_id)
+            if own is None or not t.is_statistical:
+                continue
+            if (t.target_type, t.target_value, t.target_year) != (
+                own.target_type,
+                own.target_value,
+                own.target_year,
+            ):
+                out.setdefault(t.indicator_id, []).append((other, t))
+    return out
