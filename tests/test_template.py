@@ -227,3 +227,27 @@ def test_template_command(data_dir):
         ],
     )
     assert result.exit_code == 1 and "no plan named 'nope'" in result.output
+
+
+@pytest.mark.parametrize(
+    ("year", "geography", "words"),
+    [
+        (1925, "baijiantan", "data year 1925 is outside"),
+        ("2031", "baijiantan", "data year 2031 is outside"),
+        (2024, "白碱滩区", "it matches baijiantan"),
+    ],
+)
+def test_python_template_and_status_refuse_what_the_commands_refuse(
+    tmp_path, year, geography, words
+):
+    """`template --year 1925/2031` wrote templates that would be refused, and status wrote an
+    'all missing' page: the Python functions make the commands' request checks too, with the
+    fix in Python words (year=...)."""
+    from planeval.intake.status import submission_status
+
+    with pytest.raises(InputError) as err:
+        write_template("children", year, geography, tmp_path / "t.xlsx", data_dir=DATA)
+    assert words in str(err.value) and not (tmp_path / "t.xlsx").exists()
+    with pytest.raises(InputError) as err:
+        submission_status(DATA, geography, year)
+    assert words in str(err.value)

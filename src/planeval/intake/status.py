@@ -85,9 +85,14 @@ def _part_of(files: list[FiledFile], department: str) -> list[FiledFile]:
 def submission_status(data_dir: str | Path, geography: str, year: int) -> SubmissionStatus:
     """Who filed, what is missing and when, for ``geography`` and ``year``.
 
-    Raises :class:`InputError` when the plans cannot be read.
+    Raises :class:`InputError` when the plans cannot be read, or for a year no data can have
+    or a geography that is not a code (the request checks every command makes).
     """
+    from planeval.core.arguments import PYTHON
+    from planeval.plans.requests import check_submission
+
     data_dir = Path(data_dir)
+    year, geography = check_submission(year, geography, data_dir, PYTHON)  # as every command
     plans = load_all_plans(data_dir)
     vocabulary = load_vocabulary(data_dir)
     files = [

@@ -316,6 +316,16 @@ def department_workbook(department: str, year: int, geography: str, data_dir: st
     return build_department_workbook(plans, department, year, geography, data_dir)
 
 
+def _checked_request(year, geography, data_dir) -> tuple[int, str]:
+    """The year and geography of a template, refused as every command refuses them
+    (:func:`planeval.plans.requests.check_submission`: a year no data can have, 1925 or 2031,
+    a display name instead of a code); the fix names Python arguments (``year=2024``)."""
+    from planeval.core.arguments import PYTHON
+    from planeval.plans.requests import check_submission
+
+    return check_submission(year, geography, data_dir, PYTHON)
+
+
 def write_template(
     plan: str | Plan | None,
     year: int,
@@ -334,6 +344,7 @@ def write_template(
     exists and ``overwrite`` is false (a filled submission is never overwritten by accident),
     or ``out`` cannot be written (its folder cannot be created, no permission).
     """
+    year, geography = _checked_request(year, geography, data_dir)  # names the code matched
     check_code(geography, "geography", "--geography")  # written in the 说明 sheet, read back
     out = Path(out)
     if out.suffix.lower() != ".xlsx":
