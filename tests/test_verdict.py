@@ -301,7 +301,9 @@ def test_lagging_geography_says_the_year_and_the_gap(lagging_region, stage, year
     ctx = build.context_for(a, stage, "zh", lagging_region)
     findings = build_findings(ctx)
     text = " ".join(s.text for f in findings.problems for s in f.sentences)
-    said = "高中阶段教育毛入学率最新数据为2020年（91.2%），距目标（每年 ≥ 99.0%）尚差7.8个百分点"
+    said = (
+        "高中阶段教育毛入学率最新数据为2020年（91.2%），距“每年保持在99%以上”的目标尚差7.8个百分点"
+    )
     assert said in text
     notices = " ".join(build.notices(ctx))
     assert "终期结果为" not in notices  # the forecast notices' words

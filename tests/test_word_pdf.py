@@ -182,3 +182,70 @@ def test_chromium_prints_the_html_to_pdf_with_the_chinese_names(tmp_path):
     for name in NAMES:
         assert name in text, name
     assert "二、主要进展" in text
+
+
+def body_paragraphs(word) -> list:
+    """The body of the Word file: from the title above 一、 to the line 附件 (cover and
+    contents before it, the attachment after it)."""
+    paragraphs = word.paragraphs
+    start = next(i for i, p in enumerate(paragraphs)
+                 if p.text.startswith("一、") and p.style.name == "Heading 1")  # fmt: skip
+    end = next(i for i, p in enumerate(paragraphs) if p.text == "附件")
+    return paragraphs[start - 1 : end]
+
+
+def test_word_body_reads_as_a_report_an_office_signs(docx_path):
+    """Children's mid-term (national data, 2023): no item codes (T3, M6), no ≤/≥, no
+    probability or interval; no sentence twice; a headline sentence per domain; 工作开展情况;
+    the 落款 (office and date, right-aligned) just before the attachment."""
+    import re
+    from collections import Counter
+
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    word = Document(str(docx_path))
+    body = body_paragraphs(word)
+    text = "\n".join(p.text for p in body)
+    assert not re.findall(r"(?<![A-Za-z])[TM]\d{1,2}(?![\d.])", text)
+    assert "≤" not in text and "≥" not in text
+    assert "概率" not in text and "区间" not in text
+    assert not re.search(r"\d–\d", text)  # an interval such as 0.0–96.8
+    sentences = [s for s in re.split(r"[。\n]", text) if len(s) > 8]
+    assert [s for s, n in Counter(sentences).items() if n > 1] == []
+    headings = [p.text for p in body if p.style.name.startswith("Heading")]
+    assert "（一）工作开展情况" in headings
+    domains = [d for d in document().findings.progress]
+    for group in domains:
+        assert group.headline and group.headline.text in text
+    signature = [p for p in body[-4:] if p.text]
+    assert signature[-2].text.endswith("妇女儿童工作委员会办公室")
+    assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", signature[-1].text)
+    assert signature[-1].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def test_office_text_and_signature_come_from_the_narrative_file(tmp_path):
+    """The example narrative (data/narrative/example/) placed for a report: its 工作开展情况
+    text follows the drafted paragraph, marked with its author, and its office and date are
+    the 落款 and the file's author."""
+    import shutil
+
+    from docx import Document
+
+    from planeval.reporting.narrative import load_narrative
+
+    folder = tmp_path / "narrative" / "china"
+    folder.mkdir(parents=True)
+    example = "data/narrative/example/children_midterm_2023.yaml"
+    shutil.copy(example, folder / "children_midterm_2023.yaml")
+    a = planeval.assess("children", "china", 2023, data_dir="data")
+    ctx = build.context_for(a, "midterm", "zh", "data")
+    ctx.narrative = load_narrative(tmp_path, "china", "children", "midterm", 2023)
+    word = Document(str(write_docx(build.build_document(ctx), tmp_path / "r.docx")))
+    body = body_paragraphs(word)
+    work = next(p for p in body if "评估工作开展情况" in p.text)
+    assert any(r.style.name == "Office Text" for r in work.runs)
+    assert "（区妇儿工委办公室撰写）" in work.text
+    signature = [p.text for p in body if p.text][-2:]
+    assert signature == ["白碱滩区妇女儿童工作委员会办公室", "2024年3月1日"]
+    assert word.core_properties.author == "白碱滩区妇女儿童工作委员会办公室"

@@ -511,7 +511,7 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
     """The whole report, every section in reading order."""
     from planeval.reporting.build_appendix import appendix, gender_section
     from planeval.reporting.build_domain import domain_section
-    from planeval.reporting.findings import build_findings
+    from planeval.reporting.findings import build_findings, office_name
 
     return doc.ReportDocument(
         title=ctx.title(),
@@ -526,5 +526,6 @@ def build_document(ctx: ReportContext) -> doc.ReportDocument:
         appendix=appendix(ctx),
         monitoring=ctx.monitoring,
         annex=ctx.annex,
-        office=ctx.narrative.overall.author if ctx.narrative.overall else "",
+        office=office_name(ctx),
+        date=ctx.narrative.top["date"].text if "date" in ctx.narrative.top else "",
     )

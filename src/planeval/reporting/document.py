@@ -293,6 +293,7 @@ class FindingGroup:
     rate: Sentence | None
     findings: list[Finding]
     note: Sentence | None = None
+    headline: Sentence | None = None  # the domain in one sentence (健康领域目标总体进展顺利。)
 
 
 @dataclass
@@ -313,6 +314,9 @@ class Findings:
     advice_title: str
     advice: list[Finding]
     joiner: str = ""  # between sentences: nothing in Chinese, a space in English
+    work_title: str = ""  # （一）工作开展情况 under 一、总体情况
+    work: list[Sentence] = field(default_factory=list)
+    verdict_title: str = ""  # （二）总体评价, the overall sentences after it
 
 
 @dataclass
@@ -334,6 +338,7 @@ class ReportDocument:
     monitoring: MonitoringSection | None = None
     annex: str = "brief"
     office: str = ""
+    date: str = ""  # the 落款's date as the office wrote it ("" : the day the report is made)
 
     def sections(self) -> list:
         """Every section in reading order (the monitoring section only when there is one)."""

@@ -33,7 +33,7 @@ from planeval.reporting.formatting import (
     round_half_up,
     unit_text,
 )
-from planeval.reporting.wording import target_text
+from planeval.reporting.wording import target_words
 
 CN_NUMERALS = "一二三四五六七八九十"
 
@@ -82,6 +82,11 @@ class Writer:
         return text
 
 
+def target_in_words(ctx: ReportContext, r: IndicatorAssessment) -> str:
+    """The target as a sentence says it (``降至6‰以下``: no symbols)."""
+    return target_words(r, ctx.lang)
+
+
 # --------------------------------------------------------------------------- one indicator
 def _gap_text(w: Writer, t: TargetVerdict, d: int) -> str:
     """``差6.9个百分点`` or, outside an about-band, ``高于目标区间12.7个百分点``."""
@@ -99,6 +104,18 @@ def _change_part(w: Writer, r: IndicatorAssessment, since: int | None, before, d
     return w(key, year=since, delta=fmt_num(abs(delta), d), points=points(r.unit, w.lang))
 
 
+def _previous_part(w: Writer, r: IndicatorAssessment, d: int) -> str:
+    """``，比上年下降0.3个千分点`` when the year before the latest has a value."""
+    before = value_in(r, r.latest_year - 1)
+    if before is None:
+        return ""
+    delta = round_half_up(r.latest_value, d) - round_half_up(before, d)
+    if delta == 0:
+        return w("change_prev_same")
+    key = "change_prev_up" if delta > 0 else "change_prev_down"
+    return w(key, delta=fmt_num(abs(delta), d), points=points(r.unit, w.lang))
+
+
 def _forecast_values(ctx: ReportContext, r: IndicatorAssessment, d: int) -> dict:
     return dict(
         year=r.forecast_year or r.target_year,
@@ -111,7 +128,7 @@ def _forecast_values(ctx: ReportContext, r: IndicatorAssessment, d: int) -> dict
 def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) -> str:
     """The verdict of the stage in words, with its numbers."""
     t = ctx.verdict_of(r)
-    target = ctx.target_text(r, with_unit=True)
+    target = target_in_words(ctx, r)
     word = w.status(t)
     if t.kind == "trend":
         return w("status_trend", word=word, target=target)
@@ -133,9 +150,9 @@ def progress_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentenc
     w, d = Writer(ctx), row_decimals(r)
     value = ctx.value_with_unit(r, r.latest_value)
     text = w("value", year=r.latest_year, name=name_of(r, ctx.lang), value=value)
-    if ctx.annual:
-        text += _change_part(w, r, ctx.year - 1, value_in(r, ctx.year - 1), d)
-    else:
+    previous = _previous_part(w, r, d)
+    text += previous
+    if not ctx.annual and not (previous and r.baseline_year == r.latest_year - 1):
         text += _change_part(w, r, r.baseline_year, r.baseline_value, d)
     text += _status_part(w, ctx, r, d) + other_target_note(ctx, r) + w("end")
     return doc.Sentence(text, indicator=r.indicator_id, kind="progress")
@@ -152,7 +169,7 @@ def other_target_note(ctx: ReportContext, r: IndicatorAssessment) -> str:
         Writer(ctx)(
             "other_target_item",
             plan=plan.title(ctx.lang),
-            target=target_text(t, ctx.lang, decimals=row_decimals(r), with_unit=True),
+            target=target_words(t, ctx.lang),
         )
         for plan, t in others
     )
@@ -191,7 +208,7 @@ def need_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence | 
     text = w(
         "need",
         year=t.target_year,
-        target=ctx.target_text(r, with_unit=True),
+        target=target_in_words(ctx, r),
         from_year=t.latest_year,
         word=w("up" if t.required_per_year > 0 else "down"),
         required=required_text(t, d),
@@ -234,7 +251,7 @@ def lagging_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence
         name=name_of(r, ctx.lang),
         year=t.latest_year,
         value=ctx.value_with_unit(r, t.latest_value),
-        target=ctx.target_text(r, with_unit=True),
+        target=target_in_words(ctx, r),
     )
     if t.gap:
         text = w("lagging_gap", gap=_gap_text(w, t, d), **values)
@@ -253,8 +270,12 @@ def problem_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> d
     t = ctx.verdict_of(r)
     if "lagging" in p.kinds:
         sentences = [lagging_sentence(ctx, r)]
-    else:
-        sentences = [s for s in (progress_sentence(ctx, r), need_sentence(ctx, r)) if s]
+    else:  # the value itself is in 二、主要进展: here what reaching the target needs
+        sentences = [s for s in (need_sentence(ctx, r),) if s]
+        if not sentences and t.gap:  # no year left to ask a change of: the gap alone
+            d = row_decimals(r)
+            text = w("gap_only", name=name, target=target_in_words(ctx, r), gap=_gap_text(w, t, d))
+            sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="gap"))
     if "worsening" in p.kinds and not any(s.kind == "need" for s in sentences):
         trend = trend_part(ctx, r).lstrip("，;, ")
         if trend:
@@ -264,7 +285,8 @@ def problem_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> d
         text = w("volatile_why", first=min(r.years), last=max(r.years))
         sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="volatile"))
     written = ctx.narrative.indicator(r.indicator_id, "cause")
-    sentences.append(office(written, w("cause_placeholder", department=w.department(r))))
+    placeholder = w("cause_placeholder", name=name, department=w.department(r))
+    sentences.append(office(written, placeholder, r.indicator_id))
     title = w(f"problem_{p.kinds[0]}", name=name, year=t.target_year) + w("end")
     return doc.Finding(title, sentences, r.indicator_id)
 
@@ -303,13 +325,13 @@ def advice_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> do
     it."""
     t = ctx.verdict_of(r)
     w, d = Writer(ctx), row_decimals(r)
-    pts, name, dept = points(r.unit, w.lang), ctx.label_of(r), w.department(r)
+    pts, name, dept = points(r.unit, w.lang), name_of(r, ctx.lang), w.department(r)
     if t.required_per_year is not None and t.years_left:
         text = w(
             "advice_item",
             name=name,
             department=dept,
-            target=ctx.target_text(r, with_unit=True),
+            target=target_in_words(ctx, r),
             gap=_gap_text(w, t, d),
             word=w("up" if t.required_per_year > 0 else "down"),
             required=required_text(t, d),
@@ -334,7 +356,7 @@ def advice_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> do
     written = ctx.narrative.indicator(r.indicator_id, "recommendation")
     sentences = [
         doc.Sentence(text, indicator=r.indicator_id, kind=kind),
-        office(written, w("advice_placeholder", department=dept), r.indicator_id),
+        office(written, w("advice_placeholder", name=name, department=dept), r.indicator_id),
     ]
     return doc.Finding("", sentences, r.indicator_id)
 
@@ -409,23 +431,96 @@ def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
     return sentences
 
 
+#: Statuses whose indicators are on course (a domain's headline counts them against the rest).
+GOOD = {"met", "met_early", "reached", "expected", "basically_met", "expect_met"}
+BAD = {"difficult", "not_met", "missed", "expect_miss", "expect_risk", "not_reached"}
+
+
+def headline(ctx: ReportContext, domain_zh: str) -> doc.Sentence:
+    """The domain in one sentence, from its verdicts: on course, mixed, behind, or too few
+    data (``健康领域目标总体进展顺利。``)."""
+    statuses = [t.status for t in ctx.verdict.statistical if t.domain == domain_zh]
+    good = sum(s in GOOD for s in statuses)
+    bad = sum(s in BAD for s in statuses)
+    key = "head_no_data" if good + bad == 0 else "head_smooth" if bad == 0 else (
+        "head_mixed" if good >= bad else "head_behind")  # fmt: skip
+    name = ctx.plan.domain_name(domain_zh, ctx.lang)
+    return doc.Sentence(Writer(ctx)(key, name=name), kind="headline")
+
+
 def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGroup:
+    """One domain: its headline, 达标率, then one paragraph per stage status (the indicators
+    met, expected, difficult ... each with its value, change and target), the office's
+    account of progress and of the measures taken."""
     w = Writer(ctx)
     results = [r for r in ctx.statistical if r.domain == domain_zh]
-    findings = []
+    order = [*STAGE_STATUSES[ctx.stage], "lagging", "no_data", "insufficient"]
+    groups: dict[str, list[doc.Sentence]] = {}
     for r in results:
         s = progress_sentence(ctx, r)
         if s is not None:
-            findings.append(doc.Finding("", [s], r.indicator_id))
-    written = ctx.narrative.domain(domain_zh, "progress")
-    if written is not None:
-        findings.append(doc.Finding("", [office(written, "")]))
-    note = None if findings else doc.Sentence(w("domain_no_data"), kind="no_data")
+            groups.setdefault(ctx.verdict_of(r).status, []).append(s)
+    findings = []
+    for status in sorted(groups, key=lambda st: order.index(st) if st in order else len(order)):
+        word = label("verdict_status", status, ctx.lang)
+        word = word[:1].lower() + word[1:] if ctx.en else word
+        domain = ctx.plan.domain_name(domain_zh, ctx.lang)
+        title = w("group_lead", domain=domain, n=len(groups[status]), word=word)
+        findings.append(doc.Finding(title, groups[status]))
+    for key in ("progress", "measures"):
+        written = ctx.narrative.domain(domain_zh, key)
+        if written is not None:
+            findings.append(doc.Finding("", [office(written, "")]))
     name = ctx.plan.domain_name(domain_zh, ctx.lang)
     title = w("domain", n=section_number(n, ctx.lang), name=name)
     has_rate = ctx.verdict.domain_rate(domain_zh).counted > 0
     rate = rate_sentence(ctx, domain_zh, "rate_domain") if has_rate else None
-    return doc.FindingGroup(title, rate, findings, note)
+    # a domain without data says so in its headline (one sentence per domain, none repeated)
+    return doc.FindingGroup(title, rate, findings, None, headline=headline(ctx, domain_zh))
+
+
+def work_sentences(ctx: ReportContext) -> list[doc.Sentence]:
+    """工作开展情况 drafted from what planeval knows — which departments reported, the years
+    and sources of the data, what the report covers, the method in one paragraph — then the
+    office's own account (narrative ``work`` and ``background``) or the marked place for it."""
+    w, v, sep = Writer(ctx), ctx.verdict, ", " if ctx.en else "、"
+    out = []
+    with_data = [r for r in ctx.statistical if r.years]
+    obs = ctx.assessment.observations
+    if with_data and obs is not None and len(obs):
+        depts = []
+        for r in with_data:
+            name = w.department(r)
+            if name not in depts and name != w("department_unknown"):
+                depts.append(name)
+        years = [int(y) for r in with_data for y in r.years if int(y) >= ctx.plan.period_start - 1]
+        if depts and years:
+            text = w("work_reported", departments=sep.join(depts[:5]), n=len(depts),
+                     first=min(years), last=max(years), k=obs["source"].nunique())  # fmt: skip
+            out.append(doc.Sentence(text, kind="work"))
+    stat = v.statistical
+    text = w("work_scope", stat=len(stat), qual=len(v.targets) - len(stat))
+    out.append(doc.Sentence(text, kind="work"))
+    base = ctx.plan.period_start - 1
+    out.append(doc.Sentence(w("work_method", base=base, year=ctx.year,
+                              target_year=ctx.target_year), kind="work"))  # fmt: skip
+    written = ctx.narrative.top.get("work")
+    out.append(office(written, w("work_placeholder")))
+    if ctx.narrative.top.get("background") is not None:
+        out.append(office(ctx.narrative.top["background"], ""))
+    return out
+
+
+def office_name(ctx: ReportContext) -> str:
+    """Who files the report (the 落款): the narrative's ``office``, else its ``author``, else
+    the plan region's women and children's working committee office."""
+    top = ctx.narrative.top
+    if top.get("office") is not None:
+        return top["office"].text
+    authors = [x.author for x in top.values() if x.author]
+    if authors:
+        return authors[0]
+    return Writer(ctx)("office_default", region=ctx.plan.region(ctx.lang))
 
 
 def build_findings(ctx: ReportContext) -> doc.Findings:
@@ -456,6 +551,9 @@ def build_findings(ctx: ReportContext) -> doc.Findings:
         origin_note=w("origin_note"),
         overall_title=w("overall"),
         overall=overall_sentences(ctx),
+        work_title=w("work_title"),
+        work=work_sentences(ctx),
+        verdict_title=w("verdict_title"),
         rates=rates_table(ctx),
         progress_title=w("progress"),
         progress=[progress_group(ctx, i, dz) for i, dz in enumerate(ctx.domains, start=1)],

@@ -6,10 +6,15 @@ plan's short name as in the report's file name (``children``; missing file:
 no person-written text; every place for it stays marked in the report)::
 
     author: 妇儿工委办公室           # who wrote the entries (an entry may name its own)
+    office: 白碱滩区妇女儿童工作委员会办公室   # the 落款 and the Word file's author
+    date: 2026年3月1日               # the 落款's date (default: the day the report is made)
+    work: 2023年，区妇儿工委组织成员单位开展自查自评……   # 工作开展情况: how the evaluation ran
+    background: 全区常住人口……       # background (economy, population), after 工作开展情况
     overall: 全区妇女发展规划实施……   # a paragraph after the overall verdict
     domains:
       健康:                          # the domain's Chinese name as in the plan
         progress: ……                 # after the domain's drafted findings
+        measures: ……                 # the measures taken in the domain (主要措施)
         causes: ……                   # the domain's causes, under 存在的问题
     indicators:
       cervical_cancer_screening:
@@ -31,8 +36,10 @@ import yaml
 from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
 
-TOP_KEYS = {"author", "overall", "domains", "indicators"}
-DOMAIN_KEYS = {"progress", "causes", "author"}
+#: Texts at the top of a file (besides ``author``, ``domains`` and ``indicators``).
+TOP_TEXTS = ("overall", "office", "date", "work", "background")
+TOP_KEYS = {"author", "domains", "indicators", *TOP_TEXTS}
+DOMAIN_KEYS = {"progress", "causes", "measures", "author"}
 INDICATOR_KEYS = {"cause", "recommendation", "author"}
 
 
@@ -50,6 +57,7 @@ class Narrative:
 
     path: str = ""
     overall: Written | None = None
+    top: dict[str, Written] = field(default_factory=dict)  # office, date, work, background
     domains: dict[str, dict[str, Written]] = field(default_factory=dict)
     indicators: dict[str, dict[str, Written]] = field(default_factory=dict)
 
@@ -179,7 +187,7 @@ def load_narrative(
     if not path.is_file():
         return Narrative()
     raw = _read(path)
-    top = _entries(path, path.name, {k: v for k, v in raw.items() if k in ("author", "overall")}
+    top = _entries(path, path.name, {k: v for k, v in raw.items() if k in ("author", *TOP_TEXTS)}
                    | {k: None for k in raw if k not in TOP_KEYS}, TOP_KEYS, "")  # fmt: skip
     author = str(raw.get("author") or "")
     domains, indicators = _section(path, raw, "domains"), _section(path, raw, "indicators")
@@ -190,6 +198,7 @@ def load_narrative(
     return Narrative(
         path=str(path),
         overall=top.get("overall"),
+        top=top,
         domains={
             str(d): _entries(path, f"domains.{d}", v, DOMAIN_KEYS, author)
             for d, v in domains.items()

@@ -678,12 +678,18 @@ def fill_contents(w: WordWriter, toc) -> None:
 def write_findings(w: WordWriter, f: doc.Findings) -> None:
     w.docx.add_paragraph(full_title(w.report.cover, w.lang), style="Title")
     w.heading(f.overall_title, 1)
+    if f.work:
+        w.heading(f.work_title, 2)
+        w.sentences(w.paragraph(), f.work)
+        w.heading(f.verdict_title, 2)
     w.sentences(w.paragraph(), f.overall)
     if f.rates:
         w.table(f.rates, w._word("rates_title"))
     w.heading(f.progress_title, 1)
     for group in f.progress:
         w.heading(group.title, 2)
+        if group.headline:
+            w.paragraph().add_run(group.headline.text, style="Lead")
         if group.rate:
             w.sentences(w.paragraph(), [group.rate])
         if group.note:
@@ -712,7 +718,8 @@ def write_signature(w: WordWriter) -> None:
     w.paragraph(f"{w._word('annex_label')}{'：' if w.lang != 'en' else ': '}"
                 f"{w._word('annex_title')}")  # fmt: skip
     w.paragraph(indent=False)
-    for text in (w.report.office, long_date(report_date(w.report), w.lang)):
+    date = getattr(w.report, "date", "") or long_date(report_date(w.report), w.lang)
+    for text in (w.report.office, date):
         if not text:
             continue
         p = w.paragraph(text, indent=False)

@@ -78,3 +78,28 @@ def target_text(
     if with_year and tt in _IN_TARGET_YEAR:
         out += f" ({target.target_year})"
     return out
+
+
+def target_words(target, lang: str = "zh") -> str:
+    """The target as the written findings say it, without symbols: ``降至6‰以下``,
+    ``达到95%以上``, ``每年保持在99%以上``, ``保持在45%左右``, ``比2020年降低20%`` (patterns in
+    ``labels.yaml``, group ``target_words``); a target without a figure as
+    :func:`target_text` words it (``提高``)."""
+    tt = target.target_type
+    if is_missing(target.target_value):
+        return target_text(target, lang)
+    value = shortest(target.target_value) + unit_text(target.unit, lang)
+    if tt in ("at_least", "count_at_least"):
+        key = "at_least"
+    elif tt == "at_most":
+        key = "at_most_down" if getattr(target, "direction", "") == "decrease" else "at_most"
+    elif tt in ("maintain_at_least", "maintain_at_most", "about"):
+        key = tt
+    elif tt == "relative_change":
+        key = "relative_down" if target.target_value < 0 else "relative_up"
+        return label("target_words", key, lang).format(
+            year=target.baseline_year, pct=shortest(abs(target.target_value))
+        )
+    else:
+        return target_text(target, lang, with_unit=True)
+    return label("target_words", key, lang).format(value=value)
