@@ -465,7 +465,7 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
         word = label("verdict_status", status, ctx.lang)
         word = word[:1].lower() + word[1:] if ctx.en else word
         domain = ctx.plan.domain_name(domain_zh, ctx.lang)
-        title = w("group_lead", domain=domain, n=len(groups[status]), word=word)
+        title = w("group_lead", domain=domain, n=len(groups[status]), word=word) + w("end")
         findings.append(doc.Finding(title, groups[status]))
     for key in ("progress", "measures"):
         written = ctx.narrative.domain(domain_zh, key)

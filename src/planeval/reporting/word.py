@@ -706,8 +706,10 @@ def _numbered(w: WordWriter, findings: list[doc.Finding]) -> None:
     gap = " " if w.lang == "en" else ""
     for i, finding in enumerate(findings, start=1):
         p = w.paragraph()
-        lead = f"{i}.{gap}" + (finding.title + ("。" if w.lang != "en" else ". ") if
-                               finding.title else "")  # fmt: skip
+        title = finding.title
+        if title and not title.endswith(("。", ".", "：", ":")):
+            title += "。" if w.lang != "en" else "."
+        lead = f"{i}.{gap}{title}" + (" " if title and w.lang == "en" else "")
         p.add_run(lead, style="Lead")
         w.sentences(p, finding.sentences)
 
