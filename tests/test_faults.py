@@ -46,7 +46,7 @@ def marker_notebook(path: Path, marker: Path, pid: str) -> Path:
         path,
         (
             'import os, pathlib, time\nif geography == "geo_b":\n'
-            f"    pathlib.Path({str(marker)!r}).write_text(str({pid}))\n    time.sleep(900)"
+            f"    pathlib.Path({str(marker)!r}).write_text(str({pid}))\n    time.sleep(300)"
         ),
     )
 
@@ -69,7 +69,7 @@ def batch_killing(runlist: Path, marker: Path, cwd: Path) -> dict:
             time.sleep(0.1)
         assert marker.exists(), proc.communicate()[0].decode()
         os.kill(int(marker.read_text()), signal.SIGKILL)
-        output = proc.communicate(timeout=240)[0].decode()
+        output = proc.communicate(timeout=600)[0].decode()  # only catches a hang
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
