@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from typer.testing import CliRunner
 
@@ -205,3 +206,24 @@ def test_validate_unknown_year_is_a_problem_and_year_option_fixes_it(tmp_path):
     assert result.exit_code == 1 and "cannot tell the year from the file name" in result.output
     result = runner.invoke(app, ["validate", str(path), "--data-dir", str(GOOD), "--year", "2023"])
     assert result.exit_code == 0, result.output
+
+
+def test_validate_lists_at_most_the_settings_count_then_says_how_many_more(tmp_path):
+    """The terminal shows ``intake.max_problems_listed`` problems, then the rest as a count:
+    the 5 problems of the two bad files with a limit of 2 give 2 lines and '3 more' (a
+    200,000-row file printed 200,000 lines); --html still lists all 5."""
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    (data / "config").mkdir(exist_ok=True)
+    settings = yaml.safe_load((HERE.parent / "data/config/assessment.yaml").read_text("utf-8"))
+    settings.setdefault("intake", {})["max_problems_listed"] = 2
+    (data / "config" / "assessment.yaml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    html = tmp_path / "report.html"
+    files = [str(BAD / "2023_many_problems.csv"), str(BAD / "2023_bad_sex.csv")]
+    args = ["validate", *files, "--data-dir", str(data), "--geography", "demo"]
+    result = runner.invoke(app, [*args, "--html", str(html)])
+    assert result.exit_code == 1
+    assert "5 problem(s) in the input" in result.output
+    assert result.output.count("\n  - ") == 2
+    assert "3 more problem(s)" in result.output and "另有 3 个问题未在此列出" in result.output
+    assert "发现 5 个问题" in html.read_text(encoding="utf-8")

@@ -378,6 +378,19 @@ def status(
     typer.echo(f"wrote {path}")
 
 
+def _echo_problems(problems: list, limit: int) -> None:
+    """The first ``limit`` problems on stderr, then how many more and where to see them all."""
+    for p in problems[:limit]:
+        typer.echo(f"  - {p}", err=True)
+    if len(problems) > limit:
+        rest = len(problems) - limit
+        typer.echo(
+            f"  ... and {rest} more problem(s) not listed here: --html FILE writes every one; "
+            f"另有 {rest} 个问题未在此列出：使用 --html 文件 可列出全部",
+            err=True,
+        )
+
+
 @app.command()
 def validate(
     paths: list[Path] = typer.Argument(
@@ -432,8 +445,9 @@ def validate(
         typer.echo(f"wrote {written}")
     if every:
         typer.echo(f"planeval: {len(every)} problem(s) in the input:", err=True)
-        for p in every:
-            typer.echo(f"  - {p}", err=True)
+        from planeval.core.settings import load_settings
+
+        _echo_problems(every, load_settings(data_dir)["intake"]["max_problems_listed"])
         if whole:
             typer.echo(
                 "planeval: the processed store (DATA_DIR/processed) was not rebuilt; "

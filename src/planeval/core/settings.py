@@ -52,6 +52,7 @@ _OPTIONAL = {
     "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
     "overview": ["min_rank_denominator"],
     "intake": [
+        "max_problems_listed",
         "max_sheet_rows",
         "max_sheet_columns",
         "fraction_below",
@@ -207,7 +208,7 @@ def _intake_problems(intake: dict, path) -> list[Problem]:
 
     bad = [
         (f"intake.{key}", intake[key], "a whole number above 0", "大于 0 的整数", "50000")
-        for key in ("max_sheet_rows", "max_sheet_columns")
+        for key in ("max_sheet_rows", "max_sheet_columns", "max_problems_listed")
         if not (number(intake[key]) and isinstance(intake[key], int))
     ]
     bad += [
