@@ -227,3 +227,16 @@ def test_validate_lists_at_most_the_settings_count_then_says_how_many_more(tmp_p
     assert result.output.count("\n  - ") == 2
     assert "3 more problem(s)" in result.output and "另有 3 个问题未在此列出" in result.output
     assert "发现 5 个问题" in html.read_text(encoding="utf-8")
+
+
+def test_a_binary_file_named_csv_is_said_to_be_no_text_not_an_encoding(tmp_path):
+    """A PNG renamed 2023.csv holds NUL bytes: it is 'not text' (send the table itself), not
+    an encoding to re-save, which the newcomer trial was told."""
+    path = tmp_path / "2023.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    result = runner.invoke(
+        app, ["validate", str(path), "--data-dir", str(GOOD), "--geography", "demo"]
+    )
+    assert result.exit_code == 1
+    assert "the file is not text" in result.output and "文件不是文本文件" in result.output
+    assert "detected:" not in result.output

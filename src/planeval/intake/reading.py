@@ -127,6 +127,9 @@ def _read_csv(path: Path, grid: Grid) -> None:
     if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         grid.problems.append(problem("utf16", path, code="encoding"))
         return
+    if b"\x00" in data[:8192]:
+        grid.problems.append(problem("binary_file", path, code="file"))
+        return
     text, encoding = decode_bytes(data)
     if text is None:
         grid.problems.append(problem("undecodable", path, code="encoding", detected=encoding))
