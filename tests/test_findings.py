@@ -331,3 +331,38 @@ def test_another_plans_different_target_is_said():
     line = next(t for t in texts if "高中阶段毛入学率" in t)
     assert "对该指标的目标为每年保持在99%以上，与本规划不同" in line  # in words, no ≥
     assert all("与本规划不同" not in t for t in texts if "新生儿" in t)
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_each_domain_headline_names_the_domain_theme_and_the_verdicts_mix(
+    plan, geography, year, stage
+):
+    """Each domain opens with its own theme sentence (儿童健康水平… / 妇女健康水平…), whose ending
+    matches the verdict's status mix: no off-track indicator → 持续…; off track ≤ on course →
+    总体向好，部分指标仍有差距; more off track than on course → 仍需加力."""
+    from planeval.reporting.findings import BAD, GOOD
+
+    ctx = context(plan, geography, year, stage)
+    who = "儿童" if plan == "children" else "妇女"
+    for group, dz in zip(build_findings(ctx).progress, ctx.domains, strict=True):
+        text = group.headline.text
+        statuses = [t.status for t in ctx.verdict.statistical if t.domain == dz]
+        good, bad = sum(s in GOOD for s in statuses), sum(s in BAD for s in statuses)
+        if good + bad == 0:
+            assert "数据不足" in text
+            continue
+        assert dz[:2] in text or who in text, text
+        assert "领域目标" not in text  # not the generic status-mix sentence
+        if bad == 0:
+            assert "持续" in text and "差距" not in text
+        elif good >= bad:
+            assert "总体向好，部分指标仍有差距" in text
+        else:
+            assert "仍需加力" in text
+
+
+def test_an_unknown_domain_gets_the_generic_headline_with_its_name():
+    """A plan from another region may name a domain the wording does not know: the headline
+    falls back to the generic status-mix sentence carrying the domain's name."""
+    assert label("domain_headline", "文化_smooth") == "文化_smooth"  # not known
+    assert label("finding", "head_smooth").format(name="文化") == "文化领域目标总体进展顺利。"

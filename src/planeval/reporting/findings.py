@@ -445,7 +445,17 @@ def headline(ctx: ReportContext, domain_zh: str) -> doc.Sentence:
     key = "head_no_data" if good + bad == 0 else "head_smooth" if bad == 0 else (
         "head_mixed" if good >= bad else "head_behind")  # fmt: skip
     name = ctx.plan.domain_name(domain_zh, ctx.lang)
-    return doc.Sentence(Writer(ctx)(key, name=name), kind="headline")
+    who = label("plan_subject", _subject(ctx.plan.title_zh), ctx.lang)
+    themed = f"{domain_zh}_{key.removeprefix('head_')}"
+    text = label("domain_headline", themed, ctx.lang)
+    if text == themed:  # a domain this plan names but the wording does not know: generic form
+        text = label("finding", key, ctx.lang)
+    return doc.Sentence(text.format(name=name, who=who), kind="headline")
+
+
+def _subject(title_zh: str) -> str:
+    """Whose development the plan is about (``children``/``women``), from its title."""
+    return "children" if "儿童" in title_zh else "women" if "妇女" in title_zh else "other"
 
 
 def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGroup:
