@@ -76,8 +76,8 @@ def sex_consistency(frame: pd.DataFrame) -> pd.Series:
     key = ["indicator_id", "year", "geography"]
     have = frame[frame["value"].notna() & frame["_unit"].isin(RATE_UNITS | COUNT_UNITS)]
     have = have.drop_duplicates([*key, "sex"]).assign(_i=lambda d: d.index)
-    have = have[have.groupby(key, dropna=False)["sex"].transform("nunique") >= 3]
-    have = have[have["sex"].isin(SEXES)]
+    have = have[have["sex"].isin(SEXES)]  # before counting: 'other' beside total and female
+    have = have[have.groupby(key, dropna=False)["sex"].transform("nunique") >= 3]  # is no trio
     if have.empty:
         return ok
     wide = have.pivot(index=key, columns="sex", values=["value", "_decimals", "_i", "_unit"])
