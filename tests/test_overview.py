@@ -469,3 +469,16 @@ def test_word_file_holds_the_matrix_and_the_counts(tmp_path):
     assert len(matrix.rows) == 1 + 16
     under5 = next(r for r in counts.rows if r.cells[0].text == "5岁以下儿童死亡率")
     assert under5.cells[1].text == "3"  # ✔ 已实现
+
+
+def test_stored_record_rate_equals_the_verdict_rate():
+    """The stored record's 达标率 is the verdict's: children's mid-term 2023 on the national
+    data is 7 of 14 (the reviewer found 9: two directional targets met but outside the
+    denominator were counted in the numerator)."""
+    import planeval
+    from planeval.reporting.overview_verdicts import region_record
+
+    a = planeval.assess("children", "china", 2023, stage="midterm")
+    record = region_record(a, "midterm", "children")
+    rate = a.verdict_for("midterm").rates[0]
+    assert (record["achieved"], record["counted"]) == (rate.achieved, rate.counted) == (7, 14)

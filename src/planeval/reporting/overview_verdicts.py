@@ -124,7 +124,7 @@ def region_record(assessment, stage: str, plan_name: str | None = None) -> dict:
         "data_year": int(assessment.data_year),
         "period": [plan.period_start, plan.period_end],
         "latest_data_year": max(years) if years else None,
-        "achieved": sum(t["achieved"] for t in targets),
+        "achieved": sum(t["achieved"] and t["counted"] for t in targets),  # numerator ⊂ denominator
         "counted": sum(t["counted"] for t in targets),
         "targets": targets,
     }
