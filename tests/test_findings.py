@@ -114,6 +114,9 @@ def report_values(ctx) -> list[float]:
     values += [len(depts - {""}), ctx.assessment.observations["source"].nunique()]
     values += [min(years, default=None), max(years, default=None), ctx.plan.period_start - 1]
     values += [ctx.year, ctx.target_year]
+    # 统筹协调: problem indicators and the domains they fall in
+    domain = {r.indicator_id: r.domain for r in ctx.assessment.results}
+    values += [len(v.problems), len({domain[p.indicator_id] for p in v.problems})]
     return [float(x) for x in values if x is not None]
 
 
@@ -366,3 +369,22 @@ def test_an_unknown_domain_gets_the_generic_headline_with_its_name():
     falls back to the generic status-mix sentence carrying the domain's name."""
     assert label("domain_headline", "文化_smooth") == "文化_smooth"  # not known
     assert label("finding", "head_smooth").format(name="文化") == "文化领域目标总体进展顺利。"
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_cross_cutting_advice_names_the_verdicts_problem_count_and_domains(
+    plan, geography, year, stage
+):
+    """When the verdict's problems span two or more domains, 四、对策建议 opens with 统筹协调
+    naming how many domains and the number of problem indicators (= len(verdict.problems))."""
+    ctx = context(plan, geography, year, stage)
+    results = {r.indicator_id: r for r in ctx.assessment.results}
+    domains = {results[p.indicator_id].domain for p in ctx.verdict.problems}
+    advice = [s.text for f in build_findings(ctx).advice for s in f.sentences]
+    coordinate = [t for t in advice if t.startswith("加强统筹协调")]
+    if len(domains) < 2:
+        assert not coordinate
+        return
+    (text,) = coordinate
+    k, n = map(int, re.search(r"等(\d+)个领域.*将这(\d+)项指标", text).groups())
+    assert (k, n) == (len(domains), len(ctx.verdict.problems))

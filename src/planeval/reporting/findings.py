@@ -533,6 +533,20 @@ def office_name(ctx: ReportContext) -> str:
     return Writer(ctx)("office_default", region=ctx.plan.region(ctx.lang))
 
 
+def coordinate_finding(ctx: ReportContext) -> doc.Finding | None:
+    """Cross-cutting advice when the verdict's problems span several domains: 统筹协调 and
+    the problem indicators (their number, the verdict's) under 重点督导."""
+    results = {r.indicator_id: r for r in ctx.assessment.results}
+    ids = [p.indicator_id for p in ctx.verdict.problems]
+    domains = [dz for dz in ctx.domains if any(results[i].domain == dz for i in ids)]
+    if len(domains) < 2:
+        return None
+    w = Writer(ctx)
+    names = w("list_sep").join(ctx.plan.domain_name(dz, ctx.lang) for dz in domains)
+    text = w("advice_coordinate", k=len(domains), domains=names, n=len(ids))
+    return doc.Finding("", [doc.Sentence(text, kind="advice_coordinate")])
+
+
 def build_findings(ctx: ReportContext) -> doc.Findings:
     """The written part of the report (see the module docstring)."""
     w, v = Writer(ctx), ctx.verdict
@@ -556,6 +570,9 @@ def build_findings(ctx: ReportContext) -> doc.Findings:
         unjudged += [results[t.indicator_id] for t in v.targets if t.status == "insufficient"]
         text = w("advice_data", n=len(unjudged), names=w.names(unjudged, 5))
         advice.append(doc.Finding("", [doc.Sentence(text, kind="advice_data")]))
+    coordinate = coordinate_finding(ctx)
+    if coordinate is not None:
+        advice.insert(0, coordinate)
     return doc.Findings(
         title=w("title"),
         origin_note=w("origin_note"),
