@@ -23,7 +23,7 @@ from pathlib import Path
 
 from planeval.core.codes import check_code
 from planeval.core.errors import InputError, Problem
-from planeval.core.files import atomic_write_bytes, atomic_write_text
+from planeval.core.files import atomic_write_text
 from planeval.publish.fingerprint import (
     NOTEBOOK,
     input_fingerprint,
@@ -32,7 +32,7 @@ from planeval.publish.fingerprint import (
     read_metadata,
 )
 from planeval.publish.runner import VERDICT_FILE as VERDICT_KEY
-from planeval.publish.runner import report_name
+from planeval.publish.runner import report_name, write_outputs
 from planeval.reporting.overview_spec import OverviewSpec
 from planeval.reporting.overview_verdicts import SCHEMA, region_record
 from planeval.reporting.spec import ReportSpec
@@ -307,19 +307,13 @@ def _write(out, spec: OverviewSpec, html, extra, fingerprint, records, timings, 
     """Word and PDF, the HTML, then the metadata (the spec's fields at top level, as a
     report's), each written atomically; returns ``{format: file name}``."""
     name = spec.name
-    files, digests = {"html": name}, {}
-    for fmt, content in extra.items():
-        files[fmt] = spec.stem + f".{fmt}"
-        atomic_write_bytes(out / files[fmt], content)
-        digests[fmt] = hashlib.sha256(content).hexdigest()
-    data = html.encode("utf-8")
-    atomic_write_bytes(out / name, data)
+    files, digests, html_sha256 = write_outputs(out, spec, html, extra)
     timings["total"] = time.perf_counter() - t0
     meta = {
         "file": name,
         **spec.fields(),
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
-        "html_sha256": hashlib.sha256(data).hexdigest(),
+        "html_sha256": html_sha256,
         "files": files,
         "sha256": digests,
         "fingerprint": fingerprint,  # of what the overview shows (overview_fingerprint)

@@ -318,6 +318,20 @@ def verdict_of(nb) -> dict | None:
     return None
 
 
+def write_outputs(out: Path, spec, html: str, extra: dict | None) -> tuple[dict, dict, str]:
+    """Write the other formats (``extra``: format -> bytes), then the HTML, atomically:
+    ``(files by format, SHA-256 of each other format, SHA-256 of the HTML)``. Shared by a
+    report and an overview, whose metadata record the digests."""
+    files, digests = {"html": spec.name}, {}
+    for fmt, content in (extra or {}).items():
+        files[fmt] = spec.stem + f".{fmt}"
+        digests[fmt] = hashlib.sha256(content).hexdigest()
+        atomic_write_bytes(out / files[fmt], content)
+    data = html.encode("utf-8")
+    atomic_write_bytes(out / spec.name, data)
+    return files, digests, hashlib.sha256(data).hexdigest()
+
+
 def write_report(
     out: Path,
     spec: ReportSpec,
@@ -338,21 +352,14 @@ def write_report(
     """
     t = time.perf_counter()
     name = spec.name
-    files = {"html": name}
-    digests = {}
-    for fmt, content in (extra or {}).items():
-        files[fmt] = spec.stem + f".{fmt}"
-        digests[fmt] = hashlib.sha256(content).hexdigest()
-        atomic_write_bytes(out / files[fmt], content)
-    data = body.encode("utf-8")
-    atomic_write_bytes(out / name, data)
+    files, digests, html_sha256 = write_outputs(out, spec, body, extra)
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t_start
     meta = {
         "file": name,
         **spec.fields(),
         "produced": dt.datetime.now().isoformat(timespec="seconds"),
-        "html_sha256": hashlib.sha256(data).hexdigest(),
+        "html_sha256": html_sha256,
         "files": files,
         "sha256": digests,
         **({"verdict_sha256": digests[VERDICT_FILE]} if VERDICT_FILE in digests else {}),
