@@ -5,7 +5,8 @@ For each ``<report>.pdf`` with its ``<report>.html`` beside it: the status word 
 of every domain table (``table.indicators``, the badge of the ``status`` column) is read from
 the HTML; the PDF's text (``pdftotext``) between the domain's heading and the next heading
 must hold each word at least as often (words broken over two lines count as missing). Page 1
-must hold the report's title. Prints one line per report and exits 1 when any check fails.
+must hold the report's title, and its boxed caveat when the cover has one (a report on another
+area's data than the plan's). Prints one line per report and exits 1 when any check fails.
 
     .venv/bin/python scripts/check_pdfs.py reports/*.pdf
 """
@@ -83,9 +84,14 @@ def check(pdf: Path) -> list[str]:
     html = pdf.with_suffix(".html").read_text(encoding="utf-8")
     pages = pdf_pages(pdf)
     problems = []
-    title = squeeze(BeautifulSoup(html, "html.parser").select_one("h1").get_text())
-    if title.replace(" ", "") not in squeeze(pages[0]).replace(" ", ""):
+    soup = BeautifulSoup(html, "html.parser")
+    first = squeeze(pages[0]).replace(" ", "")
+    title = squeeze(soup.select_one("h1").get_text())
+    if title.replace(" ", "") not in first:
         problems.append("page 1 does not hold the cover")
+    caveat = soup.select_one("p.caveat")
+    if caveat is not None and squeeze(caveat.get_text()).replace(" ", "") not in first:
+        problems.append("page 1 does not hold the cover's caveat (data of another area)")
     text = squeeze(" ".join(pages))
     text = text.replace(" ", "")  # headings and paragraphs meet with or without a space
     for heading, after, words in expected(html):

@@ -721,3 +721,31 @@ def test_one_decimal_count_per_indicator_row(plan, geo, year, stage):
         row = soup.select_one('tr[data-indicator="under5_mortality"]')
         assert main_text(row.find("td", attrs={"data-col": "baseline"})) == "5.12"
         assert "6.00" in row.get_text(" ")
+
+
+def test_cover_boxes_a_caveat_when_the_data_are_not_the_plans_area():
+    """The district's plan (geography baijiantan) on the national data (china, the district's
+    grand-parent in geographies.yaml): the cover carries the boxed line, with both names from
+    geographies.yaml and the plan; on the district's own data, and for a province's data
+    against the national outline (guangdong lies inside china), there is none."""
+    from planeval.plans.registry import within
+
+    assert within("baijiantan", "china", "data") and within("guangdong", "china", "data")
+    assert not within("china", "baijiantan", "data")
+    ctx = build.ReportContext(assessed("children", "china", 2023), stage="midterm",
+                              data_dir="data")  # fmt: skip
+    said = "本报告以全国数据试算，仅供演示，不代表白碱滩区（克拉玛依高新区）监测结果"
+    assert build.caveat(ctx) == said
+    box = BeautifulSoup(render_section(build.cover(ctx)), "html.parser").select("p.caveat")
+    assert [p.get_text() for p in box] == [said]
+    en = build.ReportContext(ctx.assessment, stage="midterm", lang="en", data_dir="data")
+    assert "China (national)" in build.caveat(en) and "Baijiantan" in build.caveat(en)
+    own = build.ReportContext(assessed("children", "baijiantan", 2023), stage="midterm",
+                              data_dir="data")  # fmt: skip
+    assert build.caveat(own) == ""
+    province = build.ReportContext(assessed("national_children", "guangdong", 2023),
+                                   stage="midterm", data_dir="data")  # fmt: skip
+    assert build.caveat(province) == ""
+    assert not BeautifulSoup(render_section(build.cover(province)), "html.parser").select(
+        "p.caveat"
+    )

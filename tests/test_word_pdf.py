@@ -13,12 +13,14 @@ needs one is skipped, saying which, only where it is not installed.
 from __future__ import annotations
 
 import functools
+import re
 import shutil
 import subprocess
 
 import pytest
 
 import planeval
+from planeval.core.labels import _labels
 from planeval.reporting import build
 from planeval.reporting.html import render_report
 from planeval.reporting.word import write_docx
@@ -27,6 +29,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOTEXT = shutil.which("pdftotext")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NAMES = ("新生儿死亡率", "学前教育毛入园率", "九年义务教育巩固率")
+#: every status word a table may show (the assessment's and the verdict's)
+STATUS_WORDS = {v["zh"] for g in ("status", "verdict_status") for v in _labels()[g].values()}
 
 
 @functools.cache
@@ -158,30 +162,92 @@ def test_english_docx_has_a_plain_style_and_no_full_width_brackets(tmp_path):
     assert "（" not in text and "）" not in text and "：" not in text
 
 
-@pytest.mark.skipif(SOFFICE is None or PDFTOTEXT is None,
-                    reason="LibreOffice/pdftotext not installed (make pdf-tools)")  # fmt: skip
-def test_libreoffice_converts_the_docx_to_pdf_with_the_chinese_names(docx_path, tmp_path):
+@pytest.fixture(scope="module")
+def word_pdf(docx_path, tmp_path_factory):
+    """The Word file converted to PDF by LibreOffice (as an office without Word would)."""
+    if SOFFICE is None or PDFTOTEXT is None:
+        pytest.skip("LibreOffice/pdftotext not installed (make pdf-tools)")
+    out = tmp_path_factory.mktemp("lo")
     proc = subprocess.run(
-        [SOFFICE, "--headless", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)],
+        [SOFFICE, "--headless", f"-env:UserInstallation={(out / 'lo').as_uri()}",
+         "--convert-to", "pdf", "--outdir", str(out), str(docx_path)],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
-    text = pdf_text(tmp_path / "report.pdf")
+    return out / "report.pdf"
+
+
+def test_libreoffice_converts_the_docx_to_pdf_with_the_chinese_names(word_pdf):
+    text = pdf_text(word_pdf)
     for name in NAMES:
         assert name in text.replace(" ", ""), name
+
+
+def test_word_tables_keep_years_numbers_and_status_words_whole(docx_path, word_pdf):
+    """Every column of every table fits its words on the page: in LibreOffice's PDF (whose
+    fallback fonts are wider than Word's Times New Roman: digits 0.64 em against 0.5) each
+    year heading of the observed values (2015 … 2023, which wrapped as "201/5"), each number,
+    item code and status word of every table is one word of the text, not broken over two
+    lines."""
+    from docx import Document
+
+    words = set(pdf_text(word_pdf).split())
+    wanted = set()
+    for table in Document(str(docx_path)).tables:
+        if table.style is None or table.style.name != "Table Grid":
+            continue  # the borderless layout tables of the charts
+        for row in table.rows:
+            for cell in row.cells:
+                first = cell.text.split("\n")[0].strip()
+                if re.fullmatch(r"[A-Z]\d{1,2}|[+-]?[\d,]+(\.\d+)?|(19|20)\d\d", first):
+                    wanted.add(first)
+                if first in STATUS_WORDS:
+                    wanted.add(first)
+    assert {"2015", "2023"} <= wanted and wanted & STATUS_WORDS
+    assert sorted(wanted - words) == []
+
+
+def test_word_cover_boxes_the_stand_in_caveat(docx_path):
+    """A district's plan on national data: the cover (before the contents) has the boxed
+    line, a paragraph of style Caveat whose style draws the frame."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    word = Document(str(docx_path))
+    cover = []
+    for p in word.paragraphs:
+        if p.style.name == "Title" and p.text == "目录":
+            break
+        cover.append(p)
+    boxed = [p.text for p in cover if p.style.name == "Caveat"]
+    assert boxed == ["本报告以全国数据试算，仅供演示，不代表白碱滩区（克拉玛依高新区）监测结果"]
+    frame = word.styles["Caveat"].element.pPr.find(qn("w:pBdr"))
+    assert [el.get(qn("w:val")) for el in frame] == ["single"] * 4
 
 
 @pytest.mark.skipif(CHROMIUM is None or PDFTOTEXT is None,
                     reason="Chromium/pdftotext not installed (make pdf-tools)")  # fmt: skip
 def test_chromium_prints_the_html_to_pdf_with_the_chinese_names(tmp_path):
+    """The names whole in the text layer (one font for latin and Chinese glyphs: with two,
+    pdftotext read "0至6岁…" as "0 6" on one line and "至 岁…" on the next), and each domain
+    (its 15-column indicator table) on landscape pages, the findings on portrait ones."""
     from planeval.reporting.pdf import html_to_pdf
 
     pdf = html_to_pdf(render_report(document()), tmp_path / "report.pdf")
     text = pdf_text(pdf).replace(" ", "")
-    for name in NAMES:
+    for name in NAMES + ("0至6岁儿童眼保健和视力检查覆盖率",):
         assert name in text, name
     assert "二、主要进展" in text
+    pages = [re.sub(r"\s+", "", p) for p in text.split("\f")]
+    info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(len(pages)), str(pdf)],
+                          capture_output=True, text=True, check=True).stdout  # fmt: skip
+    sizes = [tuple(map(float, m)) for m in re.findall(r"size:\s+([\d.]+) x ([\d.]+)", info)]
+    first_of = {k: next(i for i, p in enumerate(pages) if k in p)
+                for k in ("领域1：健康本领域", "二、主要进展")}  # fmt: skip
+    width, height = sizes[first_of["领域1：健康本领域"]]
+    assert width > height  # landscape
+    width, height = sizes[first_of["二、主要进展"]]
+    assert width < height
 
 
 def body_paragraphs(word) -> list:

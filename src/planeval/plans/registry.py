@@ -233,6 +233,21 @@ def reference_for(code: str, data_dir: str | Path | None = None) -> str:
     return "" if current.code == code else current.code
 
 
+def within(code: str, area: str, data_dir: str | Path | None = None) -> bool:
+    """True when geography ``code`` is ``area`` or lies inside it (``area`` is on its chain
+    of parents in ``geographies.yaml``): a province's data inside the national plan's area, a
+    country's data not inside a district's."""
+    geographies = load_geographies(data_dir)
+    seen, current = set(), code
+    while current and current not in seen:
+        if current == area:
+            return True
+        seen.add(current)
+        found = geographies.get(current)
+        current = found.parent if found else None
+    return False
+
+
 def unknown_geography(geography: str, data_dir: str | Path, file: str, **where) -> Problem | None:
     """The problem of a geography that is not a safe code (:mod:`planeval.core.codes`, with or
     without a geographies file) or is missing from the data folder's ``geographies.yaml`` (None

@@ -24,7 +24,7 @@ import pandas as pd
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.verdict import COMMON, STAGE_STATUSES, TONE
 from planeval.core.labels import label, status_badge, text, verdict_badge
-from planeval.plans.registry import geography_name
+from planeval.plans.registry import geography_name, within
 from planeval.reporting import document as doc
 from planeval.reporting.facts import (
     change_word,
@@ -250,6 +250,17 @@ def notices(ctx: ReportContext) -> list[str]:
     return out
 
 
+def caveat(ctx: ReportContext) -> str:
+    """The boxed cover line of a report whose data describe an area outside the plan's own
+    (a district's plan judged on national data: the figures are not the district's), decided
+    from ``geographies.yaml``; "" when the data are the plan's area or lie inside it (a
+    province against the national outline)."""
+    geo = ctx.assessment.geography
+    if within(geo, ctx.plan.geography, ctx.data_dir):
+        return ""
+    return ctx.t("stand_in_caveat", geo=ctx.geo(geo), region=ctx.plan.region(ctx.lang))
+
+
 def cover(ctx: ReportContext) -> doc.Cover:
     """Title block: plan, region, data geography, stage, period, data cut-off, date
     produced, and the notices."""
@@ -271,6 +282,7 @@ def cover(ctx: ReportContext) -> doc.Cover:
         stage=label("stage", ctx.stage, lang),
         facts=facts,
         notices=notices(ctx),
+        caveat=caveat(ctx),
     )
 
 

@@ -134,6 +134,9 @@ class Cover:
     stage: str
     facts: list[tuple[str, str]]
     notices: list[str]
+    #: a line boxed on the cover when the data describe another area than the plan's (a
+    #: district's plan judged on national data): the report is not that region's result
+    caveat: str = ""
 
 
 @dataclass

@@ -252,6 +252,12 @@ def define_styles(document, lay: Layout) -> None:
         st = _paragraph_style(document, name)
         _set(st, font, lay.latin, TABLE_SIZE, bold)
         _spacing(st, None, None, align)
+    caveat = _paragraph_style(document, "Caveat")  # the boxed line of a stand-in report
+    _set(caveat, lay.h1, lay.latin if lay.line_pitch else lay.h1, lay.body_size, bold=True)
+    _spacing(caveat, None, None, WD_ALIGN_PARAGRAPH.CENTER)
+    caveat.paragraph_format.space_before = caveat.paragraph_format.space_after = Pt(12)
+    caveat.paragraph_format.line_spacing = 1.3
+    _box(caveat)
     note = _paragraph_style(document, "Note")
     _set(note, lay.body, lay.latin, NOTE_SIZE)
     _spacing(note, None, None, WD_ALIGN_PARAGRAPH.LEFT)
@@ -280,6 +286,26 @@ def define_styles(document, lay: Layout) -> None:
     placeholder.element.get_or_add_rPr().append(shade)
     lead = _character_style(document, "Lead")
     lead.font.bold = True
+
+
+def _box(style) -> None:
+    """A 1.5 pt frame round each paragraph of the style, 6 pt from its text."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    for side in ("top", "left", "bottom", "right"):
+        el = OxmlElement(f"w:{side}")
+        for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "6"),
+                           ("w:color", "000000")):  # fmt: skip
+            el.set(qn(key), value)
+        borders.append(el)
+    # schema order: pBdr before shd, tabs, spacing, ind, jc (Word rejects it after them)
+    later = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+             "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+             "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+             "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+             "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+             "w:rPr", "w:sectPr", "w:pPrChange")  # fmt: skip
+    ppr.insert_element_before(borders, *later)
 
 
 def _clear_borders(style) -> None:
@@ -338,11 +364,20 @@ def _update_fields_on_open(document) -> None:
 
 
 # --------------------------------------------------------------------------- text widths
+#: Advance widths in em of the characters a table holds, taken from the widest of the fonts
+#: a file meets (Times New Roman in Word, DejaVu Serif/Sans where LibreOffice lacks it: digits
+#: 0.64 em there against 0.5 em in Times); any other character 0.6 em, a Chinese one 1 em.
+CHAR_EM = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys(".,:;'!|ilIj ", 0.32),
+           **dict.fromkeys("%", 0.95), **dict.fromkeys("‰", 1.35), **dict.fromkeys("MW", 1.03),
+           **dict.fromkeys("ABCDEFGHJKLNOPQRSTUVXYZ", 0.76), **dict.fromkeys("mw", 0.92),
+           **dict.fromkeys("—…≤≥℃", 1.0)}  # fmt: skip
+
+
 def text_width(text: str, size: float = TABLE_SIZE) -> float:
-    """Width of a line of text in pt: a Chinese (full-width) character one em, others about
-    0.6 em (bold headings and wide digits included)."""
-    wide = sum(1 for ch in text if ord(ch) > 0x2E7F)
-    return size * (wide + 0.6 * (len(text) - wide))
+    """Width of a line of text in pt: a Chinese (full-width) character one em, latin letters,
+    digits and signs by :data:`CHAR_EM` (the widest font's figures, so a year such as 2015 or
+    an item such as M10 never wraps in Word or LibreOffice)."""
+    return size * sum(1.0 if ord(ch) > 0x2E7F else CHAR_EM.get(ch, 0.6) for ch in text)
 
 
 def unbreakable_width(text: str, whole: bool, size: float = TABLE_SIZE) -> float:
@@ -363,8 +398,9 @@ def unbreakable_width(text: str, whole: bool, size: float = TABLE_SIZE) -> float
 def column_widths(columns: list[list[tuple[str, bool]]], usable: float) -> list[float]:
     """Widths in pt of table columns that fill ``usable``: each at least its unbreakable
     text, the rest shared by how much longer its text runs. ``columns``: per column the
-    ``(text, whole)`` of its heading and cells. Padding (two 5.4 pt cell margins) included."""
-    pad = 11.0
+    ``(text, whole)`` of its heading and cells. Padding included: the two cell margins of
+    Word's table style (0.08 in = 5.76 pt each) and a point to spare."""
+    pad = 12.5
     mins = [max((unbreakable_width(t, w) for t, w in col if t), default=0.0) + pad
             for col in columns]  # fmt: skip
     prefs = [max((text_width(line) for t, _ in col for line in t.split("\n")), default=0.0) + pad
@@ -630,11 +666,14 @@ def full_title(cover: doc.Cover, lang: str) -> str:
 
 
 def write_cover(w: WordWriter, cover: doc.Cover) -> None:
-    """Title, office and date, the report's facts and the notices; then a new page."""
+    """Title, office and date, the boxed caveat of a report on another area's data, the
+    report's facts and the notices; then a new page."""
     w.docx.add_paragraph(full_title(cover, w.lang), style="Title")
     if w.report.office:
         w.docx.add_paragraph(w.report.office, style="Subtitle")
     w.docx.add_paragraph(long_date(report_date(w.report), w.lang), style="Subtitle")
+    if getattr(cover, "caveat", ""):
+        w.docx.add_paragraph(cover.caveat, style="Caveat")
     w.paragraph(indent=False)
     sep = ": " if w.lang == "en" else "："
     for key, value in cover.facts:
