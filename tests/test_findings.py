@@ -21,7 +21,7 @@ import pytest
 import planeval
 from planeval.core.labels import LANGS, label
 from planeval.reporting import build
-from planeval.reporting.facts import gap_to_target, observed
+from planeval.reporting.facts import gap_to_target, observed, row_decimals
 from planeval.reporting.findings import build_findings
 
 NUMBER = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?")
@@ -48,6 +48,7 @@ def context(plan, geography, year, stage, lang="zh"):
 def figures(text: str, ctx) -> list[str]:
     """The numbers written in ``text``, indicator names, items and fixed tokens taken out."""
     names = [n for r in ctx.assessment.results for n in (r.name_zh, r.name_en, r.item)]
+    names += [n[:1].lower() + n[1:] for n in names]  # an English name inside a sentence
     names += [p.title(lang) for v in ctx.other_targets.values() for p, _ in v for lang in LANGS]
     for name in sorted(names, key=len, reverse=True) + list(NOT_FIGURES):
         text = text.replace(name, " ")
@@ -117,6 +118,15 @@ def report_values(ctx) -> list[float]:
     # 统筹协调: problem indicators and the domains they fall in
     domain = {r.indicator_id: r.domain for r in ctx.assessment.results}
     values += [len(v.problems), len({domain[p.indicator_id] for p in v.problems})]
+    # 三、存在的问题 by domain: problems and their kinds per domain; indicators without any
+    # value per domain; departments named by the data recommendation
+    for dz in ctx.domains:
+        mine = [p for p in v.problems if domain[p.indicator_id] == dz]
+        values += [len(mine), *Counter(p.kinds[0] for p in mine).values()]
+        values += [sum(t.status == "no_data" and t.domain == dz for t in stat)]
+    missing = [t for t in stat if t.status in ("no_data", "insufficient")]
+    values += [len(missing), len({ctx.plan.target(t.indicator_id).department for t in missing})]
+    values += [ctx.plan.period_start]
     return [float(x) for x in values if x is not None]
 
 
@@ -162,7 +172,7 @@ def test_hand_checked_sentences_midterm():
         "提前实现“降至3‰以下”的规划目标。" in texts
     )
     problems = " ".join(s.text for f in findings.problems for s in f.sentences)
-    assert "2023年起需每年上升3.45个百分点，2020—2023年年均上升2.0个百分点" in problems
+    assert "需每年上升3.45个百分点，而2020—2023年年均上升2.0个百分点" in problems
     assert any(s.placeholder and "教育局" in s.text for f in findings.advice for s in f.sentences)
 
 
@@ -178,9 +188,9 @@ def test_achievement_rate_states_its_denominator():
     rows = {row.key: [c.text for c in row.cells] for row in findings.rates.rows}
     assert rows["total"][1:] == ["14", "7", "50.0"]
     assert rows["健康"][1:] == ["11", "7", "63.6"]
-    problems = " ".join(f.title for f in findings.problems)
-    assert "高中阶段学生近视率未达到规划目标" in problems
-    assert "中小学生《国家学生体质健康标准》优良率未达到规划目标" in problems
+    problems = " ".join(s.text for f in findings.problems for s in f.sentences)
+    assert "高中阶段学生近视率2022年为81.2%，距“降至70%以下”的目标尚差11.2个百分点" in problems
+    assert "中小学生《国家学生体质健康标准》优良率2022年为55.1%" in problems
 
 
 def test_stage_status_words():
@@ -224,11 +234,93 @@ def test_every_count_in_the_findings_equals_the_verdict(plan, geography, year, s
             assert r.counted == 0
 
 
-def test_findings_name_every_problem_of_the_verdict_in_its_order():
+def problem_groups(ctx, findings):
+    """The domain groups of 三、存在的问题: (domain, indicator ids in order, title, texts)."""
+    names = {ctx.plan.domain_name(dz, ctx.lang): dz for dz in ctx.domains}
+    out = []
+    for f in findings.problems:
+        ids = list(dict.fromkeys(s.indicator for s in f.sentences if s.kind == "problem"
+                                 or s.kind == "lagging" and s.indicator))  # fmt: skip
+        head = f.title.split("领域")[0] if ctx.lang == "zh" else f.title.split(":")[0]
+        if head in names and ids:
+            out.append((names[head], ids, f.title, [s.text for s in f.sentences]))
+    return out
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_problems_are_grouped_by_domain_largest_relative_gap_first(plan, geography, year, stage):
+    """三、存在的问题: one item per domain, domains in the plan's order, inside each the
+    verdict's problems of that domain with the largest relative gap first; the title's
+    count (健康领域4项指标需重点关注) is the number of the domain's problems. Every problem of
+    the verdict is named once."""
+    ctx = context(plan, geography, year, stage)
+    v = ctx.verdict
+    groups = problem_groups(ctx, build_findings(ctx))
+    domains = [dz for dz, *_ in groups]
+    assert domains == sorted(domains, key=ctx.domains.index)
+    named = [i for _, ids, *_ in groups for i in ids]
+    assert sorted(named) == sorted(p.indicator_id for p in v.problems)
+    order = {p.indicator_id: k for k, p in enumerate(v.problems)}
+    for dz, ids, title, _ in groups:
+        assert ids == sorted(ids, key=order.get)  # the verdict's order: largest gap first
+        shares = [v[i].gap_share for i in ids if v[i].gap_share]
+        assert shares == sorted(shares, reverse=True)
+        n = int(re.search(r"领域(\d+)项指标", title).group(1))
+        assert n == sum(ctx.assessment[p.indicator_id].domain == dz for p in v.problems)
+
+
+GAP = re.compile(r"(\d{4})年为([\d.,]+)[^，]*，距“[^”]+”的目标尚差([\d.]+)")
+NEED = re.compile(r"需每年(上升|下降)([\d.]+)")
+
+
+def test_each_problem_states_its_value_gap_and_change_needed_per_year():
+    """Children's mid-term 2023, read back from the text: 学前教育毛入园率 2023年为91.1%,
+    尚差6.9 (98 − 91.1), 需每年上升3.45 ((98 − 91.1) / 2 years); every problem with a gap
+    states the verdict's latest value, gap and (target year ahead) change per year."""
     ctx = context("children", "china", 2023, "midterm")
-    findings = build_findings(ctx)
-    listed = [f.indicator for f in findings.problems if f.indicator]
-    assert listed == [p.indicator_id for p in ctx.verdict.problems]
+    v = ctx.verdict
+    checked = 0
+    for f in build_findings(ctx).problems:
+        for s in f.sentences:
+            if s.kind != "problem" or not v[s.indicator].gap:
+                continue
+            t, d = v[s.indicator], row_decimals(ctx.assessment[s.indicator])
+            year, value, gap = GAP.search(s.text).groups()
+            assert int(year) == t.latest_year
+            assert float(value) == pytest.approx(t.latest_value, abs=0.5 * 10**-d)
+            assert float(gap) == pytest.approx(t.gap, abs=0.5 * 10**-d)
+            word, per_year = NEED.search(s.text).groups()
+            assert shown(abs(t.required_per_year), per_year)  # at the decimals it shows
+            assert (word == "上升") == (t.required_per_year > 0)
+            checked += 1
+    assert checked == 6
+    text = " ".join(s.text for f in build_findings(ctx).problems for s in f.sentences)
+    assert "学前教育毛入园率2023年为91.1%" in text and "需每年上升3.45个百分点" in text
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_findings_repeat_no_sentence_and_carry_no_codes_symbols_or_probabilities(
+    plan, geography, year, stage, lang
+):
+    """The whole written part (drafted sentences, titles and marked places): no sentence
+    twice, no item code (T3, M6), no ≤/≥, no probability or interval."""
+    ctx = context(plan, geography, year, stage, lang)
+    f = build_findings(ctx)
+    texts = [x.text for x in f.overall + f.work]
+    for g in f.progress:
+        texts += [x.text for x in (g.headline, g.rate, g.note) if x]
+        items = g.findings
+        texts += [y for item in items for y in [item.title] + [x.text for x in item.sentences]]
+    items = f.problems + f.advice
+    texts += [y for item in items for y in [item.title] + [x.text for x in item.sentences]]
+    text = "\n".join(texts)
+    sentences = [s.strip() for s in re.split(r"[。\n]|(?<=\.) ", text) if len(s.strip()) > 8]
+    assert [s for s, n in Counter(sentences).items() if n > 1] == []
+    assert not re.findall(r"(?<![A-Za-z])[TM]\d{1,2}(?![\d.])", text)
+    assert "≤" not in text and "≥" not in text
+    assert "概率" not in text and "probability" not in text.lower()
+    assert not re.search(r"\d–\d+\.\d", text)  # an interval such as 0.0–96.8
 
 
 def test_a_met_at_least_target_is_never_a_problem():
@@ -321,8 +413,8 @@ def test_change_per_year_multiplies_back_to_the_gap_shown():
     assert per_year_decimals(6.9, 3, 1) == 1
     assert per_year_decimals(11.2, 3, 1) == 1
     ctx = context("children", "china", 2023, "midterm")
-    advice = " ".join(s.text for f in build_findings(ctx).advice for s in f.sentences)
-    assert "尚差3.3个百分点，需每年上升1.65个百分点" in advice
+    problems = " ".join(s.text for f in build_findings(ctx).problems for s in f.sentences)
+    assert "尚差3.3个百分点；要在2025年实现目标，需每年上升1.65个百分点" in problems
 
 
 def test_another_plans_different_target_is_said():
@@ -388,3 +480,68 @@ def test_cross_cutting_advice_names_the_verdicts_problem_count_and_domains(
     (text,) = coordinate
     k, n = map(int, re.search(r"等(\d+)个领域.*将这(\d+)项指标", text).groups())
     assert (k, n) == (len(domains), len(ctx.verdict.problems))
+
+
+def _split_departments(text: str) -> set[str]:
+    return {x for x in re.split(r"[、和]", text) if x}
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_recommendations_go_to_each_responsible_department(plan, geography, year, stage):
+    """四、对策建议: one item per department the plan makes responsible for a problem
+    indicator (卫健委：…), naming exactly that department's problem indicators; the
+    department names parsed back equal the plan's departments of the verdict's problems."""
+    ctx = context(plan, geography, year, stage)
+    results = {r.indicator_id: r for r in ctx.assessment.results}
+    want: dict[str, set] = {}
+    for p in ctx.verdict.problems:
+        dept = ctx.plan.target(p.indicator_id).department
+        want.setdefault(dept, set()).add(results[p.indicator_id].name_zh)
+    items = {f.title.rstrip("："): f for f in build_findings(ctx).advice if f.title}
+    assert set(items) == {d for d in want if d}
+    all_names = {r.name_zh for r in ctx.statistical}
+    for dept, f in items.items():
+        text = "".join(s.text for s in f.sentences if s.kind == "advice")
+        said = {n for n in all_names if n in text}
+        said -= {n for n in said for m in said if n != m and n in m}  # 近视率 inside a longer name
+        assert said == want[dept], dept
+        assert any(s.placeholder and dept in s.text for s in f.sentences)
+
+
+def test_monitoring_recommendation_names_the_departments_of_lagging_and_missing_data():
+    """Children's mid-term 2023: 数据滞后 3 indicators, all 卫健委's (贫血率, 龋患率, 母乳喂养率):
+    请卫健委补报…; the 20 without any value belong to the departments the plan names for them,
+    each named once (most indicators first)."""
+    ctx = context("children", "china", 2023, "midterm")
+    v = ctx.verdict
+    (text,) = [s.text for f in build_findings(ctx).advice for s in f.sentences
+               if s.kind == "advice_data"]  # fmt: skip
+    lag = re.search(r"请(.+?)补报(\d+)项指标", text)
+    assert _split_departments(lag.group(1)) == {ctx.plan.target(i).department for i in v.lagging}
+    assert int(lag.group(2)) == len(v.lagging)
+    miss = re.search(r"请([^；]+?)建立(\d+)项指标", text)
+    missing = [t.indicator_id for t in v.statistical if t.status in ("no_data", "insufficient")]
+    assert _split_departments(miss.group(1)) == {ctx.plan.target(i).department for i in missing}
+    assert int(miss.group(2)) == len(missing)
+    assert lag.group(1) == "卫健委"
+
+
+def test_no_department_is_invented_when_the_plan_names_none():
+    """A plan without departments: no department-specific item or request, the monitoring
+    recommendation asks 有关部门, and no name of data/departments.yaml appears in 四."""
+    from dataclasses import replace
+
+    from planeval.plans.catalogue import load_plan
+    from planeval.plans.registry import load_vocabulary
+
+    plan = load_plan("children", "data")
+    targets = [replace(t, department="", department_en="") for t in plan.targets]
+    bare = replace(plan, targets=targets)
+    a = planeval.assess(bare, "china", 2023, data_dir="data")
+    for lang in ("zh", "en"):
+        advice = build_findings(build.context_for(a, "midterm", lang, "data")).advice
+        assert not [f.title for f in advice if f.title]
+        text = " ".join(s.text for f in advice for s in f.sentences)
+        for zh, en in load_vocabulary("data").departments.items():
+            assert zh not in text and en not in text
+        assert ("请有关部门补报" in text) if lang == "zh" else ("the departments concerned" in text)

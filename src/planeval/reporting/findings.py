@@ -5,10 +5,11 @@ beside them.
 Structure (that of county and city mid-term/final evaluation reports of the women's and
 children's plans and of the national monitoring reports): 一、总体情况 (overall verdict, counts
 by the stage's status, 达标率 with its definition and both counts, trend and qualitative
-targets), 二、主要进展 (per domain, one numbered sentence per indicator with data in the plan
-period), 三、存在的问题 (the verdict's problems, largest gap first, each with why; lagging and
-missing data), 四、对策建议 (one item per problem: department, gap, change needed per year and
-the change observed, and a marked place for the office).
+targets), 二、主要进展 (per domain a headline, then one paragraph per status), 三、存在的问题
+(the verdict's problems by domain, largest relative gap first inside one, each with its value,
+gap and the change needed per year; then lagging and missing data), 四、对策建议 (统筹协调
+across domains, one item per responsible department of the plan, 统计监测 naming the
+departments whose indicators lag or have no data; marked places for the office).
 
 Nothing is decided here: every status, count, rate, gap and problem is the verdict's; every
 number is one the assessment computed (value, year, baseline, forecast, interval, probability,
@@ -18,6 +19,8 @@ Sentence patterns are in ``labels.yaml`` (``finding``, ``points``, ``verdict_sta
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from planeval.assessment.assess import IndicatorAssessment
 from planeval.assessment.verdict import ACHIEVED, STAGE_STATUSES, Problem, TargetVerdict
@@ -66,20 +69,61 @@ class Writer:
         word = label("verdict_status", t.status, self.lang)
         return word[:1].lower() + word[1:] if self.ctx.en else word
 
-    def department(self, r: IndicatorAssessment) -> str:
+    def department_or_none(self, r: IndicatorAssessment) -> str:
+        """The plan's responsible department of ``r`` in this language, '' when it names none."""
         try:
-            name = self.ctx.plan.target(r.indicator_id).department_name(self.lang)
+            return self.ctx.plan.target(r.indicator_id).department_name(self.lang) or ""
         except KeyError:
-            name = ""
-        return name or self("department_unknown")
+            return ""
+
+    def department(self, r: IndicatorAssessment) -> str:
+        return self.department_or_none(r) or self("department_unknown")
+
+    def departments(self, results, limit: int = 5) -> str:
+        """The named departments of ``results``, the one answering for most of them first
+        (``卫健委、教育局``, ``the Health Commission and the Education Bureau``; over ``limit``:
+        ``卫健委、教育局等13个部门``); '' when the plan names none."""
+        counts = Counter(d for d in map(self.department_or_none, results) if d)
+        names = [self("department_the", department=d) for d, _ in counts.most_common()]
+        if len(names) > limit:
+            return self("list_sep").join(names[:limit]) + self("departments_more", n=len(names))
+        return self.join(names)
+
+    def key(self, key: str, n: int) -> str:
+        """``key`` or, for one thing, ``key_one`` where the wording has it (English number)."""
+        one = f"{key}_one"
+        return one if n == 1 and label("finding", one, self.lang) != one else key
+
+    def join(self, parts: list[str]) -> str:
+        """``A、B和C`` / ``A, B and C``."""
+        if len(parts) < 2:
+            return "".join(parts)
+        return self("list_sep").join(parts[:-1]) + self("list_and") + parts[-1]
+
+    def count(self, n: int) -> str:
+        """``3项指标`` / ``3 indicators`` (``1 indicator``)."""
+        return self("count_one" if n == 1 else "count_many", n=n)
+
+    def noun(self, r: IndicatorAssessment, start: bool = False) -> str:
+        """The indicator's name as a sentence uses it: in English lower-cased after its first
+        letter unless that begins an abbreviation (HIV), with ``the`` unless the name opens with
+        a word that takes none (``finding.no_article``: Life expectancy, Daily ...);
+        ``start``: capitalised to open a sentence."""
+        name = name_of(r, self.lang)
+        if not self.ctx.en or not name:
+            return name
+        bare = any(name.startswith(w) for w in self("no_article").split("|") if w)
+        if len(name) > 1 and name[1].islower():
+            name = name[0].lower() + name[1:]
+        phrase = name if bare else "the " + name
+        return phrase[0].upper() + phrase[1:] if start else phrase
 
     def names(self, results, limit: int | None = None) -> str:
-        sep = ", " if self.ctx.en else "、"
         shown = results if limit is None else results[:limit]
-        text = sep.join(name_of(r, self.lang) for r in shown)
+        parts = [self.noun(r) if self.ctx.en else name_of(r, self.lang) for r in shown]
         if limit is not None and len(results) > limit:
-            text += ", ..." if self.ctx.en else "……"
-        return text
+            return self("list_sep").join(parts) + self("list_more", n=len(results))
+        return self.join(parts)
 
 
 def target_in_words(ctx: ReportContext, r: IndicatorAssessment) -> str:
@@ -193,29 +237,9 @@ def actual_part(ctx: ReportContext, t: TargetVerdict, d: int) -> str:
         first=t.actual_from_year,
         last=t.latest_year,
         word=w("up" if t.actual_per_year > 0 else "down"),
+        noun=w("rise" if t.actual_per_year > 0 else "fall"),
         value=fmt_num(abs(t.actual_per_year), d),
         points=points(t.unit, w.lang),
-    )
-
-
-def need_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence | None:
-    """``要在2025年实现目标（≤ 60.0%），2022年起需每年下降3.8个百分点，2020—2022年年均上升
-    0.2个百分点`` (the target's own year; none when met or the target year is past)."""
-    t = ctx.verdict_of(r)
-    if t.required_per_year is None or not t.years_left:
-        return None
-    w, d = Writer(ctx), row_decimals(r)
-    text = w(
-        "need",
-        year=t.target_year,
-        target=target_in_words(ctx, r),
-        from_year=t.latest_year,
-        word=w("up" if t.required_per_year > 0 else "down"),
-        required=required_text(t, d),
-        points=points(r.unit, w.lang),
-    )
-    return doc.Sentence(
-        text + actual_part(ctx, t, d) + w("end"), indicator=r.indicator_id, kind="need"
     )
 
 
@@ -227,12 +251,12 @@ def trend_part(ctx: ReportContext, r: IndicatorAssessment) -> str:
     w, d = Writer(ctx), row_decimals(r)
     pts = points(r.unit, w.lang)
     if t.trend_kind == "tested" and t.slope is not None:
-        word = w("up" if t.slope > 0 else "down")
-        return w("trend", first=t.trend_first, last=t.trend_last, word=word,
+        word, noun = (w("up"), w("rise")) if t.slope > 0 else (w("down"), w("fall"))
+        return w("trend", first=t.trend_first, last=t.trend_last, word=word, noun=noun,
                  slope=fmt_num(abs(t.slope), d), points=pts)  # fmt: skip
     if t.trend_kind == "first_last" and round_half_up(t.trend_delta, d) != 0:
-        word = w("up" if t.trend_delta > 0 else "down")
-        return w("change_between", first=t.trend_first, last=t.trend_last, word=word,
+        word, noun = (w("up"), w("rise")) if t.trend_delta > 0 else (w("down"), w("fall"))
+        return w("change_between", first=t.trend_first, last=t.trend_last, word=word, noun=noun,
                  delta=fmt_num(abs(t.trend_delta), d), points=pts)  # fmt: skip
     return ""
 
@@ -245,16 +269,16 @@ def office(written, placeholder: str, indicator: str = "") -> doc.Sentence:
 
 
 def lagging_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence:
-    """``龋患率最新数据为2016年（30.0%），距目标（≤ 25.0%）尚差5.0个百分点。``"""
+    """``龋患率最新数据为2016年（30.0%），距“降至25%以下”的目标尚差5.0个百分点。``"""
     t, w, d = ctx.verdict_of(r), Writer(ctx), row_decimals(r)
     values = dict(
-        name=name_of(r, ctx.lang),
+        name=w.noun(r, start=True),
         year=t.latest_year,
         value=ctx.value_with_unit(r, t.latest_value),
         target=target_in_words(ctx, r),
     )
     if t.gap:
-        text = w("lagging_gap", gap=_gap_text(w, t, d), **values)
+        text = w("lagging_gap", gap=gap_clause(w, t, d, values["target"]), **values)
     elif t.kind == "numeric":
         text = w("lagging_met", **values)
     else:
@@ -262,103 +286,216 @@ def lagging_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence
     return doc.Sentence(text, indicator=r.indicator_id, kind="lagging")
 
 
-def problem_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> doc.Finding:
-    """One problem: the indicator's numbers, what reaching the target needs (and the change
-    observed), why (trend, volatility) and the causes (the office's text or its marked
-    place)."""
-    w, name = Writer(ctx), name_of(r, ctx.lang)
-    t = ctx.verdict_of(r)
+def gap_clause(w: Writer, t: TargetVerdict, d: int, target: str) -> str:
+    """``距“达到60%以上”的目标尚差4.9个百分点`` or, outside an about-band, ``高于“保持在45%左右”的
+    目标区间2.5个百分点``."""
+    key = {"above": "gap_clause_above", "below": "gap_clause_below"}.get(t.band_side or "")
+    return w(key or "gap_clause", gap=fmt_num(t.gap, d), points=points(t.unit, w.lang),
+             target=target)  # fmt: skip
+
+
+def problem_sentences(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> list:
+    """One problem in one or two sentences: the value, the gap to the target and, while the
+    target year is ahead, the change per year needed beside the change observed; a series
+    that worsens or swings says so."""
+    t, w, d = ctx.verdict_of(r), Writer(ctx), row_decimals(r)
     if "lagging" in p.kinds:
-        sentences = [lagging_sentence(ctx, r)]
-    else:  # the value itself is in 二、主要进展: here what reaching the target needs
-        sentences = [s for s in (need_sentence(ctx, r),) if s]
-        if not sentences and t.gap:  # no year left to ask a change of: the gap alone
-            d = row_decimals(r)
-            text = w("gap_only", name=name, target=target_in_words(ctx, r), gap=_gap_text(w, t, d))
-            sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="gap"))
-    if "worsening" in p.kinds and not any(s.kind == "need" for s in sentences):
+        out = [lagging_sentence(ctx, r)]
+    else:
+        values = dict(
+            name=w.noun(r, start=True),
+            year=r.latest_year,
+            value=ctx.value_with_unit(r, r.latest_value),
+            target=target_in_words(ctx, r),
+            target_year=t.target_year,
+        )
+        if "falls_back" in p.kinds:
+            text = w("problem_falls_back_why", **values)
+        elif t.gap:
+            outlook = w(f"outlook_{p.kinds[0]}") if p.kinds[0] in ("difficult", "at_risk") else ""
+            text = w("problem_value", gap=gap_clause(w, t, d, values["target"]),
+                     outlook=outlook, **values)  # fmt: skip
+            if t.required_per_year is not None and t.years_left:
+                text += w(
+                    "problem_need",
+                    target_year=t.target_year,
+                    word=w("rise" if t.required_per_year > 0 else "fall"),
+                    required=required_text(t, d),
+                    points=points(r.unit, w.lang),
+                ) + actual_part(ctx, t, d)
+            text += w("end")
+        else:
+            text = ""
+        out = [doc.Sentence(text, indicator=r.indicator_id, kind="problem")] if text else []
+    if "worsening" in p.kinds and not (t.required_per_year and t.years_left):
         trend = trend_part(ctx, r).lstrip("，;, ")
         if trend:
-            text = trend[0].upper() + trend[1:] if ctx.en else trend
-            sentences.append(doc.Sentence(text + w("end"), indicator=r.indicator_id, kind="trend"))
+            text = w("problem_worsening_why", name=w.noun(r, start=True), trend=trend)
+            out.append(doc.Sentence(text, indicator=r.indicator_id, kind="trend"))
     if "volatile" in p.kinds and r.years:
-        text = w("volatile_why", first=min(r.years), last=max(r.years))
-        sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="volatile"))
-    written = ctx.narrative.indicator(r.indicator_id, "cause")
-    placeholder = w("cause_placeholder", name=name, department=w.department(r))
-    sentences.append(office(written, placeholder, r.indicator_id))
-    title = w(f"problem_{p.kinds[0]}", name=name, year=t.target_year) + w("end")
-    return doc.Finding(title, sentences, r.indicator_id)
+        text = w("volatile_why", name=w.noun(r, start=True), first=min(r.years), last=max(r.years))
+        out.append(doc.Sentence(text, indicator=r.indicator_id, kind="volatile"))
+    return out
 
 
-def data_finding(ctx: ReportContext) -> doc.Finding | None:
-    """Targets the verdict could not judge: lagging (with year and gap), no value at all,
-    a single value of a trend target."""
-    w, v = Writer(ctx), ctx.verdict
+#: The verdict's problem kinds, most serious first (the order a domain's title counts them in).
+PROBLEM_KINDS = (
+    "not_met", "difficult", "at_risk", "lagging", "worsening", "volatile", "falls_back"
+)  # fmt: skip
+
+
+def _kinds_text(w: Writer, problems: list[Problem]) -> str:
+    """``未达到目标2项，按目前趋势实现存在困难1项`` (first kind of each problem, in order)."""
+    counts = Counter(p.kinds[0] for p in problems)
+    parts = [w(f"kind_{k}", n=counts[k]) for k in PROBLEM_KINDS if counts.get(k)]
+    return w("list_sep_comma").join(parts)
+
+
+def problem_group(ctx: ReportContext, domain_zh: str, items: list) -> doc.Finding:
+    """The problems of one domain (largest relative gap first, the verdict's order): a title
+    with their number and kinds, each problem's numbers, the causes the office wrote (per
+    indicator, per domain) or one marked place naming the departments concerned."""
+    w = Writer(ctx)
+    domain = ctx.plan.domain_name(domain_zh, ctx.lang)
+    problems = [p for _, p in items]
+    title = w("problem_domain", domain=domain, count=w.count(len(items)),
+              kinds=_kinds_text(w, problems))  # fmt: skip
+    sentences, unexplained = [], []
+    for r, p in items:
+        sentences += problem_sentences(ctx, r, p)
+        written = ctx.narrative.indicator(r.indicator_id, "cause")
+        if written is not None:
+            sentences.append(office(written, "", r.indicator_id))
+        else:
+            unexplained.append(r)
+    causes = ctx.narrative.domain(domain_zh, "causes")
+    if causes is not None:
+        sentences.append(office(causes, ""))
+    elif unexplained:
+        who = w.departments(unexplained) or w("department_unknown")
+        sentences.append(office(None, w("cause_placeholder", domain=domain, department=who)))
+    return doc.Finding(title + w("end"), sentences)
+
+
+def _by_domain(ctx: ReportContext) -> list[tuple[str, list]]:
+    """The verdict's problems by domain, domains in the plan's order and, inside one, the
+    verdict's order (largest relative gap first)."""
+    results = {r.indicator_id: r for r in ctx.assessment.results}
+    groups: dict[str, list] = {}
+    for p in ctx.verdict.problems:
+        r = results[p.indicator_id]
+        groups.setdefault(r.domain, []).append((r, p))
+    order = list(ctx.domains)
+    return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)
+
+
+def _unjudged(ctx: ReportContext) -> tuple[list, list, list]:
+    """(lagging, without any value, a trend target with a single value), as results."""
+    v = ctx.verdict
     results = {r.indicator_id: r for r in ctx.statistical}
     lagging = [results[i] for i in v.lagging if i in results]
     missing = [results[t.indicator_id] for t in v.statistical if t.status == "no_data"]
     single = [results[t.indicator_id] for t in v.statistical if t.status == "insufficient"]
+    return lagging, missing, single
+
+
+def _per_domain(ctx: ReportContext, results: list) -> str:
+    """``健康12项、安全3项`` — how many of ``results`` fall in each domain, plan order."""
+    w = Writer(ctx)
+    counts = Counter(r.domain for r in results)
+    parts = [w("per_domain_item", domain=ctx.plan.domain_name(dz, ctx.lang), n=counts[dz])
+             for dz in ctx.domains if counts.get(dz)]  # fmt: skip
+    return w.join(parts)
+
+
+def data_finding(ctx: ReportContext) -> doc.Finding | None:
+    """Targets the verdict could not judge: lagging (with year and gap), no value at all
+    (counted by domain; the domain tables list them), a single value of a trend target."""
+    w = Writer(ctx)
+    lagging, missing, single = _unjudged(ctx)
     if not (lagging or missing or single):
         return None
     sentences = [lagging_sentence(ctx, r) for r in lagging if not ctx.verdict_of(r).gap]
-    if missing:
-        past = [r for r in missing if ctx.verdict_of(r).reason_key == "target_year_missing"]
-        none = [r for r in missing if r not in past]
-        if none:
-            text = w("no_data_why", n=len(none), names=w.names(none))
-            sentences.append(doc.Sentence(text, kind="no_data"))
-        for r in past:
-            text = w("target_year_missing", name=name_of(r, ctx.lang), year=r.target_year)
-            sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="no_data"))
+    past = [r for r in missing if ctx.verdict_of(r).reason_key == "target_year_missing"]
+    none = [r for r in missing if r not in past]
+    if none:
+        text = w("no_data_why", count=w.count(len(none)), domains=_per_domain(ctx, none))
+        sentences.append(doc.Sentence(text, kind="no_data"))
+    for r in past:
+        text = w("target_year_missing", name=w.noun(r, start=True), year=r.target_year)
+        sentences.append(doc.Sentence(text, indicator=r.indicator_id, kind="no_data"))
     if single:
-        text = w("single_why", n=len(single), names=w.names(single))
+        text = w("single_why", count=w.count(len(single)), names=w.names(single))
         sentences.append(doc.Sentence(text, kind="no_data"))
     n = len(lagging) + len(missing) + len(single)
-    title = w("problem_data", n=n, lagging=len(lagging), missing=len(missing) + len(single))
+    title = w("problem_data", count=w.count(n), lagging=len(lagging),
+              missing=len(missing) + len(single))  # fmt: skip
     return doc.Finding(title + w("end"), sentences)
 
 
-def advice_finding(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> doc.Finding | None:
-    """A recommendation skeleton: department, gap, change needed per year and the change
-    observed (or the trend to reverse), then the office's measure or the marked place for
-    it."""
-    t = ctx.verdict_of(r)
-    w, d = Writer(ctx), row_decimals(r)
-    pts, name, dept = points(r.unit, w.lang), name_of(r, ctx.lang), w.department(r)
-    if t.required_per_year is not None and t.years_left:
-        text = w(
-            "advice_item",
-            name=name,
-            department=dept,
-            target=target_in_words(ctx, r),
-            gap=_gap_text(w, t, d),
-            word=w("up" if t.required_per_year > 0 else "down"),
-            required=required_text(t, d),
-            points=pts,
-        )
-        text = text[: -len(w("end"))] + actual_part(ctx, t, d) + w("end")
-        kind = "advice"
-    elif "worsening" in p.kinds and t.trend_kind == "tested" and t.slope is not None:
-        text = w(
-            "advice_trend",
-            name=name,
-            department=dept,
-            first=t.trend_first,
-            last=t.trend_last,
-            word=w("up" if t.slope > 0 else "down"),
-            slope=fmt_num(abs(t.slope), d),
-            points=pts,
-        )
-        kind = "advice_trend"
-    else:
+def department_advice(ctx: ReportContext, department: str, items: list) -> doc.Finding:
+    """The recommendation to one responsible department: the problem indicators it answers
+    for and what to do about them, then the office's measures (per indicator, from the
+    narrative) or one marked place for them. ``department`` '' when the plan names none:
+    the item then names no department."""
+    w = Writer(ctx)
+    results = [r for r, _ in items]
+    keep = [r for r, p in items if p.kinds[0] == "falls_back"]
+    close = [r for r in results if r not in keep]
+    texts = []
+    if close:
+        years_left = any(ctx.verdict_of(r).years_left for r in close)
+        key = "advice_close" if years_left else "advice_close_now"
+        texts.append(w(w.key(key, len(close)), names=w.names(close), year=ctx.target_year))
+    if keep:
+        texts.append(w(w.key("advice_keep", len(keep)), names=w.names(keep)))
+    sentences = [doc.Sentence(text, kind="advice") for text in texts]
+    unwritten = []
+    for r in results:
+        written = ctx.narrative.indicator(r.indicator_id, "recommendation")
+        if written is not None:
+            sentences.append(office(written, "", r.indicator_id))
+        else:
+            unwritten.append(r)
+    if unwritten:
+        who = w("department_the", department=department) if department else ""
+        who = who or w("department_unknown")
+        sentences.append(office(None, w("advice_placeholder", department=who)))
+    title = w("advice_department", department=department) if department else ""
+    return doc.Finding(title, sentences)
+
+
+def advice_by_department(ctx: ReportContext) -> list[doc.Finding]:
+    """One recommendation per responsible department, departments in the order of their
+    first problem (largest gap first); indicators without a department last, unnamed."""
+    w = Writer(ctx)
+    results = {r.indicator_id: r for r in ctx.assessment.results}
+    groups: dict[str, list] = {}
+    for p in ctx.verdict.problems:
+        r = results[p.indicator_id]
+        groups.setdefault(w.department_or_none(r), []).append((r, p))
+    order = sorted(groups, key=lambda dept: dept == "")
+    return [department_advice(ctx, dept, groups[dept]) for dept in order]
+
+
+def data_advice(ctx: ReportContext) -> doc.Finding | None:
+    """加强统计监测, naming the departments whose indicators lag or have no data (from the
+    plan's department of each); without any named department, “有关部门”."""
+    w = Writer(ctx)
+    lagging, missing, single = _unjudged(ctx)
+    missing = missing + single
+    if not (lagging or missing):
         return None
-    written = ctx.narrative.indicator(r.indicator_id, "recommendation")
-    sentences = [
-        doc.Sentence(text, indicator=r.indicator_id, kind=kind),
-        office(written, w("advice_placeholder", name=name, department=dept), r.indicator_id),
-    ]
-    return doc.Finding("", sentences, r.indicator_id)
+    parts, anyone = [], w("departments_concerned")
+    if lagging:
+        who = w.departments(lagging) or anyone
+        parts.append(w("advice_data_lagging", departments=who, count=w.count(len(lagging)),
+                       start=ctx.plan.period_start))  # fmt: skip
+    if missing:
+        who = w.departments(missing) or anyone
+        parts.append(w("advice_data_missing", departments=who, count=w.count(len(missing))))
+    text = w("advice_data", items=w("list_sep_semicolon").join(parts))
+    return doc.Finding("", [doc.Sentence(text, kind="advice_data")])
 
 
 # --------------------------------------------------------------------------- sections
@@ -549,30 +686,24 @@ def coordinate_finding(ctx: ReportContext) -> doc.Finding | None:
 
 def build_findings(ctx: ReportContext) -> doc.Findings:
     """The written part of the report (see the module docstring)."""
-    w, v = Writer(ctx), ctx.verdict
-    results = {r.indicator_id: r for r in ctx.assessment.results}
-    problems, advice = [], []
-    for p in v.problems:
-        r = results[p.indicator_id]
-        problems.append(problem_finding(ctx, r, p))
-        item = advice_finding(ctx, r, p)
-        if item is not None:
-            advice.append(item)
+    w = Writer(ctx)
+    problems = [problem_group(ctx, dz, items) for dz, items in _by_domain(ctx)]
+    with_problems = {dz for dz, _ in _by_domain(ctx)}
     for dz in ctx.domains:
         causes = ctx.narrative.domain(dz, "causes")
-        if causes is not None:
+        if causes is not None and dz not in with_problems:
             title = ctx.plan.domain_name(dz, ctx.lang) + w("end")
             problems.append(doc.Finding(title, [office(causes, "")]))
     data = data_finding(ctx)
     if data is not None:
         problems.append(data)
-        unjudged = [results[i] for i in v.lagging + v.no_data if i in results]
-        unjudged += [results[t.indicator_id] for t in v.targets if t.status == "insufficient"]
-        text = w("advice_data", n=len(unjudged), names=w.names(unjudged, 5))
-        advice.append(doc.Finding("", [doc.Sentence(text, kind="advice_data")]))
+    advice = advice_by_department(ctx)
     coordinate = coordinate_finding(ctx)
     if coordinate is not None:
         advice.insert(0, coordinate)
+    monitoring = data_advice(ctx)
+    if monitoring is not None:
+        advice.append(monitoring)
     return doc.Findings(
         title=w("title"),
         origin_note=w("origin_note"),
