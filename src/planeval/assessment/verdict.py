@@ -153,6 +153,8 @@ class TargetVerdict:
     slope: float | None = None
     change: str | None = None
     warnings: list = field(default_factory=list)
+    sensitivity_year: int | None = None  # the flagged year (settings sensitivity.flagged_years)
+    status_without_flagged: str | None = None  # this stage's status without that year's value
 
     @property
     def tone(self) -> str:
@@ -531,6 +533,17 @@ class _Judge:
         return sign < 0 and all(v == 0 for v in self.r.values)
 
 
+def _judged(r: IndicatorAssessment, stage: str, data_year: int, period, settings) -> TargetVerdict:
+    """One target's verdict, with its status without the flagged year (the assessment's
+    sensitivity re-run, ``r.without_flagged``) judged by the same rules."""
+    t = _Judge(r, stage, data_year, period, settings)()
+    without = getattr(r, "without_flagged", None)
+    if without is not None and t.kind != "qualitative":
+        t.sensitivity_year = r.sensitivity_year
+        t.status_without_flagged = _Judge(without, stage, data_year, period, settings)().status
+    return t
+
+
 # --------------------------------------------------------------------------- the plan
 def _problem_kinds(t: TargetVerdict, r: IndicatorAssessment) -> list[str]:
     kinds = []
@@ -598,7 +611,7 @@ def judge(
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}, not {stage!r}")
     report = settings.get("report", {})
-    targets = [_Judge(r, stage, int(data_year), period, settings)() for r in results]
+    targets = [_judged(r, stage, int(data_year), period, settings) for r in results]
     domains = domains or list(dict.fromkeys(r.domain for r in results))
     counted = [t for t in targets if t.counted]
     rates = [Rate(None, sum(t.achieved for t in counted), len(counted))]

@@ -23,19 +23,18 @@ import pandas as pd
 
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.verdict import COMMON, STAGE_STATUSES, TONE
-from planeval.core.labels import label, status_badge, text, verdict_badge
+from planeval.core.labels import label, text, verdict_badge
 from planeval.plans.registry import geography_name, within
 from planeval.reporting import document as doc
 from planeval.reporting.facts import (
     change_word,
-    field_of,
     is_statistical,
     name_of,
     path_of,
     row_decimals,
     value_in,
 )
-from planeval.reporting.formatting import fmt_p, fmt_value
+from planeval.reporting.formatting import fmt_num, fmt_value
 from planeval.reporting.inputs import series_of
 from planeval.reporting.narrative import Narrative, load_narrative
 from planeval.reporting.wording import target_text
@@ -111,8 +110,11 @@ class ReportContext:
     def geo(self, geography: str) -> str:
         return geography_name(geography, self.lang, self.data_dir)
 
-    def badge(self, status: str) -> doc.Badge:
-        return doc.Badge(status, status_badge(status, self.lang))
+    def status_badge(self, status: str) -> doc.Badge:
+        """A verdict stage status (``met_early``, ``not_met`` …) as a badge: icon and word,
+        the word alone, coloured by its tone. Every status a table, list, chart caption or
+        legend of the report shows is made here, so they all say the body's word."""
+        return verdict_status_badge(status, self.lang)
 
     @cached_property
     def verdict(self):
@@ -135,8 +137,7 @@ class ReportContext:
     def verdict_badge(self, r: IndicatorAssessment) -> doc.Badge:
         """The stage status (已实现, 提前实现, 数据滞后, ...) as a badge: icon and word, coloured
         by its tone (the assessment status family)."""
-        t = self.verdict_of(r)
-        return doc.Badge(t.tone, verdict_badge(t.status, self.lang))
+        return self.status_badge(self.verdict_of(r).status)
 
     def is_lagging(self, r: IndicatorAssessment) -> bool:
         """No value in the plan period but an earlier one (数据滞后, the verdict's): said with
@@ -176,10 +177,6 @@ class ReportContext:
             base_year=self.base_year(r),
         )
 
-    def label_of(self, r: IndicatorAssessment) -> str:
-        """``T3 新生儿死亡率``: the plan item and the indicator's name."""
-        return f"{r.item} {name_of(r, self.lang)}"
-
     def value_with_unit(self, r: IndicatorAssessment, value) -> str:
         return fmt_value(value, r.unit, row_decimals(r), self.lang)
 
@@ -208,6 +205,13 @@ class ReportContext:
         stage = label("stage", self.stage, self.lang)
         geo = self.geo(self.assessment.geography)
         return f"{self.plan.title(self.lang)} · {stage} · {geo} {self.year}"
+
+
+def verdict_status_badge(status: str, lang: str) -> doc.Badge:
+    """A verdict stage status as a :class:`~planeval.reporting.document.Badge` (tone, icon and
+    word, word alone)."""
+    word = label("verdict_status", status, lang)
+    return doc.Badge(TONE.get(status, "insufficient_data"), verdict_badge(status, lang), word)
 
 
 # --------------------------------------------------------------------------- cover
@@ -336,20 +340,34 @@ def status_counts(ctx: ReportContext) -> pd.DataFrame:
     return pd.DataFrame(data, index=index)
 
 
-def warning_reason(ctx: ReportContext, r: IndicatorAssessment) -> str:
-    """One line: why the indicator is flagged."""
-    parts = [label("warning", w, ctx.lang) for w in (field_of(r, "warning_reasons") or [])]
-    target = ctx.target_text(r, with_unit=True)
-    if ctx.annual or r.forecast is None:
-        if r.latest_value is not None:
-            value = ctx.value_with_unit(r, r.latest_value)
-            parts.append(ctx.t("reason_latest", value=value, year=r.latest_year, target=target))
-    else:
-        forecast = ctx.value_with_unit(r, r.forecast)
+def warning_reason(ctx: ReportContext, r: IndicatorAssessment, kinds: list[str]) -> str:
+    """One line: the verdict's figures behind the warning, in words (the latest value, the
+    gap to the target in words or that it is met, the point forecast when the status rests on
+    it, and why: falls back, worsening, volatile). No item codes, no ≤/≥, no probability or
+    interval: those stay in the tables of the technical annex."""
+    from planeval.reporting.findings import points
+    from planeval.reporting.wording import target_words
+
+    t, d = ctx.verdict_of(r), row_decimals(r)
+    parts = []
+    if t.latest_value is not None:
+        value = ctx.value_with_unit(r, t.latest_value)
+        key = "warn_lagging" if t.status == "lagging" else "warn_value"
+        parts.append(ctx.t(key, year=t.latest_year, value=value))
+    target = target_words(r, ctx.lang)
+    if t.gap:
+        side = {"above": "gap_above", "below": "gap_below"}.get(t.band_side or "", "gap")
+        gap = label("finding", side, ctx.lang).format(
+            gap=fmt_num(t.gap, d), points=points(r.unit, ctx.lang)
+        )
+        parts.append(ctx.t("warn_gap", target=target, gap=gap))
+    elif t.gap == 0:
+        parts.append(ctx.t("warn_met", target=target))
+    if (t.basis == "forecast" or "falls_back" in kinds) and r.forecast is not None:
         year = r.forecast_year or r.target_year
-        p = fmt_p(r.p_attain)
-        parts.append(ctx.t("reason_forecast", year=year, forecast=forecast, target=target, p=p))
-    return ctx.sep.join(parts)
+        parts.append(ctx.t("warn_forecast", year=year, forecast=ctx.value_with_unit(r, r.forecast)))
+    parts += [ctx.t("warn_" + k) for k in ("falls_back", "worsening", "volatile") if k in kinds]
+    return ("，" if not ctx.en else ", ").join(parts)
 
 
 def achieved_value(ctx: ReportContext, r: IndicatorAssessment) -> str:
@@ -418,32 +436,31 @@ def summary(ctx: ReportContext) -> doc.Summary:
         lines.append(annual_sentence(ctx))
     if ctx.lagging:
         names = ("; " if ctx.en else "；").join(
-            f"{ctx.label_of(r)} ({r.latest_year})" for r in ctx.lagging
+            f"{name_of(r, ctx.lang)} ({r.latest_year})" for r in ctx.lagging
         )
         lines.append(ctx.t("lag_summary", n=len(ctx.lagging), names=names))
-    warn = [r for r in res if field_of(r, "early_warning")]
+    by_id = {r.indicator_id: r for r in res}
+    warn = [(by_id[p.indicator_id], p.kinds) for p in ctx.verdict.problems]
     ach = [r for r in res if ctx.verdict_of(r).achieved]
     link = lambda r: f"ind-{r.indicator_id}"  # noqa: E731
     return doc.Summary(
         title=ctx.t("summary"),
         total_line=ctx.t("total_line", n=len(res)),
-        counts=[
-            doc.StatusCount(doc.Badge(TONE[s], verdict_badge(s, ctx.lang)), total.get(s, 0))
-            for s in stage_statuses(ctx)
-        ],
+        counts=[doc.StatusCount(ctx.status_badge(s), total.get(s, 0)) for s in stage_statuses(ctx)],
         lines=lines,
         counts_title=ctx.t("counts"),
         heatmap=heatmap(ctx),
         warnings_title=f"{ctx.t('warnings')} ({len(warn)})",
+        warnings_rule=ctx.t("warn_rule"),
         warnings=[
             doc.ListItem(
-                ctx.label_of(r), link(r), ctx.verdict_badge(r), warning_reason(ctx, r), True
+                name_of(r, ctx.lang), link(r), ctx.verdict_badge(r), warning_reason(ctx, r, k), True
             )
-            for r in warn
+            for r, k in warn
         ],
         achieved_title=f"{ctx.t('achieved')} ({len(ach)})",
         achieved=[
-            doc.ListItem(ctx.label_of(r), link(r), None, achieved_value(ctx, r)) for r in ach
+            doc.ListItem(name_of(r, ctx.lang), link(r), None, achieved_value(ctx, r)) for r in ach
         ],
         none_text=ctx.t("none_listed"),
     )

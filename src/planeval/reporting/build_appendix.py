@@ -9,8 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from planeval.assessment.assess import IndicatorAssessment
-from planeval.assessment.verdict import TONE
-from planeval.core.labels import label, status_badge, verdict_badge
+from planeval.core.labels import label
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext, stage_statuses
 from planeval.reporting.facts import asks_sex_rows, field_of, name_of, observed, row_decimals
@@ -48,7 +47,7 @@ def gender_section(ctx: ReportContext) -> doc.GenderSection:
     for r in wanted:
         frame = sex_frame(ctx, r.indicator_id)
         (have if {"female", "male"} <= set(frame.columns) else missing).append((r, frame))
-    names = [ctx.label_of(r) for r, _ in missing]
+    names = [name_of(r, ctx.lang) for r, _ in missing]
     if not have:
         geo = ctx.geo(ctx.assessment.geography)
         intro = doc.Paragraph(t("gender_none", geo=geo, n=len(missing)), "notice")
@@ -81,7 +80,7 @@ def sex_block(ctx: ReportContext, r: IndicatorAssessment, frame: pd.DataFrame) -
         ]
         rows.append(Row(cells, year=int(y)))
     columns = [Column(t(k)) for k in ("col_year", "col_female", "col_male", "col_gap_fm")]
-    alt = ctx.label_of(r)
+    alt = name_of(r, ctx.lang)
     last = frame.dropna().tail(1)
     if len(last):
         f_, m_ = last["female"].iloc[0], last["male"].iloc[0]
@@ -94,7 +93,7 @@ def sex_block(ctx: ReportContext, r: IndicatorAssessment, frame: pd.DataFrame) -
     png = figure_png(sex_figure(frame, r.unit, ctx.lang))
     return doc.SexBlock(
         anchor=f"sex-{r.indicator_id}",
-        title=ctx.label_of(r),
+        title=name_of(r, ctx.lang),
         unit=unit_name(r.unit, ctx.lang),
         table=doc.Table(columns, rows, "sex"),
         figure=doc.Figure(png, alt, kind="sex"),
@@ -146,7 +145,7 @@ def method(ctx: ReportContext) -> Part:
     rows = [
         Row(
             [
-                Cell(badge=doc.Badge(TONE[s], verdict_badge(s, ctx.lang))),
+                Cell(badge=ctx.status_badge(s)),
                 Cell(rule.format(**values)),
             ]
         )
@@ -184,10 +183,10 @@ def agency_row(ctx: ReportContext, r: IndicatorAssessment) -> Row:
     aarr = MISSING
     if not (ao is None and ar is None and uc is None):
         aarr = f"{fmt_num(ao, 1)} / {fmt_num(ar, 1)} / {label('unicef', uc, lang) or MISSING}"
-    sens = MISSING
-    if field_of(r, "sensitivity_year") is not None and field_of(r, "status_without_flagged"):
-        sens = status_badge(field_of(r, "status_without_flagged"), lang)
-        sens += " (≠)" if field_of(r, "sensitivity_changed") else ""
+    sens, t = MISSING, ctx.verdict_of(r)
+    if t.status_without_flagged:  # the verdict's stage word without the flagged year
+        sens = ctx.status_badge(t.status_without_flagged).text
+        sens += " (≠)" if t.status_without_flagged != t.status else ""
     note = field_of(r, "agency_note") or ""
     if note:  # an agency class contradicting the status is never shown without the note
         mark = " ※ " + label("agency_note", "contradicts_status", lang)
@@ -223,13 +222,13 @@ def data(ctx: ReportContext) -> Part:
     if not with_data:
         return Part("data", t("data"), doc.Paragraph(t("no_data")))
     years = sorted({int(y) for r in with_data for y in r.years})
-    columns = [Column(t("col_item")), Column(t("col_indicator"), "name"), Column(t("col_unit"))]
-    columns += [Column(str(y), "year") for y in years]
+    columns = [Column(t("col_item"), technical=True), Column(t("col_indicator"), "name")]
+    columns += [Column(t("col_unit"))] + [Column(str(y), "year") for y in years]
     rows = []
     for r in with_data:
         d, obs = row_decimals(r), observed(r)
         cells = [
-            Cell(r.item),
+            Cell(r.item, technical=True),
             Cell(name_of(r, ctx.lang), role="name"),
             Cell(unit_name(r.unit, ctx.lang)),
         ]
@@ -255,7 +254,7 @@ def source_rows(ctx: ReportContext, r: IndicatorAssessment, group: pd.DataFrame)
         lead = []
         if i == 0:
             name = Cell(name_of(r, ctx.lang), role="name", rowspan=n)
-            lead = [Cell(r.item, rowspan=n), name]
+            lead = [Cell(r.item, rowspan=n, technical=True), name]
         rows.append(Row([*lead, Cell(when), Cell(str(source), notes)]))
     return rows
 
@@ -271,7 +270,7 @@ def sources(ctx: ReportContext) -> Part:
         if r.indicator_id in groups:
             rows += source_rows(ctx, r, groups[r.indicator_id])
     columns = [
-        Column(t("col_item"), "item"),
+        Column(t("col_item"), "item", technical=True),
         Column(t("col_indicator"), "name"),
         Column(t("col_years")),
         Column(t("col_source"), "plan_text"),

@@ -55,6 +55,7 @@ def domain_section(ctx: ReportContext, domain_zh: str) -> doc.DomainSection:
             section.table = indicator_table(ctx, stat)
             first = ctx.table_years[0] if ctx.table_years else ctx.plan.period_start - 1
             section.table_note = ctx.t("table_note", first=first)
+            section.table_note_technical = ctx.t("table_note_p")
         section.charts_title = ctx.t("charts")
         with_data = [r for r in stat if r.years]
         if with_data:
@@ -73,7 +74,11 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
     submitted."""
     text = field_of(r, "account") or None
     return doc.Account(
-        f"ind-{r.indicator_id}", ctx.label_of(r), ctx.verdict_badge(r), text, ctx.t("no_account")
+        f"ind-{r.indicator_id}",
+        name_of(r, ctx.lang),
+        ctx.verdict_badge(r),
+        text,
+        ctx.t("no_account"),
     )
 
 
@@ -95,7 +100,7 @@ def lead_cells(ctx: ReportContext, r: IndicatorAssessment) -> list[Cell]:
     if r.years:
         name.link, name.link_title = f"fig-{r.indicator_id}", ctx.t("chart_link")
     return [
-        Cell(r.item, role="item"),
+        Cell(r.item, role="item", technical=True),
         name,
         Cell(unit_name(r.unit, ctx.lang), role="unit"),
         Cell(ctx.target_text(r), role="target", column="target"),
@@ -163,7 +168,7 @@ def gap_cell(ctx: ReportContext, r: IndicatorAssessment, d: int) -> Cell:
 def indicator_columns(ctx: ReportContext) -> list[Column]:
     t = ctx.t
     columns = [
-        Column(t("col_item"), "item"),
+        Column(t("col_item"), "item", technical=True),
         Column(t("col_indicator"), "name"),
         Column(t("col_unit"), "unit"),
         Column(t("col_target"), "target"),
@@ -173,7 +178,10 @@ def indicator_columns(ctx: ReportContext) -> list[Column]:
     columns.append(Column(t("col_latest"), "num"))
     if ctx.reference_series:
         columns.append(Column(t("col_reference", geo=ctx.reference_name), "num"))
-    columns += [Column(t("col_forecast", year=ctx.target_year), "num"), Column(t("col_p"), "num")]
+    columns += [
+        Column(t("col_forecast", year=ctx.target_year), "num"),
+        Column(t("col_p"), "num", technical=True),
+    ]
     if ctx.stage == "midterm":
         columns.append(Column(t("col_path"), "path"))
     columns += [Column(t("col_status"), "status"), Column(t("col_change"), "change")]
@@ -195,8 +203,10 @@ def indicator_row(ctx: ReportContext, r: IndicatorAssessment) -> doc.Row:
     cells.append(dash("latest") if latest is None else num(latest, str(r.latest_year), "latest"))
     cells += reference_cells(ctx, r, d)
     pi = fmt_interval(r.pi_low, r.pi_high, d)
-    cells.append(dash("forecast") if r.forecast is None else num(r.forecast, pi, "forecast"))
-    cells.append(Cell(fmt_p(r.p_attain), role="num", column="p_attain"))
+    forecast = dash("forecast") if r.forecast is None else num(r.forecast, pi, "forecast")
+    forecast.sub_technical = True  # the 95 % interval: technical annex only
+    cells.append(forecast)
+    cells.append(Cell(fmt_p(r.p_attain), role="num", column="p_attain", technical=True))
     if ctx.stage == "midterm":
         cells.append(path_cell(ctx, r, d))
     cells += [status_cell(ctx, r), change_cell(ctx, r)]
@@ -241,7 +251,7 @@ def annual_table(ctx: ReportContext, results: list[IndicatorAssessment]) -> doc.
     against last year (better/worse by the indicator's direction), gap to target, status."""
     y, p, t = ctx.year, ctx.year - 1, ctx.t
     columns = [
-        Column(t("col_item"), "item"),
+        Column(t("col_item"), "item", technical=True),
         Column(t("col_indicator"), "name"),
         Column(t("col_unit"), "unit"),
         Column(t("col_target"), "target"),
@@ -273,7 +283,7 @@ def chart_alt(ctx: ReportContext, r: IndicatorAssessment) -> str:
     """Alt text of an indicator's chart: what it shows, in words and numbers."""
     d, lang = row_decimals(r), ctx.lang
     alt = lambda key, **v: label("alt", key, lang).format(**v)  # noqa: E731
-    parts = [ctx.label_of(r), alt("observed", years=years_text(r.years))]
+    parts = [name_of(r, ctx.lang), alt("observed", years=years_text(r.years))]
     if r.latest_value is not None:
         value = fmt_value(r.latest_value, r.unit, d, lang)
         parts.append(alt("latest", value=value, year=r.latest_year))
@@ -303,7 +313,7 @@ def panel(ctx: ReportContext, r: IndicatorAssessment) -> doc.Figure | None:
     return doc.Figure(
         figure_png(fig),
         chart_alt(ctx, r),
-        caption=ctx.label_of(r),
+        caption=name_of(r, ctx.lang),
         badge=ctx.verdict_badge(r),
         anchor=f"fig-{r.indicator_id}",
         kind="panel",

@@ -18,10 +18,13 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Badge:
-    """A status as icon + word (``✔ 已达标``); ``status`` is the machine status it shows."""
+    """A status as icon + word (``✔ 提前实现``): ``status`` is its colour family (the tone,
+    an assessment status such as ``achieved``), ``text`` icon and word, ``word`` the word
+    alone (the verdict's stage word, which renderers without icons print)."""
 
     status: str
     text: str
+    word: str = ""
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Cell:
     ``better``, ``worse``), which renderers may emphasise; ``column``: machine name of the
     column (``y2023``, ``latest``, ``forecast``...); ``role``: what the cell holds (``num``,
     ``name``, ``item``, ``unit``, ``target``, ``path``, ``change``, ``plan_text``, ``code``).
+    ``technical``/``sub_technical``: the cell / its second line is left out of the brief annex.
     """
 
     text: str = ""
@@ -57,6 +61,8 @@ class Cell:
     link: str = ""
     link_title: str = ""
     rowspan: int = 1
+    technical: bool = False  # the cell of a technical column (see :class:`Column`)
+    sub_technical: bool = False  # the second line is technical (a 95 % interval)
 
 
 @dataclass
@@ -70,10 +76,13 @@ class Row:
 
 @dataclass
 class Column:
-    """A column heading; ``role`` as in :class:`Cell` (``year`` for a year column)."""
+    """A column heading; ``role`` as in :class:`Cell` (``year`` for a year column);
+    ``technical``: the column belongs to the technical annex (item codes, probabilities): in
+    the HTML and with ``--annex full``, not in the brief annex of Word and PDF."""
 
     text: str
     role: str = ""
+    technical: bool = False
 
 
 @dataclass
@@ -177,6 +186,7 @@ class Summary:
     achieved_title: str
     achieved: list[ListItem]
     none_text: str
+    warnings_rule: str = ""  # which targets the early-warning list holds (the verdict's problems)
 
 
 @dataclass
@@ -201,6 +211,7 @@ class DomainSection:
     intro: str
     table: Table | None = None
     table_note: str = ""
+    table_note_technical: str = ""  # what the technical columns mean (full annex and HTML)
     charts_title: str = ""
     legend: list[LegendEntry] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)

@@ -122,6 +122,12 @@ WHOLE = {"num", "unit", "item", "status", "year"}
 FIGURE_WIDTH = {"panel": Mm(108), "heatmap": Mm(150), "sex": Mm(150)}
 
 
+def badge_word(badge: doc.Badge, lang: str) -> str:
+    """A status as Word prints it: the badge's word alone (the verdict's stage word, no icon
+    and no colour in print); a badge without one falls back to its tone's word."""
+    return badge.word or label("status", badge.status, lang)
+
+
 # --------------------------------------------------------------------------- fonts
 def _rfonts(rpr, east_asia: str, latin: str) -> None:
     """Set the fonts of a run-properties element (a style's): east-asian and latin, with any
@@ -562,7 +568,7 @@ class WordWriter:
     def cell_text(self, cell: doc.Cell, subs: bool = True) -> str:
         text = cell.text
         if cell.badge:  # the word alone: no colour in print, and no icon glyph needed
-            text = label("status", cell.badge.status, self.lang)
+            text = badge_word(cell.badge, self.lang)
         if cell.warning:
             text += f"\n{cell.warning}"
         if cell.sub and (subs or cell.column in ("latest", "baseline")):
@@ -595,7 +601,7 @@ class WordWriter:
     def figure_title(self, figure: doc.Figure, caption: str = "") -> str:
         text = caption or figure.caption or figure.alt.split("；")[0].split("; ")[0]
         if figure.badge:
-            status = label("status", figure.badge.status, self.lang)
+            status = badge_word(figure.badge, self.lang)
             text += f"（{status}）" if self.lang != "en" else f" ({status})"
         return text
 
@@ -768,11 +774,11 @@ def write_signature(w: WordWriter) -> None:
         p.paragraph_format.right_indent = Pt(4 * w.layout.body_size)
 
 
-def write_summary(w: WordWriter, s: doc.Summary, full: bool = False) -> None:
-    """Counts by status, the heatmap and the early warnings (their reasons, which quote the
-    probability of attainment, in the full annex only)."""
+def write_summary(w: WordWriter, s: doc.Summary) -> None:
+    """Counts by status, the heatmap and the early warnings with their rule and reasons (in
+    words: no codes, symbols or probabilities)."""
     w.heading(s.title, 2)
-    counts = "，".join(f"{label('status', c.badge.status, w.lang)} {c.count}" for c in s.counts)
+    counts = "，".join(f"{badge_word(c.badge, w.lang)} {c.count}" for c in s.counts)
     if w.lang == "en":
         counts = counts.replace("，", ", ")
     w.paragraph(f"{s.total_line}{counts}")
@@ -781,10 +787,12 @@ def write_summary(w: WordWriter, s: doc.Summary, full: bool = False) -> None:
     if s.heatmap:
         w.figure(s.heatmap, s.counts_title)
     w.heading(s.warnings_title, 2)
+    if s.warnings_rule:
+        w.paragraph(s.warnings_rule, "note")
     for item in s.warnings or []:
-        status = label("status", item.badge.status, w.lang)
+        status = badge_word(item.badge, w.lang)
         line = f"{item.text}（{status}）" if w.lang != "en" else f"{item.text} ({status})"
-        detail = (": " if w.lang == "en" else "：") + item.detail if full and item.detail else ""
+        detail = (": " if w.lang == "en" else "：") + item.detail if item.detail else ""
         w.paragraph(line + detail)
     if not s.warnings:
         w.paragraph(s.none_text)
@@ -811,12 +819,14 @@ def write_domain(w: WordWriter, section: doc.DomainSection, full: bool) -> None:
         columns = domain_columns(section.table, full)
         w.table(section.table, section.title, columns, subs=full)
         w.paragraph(section.table_note, "note")
+        if full and section.table_note_technical:
+            w.paragraph(section.table_note_technical, "note")
     figures = [f for f in section.figures if full or f.brief]
     if figures:
         w.figures_two_up(figures)
     for account in section.accounts:
         p = w.paragraph()
-        status = label("status", account.badge.status, w.lang)
+        status = badge_word(account.badge, w.lang)
         lead = (
             f"{account.label}（{status}）：" if w.lang != "en" else f"{account.label} ({status}): "
         )
@@ -856,7 +866,8 @@ def write_appendix(w: WordWriter, a: doc.Appendix, full: bool) -> None:
         if part.intro:
             w.paragraph(part.intro.text, part.intro.role)
         if part.table and part.table.rows:
-            w.table(part.table, part.subtitle or part.title)
+            columns = [i for i, c in enumerate(part.table.columns) if full or not c.technical]
+            w.table(part.table, part.subtitle or part.title, columns)
 
 
 def write_annex(w: WordWriter, document: doc.ReportDocument) -> None:
@@ -868,7 +879,7 @@ def write_annex(w: WordWriter, document: doc.ReportDocument) -> None:
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.first_line_indent = Pt(0)
     w.paragraph(document.findings.origin_note, "note")
-    write_summary(w, document.summary, full)
+    write_summary(w, document.summary)
     for section in document.domains:
         write_domain(w, section, full)
     write_monitoring(w, document.monitoring)

@@ -1,0 +1,200 @@
+"""The report's tables, lists and numbers say what the verdict and the body say.
+
+Children's mid-term 2023 on the shipped national data (zh): every status word of every table
+and list (HTML domain tables, Word tables, the early-warning list, chart captions, the
+appendix's sensitivity column) is the verdict's stage word, the same as in the body's
+sentence about that target; the early-warning list is the verdict's problems; the brief annex
+(Word, PDF) has no item codes and no probability column.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import shutil
+import subprocess
+
+import docx
+import pytest
+from bs4 import BeautifulSoup
+
+import planeval
+from planeval.core.labels import label
+from planeval.reporting import build
+from planeval.reporting.findings import build_findings
+from planeval.reporting.html import render_report
+from planeval.reporting.spec import ReportSpec
+from planeval.reporting.word import write_docx
+
+#: The assessment's own status words, which no table of a mid-term report may print.
+ASSESSMENT_WORDS = ("已达标", "有望达标", "难以达标")
+ITEM_CODE = re.compile(r"(?<![A-Za-z])[TM]\d{1,2}(?!\d)")
+INTERVAL = re.compile(r"\d–\d")
+
+
+@functools.cache
+def context(annex: str = "brief", lang: str = "zh"):
+    a = planeval.assess("children", "china", 2023, data_dir="data")
+    spec = ReportSpec(a.plan.plan, "midterm", 2023, "china", lang, annex=annex)
+    return build.context_for(a, spec, data_dir="data")
+
+
+@functools.cache
+def document(annex: str = "brief", lang: str = "zh"):
+    return build.build_document(context(annex, lang))
+
+
+def word_of(ctx, indicator_id: str) -> str:
+    return label("verdict_status", ctx.verdict[indicator_id].status, ctx.lang)
+
+
+@pytest.fixture(scope="module")
+def word_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tables") / "report.docx"
+    return docx.Document(str(write_docx(document(), path)))
+
+
+def names(ctx) -> dict[str, str]:
+    return {r.name_zh: r.indicator_id for r in ctx.assessment.results}
+
+
+def test_every_domain_table_status_is_the_verdicts_word_in_html_and_word(word_file):
+    """高中阶段学生近视率 (81.2 % in 2022 against 降至70%以下): 未达标 in the body, and 未达标
+    (not the assessment's 难以达标) in the HTML domain table and in Word's domain table;
+    likewise every other target with a row."""
+    ctx = context()
+    assert word_of(ctx, "myopia_senior") == "未达标"
+    soup = BeautifulSoup(render_report(document()), "html.parser")
+    rows = soup.select("table.indicators tr[data-indicator]")
+    assert len(rows) == len(ctx.statistical)
+    for tr in rows:
+        badge = tr.select_one("span.badge").get_text()
+        assert badge.endswith(word_of(ctx, tr["data-indicator"])), (tr["data-indicator"], badge)
+    by_name, checked = names(ctx), 0
+    for table in word_file.tables:
+        header = [c.text for c in table.rows[0].cells]
+        if "状态" not in header or "指标" not in header:
+            continue
+        i, k = header.index("指标"), header.index("状态")
+        for row in table.rows[1:]:
+            cells = row.cells
+            status = cells[k].text.split("\n")[0]
+            assert status == word_of(ctx, by_name[cells[i].text]), (cells[i].text, status)
+            checked += 1
+    assert checked == len(ctx.statistical)
+    text = "\n".join(c.text for t in word_file.tables for r in t.rows for c in r.cells)
+    for word in ASSESSMENT_WORDS:
+        assert word not in text
+
+
+def test_body_sentences_and_lists_say_the_same_word():
+    """The body's progress sentence of each target holds the verdict's word; the summary's
+    lists, chart captions and qualitative targets carry the same word (Word prints
+    ``badge.word``)."""
+    ctx, d = context(), document()
+    sentences = [s for g in build_findings(ctx).progress for f in g.findings for s in f.sentences]
+    progress = [s for s in sentences if s.kind == "progress"]
+    assert len(progress) == 16  # 14 with a numeric level and data, 2 trend targets
+    for s in progress:
+        assert word_of(ctx, s.indicator) in s.text, s.text
+    badges = [c.badge for c in d.summary.counts]
+    badges += [w.badge for w in d.summary.warnings]
+    badges += [f.badge for s in d.domains for f in s.figures]
+    badges += [a.badge for s in d.domains for a in s.accounts]
+    words = {label("verdict_status", s, "zh") for s in build.stage_statuses(ctx)}
+    for b in badges:
+        assert b.word in words and b.text.endswith(b.word), b
+
+
+def test_sensitivity_column_words_the_verdict_without_2020():
+    """Appendix (agency table), last column: the mid-term status with 2020 left out, in the
+    verdict's words. 初中生近视率 (71.1, 71.1, 71.4 in 2020–2022): with 2020 only 2 values
+    remain, too few for a trend, so it is judged on its latest value 71.4 > 60: 未达标 (with
+    2020 it is 实现存在困难 on the forecast) — marked ≠."""
+    ctx = context()
+    t = ctx.verdict["myopia_junior"]
+    assert (t.status, t.status_without_flagged, t.sensitivity_year) == (
+        "difficult",
+        "not_met",
+        2020,
+    )
+    agency = next(p for p in document().appendix.parts if p.anchor == "agency")
+    rows = {row.key: row.cells[-1].text for row in agency.table.rows}
+    assert rows["myopia_junior"] == "✖ 未达标 (≠)"
+    assert rows["neonatal_mortality"] == "✔ 提前实现"
+    for text in rows.values():
+        assert not any(w in text for w in ASSESSMENT_WORDS), text
+
+
+def test_early_warnings_are_the_verdicts_problems_in_words():
+    """Seven problems: the 5 the assessment's early warning flagged, plus 高中阶段学生近视率 and
+    体质健康优良率 (未达标 on their latest value, both in 三、存在的问题); in the verdict's order
+    (largest relative gap first); the list states its rule; no item codes, ≤/≥, probabilities
+    or intervals. 高中阶段学生近视率: 81.2 − 70 = 11.2 个百分点."""
+    ctx, s = context(), document().summary
+    ids = [p.indicator_id for p in ctx.verdict.problems]
+    assert len(ids) == 7 and {"myopia_senior", "student_fitness_good_rate"} <= set(ids)
+    assert [w.link for w in s.warnings] == [f"ind-{i}" for i in ids]
+    assert s.warnings_title == "预警指标 (7)" and "存在的问题" in s.warnings_rule
+    senior = s.warnings[ids.index("myopia_senior")]
+    assert senior.text == "高中阶段学生近视率" and senior.badge.word == "未达标"
+    assert senior.detail == "2022年为81.2%，距“降至70%以下”的目标尚差11.2个百分点"
+    for w in s.warnings:
+        line = w.text + w.detail
+        assert not ITEM_CODE.search(line) and not INTERVAL.search(line), line
+        assert not set("≤≥") & set(line) and "概率" not in line, line
+    lines = " ".join(s.lines) + " ".join(a.text for a in s.achieved)
+    assert not ITEM_CODE.search(lines), lines
+
+
+def test_english_early_warnings_use_the_verdicts_words():
+    s = document("brief", "en").summary
+    senior = next(w for w in s.warnings if w.link == "ind-myopia_senior")
+    assert senior.badge.word == "Not met"
+    assert senior.detail == (
+        "81.2% in 2022, 11.2 percentage points short of the target (down to 70% or less)"
+    )
+
+
+def test_word_brief_annex_has_no_item_codes_or_probabilities(word_file):
+    """Brief annex (Word's default): no 达标概率 column, no T/M item codes in any table, caption
+    or list; the full annex keeps both."""
+    text = "\n".join(c.text for t in word_file.tables for r in t.rows for c in r.cells)
+    text += "\n".join(p.text for p in word_file.paragraphs)
+    assert "达标概率" not in text
+    assert not ITEM_CODE.search(text), ITEM_CODE.search(text)
+
+
+def test_full_annex_keeps_codes_and_probabilities(tmp_path):
+    word = docx.Document(str(write_docx(document("full"), tmp_path / "full.docx")))
+    headers = [c.text for t in word.tables for c in t.rows[0].cells]
+    assert "达标概率" in headers and "条目" in headers
+
+
+def test_printed_brief_page_hides_item_codes_probabilities_and_intervals():
+    """The PDF is printed from the HTML with the technical parts hidden: the item and
+    probability columns and the forecast's interval line are marked ``technical`` (the HTML
+    file itself keeps them)."""
+    soup = BeautifulSoup(render_report(document()), "html.parser")
+    for table in soup.select("table.indicators"):
+        heads = {th.get_text(): th.get("class", []) for th in table.select("thead th")}
+        assert "technical" in heads["达标概率"] and "technical" in heads["条目"]
+        for td in table.select("td.c-item, td[data-col=p_attain]"):
+            assert "technical" in td["class"]
+        for sub in table.select("td[data-col=forecast] span.sub"):
+            assert "technical" in sub["class"]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("chromium") and shutil.which("pdftotext")), reason="needs Chromium"
+)
+def test_brief_pdf_text_has_no_probability_column_or_item_codes(tmp_path):
+    from planeval.reporting.pdf import html_to_pdf
+
+    pdf = html_to_pdf(render_report(document()), tmp_path / "r.pdf", annex="brief")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "高中阶段学生近视率" in text and "未达标" in text
+    assert "达标概率" not in text.replace(" ", "")
+    assert not ITEM_CODE.search(text), ITEM_CODE.search(text)
