@@ -33,10 +33,16 @@ pdf-tools:
 
 ## make report: the main job on the shipped real data (reports/*.html, .docx and .pdf, and
 ## reports/index.html). At the end it prints how long the main job took and how many reports
-## it made.
+## it made, then checks EVERY PDF in reports/ (scripts/check_pdfs.py: each domain table's and
+## overview matrix's status words in the text, the cover on page 1, no blank page) and fails
+## when the batch or any PDF fails.
 report: $(STAMP) pdf-tools
 	@start=$$(date +%s); $(BIN)/planeval batch data/runs/main.yaml; status=$$?; \
 	$(BIN)/python scripts/report_summary.py reports/batch_summary.json $$(( $$(date +%s) - start )); \
+	if ls reports/*.pdf >/dev/null 2>&1; then \
+	  $(BIN)/python scripts/check_pdfs.py reports/*.pdf || { status=1; \
+	    echo "make report: FAILED — printed PDFs above do not show every table (scripts/check_pdfs.py)" >&2; }; \
+	fi; \
 	exit $$status
 
 ## make test: lint, the import contracts (stages import downward only, see

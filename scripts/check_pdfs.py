@@ -1,12 +1,15 @@
-"""Check printed reports: every domain table's status words are in the PDF's text, and page 1
-holds the cover.
+"""Check printed reports and overviews: every domain table's status words are in the PDF's
+text, page 1 holds the cover, no page is blank.
 
 For each ``<report>.pdf`` with its ``<report>.html`` beside it: the status word of every row
 of every domain table (``table.indicators``, the badge of the ``status`` column) is read from
 the HTML; the PDF's text (``pdftotext``) between the domain's heading and the next heading
 must hold each word at least as often (words broken over two lines count as missing). Page 1
 must hold the report's title, and its boxed caveat when the cover has one (a report on another
-area's data than the plan's). Prints one line per report and exits 1 when any check fails.
+area's data than the plan's). A page holding nothing but its number is blank. An overview's
+region × target matrix is checked like a domain table. Prints one line per PDF and the
+figures (PDFs, pages, failures) and exits 1 when any check fails; ``make report`` runs it
+over every PDF it wrote.
 
     .venv/bin/python scripts/check_pdfs.py reports/*.pdf
 """
@@ -63,26 +66,28 @@ def squeeze(text: str) -> str:
 
 def expected(html: str) -> list[tuple[str, str, Counter]]:
     """``[(domain heading and the start of its first paragraph, the heading after the table,
-    Counter of status words)]`` of every domain table (the paragraph tells the section from
-    its line in the contents; the chart captions after the table hold status words too)."""
+    Counter of status words)]`` of every domain table of a report and of an overview's
+    region × target matrix (the paragraph tells the section from its line in the contents;
+    the chart captions after the table hold status words too)."""
     soup = BeautifulSoup(html, "html.parser")
     out = []
-    for table in soup.select("table.indicators"):
+    for table in soup.select("table.indicators, table.matrix"):
         h2 = table.find_previous("h2")
         heading = squeeze(h2.get_text() + " " + h2.find_next("p").get_text())[:24]
         words = Counter(
             squeeze(b.get_text()).lstrip("✔▲◆✖○✎ ").strip()
-            for b in table.select('td[data-col="status"] .badge')
+            for b in table.select('td[data-col="status"] .badge, td.cell .badge')
         )
         after = table.find_next(["h2", "h3"])
         out.append((heading, squeeze(after.get_text()) if after else "", words))
     return out
 
 
-def check(pdf: Path) -> list[str]:
-    """The problems of one printed report (empty when it passes)."""
+def check(pdf: Path, pages: list[str] | None = None) -> list[str]:
+    """The problems of one printed report (empty when it passes); ``pages``: its text, when
+    already read."""
     html = pdf.with_suffix(".html").read_text(encoding="utf-8")
-    pages = pdf_pages(pdf)
+    pages = pdf_pages(pdf) if pages is None else pages
     problems = []
     soup = BeautifulSoup(html, "html.parser")
     first = squeeze(pages[0]).replace(" ", "")
@@ -92,6 +97,9 @@ def check(pdf: Path) -> list[str]:
     caveat = soup.select_one("p.caveat")
     if caveat is not None and squeeze(caveat.get_text()).replace(" ", "") not in first:
         problems.append("page 1 does not hold the cover's caveat (data of another area)")
+    for n, page in enumerate(pages, start=1):
+        if not re.sub(r"[—\-\s\d]", "", page):  # nothing but a page number
+            problems.append(f"page {n} is blank")
     text = squeeze(" ".join(pages))
     text = text.replace(" ", "")  # headings and paragraphs meet with or without a space
     for heading, after, words in expected(html):
@@ -111,14 +119,21 @@ def check(pdf: Path) -> list[str]:
 
 
 def main(paths: list[str]) -> int:
-    failed = 0
+    failed = pages = 0
     for p in map(Path, paths):
-        problems = check(p)
+        if not p.with_suffix(".html").is_file():
+            problems = [f"no {p.with_suffix('.html').name} beside it to check against"]
+        else:
+            text = pdf_pages(p)
+            problems = check(p, text)
+            pages += len(text)
         failed += bool(problems)
         print(
             f"{'FAIL' if problems else 'ok  '} {p.name}" + "".join(f"\n     {x}" for x in problems)
         )
-    print(f"{len(paths) - failed} of {len(paths)} PDFs pass")
+    print(f"check_pdfs: {len(paths) - failed} of {len(paths)} PDFs pass ({pages} pages)")
+    if failed:
+        print(f"check_pdfs: {failed} PDF(s) FAILED the print check", file=sys.stderr)
     return 1 if failed else 0
 
 

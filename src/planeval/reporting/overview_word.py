@@ -1,92 +1,104 @@
-"""The overview as an editable Word file (python-docx), in the layout of the reports' Word files
-(:class:`planeval.reporting.word.WordWriter`: 宋体 body, 黑体 headings, numbered tables and
-figures, page numbers): title and facts, the findings, the region × target matrix (landscape),
-the regions per target and the small multiples."""
+"""The overview as an editable Word file (python-docx), built from the styles of the reports'
+Word files (:class:`planeval.reporting.word.WordWriter`: for zh the 公文 styles — 仿宋_GB2312
+三号 body, 方正小标宋简体 title, 黑体/楷体_GB2312 headings, "— N —" page numbers at the outer
+foot; for en the plain report style). No run carries a font of its own: an office changes the
+look by changing a style. Order: title, date and facts, the findings (一、二、…), then on
+landscape pages the region × target matrix, the regions per target and the small multiples,
+each table and figure numbered with a SEQ field and each table's header row repeated."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
-from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm
-
+from planeval.reporting import document as doc
 from planeval.reporting.overview import OverviewDocument
 from planeval.reporting.overview_page import words
-from planeval.reporting.word import HEADING_FONT, WordWriter, _font
+from planeval.reporting.word import WordWriter, long_date
 
 
-def _grid(writer: WordWriter, title: str, header: list[str], rows: list[list[str]], size=8):
-    """``表N title`` above a plain table of text cells."""
-    writer.tables += 1
-    cap = writer.paragraph(indent=False)
-    cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    cap.paragraph_format.keep_with_next = True
-    _font(cap.add_run(f"{writer._word('table')}{writer.tables} {title}"), HEADING_FONT, 10.5)
-    grid = writer.docx.add_table(rows=1, cols=len(header))
-    grid.style, grid.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
-    for i, text in enumerate(header):
-        _font(grid.rows[0].cells[i].paragraphs[0].add_run(text), size=size, bold=True)
-    for row in rows:
-        cells = grid.add_row().cells
-        for i, text in enumerate(row):
-            _font(cells[i].paragraphs[0].add_run(text), size=size)
-    return grid
+def _table(header: list[str], rows: list[list[doc.Cell]]) -> doc.Table:
+    """A plain table of the report model, so :meth:`WordWriter.table` lays it out (styles,
+    caption, repeated header row, column widths from the text)."""
+    return doc.Table([doc.Column(text) for text in header], [doc.Row(cells) for cells in rows])
 
 
-def _landscape(writer: WordWriter) -> None:
-    section = writer.docx.add_section()
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.8))
+def matrix_table(ov: OverviewDocument) -> doc.Table:
+    """Region × target: the region's latest data year, 达标率 and rank, then per target the
+    verdict (symbol and word, kept whole) over its latest value and year."""
+    t = words(ov.lang)
+    paren = "（{}）" if ov.lang != "en" else " ({})"
+    header = [t["region"], t["latest_year"], t["rate"], t["rank"]]
+    header += [c.name + paren.format(c.target) for c in ov.columns]
+    rows = []
+    for r in ov.rows:
+        cells = [doc.Cell(r.name), doc.Cell(str(r.latest_data_year), role="num")]
+        cells += [doc.Cell(r.rate_text), doc.Cell(r.rank_text)]
+        for c in r.cells:
+            sub = f"{c.value} ({c.year})" if c.value else ""
+            cells.append(doc.Cell(f"{c.icon} {c.word}".strip(), sub=sub, role="status"))
+        rows.append(cells)
+    return _table(header, rows)
 
 
-def overview_docx(doc: OverviewDocument) -> bytes:
+def counts_table(ov: OverviewDocument) -> doc.Table:
+    """Per target the number of regions in each category and the region furthest behind."""
+    t = words(ov.lang)
+    header = [t["target"]] + [f"{icon} {word}".strip() for _, icon, word in ov.categories]
+    header.append(t["behind"])
+    rows = [
+        [doc.Cell(tc.column.name)]
+        + [doc.Cell(str(tc.counts[c]), role="num") for c, _, _ in ov.categories]
+        + [doc.Cell(tc.behind)]
+        for tc in ov.counts
+    ]
+    return _table(header, rows)
+
+
+def write_head(w: WordWriter, ov: OverviewDocument) -> None:
+    """Title (style Title), the date (Subtitle), the facts and the notes (Note)."""
+    w.docx.add_paragraph(ov.title, style="Title")
+    try:
+        date = long_date(dt.date.fromisoformat(ov.produced[:10]), ov.lang)
+    except ValueError:  # not a date: shown as given
+        date = ov.produced
+    w.docx.add_paragraph(date, style="Subtitle")
+    sep = ": " if ov.lang == "en" else "："
+    for key, value in ov.facts:
+        w.paragraph(f"{key}{sep}{value}", indent=False)
+    for note in ov.notes:
+        w.paragraph(note, "note")
+
+
+def write_findings(w: WordWriter, ov: OverviewDocument) -> None:
+    """The findings: each 一、… heading (Heading 1) and its paragraphs (Normal)."""
+    for heading, paragraphs in ov.findings:
+        w.heading(heading, 1)
+        for text in paragraphs:
+            w.paragraph(text)
+
+
+def write_annex(w: WordWriter, ov: OverviewDocument) -> None:
+    """Landscape pages: the matrix with its legend, the counts per target, the figures."""
+    t = words(ov.lang)
+    w.new_section(landscape=True)
+    w.heading(t["h_matrix"], 1)
+    w.paragraph(t["legend"], "note")
+    w.table(matrix_table(ov), t["h_matrix"])
+    w.heading(t["h_counts"], 1)
+    w.table(counts_table(ov), t["h_counts"])
+    if ov.figures:
+        w.heading(t["h_panels"], 1)
+    for f in ov.figures:
+        w.figure(doc.Figure(f.png, f.alt, caption=f.caption, kind="multiples"))
+
+
+def overview_docx(ov: OverviewDocument) -> bytes:
     """The overview document as .docx bytes."""
-    t = words(doc.lang)
-    writer = WordWriter(doc)
-    title = writer.docx.add_paragraph()
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(title.add_run(doc.title), HEADING_FONT, 18, True)
-    for key, value in doc.facts:
-        writer.paragraph(f"{key}：{value}" if doc.lang != "en" else f"{key}: {value}", indent=False)
-    writer.heading(t["h_findings"], 1)
-    for heading, paragraphs in doc.findings:
-        writer.heading(heading, 2)
-        for p in paragraphs:
-            writer.paragraph(p)
-    _landscape(writer)
-    writer.heading(t["h_matrix"], 1)
-    writer.paragraph(t["legend"], role="note", indent=False)
-    header = [t["region"], t["latest_year"], t["rate"], t["rank"]] + [
-        f"{c.name}（{c.target}）" if doc.lang != "en" else f"{c.name} ({c.target})"
-        for c in doc.columns
-    ]
-    rows = [
-        [r.name, r.latest_data_year, r.rate_text, r.rank_text]
-        + [f"{c.icon} {c.word}" + (f"\n{c.value} ({c.year})" if c.value else "") for c in r.cells]
-        for r in doc.rows
-    ]
-    _grid(writer, t["h_matrix"], header, rows, size=7.5)
-    writer.heading(t["h_counts"], 1)
-    header = [t["target"]] + [f"{icon} {word}" for _, icon, word in doc.categories] + [t["behind"]]
-    rows = [
-        [tc.column.name] + [str(tc.counts[c]) for c, _, _ in doc.categories] + [tc.behind]
-        for tc in doc.counts
-    ]
-    _grid(writer, t["h_counts"], header, rows, size=8.5)
-    if doc.figures:
-        writer.heading(t["h_panels"], 1)
-    for f in doc.figures:
-        writer.figures += 1
-        p = writer.paragraph(indent=False)
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.add_run().add_picture(io.BytesIO(f.png), width=Cm(24))
-        cap = writer.paragraph(indent=False)
-        cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(cap.add_run(f"{writer._word('figure')}{writer.figures} {f.caption}"), size=9.5)
+    w = WordWriter(ov)
+    write_head(w, ov)
+    write_findings(w, ov)
+    write_annex(w, ov)
     buf = io.BytesIO()
-    writer.docx.save(buf)
+    w.docx.save(buf)
     return buf.getvalue()

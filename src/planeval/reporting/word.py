@@ -38,15 +38,13 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.image.image import Image
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from planeval.core.labels import label
 from planeval.reporting import document as doc
-
-# Kept for callers that still set fonts run by run (reporting/overview_word.py).
-BODY_FONT, HEADING_FONT = "SimSun", "SimHei"
 
 
 @dataclass(frozen=True)
@@ -119,6 +117,7 @@ BRIEF_DOMAIN_COLUMNS += ("delta", "gap", "status", "change")
 FULL_DOMAIN_COLUMNS = (*BRIEF_DOMAIN_COLUMNS, "p_attain")
 #: Cell roles whose text never breaks inside (numbers, units, codes, status words).
 WHOLE = {"num", "unit", "item", "status", "year"}
+#: Chart widths by kind; any other chart at its own size, at most the text block's width.
 FIGURE_WIDTH = {"panel": Mm(108), "heatmap": Mm(150), "sex": Mm(150)}
 
 
@@ -142,17 +141,6 @@ def _rfonts(rpr, east_asia: str, latin: str) -> None:
     for key, name in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asia)):
         rfonts.set(qn(key), name)
     rfonts.set(qn("w:cs"), latin)
-
-
-def _font(run, name: str = BODY_FONT, size: float | None = None, bold: bool | None = None):
-    """Fonts on one run (for reporting/overview_word.py only; reports use styles)."""
-    run.font.name = name
-    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
-    if size:
-        run.font.size = Pt(size)
-    if bold is not None:
-        run.bold = bold
-    return run
 
 
 def _font_table(document, names: set[str]) -> None:
@@ -595,7 +583,11 @@ class WordWriter:
         self.figures += 1
         p = self.docx.add_paragraph(style="Caption")
         p.paragraph_format.keep_with_next = True
-        p.add_run().add_picture(io.BytesIO(figure.png), width=FIGURE_WIDTH.get(figure.kind))
+        width = FIGURE_WIDTH.get(figure.kind)
+        if width is None:  # its own size (its dpi), narrowed to the text block
+            native = Image.from_blob(figure.png).width
+            width = min(native, Pt(self.usable_width()))
+        p.add_run().add_picture(io.BytesIO(figure.png), width=width)
         self.caption("figure", self.figure_title(figure, caption))
 
     def figure_title(self, figure: doc.Figure, caption: str = "") -> str:
