@@ -264,8 +264,9 @@ def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
 def test_main_runlist_of_make_report_is_valid():
     """data/runs/main.yaml: china x (women, children) x (annual 2024, midterm 2023, final 2024),
     and china against the national outlines x (annual 2024, midterm 2024), in each language
-    it lists; the provinces and cities against the national outlines, mid-term 2024 (the
-    reports the overviews over china link and read, tests/test_overview.py)."""
+    it lists; the provinces and cities against the national outlines, mid-term 2024, and
+    against the district plans, mid-term 2023 (the reports the overviews over china link and
+    read, tests/test_overview.py)."""
     cwd = os.getcwd()
     try:
         os.chdir(REPO)
@@ -276,7 +277,8 @@ def test_main_runlist_of_make_report_is_valid():
     assert len({r.geography for r in provincial}) == 16
     assert {(r.plan, r.stage, r.year, r.lang) for r in provincial} == {
         (plan, "midterm", 2024, "zh") for plan in ("national_women", "national_children")
-    }
+    } | {(plan, "midterm", 2023, "zh") for plan in ("women", "children")}
+    assert len(provincial) == 16 * 4
     runs = [r for r in runs if r.geography == "china"]
     assert {(r.plan, r.stage, r.year) for r in runs} == {
         (plan, stage, year)
