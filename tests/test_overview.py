@@ -64,6 +64,7 @@ def _target(ind, status, category, value, year, level, counted, achieved):
         "latest_year": year,
         "latest_value": value,
         "position": None if value is None else (value - level) / level,
+        "gap_share": None if value is None else max(0.0, (value - level) / level),
         "years": [] if value is None else [year],
         "values": [] if value is None else [value],
     }
@@ -96,8 +97,10 @@ def small_overview():
 
     Ranks (min denominator 3): r1 1 (100 %), r4 2 (66.7 %), r2 3 (33.3 %), r3 not ranked.
     Counts: neonatal met 2, off 1, no data 1; infant met 2, off 1, lagging 1; under-5 met 2,
-    on track 1, no data 1. Furthest behind on infant mortality: r3, (5.5 − 5) / 5 = +0.10 beats
-    r4's +0.04."""
+    on track 1, no data 1. Regions with data: neonatal 3, infant 4, under-5 3.
+    Missing the target (value on the wrong side or off track), largest gap first: neonatal r2
+    (3.6 − 3) / 3 = 0.20; infant r3 (5.5 − 5) / 5 = 0.10 (lagging, 2019) before r4 0.04;
+    under-5 r2 (6.2 − 6) / 6 = 0.033 (on track, but above the target today)."""
     T = _target
     records = [
         _record(
@@ -167,14 +170,150 @@ def test_small_fixture_counts_per_target(small_overview):
     assert counts["under5_mortality"]["on_track"] == 1 and counts["under5_mortality"]["met"] == 2
 
 
-def test_small_fixture_furthest_behind_and_findings(small_overview):
-    behind = {tc.column.indicator_id: tc.behind for tc in small_overview.counts}
-    assert behind["infant_mortality"].startswith("R3（5.5‰，2019年）")
-    text = " ".join(p for _, paragraphs in small_overview.findings for p in paragraphs)
-    # the regions that lag most: R2 and R4 have one target off track each, R3 lagging data
-    assert "R2（未实现或存在困难1项：新生儿死亡率；数据滞后0项）" in text
-    assert "R3（数据滞后1项）" in text
-    assert "可排名地区3个，达标率最高的是R1（3/3 (100.0%)）" in text
+def _text(doc) -> str:
+    return " ".join(p for _, paragraphs in doc.findings for p in paragraphs)
+
+
+def test_small_fixture_regions_missing_each_target(small_overview):
+    """Who misses a target, by gap (see the fixture's docstring), and who has lagging data."""
+    tc = {t.column.indicator_id: t for t in small_overview.counts}
+    assert [e.region for e in tc["infant_mortality"].misses] == ["R3", "R4"]
+    assert tc["infant_mortality"].misses_text == "R3（5.5‰，2019年，数据滞后）、R4（5.2‰，2023年）"
+    assert tc["infant_mortality"].lagging_text == "R3（2019年）"
+    assert [e.region for e in tc["under5_mortality"].misses] == ["R2"]  # on track, above 6
+    assert [e.region for e in tc["neonatal_mortality"].misses] == ["R2"]
+    assert tc["neonatal_mortality"].lagging_text == "无"
+    assert (tc["neonatal_mortality"].with_data, tc["infant_mortality"].with_data) == (3, 4)
+
+
+def test_small_fixture_findings(small_overview):
+    """Counts over the regions with data; regions ordered by targets missed, then gap: R2 (2:
+    0.20, 0.033), R3 (1: 0.10), R4 (1: 0.04); 3 rankable regions: ranked."""
+    text = _text(small_overview)
+    assert "婴儿死亡率（目标：2030年降至5‰以下）：有数据的4个地区中2个已实现" in text
+    assert "，1个未实现或存在困难，1个数据滞后。" in text
+    assert "未达到目标的有2个地区（差距由大到小）：R3（5.5‰，2019年，数据滞后）、R4" in text
+    assert (
+        "：R2（2项：新生儿死亡率3.6‰（2023年）、5岁以下儿童死亡率6.2‰（2023年））、R3（1项" in text
+    )
+    assert text.index("R3（1项") < text.index("R4（1项")
+    assert "纳入计算的目标不少于3项的3个地区按达标率排名，最高的是R1（3/3 (100.0%)）" in text
+    assert "另有1个地区纳入计算的目标不足3项，不排名" in text
+    heads = [h for h, _ in small_overview.findings]
+    assert heads[1] == "二、部分地区未达到的目标"  # at most half of a target's regions miss it
+
+
+def _one_target_overview(cells, lang="zh", **kw):
+    """An overview of the infant mortality target (≤ 5 ‰) alone, one region per cell
+    ``(category, value, year)`` (None: no data); met/on track below 5, off track above."""
+    records = []
+    for i, (category, value, year) in enumerate(cells):
+        counted = category in ("met", "on_track", "off_track")
+        t = _target(
+            "infant_mortality", category, category, value, year, 5.0, counted, category == "met"
+        )
+        records.append(_record(f"g{i + 1}", [t]))
+    names = {r["geography"]: r["geography"].upper() for r in records} | {"p": "P"}
+    plan = load_plan(PLAN, DATA)
+    return build_overview(
+        plan, records, parent="p", names=names, stage="midterm", year=2024, charts=False,
+        lang=lang, **kw,
+    )  # fmt: skip
+
+
+def test_headings_follow_the_counts_in_every_branch():
+    """二 says 多数 only when more than half of the regions with data miss a target (2 of 3),
+    部分 when fewer do (1 of 3), neither when none does; 三 names regions only when some miss;
+    四 says 数据缺口 only when data are lagging or missing. The text under each heading agrees."""
+    most = _one_target_overview([("off_track", 5.6, 2023), ("off_track", 5.2, 2023),
+                                 ("met", 4.0, 2023)])  # fmt: skip
+    some = _one_target_overview([("off_track", 5.6, 2023), ("met", 4.2, 2023),
+                                 ("met", 4.0, 2023)])  # fmt: skip
+    none = _one_target_overview([("met", 4.6, 2023), ("met", 4.2, 2022), ("met", 4.0, 2023)])
+    gaps = _one_target_overview([("met", 4.6, 2023), ("lagging", 4.9, 2019), (None, None, None)])
+    empty = _one_target_overview([(None, None, None), (None, None, None)])
+    docs = {"most": most, "some": some, "none": none, "gaps": gaps, "empty": empty}
+    heads = {k: [h for h, _ in d.findings] for k, d in docs.items()}
+    assert heads["most"][1:] == [
+        "二、多数地区未达到的目标",
+        "三、未达到目标较多的地区",
+        "四、数据情况",
+    ]
+    assert heads["some"][1:3] == ["二、部分地区未达到的目标", "三、未达到目标较多的地区"]
+    assert heads["none"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据情况"]
+    assert heads["gaps"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据缺口"]
+    assert heads["empty"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据缺口"]
+    assert "有数据的3个地区中2个未达到" in _text(most)
+    assert "有数据的3个地区中1个未达到" in _text(some)
+    assert "G1（5.6‰，2023年）、G2（5.2‰，2023年）" in _text(most)  # largest gap first
+    for doc in (none, gaps):
+        assert "有数据的地区中没有未达到目标的" in _text(doc) and "未达到目标的有" not in _text(doc)
+    # none misses: the smallest margin among plan-period values is G1's 4.6 (G2 4.9 is 2019)
+    assert "离目标最近（余量最小）的是G1（4.6‰，2023年）" in _text(gaps)
+    assert "数据滞后（最新数据早于规划期）：G2（2019年）" in _text(gaps)
+    assert "1个地区没有本规划任何目标的数据：G3" in _text(gaps)
+    assert "各地区各目标均有规划期内的数据" in _text(none)
+    assert "各目标均无地区数据，无法判断" in _text(empty)
+    assert "2个地区没有本规划任何目标的数据：G1、G2" in _text(empty)
+
+
+def test_lagging_value_on_the_wrong_side_misses_the_target():
+    """A value from before the plan period above the target (5.3 in 2019 against ≤ 5) misses
+    it and says so in its cell; a lagging value inside it (4.9) does not."""
+    doc = _one_target_overview([("lagging", 5.3, 2019), ("lagging", 4.9, 2018)])
+    (tc,) = doc.counts
+    assert [e.region for e in tc.misses] == ["G1"] and tc.nearest is None
+    assert [c.note for r in doc.rows for c in r.cells] == ["未达到目标", ""]
+    assert "未达到目标的有1个地区：G1（5.3‰，2019年，数据滞后）" in _text(doc)
+
+
+def test_no_ranking_below_the_minimum_of_rankable_regions(small_overview):
+    """The fixture has 3 rankable regions: with overview.min_ranked_regions = 4 nobody is
+    ranked, no ranking sentence is written, and the findings say why (R3: lagging data)."""
+    plan = load_plan(PLAN, DATA)
+    records = [
+        {"geography": r.geography, "achieved": r.achieved, "counted": r.counted,
+         "latest_data_year": None, "targets": []}
+        for r in small_overview.rows
+    ]  # fmt: skip
+    assert len(records) == 4
+    doc = build_overview(
+        plan, records, parent="p", names={}, stage="midterm", year=2024, charts=False,
+        min_ranked_regions=4,
+    )  # fmt: skip
+    assert not doc.ranked and doc.rankable == 3
+    assert all(r.rank is None for r in doc.rows)
+    text = _text(doc)
+    assert "达标率最高" not in text and "按达标率排名" not in text
+    assert "达标率暂不能排名：纳入计算的目标不少于3项的地区只有3个，少于排名所需的4个" in text
+    from planeval.reporting.overview_page import render_overview
+
+    soup = BeautifulSoup(render_overview(doc), "html.parser")
+    assert "排名" not in [
+        th.get_text() for th in soup.find("table", class_="matrix").find_all("th")
+    ]
+    assert "少于排名所需的4个" in soup.find(id="no-ranking").get_text()
+
+
+def test_english_plurals():
+    """One region / target takes the singular, more the plural; no '1 regions'."""
+    doc = _one_target_overview(
+        [("met", 4.0, 2023), ("off_track", 5.2, 2023), ("lagging", 4.8, 2019), (None, None, None)],
+        lang="en",
+    )
+    text = _text(doc)
+    assert (
+        "1 of 3 regions with data has met it, 1 off track, 1 with lagging data; 1 without data."
+        in text
+    )
+    assert "1 region misses it: G2 (5.2‰, 2023)." in text
+    assert "G2 (1 target: Infant mortality rate 5.2‰ (2023))" in text
+    assert "1 region has targets whose latest data predate the plan period" in text
+    assert "1 region has no data on any of the plan's targets: G4." in text
+    assert not re.search(r"\b1 (regions|targets) ", text)
+    two = _text(_one_target_overview([("met", 4.0, 2023), ("met", 4.1, 2023)], lang="en"))
+    assert "The overview covers 2 regions; 2 of them have data" in two
+    assert "2 of 2 regions with data have met it." in two
 
 
 # --- real provincial data ----------------------------------------------------------------
@@ -220,17 +359,44 @@ def _page(out: Path, lang: str = "zh") -> BeautifulSoup:
 
 
 def test_page_answers_the_reviewers_questions(tmp_path):
-    """Infant mortality (≤ 5 ‰ by 2030): the highest latest value is Yunnan's 4.73 ‰ (2020),
-    above Hubei 4.54 (2018) and Chongqing 4.30 (2016): Yunnan lags most. Under-5 mortality
-    (≤ 6 ‰): met by Guangdong 3.46 (2022), Guangxi 3.82 (2023) and Shandong 3.76 (2023), the
-    regions with a value in the plan period; Hubei 6.49, Beijing, Anhui (2018) and Gansu
-    (2020) predate it (lagging): 3 regions meet it."""
+    """Infant mortality (≤ 5 ‰ by 2030): no region misses it. Every latest value is below 5:
+    the highest is Yunnan's 4.73 ‰, from 2020 (before the plan period: lagging, not a miss);
+    among plan-period values Shandong's 2.61 (2023) is nearest the target. Lagging: Chongqing
+    2016, Anhui 2018, Hubei 2018, Gansu 2020, Yunnan 2020. Under-5 mortality (≤ 6 ‰): met by
+    Guangdong 3.46 (2022), Guangxi 3.82 (2023) and Shandong 3.76 (2023), the regions with a
+    value in the plan period: 3 of the 7 regions with data; Hubei 6.49 (2018) is the one value
+    above its target (a miss, from lagging data); Beijing 2.69, Anhui 4.60 (2018) and Gansu
+    4.57 (2020) are below 6 but lagging. Only Guangdong has 3 judged targets: 1 rankable region,
+    fewer than 3: no ranking."""
     soup = _page(tmp_path)
     infant = soup.find(id="count-infant_mortality")
-    assert "云南省（4.73‰，2020年）" in infant.get_text()
+    assert infant.find("td", class_="c-misses").get_text() == "无"
+    assert infant.find("td", class_="c-lagging").get_text() == (
+        "重庆市（2016年）、安徽省（2018年）、湖北省（2018年）、甘肃省（2020年）、云南省（2020年）"
+    )
     under5 = soup.find(id="count-under5_mortality")
     assert under5.find("td", attrs={"data-category": "met"}).get_text() == "3"
     assert under5.find("td", attrs={"data-category": "lagging"}).get_text() == "4"
+    assert under5.find("td", class_="c-misses").get_text() == "湖北省（6.49‰，2018年，数据滞后）"
+    neonatal = soup.find(id="count-neonatal_mortality")
+    assert neonatal.find("td", class_="c-misses").get_text() == "无"
+    findings = soup.find("section", class_="findings").get_text()
+    assert (
+        "婴儿死亡率（目标：2030年降至5‰以下）：有数据的12个地区中7个已实现，5个数据滞后" in findings
+    )
+    assert (
+        "没有地区未达到目标；有规划期内数据的地区中离目标最近（余量最小）的是山东省（2.61‰，2023年）"
+        in findings
+    )
+    assert "5岁以下儿童死亡率（目标：2030年降至6‰以下）：有数据的7个地区中3个已实现" in findings
+    assert "云南省（4.73" not in findings and "北京市（1.45" not in findings
+    assert "二、部分地区未达到的目标" in findings and "多数地区" not in findings
+    assert "达标率暂不能排名：纳入计算的目标不少于3项的地区只有1个" in findings
+    assert "达标率最高" not in findings
+    matrix_heads = [th.get_text() for th in soup.find("table", class_="matrix").find_all("th")]
+    assert "排名" not in matrix_heads
+    hubei = soup.find(id="region-hubei").find_all("td", class_="cell")
+    assert "6.49 (2018) ✖ 未达到目标" in hubei[2].get_text()
     beijing = soup.find(id="region-beijing")
     cells = beijing.find_all("td", class_="cell")
     assert [c["data-category"] for c in cells] == ["lagging", "met", "lagging"]
@@ -246,7 +412,15 @@ def test_page_answers_the_reviewers_questions(tmp_path):
 def test_english_page_same_numbers(tmp_path):
     soup = _page(tmp_path, "en")
     assert soup.html["lang"] == "en"
-    assert "Yunnan Province (4.73‰, 2020)" in soup.find(id="count-infant_mortality").get_text()
+    infant = soup.find(id="count-infant_mortality")
+    assert infant.find("td", class_="c-misses").get_text() == "none"
+    assert "Yunnan Province (2020)" in infant.find("td", class_="c-lagging").get_text()
+    findings = soup.find("section", class_="findings").get_text()
+    assert "3 of 7 regions with data have met it, 4 with lagging data; 9 without data." in findings
+    assert "1 of 2 regions with data has met it" in findings  # neonatal: Guangdong; Beijing 2017
+    assert "1 region misses it: Hubei Province (6.49‰, 2018, lagging data)." in findings
+    assert "Rates met cannot be ranked yet" in findings and "highest:" not in findings
+    assert not re.search(r"\b1 (regions|targets) ", findings)
     assert (tmp_path / "china_national_children_overview_midterm_2024_en.html").is_file()
 
 
@@ -373,6 +547,13 @@ def test_run_overviews_writes_both_languages_and_the_index_lists_them(tmp_path):
     again = run_overviews(runs, DATA, tmp_path, force=False)  # nothing changed: skipped
     assert [r["status"] for r in again] == ["skipped", "skipped"]
     assert page.stat().st_mtime_ns == before
+    # the plan column shows the plan's display name in the page's language, the code on hover
+    soup = BeautifulSoup(index, "html.parser")
+    cells = soup.find_all("td", attrs={"title": "national_women"})
+    assert {c.get_text() for c in cells} == {
+        "中国妇女发展纲要（2021—2030年）",
+        "Outline for Women's Development in China (2021-2030)",
+    }
     meta = json.loads((tmp_path / (page.name + ".json")).read_text(encoding="utf-8"))
     meta["fingerprint"] = "0" * 64  # as if a region's record had changed since
     (tmp_path / (page.name + ".json")).write_text(json.dumps(meta), encoding="utf-8")
@@ -396,6 +577,10 @@ def test_main_run_list_builds_the_provincial_overviews():
     reports = {r.name for r in spec.runs}
     assert "yunnan_national_children_midterm_2024.html" in reports
     assert "guiyang_national_women_midterm_2024.html" in reports
+    # the district plans' overviews link each region's own report too (no row says 未生成)
+    for run in (o for o in spec.overviews if o.plan in ("women", "children")):
+        for geo in ("anhui", "yunnan", "guiyang", "shenzhen"):
+            assert f"{geo}_{run.plan}_midterm_{run.year}.html" in reports
 
 
 # --- the SYNTHETIC province -------------------------------------------------------------------
@@ -469,6 +654,8 @@ def test_word_file_holds_the_matrix_and_the_counts(tmp_path):
     assert len(matrix.rows) == 1 + 16
     under5 = next(r for r in counts.rows if r.cells[0].text == "5岁以下儿童死亡率")
     assert under5.cells[1].text == "3"  # ✔ 已实现
+    assert under5.cells[6].text == "湖北省（6.49‰，2018年，数据滞后）"  # misses the target
+    assert "排名" not in [c.text for c in matrix.rows[0].cells]  # 1 rankable region: no rank
 
 
 def test_word_file_is_built_from_the_reports_styles(tmp_path):
@@ -522,3 +709,32 @@ def test_stored_record_rate_equals_the_verdict_rate():
     record = region_record(a, "midterm", "children")
     rate = a.verdict_for("midterm").rates[0]
     assert (record["achieved"], record["counted"]) == (rate.achieved, rate.counted) == (7, 14)
+
+
+def test_index_row_shows_the_plan_display_name_in_the_page_language():
+    """The index's plan column: the display name in the listed page's language (zh page: the
+    zh title, en page: the en title), the code kept for the tooltip; metadata written before
+    the titles were recorded falls back to the code."""
+    from planeval.reporting.index_page import index_row
+
+    meta = {
+        "geography": "yunnan", "plan": "children", "stage": "midterm", "year": 2023,
+        "lang": "en", "produced": "", "file": "yunnan_children_midterm_2023_en.html",
+        "plan_title": {"zh": "白碱滩区儿童发展规划", "en": "Baijiantan Children's Plan"},
+    }  # fmt: skip
+    row = index_row(meta)
+    assert (row["plan"], row["plan_code"]) == ("Baijiantan Children's Plan", "children")
+    assert index_row(meta | {"lang": "zh"})["plan"] == "白碱滩区儿童发展规划"
+    old = {k: v for k, v in meta.items() if k != "plan_title"}
+    assert index_row(old)["plan"] == "children"
+
+
+def test_report_metadata_records_the_plan_titles():
+    """What the runner stores for the index (read from the plan file)."""
+    from planeval.publish.runner import plan_titles
+
+    assert plan_titles("national_women", DATA) == {
+        "zh": "中国妇女发展纲要（2021—2030年）",
+        "en": "Outline for Women's Development in China (2021-2030)",
+    }
+    assert plan_titles("no_such_plan", DATA) == {}

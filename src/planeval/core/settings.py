@@ -50,7 +50,7 @@ _OPTIONAL = {
         "brief_chart_max_band_share",
     ],
     "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
-    "overview": ["min_rank_denominator"],
+    "overview": ["min_rank_denominator", "min_ranked_regions", "max_names_listed"],
     "intake": [
         "max_problems_listed",
         "max_sheet_rows",
@@ -116,6 +116,8 @@ def _check_values(raw: dict, path) -> list[Problem]:
     count("run", "cell_timeout_seconds", 1)
     count("run", "kernel_start_timeout_seconds", 1)
     count("overview", "min_rank_denominator", 1)
+    count("overview", "min_ranked_regions", 1)
+    count("overview", "max_names_listed", 1)
     st = raw["status"]
     if not problems and st["off_track_max_p"] > st["on_track_min_p"]:
         problems.append(

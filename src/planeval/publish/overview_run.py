@@ -241,7 +241,7 @@ def build_overview_files(
         return result | {"sources": sources, "status": "skipped"}
     names = {code: g.name(lang) for code, g in load_geographies(data_dir).items()}
     t = time.perf_counter()
-    settings = load_settings(data_dir)
+    settings = load_settings(data_dir).get("overview", {})
     doc = build_overview(
         p,
         records,
@@ -253,7 +253,9 @@ def build_overview_files(
         produced=dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         links=links,
         sources=sources,
-        min_rank_denominator=int(settings.get("overview", {}).get("min_rank_denominator", 3)),
+        min_rank_denominator=int(settings.get("min_rank_denominator", 3)),
+        min_ranked_regions=int(settings.get("min_ranked_regions", 3)),
+        max_names=int(settings.get("max_names_listed", 10)),
         parent_series=parent_series(parent, data_dir, year, p.indicator_ids) if charts else {},
         charts=charts,
         plan_name=plan,
@@ -274,7 +276,8 @@ def build_overview_files(
 
         with tempfile.TemporaryDirectory(prefix="planeval-") as tmp:
             extra["pdf"] = html_to_pdf(html, Path(tmp) / "overview.pdf").read_bytes()
-    files = _write(out, spec, html, extra, fingerprint, records, timings, t0)
+    titles = {k: p.title(k) for k in ("zh", "en")}
+    files = _write(out, spec, html, extra, fingerprint, records, timings, t0, titles)
     result = {"path": out / name, "files": files, "timings": timings, "sources": sources}
     return result | {"status": "done"}
 
@@ -303,9 +306,10 @@ def overview_fingerprint(spec: OverviewSpec, gathered: tuple, data_dir: Path) ->
     return hashlib.sha256(json.dumps(record, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def _write(out, spec: OverviewSpec, html, extra, fingerprint, records, timings, t0) -> dict:
+def _write(out, spec: OverviewSpec, html, extra, fingerprint, records, timings, t0, titles) -> dict:
     """Word and PDF, the HTML, then the metadata (the spec's fields at top level, as a
-    report's), each written atomically; returns ``{format: file name}``."""
+    report's, and the plan's display names ``titles`` for the index), each written
+    atomically; returns ``{format: file name}``."""
     name = spec.name
     files, digests, html_sha256 = write_outputs(out, spec, html, extra)
     timings["total"] = time.perf_counter() - t0
@@ -318,6 +322,7 @@ def _write(out, spec: OverviewSpec, html, extra, fingerprint, records, timings, 
         "sha256": digests,
         "fingerprint": fingerprint,  # of what the overview shows (overview_fingerprint)
         "regions": {r["geography"]: r.get("latest_data_year") for r in records},
+        "plan_title": titles,
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
     atomic_write_text(out / (name + ".json"), json.dumps(meta, ensure_ascii=False, indent=1))

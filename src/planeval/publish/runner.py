@@ -171,6 +171,7 @@ def build_report(
     if "pdf" in spec.formats:
         extra["pdf"] = print_pdf(body, out, spec.name, spec.fields(), timings)
     try:
+        run_record = {**(run_record or {}), "plan_title": plan_titles(spec.plan, data_dir)}
         write_report(out, spec, body, fingerprint, timings, t_start, extra, run_record)
     except OSError as exc:  # full disk, read-only folder: atomic, so nothing half-written
         raise WriteError(out / spec.name, exc) from exc
@@ -316,6 +317,18 @@ def verdict_of(nb) -> dict | None:
             if found is not None:
                 return found
     return None
+
+
+def plan_titles(plan: str, data_dir: Path) -> dict[str, str]:
+    """The plan's display name in each language (``{"zh": ..., "en": ...}``), recorded in a
+    report's and an overview's metadata for the index; ``{}`` when the plan cannot be read."""
+    from planeval.plans.catalogue import load_plan
+
+    try:
+        found = load_plan(plan, data_dir)
+    except InputError:
+        return {}
+    return {lang: found.title(lang) for lang in ("zh", "en")}
 
 
 def write_outputs(out: Path, spec, html: str, extra: dict | None) -> tuple[dict, dict, str]:

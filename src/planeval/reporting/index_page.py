@@ -12,17 +12,26 @@ from planeval.core.labels import label
 from planeval.plans.registry import geography_name
 
 
+def plan_display_name(meta: dict) -> str:
+    """The plan's display name in the language of the listed page (``plan_title`` of its
+    metadata; zh when that language is missing), else its code (metadata of an older run)."""
+    titles = meta.get("plan_title") or {}
+    return titles.get(meta.get("lang", "zh")) or titles.get("zh") or meta["plan"]
+
+
 def index_row(meta: dict, failure: dict | None = None) -> dict:
-    """One report of the index as plain text fields, from its metadata (``geography``,
-    ``plan``, ``stage``, ``year``, ``lang``, ``produced``, ``file``, ``fingerprint``) and the
-    record of its last failed rebuild (``{"failed": time, "record": path}``) or None."""
+    """One report of the index as plain text fields, from its metadata: ``geography``,
+    ``plan`` (its display name in the page's language, the code in ``plan_code``), ``stage``,
+    ``year``, ``lang``, ``produced``, ``file``, ``fingerprint``; and the record of its last
+    failed rebuild (``{"failed": time, "record": path}``) or None."""
     geo = meta["geography"]
     stage = label("stage", meta["stage"], "zh") + " / " + label("stage", meta["stage"], "en")
     if meta.get("kind") == "overview":  # the overview of a parent geography's regions
         stage = f"{label('overview', 'kicker', 'zh')} · {stage}"
     return {
         "geography": f"{geography_name(geo, 'zh')} [{geo}]",
-        "plan": meta["plan"],
+        "plan": plan_display_name(meta),
+        "plan_code": meta["plan"],
         "stage": stage,
         "year": meta["year"],
         "lang": meta["lang"],

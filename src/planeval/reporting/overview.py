@@ -8,13 +8,19 @@ or made from its assessment) and rendered to HTML by ``templates/overview.html.j
 * the region × target matrix (icon and word of each verdict, the latest value and its year,
   each region's latest data year, its 达标率 with numerator / denominator and its rank);
 * per target, how many regions have met it, are on track, off track, lagging, without data,
-  and the region furthest behind;
+  the regions that miss it (largest gap first) and those with lagging data;
 * small multiples per indicator (:mod:`planeval.reporting.overview_charts`);
 * the written findings (:mod:`planeval.reporting.overview_findings`).
 
 Ranks: regions by 达标率, highest first, equal rates sharing a rank (1, 1, 3); a region whose
 denominator is below ``overview.min_rank_denominator`` (settings file) is not ranked, and the
-row says so.
+row says so. With fewer than ``overview.min_ranked_regions`` rankable regions nothing is ranked
+(one or two regions make no ranking): the rank column is left out and the findings say why.
+
+A region *misses* a target when its latest value is on the wrong side of it (the verdict's gap,
+``gap_share`` > 0, also for data older than the plan period) or its verdict is off track / not
+met (:func:`misses`); regions that miss are listed per target by gap, largest first, and the
+regions whose latest data predate the plan period are named apart (数据滞后, with the year).
 """
 
 from __future__ import annotations
@@ -24,12 +30,38 @@ from dataclasses import dataclass, field
 from planeval.core.labels import label
 from planeval.reporting.formatting import decimals_for, fmt_num, fmt_value, unit_text
 from planeval.reporting.overview_verdicts import CATEGORIES
-from planeval.reporting.wording import target_text
+from planeval.reporting.wording import target_text, target_words
 
 
 def w(key: str, lang: str, **values) -> str:
     """An overview word or sentence (``labels.yaml`` group ``overview``), placeholders filled."""
     return label("overview", key, lang).format(**values)
+
+
+def w_n(key: str, lang: str, n: int, **values) -> str:
+    """:func:`w` for a sentence about ``n`` things: ``n == 1`` takes the key's singular form
+    ``<key>_one`` when ``labels.yaml`` has one (``1 region has``, ``2 regions have``; in
+    Chinese mostly the same words, without 由大到小 for one). ``{n}`` is filled with ``n``."""
+    if n == 1 and label("overview", key + "_one", lang) != key + "_one":
+        key += "_one"
+    return w(key, lang, n=n, **values)
+
+
+def regions_n(n: int, lang: str) -> str:
+    """``3个地区`` / ``3 regions`` / ``1 region``."""
+    return w_n("n_regions", lang, n)
+
+
+def join(names: list[str], lang: str) -> str:
+    """Names joined as the language lists them (、 or a comma)."""
+    return ("、" if lang != "en" else ", ").join(names)
+
+
+def capped(names: list[str], lang: str, limit: int) -> str:
+    """At most ``limit`` names, then how many more (``…等12个地区`` / ``… and 12 more``)."""
+    if len(names) <= limit:
+        return join(names, lang)
+    return join(names[:limit], lang) + w("more_names", lang, k=len(names) - limit)
 
 
 @dataclass
@@ -40,20 +72,24 @@ class Column:
     item: str
     name: str
     unit: str
-    target: str  # the target in words, with its unit and year: ≤ 5‰ (2030)
+    target: str  # the target as the tables say it, with its unit and year: ≤ 5‰ (2030)
     decimals: int
+    words: str = ""  # the target as the findings say it: 2030年降至5‰以下
 
 
 @dataclass
 class Cell:
     """One region's verdict on one target: ``icon`` + ``word`` (never colour alone),
-    ``value`` and ``year`` of the latest observation, ``category`` (CSS class / counts)."""
+    ``value`` and ``year`` of the latest observation, ``category`` (CSS class / counts);
+    ``note``: said after the value when the verdict's word alone does not say the value misses
+    the target (a lagging value on the wrong side)."""
 
     icon: str
     word: str
     value: str
     year: str
     category: str
+    note: str = ""
 
 
 @dataclass
@@ -75,12 +111,32 @@ class Row:
 
 
 @dataclass
+class Entry:
+    """One region named under a target: its name, latest value (with unit) and year, whether
+    the data are lagging, and the verdict's gap as a share of the target (0: met)."""
+
+    region: str
+    value: str
+    year: int | None
+    lagging: bool
+    gap_share: float | None
+
+
+@dataclass
 class TargetCounts:
-    """Per target: number of regions in each category, and the region furthest behind."""
+    """Per target: number of regions in each category (over all regions), the regions with
+    data, those that miss the target (largest gap first), those with lagging data (oldest
+    first), and, when none misses it, the one with the smallest margin among the regions with
+    plan-period data (``nearest``)."""
 
     column: Column
     counts: dict[str, int]
-    behind: str  # "云南省 4.73‰ (2020)" or "—"
+    with_data: int
+    misses: list[Entry]
+    lagging: list[Entry]
+    nearest: Entry | None
+    misses_text: str  # the table's cell: "湖北省（6.49‰，2018年，数据滞后）" or "无"
+    lagging_text: str  # "云南省（2020年）、…" or "无"
 
 
 @dataclass
@@ -113,20 +169,38 @@ class OverviewDocument:
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     min_rank_denominator: int = 3
+    min_ranked_regions: int = 3
+    ranked: bool = True  # False: too few rankable regions, no rank column, findings say why
+    rankable: int = 0  # regions with at least min_rank_denominator judged targets
+    max_names: int = 10
 
 
-def rank_regions(rates: dict[str, tuple[int, int]], minimum: int) -> dict[str, int | None]:
+def rank_regions(
+    rates: dict[str, tuple[int, int]], minimum: int, min_regions: int = 1
+) -> dict[str, int | None]:
     """Competition ranks (1, 1, 3) by 达标率 ``achieved / counted``, highest first; a region
     with ``counted < minimum`` gets None (not ranked). Equal rates share a rank; the rate is
-    compared as the exact fraction (2/3 equals 4/6)."""
+    compared as the exact fraction (2/3 equals 4/6). Fewer than ``min_regions`` rankable
+    regions: nobody is ranked (every rank None)."""
     from fractions import Fraction
 
     ranked = {g: Fraction(a, c) for g, (a, c) in rates.items() if c >= minimum and c > 0}
-    order = sorted(ranked.values(), reverse=True)
     ranks: dict[str, int | None] = {g: None for g in rates}
+    if len(ranked) < min_regions:
+        return ranks
+    order = sorted(ranked.values(), reverse=True)
     for g, rate in ranked.items():
         ranks[g] = order.index(rate) + 1
     return ranks
+
+
+def misses(t: dict) -> bool:
+    """Whether a region misses the target: its latest value is on the wrong side (the verdict's
+    gap, ``gap_share`` > 0, whatever the data's age), or its verdict is off track / not met
+    (category ``off_track``). A met target, one expected to be met with the latest value inside
+    it, and a target without data do not miss."""
+    gap = t.get("gap_share")
+    return t.get("category") == "off_track" or (gap is not None and gap > 0)
 
 
 def _columns(plan, records: list[dict], lang: str) -> list[Column]:
@@ -157,9 +231,16 @@ def _columns(plan, records: list[dict], lang: str) -> list[Column]:
                 target.unit,
                 target_text(target, lang, with_unit=True, with_year=True),
                 decimals_for(target.unit, values),
+                _target_words(target, lang),
             )
         )
     return cols
+
+
+def _target_words(target, lang: str) -> str:
+    """``2030年降至5‰以下``; a target kept every year: ``每年保持在98%以上（至2025年）``."""
+    key = "target_every_year" if target.target_type.startswith("maintain") else "target_by_year"
+    return w(key, lang, words=target_words(target, lang), year=target.target_year)
 
 
 def _cell(t: dict | None, col: Column, lang: str) -> Cell:
@@ -167,7 +248,8 @@ def _cell(t: dict | None, col: Column, lang: str) -> Cell:
         return Cell("", "—", "", "", "no_data")
     value = "" if t["latest_value"] is None else fmt_num(t["latest_value"], col.decimals)
     year = "" if t["latest_year"] is None else str(t["latest_year"])
-    return Cell(t["icon"], t[f"status_{lang}"], value, year, t["category"])
+    note = w("cell_misses", lang) if t["category"] != "off_track" and misses(t) else ""
+    return Cell(t["icon"], t[f"status_{lang}"], value, year, t["category"], note)
 
 
 def _rate_text(achieved: int, counted: int, lang: str) -> tuple[float | None, str]:
@@ -177,19 +259,49 @@ def _rate_text(achieved: int, counted: int, lang: str) -> tuple[float | None, st
     return rate, f"{achieved}/{counted} ({fmt_num(rate, 1)}%)"
 
 
-def _behind(col: Column, records: list[dict], names: dict[str, str], lang: str) -> str:
-    """The region whose latest value lies furthest on the wrong side of the target (or closest
-    to it, when every region meets it), with value and year; ``—`` without any."""
-    found = []
-    for rec in records:
-        for t in rec["targets"]:
-            if t["indicator_id"] == col.indicator_id and t["position"] is not None:
-                found.append((t["position"], rec["geography"], t))
-    if not found:
-        return "—"
-    _, geo, t = max(found, key=lambda f: (f[0], -(f[2]["latest_year"] or 0)))
+def _entry(t: dict, col: Column, name: str, lang: str) -> Entry:
     value = fmt_value(t["latest_value"], col.unit, col.decimals, lang)
-    return w("behind_entry", lang, region=names[geo], value=value, year=t["latest_year"])
+    return Entry(name, value, t["latest_year"], t["category"] == "lagging", t.get("gap_share"))
+
+
+def entry_text(e: Entry, lang: str, value: bool = True) -> str:
+    """``湖北省（6.49‰，2018年，数据滞后）``, ``云南省（2020年）`` (``value`` False)."""
+    if not value:
+        return w("entry_year", lang, region=e.region, year=e.year)
+    key = "entry_lagging" if e.lagging else "entry"
+    return w(key, lang, region=e.region, value=e.value, year=e.year)
+
+
+def _target_counts(col: Column, i: int, rows: list[Row], by_geo: dict, lang: str, limit: int):
+    """The regions per target (:class:`TargetCounts`) of column ``i``."""
+    tally = dict.fromkeys(CATEGORIES, 0)
+    missed, late, inside = [], [], []
+    for row in rows:
+        tally[row.cells[i].category] += 1
+        t = by_geo[row.geography].get(col.indicator_id)
+        if t is None or t["category"] in (None, "no_data") or t["latest_value"] is None:
+            continue
+        e = _entry(t, col, row.name, lang)
+        if misses(t):
+            missed.append(e)
+        if e.lagging:
+            late.append(e)
+        elif not misses(t) and t.get("position") is not None:
+            inside.append((t["position"], -(t["latest_year"] or 0), e))
+    missed.sort(key=lambda e: (-(e.gap_share or 0.0), e.lagging, -(e.year or 0)))
+    late.sort(key=lambda e: e.year or 0)
+    nearest = max(inside, key=lambda x: x[:2])[2] if inside and not missed else None
+    none = w("none", lang)
+    return TargetCounts(
+        col,
+        tally,
+        sum(v for k, v in tally.items() if k != "no_data"),
+        missed,
+        late,
+        nearest,
+        capped([entry_text(e, lang) for e in missed], lang, limit) or none,
+        capped([entry_text(e, lang, value=False) for e in late], lang, limit) or none,
+    )
 
 
 def build_overview(
@@ -208,19 +320,24 @@ def build_overview(
     parent_series: dict[str, tuple[list[int], list[float]]] | None = None,
     charts: bool = True,
     plan_name: str | None = None,
+    min_ranked_regions: int = 3,
+    max_names: int = 10,
 ) -> OverviewDocument:
     """The overview document of ``records`` (one per region, from
     :func:`~planeval.reporting.overview_verdicts.region_record`) for ``plan`` (a
     :class:`~planeval.plans.catalogue.Plan`). ``names``: display names by geography code (the
     parent's too); ``links``: each region's own report file (None: not built);
     ``sources``: ``stored`` or ``assessed`` per region; ``parent_series``: the parent's
-    observed series by indicator (drawn in every panel); ``charts``: draw the small multiples."""
+    observed series by indicator (drawn in every panel); ``charts``: draw the small multiples;
+    ``min_ranked_regions``: fewer rankable regions rank nobody; ``max_names``: names listed in a
+    sentence or cell before "and N more"."""
     from planeval.reporting.overview_findings import findings
 
     links, sources = links or {}, sources or {}
     cols = _columns(plan, records, lang)
     rates = {rec["geography"]: (rec["achieved"], rec["counted"]) for rec in records}
-    ranks = rank_regions(rates, min_rank_denominator)
+    ranks = rank_regions(rates, min_rank_denominator, min_ranked_regions)
+    rankable = sum(c >= min_rank_denominator and c > 0 for _, c in rates.values())
     rows = []
     for rec in records:
         by_id = {t["indicator_id"]: t for t in rec["targets"]}
@@ -248,12 +365,8 @@ def build_overview(
             )
         )
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.counted or 0), r.geography))
-    counts = []
-    for i, col in enumerate(cols):
-        tally = dict.fromkeys(CATEGORIES, 0)
-        for row in rows:
-            tally[row.cells[i].category] += 1
-        counts.append(TargetCounts(col, tally, _behind(col, records, names, lang)))
+    by_geo = {rec["geography"]: {t["indicator_id"]: t for t in rec["targets"]} for rec in records}
+    counts = [_target_counts(col, i, rows, by_geo, lang, max_names) for i, col in enumerate(cols)]
     categories = [
         (c, label("overview", f"icon_{c}", "zh"), w(f"cat_{c}", lang)) for c in CATEGORIES
     ]
@@ -265,8 +378,7 @@ def build_overview(
         for t in plan.targets
         if t.is_statistical and t.indicator_id not in {c.indicator_id for c in cols}
     ]
-    sep = ", " if lang == "en" else "、"
-    notes = [w("note_no_column", lang, n=len(no_column), names=sep.join(no_column[:12]))]
+    notes = [w_n("note_no_column", lang, len(no_column), names=capped(no_column, lang, 12))]
     notes = notes if no_column else []
     doc = OverviewDocument(
         lang=lang,
@@ -295,6 +407,10 @@ def build_overview(
         figures=[],
         notes=notes,
         min_rank_denominator=min_rank_denominator,
+        min_ranked_regions=min_ranked_regions,
+        ranked=rankable >= min_ranked_regions,
+        rankable=rankable,
+        max_names=max_names,
     )
     doc.findings = findings(doc, lang)
     if charts:
@@ -325,7 +441,6 @@ def _figures(doc: OverviewDocument, records, names, parent_series) -> list[Figur
             continue
         caption = w("panel_caption", lang, name=col.name, parent=doc.parent_name, target=col.target)
         if missing:
-            sep = ", " if lang == "en" else "、"
-            caption += " " + w("panel_no_data", lang, names=sep.join(missing))
+            caption += " " + w("panel_no_data", lang, names=capped(missing, lang, doc.max_names))
         figures.append(Figure(png, caption, w("panel_alt", lang, name=col.name, n=len(panels))))
     return figures

@@ -15,6 +15,14 @@ def words(lang: str) -> dict[str, str]:
     return {k: v[key] for k, v in group("overview").items()}
 
 
+def no_ranking(doc: OverviewDocument) -> str:
+    """The note under the matrix when nobody is ranked (too few rankable regions)."""
+    return w(
+        "not_ranked_all", doc.lang, k=doc.rankable, m=doc.min_rank_denominator,
+        r=doc.min_ranked_regions,
+    )  # fmt: skip
+
+
 def render_overview(doc: OverviewDocument) -> str:
     """The overview document as one HTML page (a string)."""
     from planeval.reporting.html import render_page
@@ -27,5 +35,6 @@ def render_overview(doc: OverviewDocument) -> str:
         d=doc,
         t=words(doc.lang),
         rank_rule=w("rank_rule", doc.lang, n=doc.min_rank_denominator),
+        no_ranking=no_ranking(doc),
         source_note=w("source_note", doc.lang, stored=stored, assessed=len(doc.rows) - stored),
     )

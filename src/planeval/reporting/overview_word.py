@@ -13,7 +13,7 @@ import io
 
 from planeval.reporting import document as doc
 from planeval.reporting.overview import OverviewDocument
-from planeval.reporting.overview_page import words
+from planeval.reporting.overview_page import no_ranking, words
 from planeval.reporting.word import WordWriter, long_date
 
 
@@ -24,32 +24,34 @@ def _table(header: list[str], rows: list[list[doc.Cell]]) -> doc.Table:
 
 
 def matrix_table(ov: OverviewDocument) -> doc.Table:
-    """Region × target: the region's latest data year, 达标率 and rank, then per target the
-    verdict (symbol and word, kept whole) over its latest value and year."""
+    """Region × target: the region's latest data year, 达标率 and rank (when regions are
+    ranked), then per target the verdict (symbol and word, kept whole) over its latest value
+    and year (and ✖ 未达到目标 when a lagging value misses the target)."""
     t = words(ov.lang)
     paren = "（{}）" if ov.lang != "en" else " ({})"
-    header = [t["region"], t["latest_year"], t["rate"], t["rank"]]
+    header = [t["region"], t["latest_year"], t["rate"]] + ([t["rank"]] if ov.ranked else [])
     header += [c.name + paren.format(c.target) for c in ov.columns]
     rows = []
     for r in ov.rows:
         cells = [doc.Cell(r.name), doc.Cell(str(r.latest_data_year), role="num")]
-        cells += [doc.Cell(r.rate_text), doc.Cell(r.rank_text)]
+        cells += [doc.Cell(r.rate_text)] + ([doc.Cell(r.rank_text)] if ov.ranked else [])
         for c in r.cells:
-            sub = f"{c.value} ({c.year})" if c.value else ""
+            sub = f"{c.value} ({c.year})" + (f" ✖ {c.note}" if c.note else "") if c.value else ""
             cells.append(doc.Cell(f"{c.icon} {c.word}".strip(), sub=sub, role="status"))
         rows.append(cells)
     return _table(header, rows)
 
 
 def counts_table(ov: OverviewDocument) -> doc.Table:
-    """Per target the number of regions in each category and the region furthest behind."""
+    """Per target the number of regions in each category, the regions that miss it (largest
+    gap first) and those with lagging data."""
     t = words(ov.lang)
     header = [t["target"]] + [f"{icon} {word}".strip() for _, icon, word in ov.categories]
-    header.append(t["behind"])
+    header += [t["misses"], t["lagging_regions"]]
     rows = [
         [doc.Cell(tc.column.name)]
         + [doc.Cell(str(tc.counts[c]), role="num") for c, _, _ in ov.categories]
-        + [doc.Cell(tc.behind)]
+        + [doc.Cell(tc.misses_text), doc.Cell(tc.lagging_text)]
         for tc in ov.counts
     ]
     return _table(header, rows)
@@ -85,6 +87,8 @@ def write_annex(w: WordWriter, ov: OverviewDocument) -> None:
     w.heading(t["h_matrix"], 1)
     w.paragraph(t["legend"], "note")
     w.table(matrix_table(ov), t["h_matrix"])
+    if not ov.ranked:
+        w.paragraph(no_ranking(ov), "note")
     w.heading(t["h_counts"], 1)
     w.table(counts_table(ov), t["h_counts"])
     if ov.figures:
