@@ -163,7 +163,8 @@ def test_hand_checked_sentences_midterm():
     → down 0.3 个千分点 on the year before (3.1 − 2.8) and 0.6 on 2020 (3.4 − 2.8), met early
     (提前实现), the target in words (降至3‰以下, no ≤). Pre-primary enrolment needs
     (98.0 − 91.1) / 2 = 3.45 个百分点 a year from 2023 to 2025, shown 3.45 so that
-    2 × 3.45 = 6.9, the gap shown; it rose (91.1 − 85.2) / 3 = 1.97 ≈ 2.0 a year over 2020–2023."""
+    2 × 3.45 = 6.9, the gap shown; it rose (91.1 − 85.2) / 3 = 1.9667 → 1.97 a year over
+    2020–2023 (a change per year has one decimal more than its indicator)."""
     ctx = context("children", "china", 2023, "midterm")
     findings = build_findings(ctx)
     texts = [s.text for g in findings.progress for f in g.findings for s in f.sentences]
@@ -172,7 +173,7 @@ def test_hand_checked_sentences_midterm():
         "提前实现“降至3‰以下”的规划目标。" in texts
     )
     problems = " ".join(s.text for f in findings.problems for s in f.sentences)
-    assert "需每年上升3.45个百分点，而2020—2023年年均上升2.0个百分点" in problems
+    assert "需每年上升3.45个百分点，而2020—2023年年均上升1.97个百分点" in problems
     assert any(s.placeholder and "教育局" in s.text for f in findings.advice for s in f.sentences)
 
 
@@ -404,17 +405,32 @@ def test_one_rounding_rule_half_up(value, decimals, text):
     assert fmt_num(value, decimals) == text
 
 
-def test_change_per_year_multiplies_back_to_the_gap_shown():
-    """尚差3.3 over 2 years is 1.65 a year (2 × 1.65 = 3.3), not 1.6 or 1.7; 6.9 over 3 years
-    is 2.3; 11.2 over 3 years has no exact figure: 1 decimal (3.7)."""
-    from planeval.reporting.formatting import per_year_decimals
+@pytest.mark.parametrize(
+    "value,decimals,text",
+    [((99.0 - 95.7) / 2, 1, "1.65"), (7.2 / 2, 1, "3.6"), (11.2 / 3, 1, "3.73"),
+     (0.15, 1, "0.15"), ((96.2 - 95.2) / 3 * 3 / 3, 1, "0.33"), (2.0, 1, "2.0"),
+     (5.9 / 3, 1, "1.97"), (0.004, 1, "0.0"), (2.5, 0, "2.5"), (3.0, 0, "3"),
+     (-0.125, 2, "-0.125"), (1.0005, 2, "1.001")],
+)  # fmt: skip
+def test_one_rule_for_every_change_per_year(value, decimals, text):
+    """A change per year has one decimal more than its indicator, half up, trailing zeros
+    dropped down to the indicator's decimals: 3.3 / 2 = 1.65 (2 × 1.65 = 3.3); 7.2 / 2 = 3.60 →
+    3.6; 11.2 / 3 = 3.7333 → 3.73 (3 × 3.73 = 11.19, the rule says so, not 3.7 whose 11.1 hid
+    it); 0.15 → 0.15 (was printed 0.2); 5.9 / 3 = 1.9667 → 1.97."""
+    from planeval.reporting.formatting import fmt_per_year
 
-    assert per_year_decimals(99.0 - 95.7, 2, 1) == 2
-    assert per_year_decimals(6.9, 3, 1) == 1
-    assert per_year_decimals(11.2, 3, 1) == 1
+    assert fmt_per_year(value, decimals) == text
+
+
+def test_change_per_year_in_the_findings_follows_the_rule():
+    """九年义务教育巩固率 尚差3.3 over 2 years: 1.65; 高中阶段学生近视率 11.2 over 3 years (2022 →
+    2025): 3.73, not 3.7; its 2020—2022 change 80.5 → 81.2 is 0.35 a year (printed 0.4 before);
+    初中生近视率 71.1 → 71.4 over 2 years is 0.15 a year (printed 0.2)."""
     ctx = context("children", "china", 2023, "midterm")
     problems = " ".join(s.text for f in build_findings(ctx).problems for s in f.sentences)
     assert "尚差3.3个百分点；要在2025年实现目标，需每年上升1.65个百分点" in problems
+    assert "需每年下降3.73个百分点" in problems
+    assert "年均上升0.35个百分点" in problems and "年均上升0.15个百分点" in problems
 
 
 def test_another_plans_different_target_is_said():

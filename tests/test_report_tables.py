@@ -198,3 +198,22 @@ def test_brief_pdf_text_has_no_probability_column_or_item_codes(tmp_path):
     assert "高中阶段学生近视率" in text and "未达标" in text
     assert "达标概率" not in text.replace(" ", "")
     assert not ITEM_CODE.search(text), ITEM_CODE.search(text)
+
+
+def test_change_column_counts_from_the_base_year_the_body_uses():
+    """3岁以下儿童系统管理率: 91.9 (2019), 92.9 (2020, the plan's base year), 92.8, 93.3 (2022).
+    The body says 比2020年上升0.4 (93.3 − 92.9); the table said 2019—2022年上升1.4 (93.3 − 91.9).
+    Both now count from 2020. 新生儿死亡率 (base 2020 3.4, 2023 2.8): 2020—2023年下降0.6."""
+    ctx = context()
+    body = " ".join(
+        s.text for g in build_findings(ctx).progress for f in g.findings for s in f.sentences
+    )
+    assert "3岁以下儿童系统管理率为93.3%，比上年上升0.5个百分点，比2020年上升0.4个百分点" in body
+    change = {
+        row.key: row.cells[-1].text
+        for s in document().domains
+        if s.table is not None
+        for row in s.table.rows
+    }
+    assert change["under3_system_management"] == "2020—2022年上升0.4"
+    assert change["neonatal_mortality"] == "2020—2023年下降0.6"

@@ -120,21 +120,27 @@ def reference_cells(ctx: ReportContext, r: IndicatorAssessment, d: int) -> list[
 
 def change_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
     """The change in words, as the verdict gives it: the tested trend (改善/无显著变化/恶化)
-    with enough values, else the change from the first to the last value."""
+    with enough values, else the change to the last value from the base year the body uses
+    (the plan's baseline year when it has a value: ``2020—2022年上升0.4`` beside the body's
+    ``比2020年上升0.4``), or from the first value without one."""
     t = ctx.verdict_of(r)
     text = MISSING
     if t.trend_kind == "tested":
         text = label("change", t.change, ctx.lang) or MISSING
     elif t.trend_kind == "first_last":
         d = row_decimals(r)
-        delta = round_half_up(t.trend_delta, d)
+        first, delta = t.trend_first, round_half_up(t.trend_delta, d)
+        base, base_value = r.baseline_year, r.baseline_value
+        if base is not None and base_value is not None and base < t.trend_last:
+            first = base
+            delta = round_half_up(r.latest_value, d) - round_half_up(base_value, d)
         key = (
             "first_last_same"
             if delta == 0
             else ("first_last_up" if delta > 0 else "first_last_down")
         )
         text = label("change", key, ctx.lang).format(
-            first=t.trend_first, last=t.trend_last, delta=fmt_num(abs(t.trend_delta), d)
+            first=first, last=t.trend_last, delta=fmt_num(abs(delta), d)
         )
     return Cell(text, role="change", column="change")
 

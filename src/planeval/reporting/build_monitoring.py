@@ -7,7 +7,7 @@ from __future__ import annotations
 from planeval.core.labels import label
 from planeval.reporting import document as doc
 from planeval.reporting.document import Cell
-from planeval.reporting.formatting import decimals_for, fmt_num
+from planeval.reporting.formatting import decimals_for, fmt_num, fmt_per_year
 
 
 def monitoring_section(ctx, data_dir) -> doc.MonitoringSection | None:
@@ -35,7 +35,7 @@ def monitoring_section(ctx, data_dir) -> doc.MonitoringSection | None:
             if r.change is not None
             else "—"
         )
-        trend = f"{fmt_num(r.slope, d + 1, signed=True)}" if r.slope is not None else "—"
+        trend = fmt_per_year(r.slope, d, signed=True)
         body.append(
             doc.Row(
                 [

@@ -32,7 +32,8 @@ from planeval.reporting.formatting import (
     fmt_interval,
     fmt_num,
     fmt_p,
-    per_year_decimals,
+    fmt_per_year,
+    per_year_zero,
     round_half_up,
     unit_text,
 )
@@ -222,7 +223,7 @@ def other_target_note(ctx: ReportContext, r: IndicatorAssessment) -> str:
 
 def required_text(t: TargetVerdict, d: int) -> str:
     """The change per year needed, with the decimals that multiply back to the shown gap."""
-    return fmt_num(abs(t.required_per_year), per_year_decimals(t.gap, t.years_left, d))
+    return fmt_per_year(abs(t.required_per_year), d)
 
 
 def actual_part(ctx: ReportContext, t: TargetVerdict, d: int) -> str:
@@ -230,7 +231,7 @@ def actual_part(ctx: ReportContext, t: TargetVerdict, d: int) -> str:
     if t.actual_per_year is None or t.actual_from_year is None:
         return ""
     w = Writer(ctx)
-    if round_half_up(t.actual_per_year, d) == 0:
+    if per_year_zero(t.actual_per_year, d):
         return w("actual_same", first=t.actual_from_year, last=t.latest_year)
     return w(
         "actual",
@@ -238,7 +239,7 @@ def actual_part(ctx: ReportContext, t: TargetVerdict, d: int) -> str:
         last=t.latest_year,
         word=w("up" if t.actual_per_year > 0 else "down"),
         noun=w("rise" if t.actual_per_year > 0 else "fall"),
-        value=fmt_num(abs(t.actual_per_year), d),
+        value=fmt_per_year(abs(t.actual_per_year), d),
         points=points(t.unit, w.lang),
     )
 
@@ -253,7 +254,7 @@ def trend_part(ctx: ReportContext, r: IndicatorAssessment) -> str:
     if t.trend_kind == "tested" and t.slope is not None:
         word, noun = (w("up"), w("rise")) if t.slope > 0 else (w("down"), w("fall"))
         return w("trend", first=t.trend_first, last=t.trend_last, word=word, noun=noun,
-                 slope=fmt_num(abs(t.slope), d), points=pts)  # fmt: skip
+                 slope=fmt_per_year(abs(t.slope), d), points=pts)  # fmt: skip
     if t.trend_kind == "first_last" and round_half_up(t.trend_delta, d) != 0:
         word, noun = (w("up"), w("rise")) if t.trend_delta > 0 else (w("down"), w("fall"))
         return w("change_between", first=t.trend_first, last=t.trend_last, word=word, noun=noun,

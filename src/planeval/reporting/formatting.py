@@ -3,8 +3,8 @@
 * :func:`fmt_num`: a number with fixed decimals and thousands separators (``12,345.7``),
   rounded half up (四舍五入) on its decimal figure (:func:`round_half_up`: 1.65 → 1.7,
   9.25 → 9.3, as official statistics round; Python's own rounding gives 1.6 and 9.2);
-* :func:`per_year_decimals`: decimals for a change per year that multiplies back to the
-  rounded total (3.3 over 2 years is 1.65 a year, not 1.7);
+* :func:`fmt_per_year`: a change per year, one decimal more than the indicator's, trailing
+  zeros dropped (3.3 over 2 years is 1.65 a year; 0.15 stays 0.15);
 * :func:`decimals_for`: how many decimals one indicator's numbers carry (its data's, at most 2);
 * :func:`fmt_value`: a number with its unit (``95.2%``, ``16.1/10万``, ``2.0 hours``);
 * :func:`fmt_p`: a probability with 2 decimals;
@@ -68,17 +68,27 @@ def fmt_num(value, decimals: int = 1, signed: bool = False) -> str:
     return f"{rounded:{'+' if signed else ''},.{decimals}f}"
 
 
-def per_year_decimals(total, years: int, decimals: int, most: int = 3) -> int:
-    """Decimals for ``total / years`` such that ``years ×`` the shown figure equals ``total``
-    as shown with ``decimals`` (up to ``most`` decimals): 3.3 over 2 years → 2 (1.65), 6.9
-    over 3 → 1 (2.3). When no figure multiplies back exactly, ``decimals``."""
-    if is_missing(total) or not years:
-        return decimals
-    shown = round_half_up(total, decimals)
-    for d in range(decimals, most + 1):
-        if round_half_up(float(shown) / years, d) * years == shown:
-            return d
-    return decimals
+def fmt_per_year(value, decimals: int = 1, signed: bool = False) -> str:
+    """A change per year (needed, observed, a trend's slope), by one rule everywhere: one
+    decimal more than the indicator's ``decimals``, rounded half up (:func:`round_half_up`),
+    trailing zeros dropped down to the indicator's decimals. 3.3 over 2 years → ``1.65``;
+    7.2 / 2 → ``3.6``; 11.2 / 3 = 3.733… → ``3.73``; 0.15 → ``0.15`` (not ``0.2``); 2.0 → ``2.0``;
+    for a count without decimals 2.5 → ``2.5``, 3 → ``3``. (``docs/reports.md``, "Numbers".)"""
+    if is_missing(value):
+        return MISSING
+    text = fmt_num(value, decimals + 1, signed)
+    if "." in text:
+        whole, frac = text.split(".")
+        frac = frac.rstrip("0")
+        if len(frac) < decimals:
+            frac = frac.ljust(decimals, "0")
+        text = f"{whole}.{frac}" if frac else whole
+    return text
+
+
+def per_year_zero(value, decimals: int = 1) -> bool:
+    """True when a change per year shows as 0 by :func:`fmt_per_year` (worded 持平)."""
+    return not is_missing(value) and round_half_up(value, decimals + 1) == 0
 
 
 def shortest(value) -> str:
