@@ -419,7 +419,7 @@ def test_english_page_same_numbers(tmp_path):
     assert "3 of 7 regions with data have met it, 4 with lagging data; 9 without data." in findings
     assert "1 of 2 regions with data has met it" in findings  # neonatal: Guangdong; Beijing 2017
     assert "1 region misses it: Hubei Province (6.49‰, 2018, lagging data)." in findings
-    assert "Rates met cannot be ranked yet" in findings and "highest:" not in findings
+    assert "Achievement rates cannot be ranked yet" in findings and "highest:" not in findings
     assert not re.search(r"\b1 (regions|targets) ", findings)
     assert (tmp_path / "china_national_children_overview_midterm_2024_en.html").is_file()
 
@@ -738,3 +738,21 @@ def test_report_metadata_records_the_plan_titles():
         "en": "Outline for Women's Development in China (2021-2030)",
     }
     assert plan_titles("no_such_plan", DATA) == {}
+
+
+def test_no_ranking_says_why_when_no_region_can_be_ranked():
+    """One target with data (infant mortality) cannot give any region 3 judged targets: nobody
+    is rankable, the text says all regions fall short and why (the plan's targets with data,
+    lagging data in G2, no data in G3), in zh and en."""
+    cells = [("met", 4.0, 2023), ("lagging", 4.8, 2019), (None, None, None)]
+    zh = _text(_one_target_overview(cells))
+    assert "纳入计算的目标不少于3项的地区只有0个" in zh
+    assert (
+        "全部3个地区纳入计算的目标均不足3项（原因：本规划有地区数据的目标只有1个；"
+        "1个地区有数据早于规划期的目标；1个地区没有任何目标的数据）" in zh
+    )
+    en = _text(_one_target_overview(cells, lang="en"))
+    assert (
+        "All 3 regions have fewer than 3 judged targets (targets with data in any region: "
+        "only 1, lagging data in 1, no data at all in 1)." in en
+    )

@@ -51,9 +51,14 @@ def _no_ranking(doc, lang: str) -> str:
     late = sum(any(c.category == "lagging" for c in r.cells) for r in others)
     empty = sum(all(c.category == "no_data" for c in r.cells) for r in others)
     if others:
-        parts = [w(key, lang, n=n) for key, n in (("why_late", late), ("why_empty", empty)) if n]
-        why = w("why_open", lang) + join(parts, lang) + w("why_close", lang) if parts else ""
-        text += w("f_no_ranking_why", lang, k=len(others), m=m, why=why)
+        reasons = [("why_late", late), ("why_empty", empty)]
+        if len(doc.columns) < m:  # the plan itself has too few targets with data
+            reasons.insert(0, ("why_columns", len(doc.columns)))
+        parts = [w(key, lang, n=n) for key, n in reasons if n]
+        why = w("why_sep", lang).join(parts)
+        why = w("why_open", lang) + why + w("why_close", lang) if parts else ""
+        key = "f_no_ranking_all" if len(others) == len(doc.rows) else "f_no_ranking_why"
+        text += w(key, lang, k=len(others), m=m, why=why)
     return text
 
 

@@ -5,7 +5,7 @@ file, charts as ``data:`` images, no script."""
 from __future__ import annotations
 
 from planeval.core.labels import group
-from planeval.reporting.overview import OverviewDocument, w
+from planeval.reporting.overview import OverviewDocument, regions_n, w
 
 
 def words(lang: str) -> dict[str, str]:
@@ -36,5 +36,10 @@ def render_overview(doc: OverviewDocument) -> str:
         t=words(doc.lang),
         rank_rule=w("rank_rule", doc.lang, n=doc.min_rank_denominator),
         no_ranking=no_ranking(doc),
-        source_note=w("source_note", doc.lang, stored=stored, assessed=len(doc.rows) - stored),
+        source_note=w(
+            "source_note",
+            doc.lang,
+            stored=regions_n(stored, doc.lang),
+            assessed=regions_n(len(doc.rows) - stored, doc.lang),
+        ),  # fmt: skip
     )
