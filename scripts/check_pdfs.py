@@ -47,7 +47,12 @@ def pdf_pages(pdf: Path) -> list[str]:
                 words.append(((y0 + y1) / 2, (y1 - y0) / 2, x0, w.get_text()))
         lines: list[list] = []
         for word in sorted(words):
-            if lines and abs(word[0] - lines[-1][0][0]) <= max(lines[-1][0][1], 2.0):
+            # one line when the middles are within a quarter of the smaller glyph box (a
+            # large title's box is twice its line pitch: half its height reached the line
+            # under it)
+            if lines and abs(word[0] - lines[-1][0][0]) <= max(
+                min(word[1], lines[-1][0][1]) / 2, 2.0
+            ):
                 lines[-1].append(word)
             else:
                 lines.append([word])
@@ -75,7 +80,7 @@ def expected(html: str) -> list[tuple[str, str, Counter]]:
         h2 = table.find_previous("h2")
         heading = squeeze(h2.get_text() + " " + h2.find_next("p").get_text())[:24]
         words = Counter(
-            squeeze(b.get_text()).lstrip("✔▲◆✖○✎ ").strip()
+            re.sub(r"^\W+", "", squeeze(b.get_text())).strip()  # the icon (✔ ◷ …) left out
             for b in table.select('td[data-col="status"] .badge, td.cell .badge')
         )
         after = table.find_next(["h2", "h3"])

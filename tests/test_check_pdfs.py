@@ -1,6 +1,8 @@
 """scripts/check_pdfs.py, the print check `make report` runs over every PDF it wrote, on small
-pages printed by headless Chromium: a page that shows its table passes; a blank page, a cover
-without its title or caveat, and a status word printed outside the page fail."""
+pages printed by headless Chromium: a page that shows its table passes (a large title wrapped
+over lines above the cover's facts is read line by line; a status icon such as ◷ is not part
+of the word); a blank page, a cover without its title or caveat, and a status word printed
+outside the page fail."""
 
 from __future__ import annotations
 
@@ -17,11 +19,17 @@ pytestmark = pytest.mark.skipif(
 )
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "check_pdfs.py"
 
-COVER = '<h1>测试规划中期评估报告</h1><p class="caveat">本报告以全国数据试算，仅供演示</p>'
+COVER = (
+    '<h1 style="font-size: 30px; line-height: 1.2; width: 120mm">China (national): all regions,'
+    " a long title over four lines, overview (data through 2023)</h1>"
+    "<dl><dt>Parent geography</dt><dd>China (national)</dd></dl>"
+    '<p class="caveat">本报告以全国数据试算，仅供演示</p>'
+)
 TABLE = (
     '<h2>领域1：健康</h2><p>本领域共 2 项目标。</p><table class="indicators"{style}><tr>'
     '<td>新生儿死亡率</td><td data-col="status"><span class="badge">✔ 已实现</span></td></tr>'
     '<tr><td>婴儿死亡率</td><td data-col="status"><span class="badge">○ 无数据</span></td></tr>'
+    '<tr><td>贫血率</td><td data-col="status"><span class="badge">◷ 数据滞后</span></td></tr>'
     "</table><h2>附录</h2><p>数据来源</p>"
 )
 BREAK = '<div style="break-before: page"></div>'

@@ -109,7 +109,8 @@ def test_docx_is_laid_out_as_an_official_document(docx_path):
 
 def test_docx_has_fields_for_contents_captions_and_page_numbers(docx_path):
     """A TOC field, SEQ fields numbering every caption, a header row repeated on every page
-    of every data table, and — PAGE — at the outer foot (odd right, even left)."""
+    of every data table, and — PAGE — at the outer foot (odd right, even left) from the body
+    on, which starts at 1 (cover and contents carry no number; the attachment continues)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
@@ -126,10 +127,12 @@ def test_docx_has_fields_for_contents_captions_and_page_numbers(docx_path):
     assert len(data_tables) == len(captions)
     for t in data_tables:
         assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
-    odd, even = (
-        word.sections[0].footer.paragraphs[0],
-        word.sections[0].even_page_footer.paragraphs[0],
-    )
+    front, body = word.sections[0], word.sections[1]  # cover and contents, then the body
+    assert all("PAGE" not in p._p.xml for p in front.footer.paragraphs)
+    start = body._sectPr.find(qn("w:pgNumType"))
+    assert start is not None and start.get(qn("w:start")) == "1"  # the body is page — 1 —
+    assert all(s._sectPr.find(qn("w:pgNumType")) is None for s in word.sections[2:])
+    odd, even = body.footer.paragraphs[0], body.even_page_footer.paragraphs[0]
     assert "PAGE" in odd._p.xml and odd.text.startswith("— ") and odd.text.endswith(" —")
     assert odd.alignment == WD_ALIGN_PARAGRAPH.RIGHT and even.alignment == WD_ALIGN_PARAGRAPH.LEFT
     assert word.styles["Footer"].font.size.pt == 14  # 四号
@@ -315,3 +318,21 @@ def test_office_text_and_signature_come_from_the_narrative_file(tmp_path):
     signature = [p.text for p in body if p.text][-2:]
     assert signature == ["白碱滩区妇女儿童工作委员会办公室", "2024年3月1日"]
     assert word.core_properties.author == "白碱滩区妇女儿童工作委员会办公室"
+
+
+def test_qualitative_targets_without_an_account_are_named_together(docx_path):
+    """The brief annex names a domain's qualitative targets without a department's account
+    in one paragraph ("以下N项定性目标尚未提交书面说明：A；B。"), N counted from the document,
+    instead of a paragraph each (the children's mid-term has 52 such targets, none with an
+    account: they filled eight pages)."""
+    from docx import Document
+
+    word = Document(str(docx_path))
+    texts = [p.text for p in word.paragraphs]
+    for section in document().domains:
+        missing = [a.label for a in section.accounts if not a.account]
+        if not missing:
+            continue
+        said = f"以下{len(missing)}项定性目标尚未提交书面说明：" + "；".join(missing) + "。"
+        assert said in texts, section.title
+    assert not [t for t in texts if t.endswith("（尚未提交书面说明）")]

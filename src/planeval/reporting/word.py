@@ -115,6 +115,10 @@ PAGE_NUMBER_SIZE = 14  # 四号
 BRIEF_DOMAIN_COLUMNS = ("target", "baseline", "latest", "reference", "forecast", "path")
 BRIEF_DOMAIN_COLUMNS += ("delta", "gap", "status", "change")
 FULL_DOMAIN_COLUMNS = (*BRIEF_DOMAIN_COLUMNS, "p_attain")
+#: Elements of a section's properties that follow w:pgNumType (schema order).
+SECT_AFTER_PGNUM = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                    "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+                    "w:printerSettings", "w:sectPrChange")  # fmt: skip
 #: Cell roles whose text never breaks inside (numbers, units, codes, status words).
 WHOLE = {"num", "unit", "item", "status", "year"}
 #: Chart widths by kind; any other chart at its own size, at most the text block's width.
@@ -465,13 +469,38 @@ class WordWriter:
         else:
             _page_number(section.footer.paragraphs[0], self.layout, WD_ALIGN_PARAGRAPH.CENTER)
 
+    def start_body(self) -> None:
+        """The body on a new page in a section of its own, numbered from — 1 —; the cover
+        and the contents before it show no page number (the front matter of a filed report
+        is not paginated). Later sections (the landscape attachment) continue the numbers."""
+        body = self.docx.add_section()
+        front = self.docx.sections[-2]  # (after the break: the new section is the last)
+        self._page(body, landscape=False)
+        footers = [body.footer, body.even_page_footer] if self.layout.outer_page_numbers else [
+            body.footer]  # fmt: skip
+        for footer in footers:
+            footer.is_linked_to_previous = False
+        self._footers(body)
+        start = OxmlElement("w:pgNumType")
+        start.set(qn("w:start"), "1")
+        body._sectPr.insert_element_before(start, *SECT_AFTER_PGNUM)
+        for footer in (front.footer, front.even_page_footer):
+            for p in footer.paragraphs:
+                for el in list(p._p):
+                    if el.tag != qn("w:pPr"):
+                        p._p.remove(el)
+
     def usable_width(self) -> float:
         """Width of the text block of the current section, in pt."""
         s = self.docx.sections[-1]
         return (s.page_width - s.left_margin - s.right_margin) / 12700
 
     def new_section(self, landscape: bool) -> None:
-        self._page(self.docx.add_section(), landscape)
+        """A new page and section; its page numbers continue the previous section's."""
+        section = self.docx.add_section()
+        for el in section._sectPr.findall(qn("w:pgNumType")):  # copied from the body's
+            section._sectPr.remove(el)
+        self._page(section, landscape)
 
     # ---- blocks
     def heading(self, text: str, level: int):
@@ -689,7 +718,7 @@ def write_contents(w: WordWriter) -> object:
     p.paragraph_format.space_after = Pt(12)
     toc = w.docx.add_paragraph(style="TOC 1")
     _field(toc, 'TOC \\o "1-2" \\h \\z \\u', w._word("toc_hint"))
-    w.page_break()
+    w.start_body()
     return toc
 
 
@@ -773,7 +802,7 @@ def write_summary(w: WordWriter, s: doc.Summary) -> None:
     counts = "，".join(f"{badge_word(c.badge, w.lang)} {c.count}" for c in s.counts)
     if w.lang == "en":
         counts = counts.replace("，", ", ")
-    w.paragraph(f"{s.total_line}{counts}")
+    w.paragraph(f"{s.total_line}{counts}" + ("." if w.lang == "en" else "。"))
     for line in s.lines:
         w.paragraph(line)
     if s.heatmap:
@@ -806,7 +835,7 @@ def domain_columns(table: doc.Table, full: bool = False) -> list[int]:
 
 def write_domain(w: WordWriter, section: doc.DomainSection, full: bool) -> None:
     w.heading(section.title, 2)
-    w.paragraph(section.intro)
+    w.paragraph(section.intro).paragraph_format.keep_with_next = True
     if section.table:
         columns = domain_columns(section.table, full)
         w.table(section.table, section.title, columns, subs=full)
@@ -816,14 +845,30 @@ def write_domain(w: WordWriter, section: doc.DomainSection, full: bool) -> None:
     figures = [f for f in section.figures if full or f.brief]
     if figures:
         w.figures_two_up(figures)
-    for account in section.accounts:
+    write_accounts(w, section.accounts)
+
+
+def write_accounts(w: WordWriter, accounts: list[doc.Account]) -> None:
+    """The qualitative targets with a department's account, one paragraph each; those
+    without one named together in one paragraph (a line each filled pages with
+    （尚未提交书面说明）)."""
+    for account in accounts:
+        if not account.account:
+            continue
         p = w.paragraph()
         status = badge_word(account.badge, w.lang)
         lead = (
             f"{account.label}（{status}）：" if w.lang != "en" else f"{account.label} ({status}): "
         )
         p.add_run(lead, style="Lead")
-        p.add_run(account.account or account.missing_text)
+        p.add_run(account.account)
+    missing = [a.label for a in accounts if not a.account]
+    if missing:
+        p = w.paragraph()
+        p.add_run(w._word("accounts_missing").format(n=len(missing)), style="Lead")
+        p.add_run(
+            ("; " if w.lang == "en" else "；").join(missing) + ("." if w.lang == "en" else "。")
+        )
 
 
 def write_gender(w: WordWriter, g: doc.GenderSection) -> None:
@@ -850,8 +895,9 @@ def write_monitoring(w: WordWriter, m: doc.MonitoringSection | None) -> None:
 
 
 def write_appendix(w: WordWriter, a: doc.Appendix, full: bool) -> None:
-    """The appendix's parts: the observed values and sources always, the technical annex
-    (method, models and agency figures, revisions, audit, provenance) with ``full``."""
+    """The appendix's parts: the observed values and sources always (a brief annex gives each
+    source's title without its notes), the technical annex (method, models and agency
+    figures, revisions, audit, provenance) with ``full``."""
     parts = [p for p in a.parts if full or not p.technical]
     for part in parts:
         w.heading(part.title, 2)
@@ -859,7 +905,9 @@ def write_appendix(w: WordWriter, a: doc.Appendix, full: bool) -> None:
             w.paragraph(part.intro.text, part.intro.role)
         if part.table and part.table.rows:
             columns = [i for i, c in enumerate(part.table.columns) if full or not c.technical]
-            w.table(part.table, part.subtitle or part.title, columns)
+            # the sources' notes (raw rows, files, translations) only in the full annex
+            subs = full or part.anchor != "sources"
+            w.table(part.table, part.subtitle or part.title, columns, subs=subs)
 
 
 def write_annex(w: WordWriter, document: doc.ReportDocument) -> None:
