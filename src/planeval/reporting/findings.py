@@ -90,6 +90,11 @@ class Writer:
             return self("list_sep").join(names[:limit]) + self("departments_more", n=len(names))
         return self.join(names)
 
+    def variant(self, key: str, suffix: str) -> str:
+        """``key_suffix`` where this language words that case apart, else ``key``."""
+        special = f"{key}_{suffix}"
+        return special if label("finding", special, self.lang) != special else key
+
     def key(self, key: str, n: int) -> str:
         """``key`` or, for one thing, ``key_one`` where the wording has it (English number)."""
         one = f"{key}_one"
@@ -139,14 +144,30 @@ def _gap_text(w: Writer, t: TargetVerdict, d: int) -> str:
     return w(key, gap=fmt_num(t.gap, d), points=points(t.unit, w.lang))
 
 
-def _change_part(w: Writer, r: IndicatorAssessment, since: int | None, before, d: int) -> str:
+def _change_part(
+    w: Writer, r: IndicatorAssessment, since: int | None, before, d: int, lead: str = ""
+) -> str:
+    """``，比2020年下降0.6个千分点`` (``lead``: what joins it in English, ", " or " and ")."""
     if since is None or before is None or since >= r.latest_year:
         return ""
     delta = round_half_up(r.latest_value, d) - round_half_up(before, d)
     if delta == 0:
-        return w("change_same", year=since)
+        return w("change_same", year=since, lead=lead)
     key = "change_up" if delta > 0 else "change_down"
-    return w(key, year=since, delta=fmt_num(abs(delta), d), points=points(r.unit, w.lang))
+    pts = points(r.unit, w.lang)
+    return w(key, year=since, delta=fmt_num(abs(delta), d), points=pts, lead=lead)
+
+
+def _direction_verb(w: Writer, r: IndicatorAssessment, d: int) -> str:
+    """How the English sentence opens on the value: ``fell to`` / ``rose to`` (against the
+    year before, else the baseline) or ``stood at``."""
+    before = value_in(r, r.latest_year - 1)
+    if before is None and r.baseline_year is not None and r.baseline_year < r.latest_year:
+        before = r.baseline_value
+    if before is None:
+        return w("verb_same")
+    delta = round_half_up(r.latest_value, d) - round_half_up(before, d)
+    return w("verb_up" if delta > 0 else "verb_down" if delta < 0 else "verb_same")
 
 
 def _previous_part(w: Writer, r: IndicatorAssessment, d: int) -> str:
@@ -176,14 +197,17 @@ def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) 
     target = target_in_words(ctx, r)
     word = w.status(t)
     if t.kind == "trend":
-        return w("status_trend", word=word, target=target)
+        aim = w(w.variant("aim", r.direction or "none"), target=target)
+        return w("status_trend", word=word, target=target, aim=aim)
     if t.status in ACHIEVED:
-        return w("status_met", word=word, target=target)
+        key = w.variant("status_met", t.status)
+        return w(key, word=word, target=target, target_year=t.target_year)
     if t.basis == "forecast":
         key = "expect" if ctx.stage == "final" else "forecast"
-        return w(key, word=word, **_forecast_values(ctx, r, d))
+        return w(key, word=word, target=target, **_forecast_values(ctx, r, d))
     if t.gap:
-        return w("status_gap", word=word, target=target, gap=_gap_text(w, t, d))
+        clause = gap_clause(w, t, d, target)
+        return w("status_gap", word=word, target=target, gap=_gap_text(w, t, d), clause=clause)
     return ""
 
 
@@ -194,11 +218,13 @@ def progress_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentenc
         return None
     w, d = Writer(ctx), row_decimals(r)
     value = ctx.value_with_unit(r, r.latest_value)
-    text = w("value", year=r.latest_year, name=name_of(r, ctx.lang), value=value)
+    verb = _direction_verb(w, r, d)
+    text = w("value", year=r.latest_year, name=w.noun(r, start=True), value=value, verb=verb)
     previous = _previous_part(w, r, d)
     text += previous
     if not ctx.annual and not (previous and r.baseline_year == r.latest_year - 1):
-        text += _change_part(w, r, r.baseline_year, r.baseline_value, d)
+        lead = w("and") if previous else w("comma")
+        text += _change_part(w, r, r.baseline_year, r.baseline_value, d, lead)
     text += _status_part(w, ctx, r, d) + other_target_note(ctx, r) + w("end")
     return doc.Sentence(text, indicator=r.indicator_id, kind="progress")
 
@@ -291,8 +317,10 @@ def gap_clause(w: Writer, t: TargetVerdict, d: int, target: str) -> str:
     """``距“达到60%以上”的目标尚差4.9个百分点`` or, outside an about-band, ``高于“保持在45%左右”的
     目标区间2.5个百分点``."""
     key = {"above": "gap_clause_above", "below": "gap_clause_below"}.get(t.band_side or "")
-    return w(key or "gap_clause", gap=fmt_num(t.gap, d), points=points(t.unit, w.lang),
-             target=target)  # fmt: skip
+    if key is None:  # English says a value to bring down is "above" its target
+        over = t.goal is not None and t.latest_value is not None and t.latest_value > t.goal
+        key = w.variant("gap_clause", "over") if over else "gap_clause"
+    return w(key, gap=fmt_num(t.gap, d), points=points(t.unit, w.lang), target=target)
 
 
 def problem_sentences(ctx: ReportContext, r: IndicatorAssessment, p: Problem) -> list:
@@ -533,9 +561,9 @@ def counts_text(ctx: ReportContext) -> str:
     order = [*STAGE_STATUSES[ctx.stage], "lagging", "no_data", "insufficient"]
     words = {s: label("verdict_status", s, ctx.lang) for s in order}
     if ctx.en:
-        words = {s: word[:1].lower() + word[1:] for s, word in words.items()}
+        words = {s: w(w.variant("count_word", s), word=word.lower()) for s, word in words.items()}
     parts = [w("count_item", word=words[s], n=counts[s]) for s in order if counts.get(s)]
-    return ("; " if ctx.en else "，").join(parts)
+    return w.join(parts) if ctx.en else "，".join(parts)
 
 
 def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
@@ -588,7 +616,8 @@ def headline(ctx: ReportContext, domain_zh: str) -> doc.Sentence:
     text = label("domain_headline", themed, ctx.lang)
     if text == themed:  # a domain this plan names but the wording does not know: generic form
         text = label("finding", key, ctx.lang)
-    return doc.Sentence(text.format(name=name, who=who), kind="headline")
+    text = text.format(name=name, who=who)
+    return doc.Sentence(text[:1].upper() + text[1:], kind="headline")
 
 
 def _subject(title_zh: str) -> str:
@@ -613,7 +642,10 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
         word = label("verdict_status", status, ctx.lang)
         word = word[:1].lower() + word[1:] if ctx.en else word
         domain = ctx.plan.domain_name(domain_zh, ctx.lang)
-        title = w("group_lead", domain=domain, n=len(groups[status]), word=word) + w("end")
+        k = len(groups[status])
+        word_cap = word[:1].upper() + word[1:]
+        title = w("group_lead", domain=domain, n=k, word=word, word_cap=word_cap,
+                  count=w.count(k)) + w("end")  # fmt: skip
         findings.append(doc.Finding(title, groups[status]))
     for key in ("progress", "measures"):
         written = ctx.narrative.domain(domain_zh, key)
@@ -643,7 +675,10 @@ def work_sentences(ctx: ReportContext) -> list[doc.Sentence]:
                 depts.append(name)
         years = [int(y) for r in with_data for y in r.years if int(y) >= ctx.plan.period_start - 1]
         if depts and years:
-            text = w("work_reported", departments=sep.join(depts[:5]), n=len(depts),
+            named = depts[:5]
+            listed = w.join([w("department_the", department=x) for x in named]) if ctx.en else (
+                sep.join(named))  # fmt: skip
+            text = w("work_reported", departments=listed, n=len(depts),
                      first=min(years), last=max(years), k=obs["source"].nunique())  # fmt: skip
             out.append(doc.Sentence(text, kind="work"))
     stat = v.statistical
@@ -680,7 +715,8 @@ def coordinate_finding(ctx: ReportContext) -> doc.Finding | None:
     if len(domains) < 2:
         return None
     w = Writer(ctx)
-    names = w("list_sep").join(ctx.plan.domain_name(dz, ctx.lang) for dz in domains)
+    listed = [ctx.plan.domain_name(dz, ctx.lang) for dz in domains]
+    names = w.join(listed) if ctx.en else w("list_sep").join(listed)  # 健康、教育等2个领域
     text = w("advice_coordinate", k=len(domains), domains=names, n=len(ids))
     return doc.Finding("", [doc.Sentence(text, kind="advice_coordinate")])
 

@@ -93,6 +93,14 @@ def target_words(target, lang: str = "zh") -> str:
         key = "at_least"
     elif tt == "at_most":
         key = "at_most_down" if getattr(target, "direction", "") == "decrease" else "at_most"
+    elif tt == "about" and _tolerance(target):
+        tol = _tolerance(target)
+        low, high = (shortest(target.target_value + k * tol) for k in (-1, 1))
+        u = unit_text(target.unit, lang)
+        # "达到…左右" is met at or above the band's lower edge (and a fall, at or below its top)
+        side = {"increase": "about_up", "decrease": "about_down"}
+        key = side.get(getattr(target, "direction", ""), "about_band")
+        return label("target_words", key, lang).format(value=value, low=low + u, high=high + u)
     elif tt in ("maintain_at_least", "maintain_at_most", "about"):
         key = tt
     elif tt == "relative_change":
