@@ -190,8 +190,8 @@ def test_word_tables_keep_years_numbers_and_status_words_whole(docx_path, word_p
     """Every column of every table fits its words on the page: in LibreOffice's PDF (whose
     fallback fonts are wider than Word's Times New Roman: digits 0.64 em against 0.5) each
     year heading of the observed values (2015 … 2023, which wrapped as "201/5"), each number,
-    item code and status word of every table is one word of the text, not broken over two
-    lines."""
+    item code, status word and path word (▲ 快于进度 wrapped as "快于进/度": ▲ is one em wide)
+    of every table is one word of the text, not broken over two lines."""
     from docx import Document
 
     words = set(pdf_text(word_pdf).split())
@@ -206,7 +206,9 @@ def test_word_tables_keep_years_numbers_and_status_words_whole(docx_path, word_p
                     wanted.add(first)
                 if first in STATUS_WORDS:
                     wanted.add(first)
-    assert {"2015", "2023"} <= wanted and wanted & STATUS_WORDS
+                if first[:1] in "▲▼" and first[1:].strip():  # ▲ 快于进度: the path word
+                    wanted.add(first[1:].strip())
+    assert {"2015", "2023", "快于进度"} <= wanted and wanted & STATUS_WORDS
     assert sorted(wanted - words) == []
 
 
@@ -251,6 +253,11 @@ def test_chromium_prints_the_html_to_pdf_with_the_chinese_names(tmp_path):
     assert width > height  # landscape
     width, height = sizes[first_of["二、主要进展"]]
     assert width < height
+    # the brief annex (Word and PDF default) prints each source's title without its notes
+    # (raw rows, files: "2021: raw row 98; NHC 2021 ...") which the full annex keeps
+    assert "rawrow" in text
+    brief = html_to_pdf(render_report(document()), tmp_path / "brief.pdf", annex="brief")
+    assert "rawrow" not in pdf_text(brief).replace(" ", "")
 
 
 def body_paragraphs(word) -> list:

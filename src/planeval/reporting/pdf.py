@@ -41,7 +41,12 @@ def chromium() -> str:
 
 #: Added to the printed page of a brief annex: the technical annex (appendix parts, contents
 #: entries and charts marked ``technical`` by the templates) is not printed.
-BRIEF_PRINT_CSS = "<style>@media print { .pe .technical { display: none !important; } }</style>"
+#: The sources' notes (raw rows, files, translations) are left out too, as in the brief Word
+#: file.
+BRIEF_PRINT_CSS = (
+    "<style>@media print { .pe .technical, .pe table.sources td .sub "
+    "{ display: none !important; } }</style>"
+)
 
 
 def for_print(html: str, annex: str = "brief") -> str:

@@ -120,7 +120,7 @@ SECT_AFTER_PGNUM = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titleP
                     "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
                     "w:printerSettings", "w:sectPrChange")  # fmt: skip
 #: Cell roles whose text never breaks inside (numbers, units, codes, status words).
-WHOLE = {"num", "unit", "item", "status", "year"}
+WHOLE = {"num", "unit", "item", "status", "year", "path"}
 #: Chart widths by kind; any other chart at its own size, at most the text block's width.
 FIGURE_WIDTH = {"panel": Mm(108), "heatmap": Mm(150), "sex": Mm(150)}
 
@@ -371,11 +371,18 @@ CHAR_EM = {**dict.fromkeys("0123456789", 0.64), **dict.fromkeys(".,:;'!|ilIj ", 
            **dict.fromkeys("—…≤≥℃", 1.0)}  # fmt: skip
 
 
+#: Arrows, shapes and signs (▲ ▼ ✔ ○ ⚠): one em in the fonts that have them.
+SYMBOLS = (0x2190, 0x2BFF)
+#: Bold text (a table heading) is about a tenth wider than regular (DejaVu Serif Bold).
+BOLD = 1.12
+
+
 def text_width(text: str, size: float = TABLE_SIZE) -> float:
     """Width of a line of text in pt: a Chinese (full-width) character one em, latin letters,
     digits and signs by :data:`CHAR_EM` (the widest font's figures, so a year such as 2015 or
     an item such as M10 never wraps in Word or LibreOffice)."""
-    return size * sum(1.0 if ord(ch) > 0x2E7F else CHAR_EM.get(ch, 0.6) for ch in text)
+    return size * sum(1.0 if ord(ch) > 0x2E7F or SYMBOLS[0] <= ord(ch) <= SYMBOLS[1]
+                      else CHAR_EM.get(ch, 0.6) for ch in text)  # fmt: skip
 
 
 def unbreakable_width(text: str, whole: bool, size: float = TABLE_SIZE) -> float:
@@ -399,8 +406,13 @@ def column_widths(columns: list[list[tuple[str, bool]]], usable: float) -> list[
     ``(text, whole)`` of its heading and cells. Padding included: the two cell margins of
     Word's table style (0.08 in = 5.76 pt each) and a point to spare."""
     pad = 12.5
-    mins = [max((unbreakable_width(t, w) for t, w in col if t), default=0.0) + pad
-            for col in columns]  # fmt: skip
+
+    def unbreakable(col):  # the heading (first) is set in bold: wider by about a tenth
+        widths = [unbreakable_width(t, w) * (BOLD if i == 0 else 1.0)
+                  for i, (t, w) in enumerate(col) if t]  # fmt: skip
+        return max(widths, default=0.0)
+
+    mins = [unbreakable(col) + pad for col in columns]
     prefs = [max((text_width(line) for t, _ in col for line in t.split("\n")), default=0.0) + pad
              for col in columns]  # fmt: skip
     prefs = [max(p, m) for p, m in zip(prefs, mins, strict=True)]
@@ -814,9 +826,16 @@ def write_summary(w: WordWriter, s: doc.Summary) -> None:
         status = badge_word(item.badge, w.lang)
         line = f"{item.text}（{status}）" if w.lang != "en" else f"{item.text} ({status})"
         detail = (": " if w.lang == "en" else "：") + item.detail if item.detail else ""
-        w.paragraph(line + detail)
+        w.paragraph(_full_stop(line + detail, w.lang))
     if not s.warnings:
         w.paragraph(s.none_text)
+
+
+def _full_stop(text: str, lang: str) -> str:
+    """The sentence with its full stop (。 or .) when it has none."""
+    if text.endswith(("。", ".", "！", "？", "!", "?", "；", "：")):
+        return text
+    return text + ("." if lang == "en" else "。")
 
 
 def domain_columns(table: doc.Table, full: bool = False) -> list[int]:
