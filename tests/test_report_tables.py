@@ -217,3 +217,47 @@ def test_change_column_counts_from_the_base_year_the_body_uses():
     }
     assert change["under3_system_management"] == "2020—2022年上升0.4"
     assert change["neonatal_mortality"] == "2020—2023年下降0.6"
+
+
+@pytest.mark.parametrize(
+    "pattern,n,text",
+    [("{n} indicator{n:|s}", 1, "1 indicator"), ("{n} indicator{n:|s}", 2, "2 indicators"),
+     ("{n} indicator{n:|s}", 0, "0 indicators"), ("{n:is|are}", 1, "is"), ("{n:is|are}", 3, "are"),
+     ("{n:this indicator|these {n} indicators}", 4, "these 4 indicators"),
+     ("{n:,}", 12345, "12,345")],
+)  # fmt: skip
+def test_english_counts_agree_with_their_noun(pattern, n, text):
+    import numpy as np
+
+    from planeval.core.labels import fill
+
+    assert fill(pattern, n=n) == text
+    assert fill(pattern, n=np.int64(n)) == text  # counts from pandas are numpy integers
+
+
+def test_a_unit_after_the_number_one_is_singular():
+    from planeval.reporting.formatting import fmt_value
+
+    assert fmt_value(1, "小时", 0, "en") == "1 hour"
+    assert fmt_value(2, "小时", 0, "en") == "2 hours"
+    assert fmt_value(1.0, "岁", 1, "en") == "1.0 years"  # a decimal figure takes the plural
+    assert fmt_value(1, "小时", 0, "zh") == "1小时"
+
+
+PLURAL_AFTER_ONE = re.compile(
+    r"(?<![\d.,])1 (?:member |statistical |registered |more |qualitative |quantified )?"
+    r"(?:indicator|target|department|source|region|value|domain|hour|person|institution)s\b"
+)
+
+
+@pytest.mark.parametrize(
+    "plan,year,stage", [("children", 2023, "midterm"), ("national_women", 2024, "annual")]
+)
+def test_english_report_has_no_plural_after_one(plan, year, stage):
+    """The reviewer read "1 indicators"; the children's mid-term had "Health, difficult to
+    meet: 1 indicators", the national women's annual "1 member departments" and "≥ 1 hours"."""
+    a = planeval.assess(plan, "china", year, data_dir="data")
+    html = render_report(build.build_document(build.context_for(a, stage, "en", "data")))
+    text = BeautifulSoup(html, "html.parser").get_text(" ")
+    assert not PLURAL_AFTER_ONE.search(text), PLURAL_AFTER_ONE.search(text)
+    assert re.search(r"(?<![\d.,])1 (?:member )?(?:indicator|department)\b", text)

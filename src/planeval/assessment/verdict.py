@@ -47,7 +47,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 
 from planeval.assessment.results import IndicatorAssessment
-from planeval.core.labels import label
+from planeval.core.labels import fill, label
 
 NUMERIC_SENSES = (">=", "<=", "band")
 #: Target types judged in their target year (the others every year, or by their trend).
@@ -174,7 +174,7 @@ class TargetVerdict:
             k: write(k, v) if isinstance(v, float) else v for k, v in self.reason_values.items()
         }
         try:
-            return pattern.format(**values)
+            return fill(pattern, **values)
         except (KeyError, IndexError):
             return pattern
 

@@ -3,10 +3,16 @@
 Configuration is data: every heading, sentence and machine-label wording of a report lives in
 ``labels.yaml`` (``zh`` official terms, ``en`` the same meaning), so a wording change never
 touches code.
+
+Counts in English agree with their noun through a format spec ``one|many`` on the count:
+``"{n} indicator{n:|s}"`` gives ``1 indicator`` / ``3 indicators``, ``"{n:is|are}"`` gives
+``is`` / ``are`` (:class:`Count`; every whole number :func:`text` and :func:`fill` receive is
+one). Chinese patterns need no such spec.
 """
 
 from __future__ import annotations
 
+import numbers
 from functools import cache
 from pathlib import Path
 
@@ -18,6 +24,28 @@ LANGS = ("zh", "en")
 @cache
 def _labels() -> dict:
     return read_yaml(Path(__file__).with_name("labels.yaml"))
+
+
+class Count(int):
+    """A whole number that also chooses a word by its value in a format spec ``one|many``:
+    ``format(Count(1), "|s")`` is ``""``, ``format(Count(2), "|s")`` is ``"s"``,
+    ``format(Count(1), "is|are")`` is ``"is"``; any other spec formats the number."""
+
+    def __format__(self, spec: str) -> str:
+        if "|" in spec:
+            one, many = spec.split("|", 1)
+            return one if self == 1 else many
+        return int.__format__(int(self), spec)
+
+
+def fill(pattern: str, **values) -> str:
+    """``pattern.format(**values)`` with every whole number (not a bool) as a :class:`Count`,
+    so ``{n:|s}`` and ``{n:is|are}`` agree with it."""
+    counts = {
+        k: Count(v) if isinstance(v, numbers.Integral) and not isinstance(v, bool) else v
+        for k, v in values.items()
+    }
+    return pattern.format(**counts)
 
 
 def _lang(lang: str) -> str:
@@ -58,7 +86,7 @@ def text(key: str, lang: str = "zh", **values) -> str:
     Raises ``KeyError`` for an unknown key (a typo must not print an empty heading).
     """
     entry = _labels()["text"][key]
-    return entry[_lang(lang)].format(**values)
+    return fill(entry[_lang(lang)], **values)
 
 
 def group(name: str) -> dict:

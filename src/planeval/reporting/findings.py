@@ -24,7 +24,7 @@ from collections import Counter
 
 from planeval.assessment.assess import IndicatorAssessment
 from planeval.assessment.verdict import ACHIEVED, STAGE_STATUSES, Problem, TargetVerdict
-from planeval.core.labels import label
+from planeval.core.labels import fill, label
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext
 from planeval.reporting.facts import name_of, row_decimals, value_in
@@ -64,7 +64,7 @@ class Writer:
         self.ctx, self.lang = ctx, ctx.lang
 
     def __call__(self, key: str, **values) -> str:
-        return label("finding", key, self.lang).format(**values)
+        return fill(label("finding", key, self.lang), **values)
 
     def status(self, t: TargetVerdict) -> str:
         word = label("verdict_status", t.status, self.lang)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
-from planeval.core.labels import label
+from planeval.core.labels import group, label
 
 #: Units whose numbers carry at least one decimal (rates and ages).
 RATE_UNITS = ("%", "‰", "1/10万", "岁")
@@ -109,21 +109,29 @@ def unit_name(unit: str, lang: str = "zh") -> str:
     return label("unit", unit, lang) if unit else ""
 
 
-def unit_text(unit: str, lang: str = "zh") -> str:
+def unit_text(unit: str, lang: str = "zh", number: str = "") -> str:
     """How a unit is written after a number: ``%``, ``‰``, ``/10万`` (`` per 100,000``),
-    ``小时`` (`` hours``)."""
+    ``小时`` (`` hours``; after the number ``"1"``, `` hour``: the ``one`` form of the unit's
+    label)."""
     if unit == "1/10万":
         return " per 100,000" if lang == "en" else "/10万"
     if unit in ("%", "‰", ""):
         return unit
-    return " " + unit_name(unit, lang) if lang == "en" else unit
+    if lang != "en":
+        return unit
+    if number == "1":
+        one = group("unit").get(unit, {}).get("one")
+        if one:
+            return " " + one
+    return " " + unit_name(unit, lang)
 
 
 def fmt_value(value, unit: str = "", decimals: int = 1, lang: str = "zh") -> str:
     """A number with its unit: ``95.2%``, ``5.1‰``, ``16.1/10万``, ``2.0小时``; ``—`` if none."""
     if is_missing(value):
         return MISSING
-    return fmt_num(value, decimals) + unit_text(unit, lang)
+    number = fmt_num(value, decimals)
+    return number + unit_text(unit, lang, number)
 
 
 def fmt_p(p) -> str:

@@ -54,8 +54,9 @@ def target_text(
         return shortest(value) if decimals is None else fmt_num(value, decimals)
 
     tt = target.target_type
-    u = unit_text(target.unit, lang) if with_unit else ""
-    value = num(target.target_value) + u if not is_missing(target.target_value) else ""
+    figure = num(target.target_value) if not is_missing(target.target_value) else ""
+    u = unit_text(target.unit, lang, figure) if with_unit else ""
+    value = figure + u if figure else ""
     if tt in _COMPARISONS:
         out = f"{_COMPARISONS[tt]} {value}"
     elif tt in _EVERY_YEAR:
@@ -88,7 +89,8 @@ def target_words(target, lang: str = "zh") -> str:
     tt = target.target_type
     if is_missing(target.target_value):
         return target_text(target, lang)
-    value = shortest(target.target_value) + unit_text(target.unit, lang)
+    figure = shortest(target.target_value)
+    value = figure + unit_text(target.unit, lang, figure)
     if tt in ("at_least", "count_at_least"):
         key = "at_least"
     elif tt == "at_most":
