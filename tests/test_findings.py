@@ -168,10 +168,13 @@ def test_hand_checked_sentences_midterm():
     ctx = context("children", "china", 2023, "midterm")
     findings = build_findings(ctx)
     texts = [s.text for g in findings.progress for f in g.findings for s in f.sentences]
-    assert (
-        "2023年，新生儿死亡率为2.8‰，比上年下降0.3个千分点，比2020年下降0.6个千分点，"
-        "提前实现“降至3‰以下”的规划目标。" in texts
-    )
+    (neonatal,) = [t for t in texts if "新生儿死亡率为" in t]
+    year, base, prev, since_base = re.search(
+        r"(\d{4})年，新生儿死亡率为2.8‰，比上年和(\d{4})年分别下降([\d.]+)和([\d.]+)个千分点",
+        neonatal,
+    ).groups()
+    assert (year, base, prev, since_base) == ("2023", "2020", "0.3", "0.6")
+    assert neonatal.endswith("提前实现“降至3‰以下”的规划目标。")
     problems = " ".join(s.text for f in findings.problems for s in f.sentences)
     assert "需每年上升3.45个百分点，而2020—2023年年均上升1.97个百分点" in problems
     assert any(s.placeholder and "教育局" in s.text for f in findings.advice for s in f.sentences)
@@ -337,7 +340,8 @@ def test_a_met_at_least_target_is_never_a_problem():
 def test_zh_and_en_carry_the_same_findings(plan, geography, year, stage):
     """Same sentences (indicator, kind, marked place) with the same figures; an English
     sentence may in addition name the target's year and figure (“already meeting the 2025
-    target of 3‰ or less” where the Chinese says 提前实现“降至3‰以下”的规划目标)."""
+    target of 3‰ or less” where the Chinese says 提前实现“降至3‰以下”的规划目标) and the year of
+    a value the Chinese paragraph gave in the sentence before."""
     zh = build_findings(context(plan, geography, year, stage, "zh"))
     en = build_findings(context(plan, geography, year, stage, "en"))
     ctx = context(plan, geography, year, stage)
@@ -352,7 +356,8 @@ def test_zh_and_en_carry_the_same_findings(plan, geography, year, stage):
         assert not said_zh - said_en, (a.text, b.text)
         if extra:
             r = ctx.assessment[a.indicator]
-            target = {float(r.target_year), float(r.target_value or 0)}
+            target = {r.target_year, r.target_value, r.target_level, r.latest_year}
+            target = {float(x) for x in target if x is not None}
             assert all(float(x.replace(",", "")) in target for x in extra), (b.text, extra)
     assert len(zh.problems) == len(en.problems) and len(zh.advice) == len(en.advice)
 
@@ -604,3 +609,32 @@ def test_english_findings_read_as_english(plan, geography, year, stage):
         if name[1:2].islower():  # not an abbreviation (HIV ...)
             inside = re.findall(r"[a-z,;] " + re.escape(name), text)
             assert not inside, inside
+
+
+ZH_SENTENCE = re.compile(r"^(?:(\d{4})年，)?(.+?)为([\d.,]+)")
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_zh_status_paragraphs_read_as_prose(plan, geography, year, stage):
+    """Inside one status paragraph the year opens a sentence only when it changes (2023年，新生儿
+    死亡率为2.8‰……。婴儿死亡率为4.5‰……), the sentences after the first say 亦 before the
+    status, the changes on the year before and the base year go into one clause when they go
+    the same way (比上年和2020年分别下降0.3和0.6个千分点), and no half-width punctuation. The
+    year and value read back are the indicator's latest."""
+    ctx = context(plan, geography, year, stage)
+    checked = 0
+    for group in build_findings(ctx).progress:
+        for f in group.findings:
+            year_before = None
+            for i, s in enumerate(x for x in f.sentences if x.kind == "progress"):
+                r = ctx.assessment[s.indicator]
+                said_year, _, value = ZH_SENTENCE.match(s.text).groups()
+                assert (said_year is None) == (r.latest_year == year_before), s.text
+                assert float(value.replace(",", "")) == pytest.approx(r.latest_value, rel=0.01)
+                assert ("亦" in s.text) == (i > 0), s.text
+                assert not ("比上年上升" in s.text and re.search(r"比\d{4}年上升", s.text))
+                assert not ("比上年下降" in s.text and re.search(r"比\d{4}年下降", s.text))
+                assert not re.search(r"[,;:()!?]", s.text), s.text
+                year_before = r.latest_year
+                checked += 1
+    assert checked >= 5 or geography != "china"  # the district's own data: 2020 only

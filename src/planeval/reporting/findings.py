@@ -191,11 +191,13 @@ def _forecast_values(ctx: ReportContext, r: IndicatorAssessment, d: int) -> dict
     )
 
 
-def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) -> str:
-    """The verdict of the stage in words, with its numbers."""
+def _status_part(
+    w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int, also: str = ""
+) -> str:
+    """The verdict of the stage in words, with its numbers (``also``: 亦 inside a paragraph)."""
     t = ctx.verdict_of(r)
     target = target_in_words(ctx, r)
-    word = w.status(t)
+    word = also + w.status(t)
     if t.kind == "trend":
         aim = w(w.variant("aim", r.direction or "none"), target=target)
         return w("status_trend", word=word, target=target, aim=aim)
@@ -211,21 +213,54 @@ def _status_part(w: Writer, ctx: ReportContext, r: IndicatorAssessment, d: int) 
     return ""
 
 
-def progress_sentence(ctx: ReportContext, r: IndicatorAssessment) -> doc.Sentence | None:
-    """``2023年，新生儿死亡率为2.8‰，比2020年下降0.6个千分点，提前实现规划目标（≤ 3.0‰）。``
-    None without a value in the plan period."""
+def _delta(r: IndicatorAssessment, before, d: int) -> float | None:
+    """The latest value minus ``before``, each at the row's decimals (None without it)."""
+    if before is None:
+        return None
+    return round_half_up(r.latest_value, d) - round_half_up(before, d)
+
+
+def _both_part(w: Writer, r: IndicatorAssessment, d: int) -> str:
+    """``，比上年和2020年分别下降0.3和0.6个千分点`` (``均上升0.3`` when equal) when the change
+    on the year before and on the base year go the same way (English keeps the two clauses
+    unless they are equal); '' otherwise."""
+    if r.baseline_year is None or r.baseline_year >= r.latest_year - 1:
+        return ""
+    prev, base = _delta(r, value_in(r, r.latest_year - 1), d), _delta(r, r.baseline_value, d)
+    if not prev or not base or (prev > 0) != (base > 0):
+        return ""
+    key = "change_both_up" if prev > 0 else "change_both_down"
+    if abs(prev - base) < 10**-d / 2:  # 比上年和2020年均上升0.3个百分点
+        return w(f"{key}_same", year=r.baseline_year, prev=fmt_num(abs(prev), d),
+                 points=points(r.unit, w.lang))  # fmt: skip
+    if w.ctx.en:  # English keeps the two clauses
+        return ""
+    return w(key, year=r.baseline_year, prev=fmt_num(abs(prev), d), base=fmt_num(abs(base), d),
+             points=points(r.unit, w.lang))  # fmt: skip
+
+
+def progress_sentence(
+    ctx: ReportContext, r: IndicatorAssessment, first: bool = True, same_year: bool = False
+) -> doc.Sentence | None:
+    """``2023年，新生儿死亡率为2.8‰，比上年和2020年分别下降0.3和0.6个千分点，提前实现“降至3‰
+    以下”的规划目标。`` None without a value in the plan period. Inside one status paragraph
+    (``first`` False) the Chinese says 亦 before the status, and leaves out the year when the
+    sentence before had the same one (``same_year``)."""
     if r.latest_value is None or (r.latest_year or 0) < ctx.plan.period_start:
         return None
     w, d = Writer(ctx), row_decimals(r)
     value = ctx.value_with_unit(r, r.latest_value)
     verb = _direction_verb(w, r, d)
-    text = w("value", year=r.latest_year, name=w.noun(r, start=True), value=value, verb=verb)
-    previous = _previous_part(w, r, d)
+    key = "value_same_year" if same_year else "value"
+    text = w(key, year=r.latest_year, name=w.noun(r, start=True), value=value, verb=verb)
+    both = "" if ctx.annual else _both_part(w, r, d)
+    previous = both or _previous_part(w, r, d)
     text += previous
-    if not ctx.annual and not (previous and r.baseline_year == r.latest_year - 1):
+    if not both and not ctx.annual and not (previous and r.baseline_year == r.latest_year - 1):
         lead = w("and") if previous else w("comma")
         text += _change_part(w, r, r.baseline_year, r.baseline_value, d, lead)
-    text += _status_part(w, ctx, r, d) + other_target_note(ctx, r) + w("end")
+    also = "" if first else w("also")
+    text += _status_part(w, ctx, r, d, also) + other_target_note(ctx, r) + w("end")
     return doc.Sentence(text, indicator=r.indicator_id, kind="progress")
 
 
@@ -586,11 +621,13 @@ def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
     ]
     if trend:
         met = sum(t.achieved for t in trend)
-        text = w("rate_trend", n=len(trend), k=met)
+        key = w.variant("rate_trend", "all") if met == len(trend) else "rate_trend"
+        text = w(key, n=len(trend), k=met)
         sentences.append(doc.Sentence(text, kind="rate_trend"))
     q = v.qualitative
     if q["total"]:
-        text = w("qualitative", n=q["total"], k=q["with_account"], m=q["without_account"])
+        key = "qualitative" if q["with_account"] else w.variant("qualitative", "none")
+        text = w(key, n=q["total"], k=q["with_account"], m=q["without_account"])
         sentences.append(doc.Sentence(text, kind="qualitative"))
     if ctx.narrative.overall is not None:
         sentences.append(office(ctx.narrative.overall, ""))
@@ -625,6 +662,18 @@ def _subject(title_zh: str) -> str:
     return "children" if "儿童" in title_zh else "women" if "妇女" in title_zh else "other"
 
 
+def status_sentences(ctx: ReportContext, results: list) -> list[doc.Sentence]:
+    """One status paragraph's sentences, newest year first (plan order inside a year): the
+    year said when it changes, 亦 after the first sentence."""
+    results = sorted(results, key=lambda r: -(r.latest_year or 0))
+    out, year_before = [], None
+    for i, r in enumerate(results):
+        same = i > 0 and r.latest_year == year_before
+        out.append(progress_sentence(ctx, r, first=i == 0, same_year=same))
+        year_before = r.latest_year
+    return out
+
+
 def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGroup:
     """One domain: its headline, 达标率, then one paragraph per stage status (the indicators
     met, expected, difficult ... each with its value, change and target), the office's
@@ -632,11 +681,11 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
     w = Writer(ctx)
     results = [r for r in ctx.statistical if r.domain == domain_zh]
     order = [*STAGE_STATUSES[ctx.stage], "lagging", "no_data", "insufficient"]
-    groups: dict[str, list[doc.Sentence]] = {}
+    by_status: dict[str, list[IndicatorAssessment]] = {}
     for r in results:
-        s = progress_sentence(ctx, r)
-        if s is not None:
-            groups.setdefault(ctx.verdict_of(r).status, []).append(s)
+        if r.latest_value is not None and (r.latest_year or 0) >= ctx.plan.period_start:
+            by_status.setdefault(ctx.verdict_of(r).status, []).append(r)
+    groups = {status: status_sentences(ctx, rs) for status, rs in by_status.items()}
     findings = []
     for status in sorted(groups, key=lambda st: order.index(st) if st in order else len(order)):
         word = label("verdict_status", status, ctx.lang)
