@@ -260,3 +260,35 @@ def test_english_report_has_no_plural_after_one(plan, year, stage):
     text = BeautifulSoup(html, "html.parser").get_text(" ")
     assert not PLURAL_AFTER_ONE.search(text), PLURAL_AFTER_ONE.search(text)
     assert re.search(r"(?<![\d.,])1 (?:member )?(?:indicator|department)\b", text)
+
+
+def test_about_band_comes_from_the_plan_or_the_settings_and_is_stated():
+    """ "约45%" (women employed, %): the plan file sets tolerance 2, so 43–47, and the findings
+    say so ("about 45% (43% to 47%)"). A 左右 target whose plan file leaves the tolerance
+    open takes the settings' targets.about_tolerance_points (% units; shipped 2.0) or
+    about_tolerance_share × the target (other units): with 3.0 in the settings 45 ± 3 is
+    42–48, and the words follow; 50 persons ± 5 % is 47.5–52.5."""
+    from dataclasses import replace
+
+    from planeval.assessment.assess import with_about_tolerance
+    from planeval.core.settings import load_settings
+    from planeval.plans.loading import load_plan
+    from planeval.reporting.wording import target_words
+
+    plan = load_plan("women", "data")
+    target = next(t for t in plan.targets if t.indicator_id == "female_share_employed")
+    assert (target.target_type, target.tolerance, target.target_value) == ("about", 2, 45)
+    a = planeval.assess("women", "china", 2024, data_dir="data")
+    r = a["female_share_employed"]
+    assert (r.band_low, r.band_high) == pytest.approx((43, 47))
+    assert target_words(r, "en") == "about 45% (43% to 47%)"
+    settings = load_settings("data")
+    assert settings["targets"]["about_tolerance_points"] == 2.0
+    open_band = replace(target, tolerance=None)
+    assert with_about_tolerance(open_band, settings).tolerance == 2.0
+    rules = {**settings["targets"], "about_tolerance_points": 3.0}
+    wider = with_about_tolerance(open_band, {**settings, "targets": rules})
+    assert wider.tolerance == 3.0
+    assert target_words(wider, "zh") == "保持在45%左右（42%至48%）"
+    persons = replace(open_band, unit="人", target_value=50)
+    assert with_about_tolerance(persons, settings).tolerance == pytest.approx(2.5)

@@ -16,7 +16,7 @@ Every decision is kept in the result's ``audit``.
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 import numpy as np
@@ -263,6 +263,22 @@ def _no_forecast_reason(a: IndicatorAssessment, in_period, period) -> str:
     return ""
 
 
+def with_about_tolerance(target: Target, settings: dict) -> Target:
+    """An ``about`` (…左右) target with its band's half-width: the plan file's ``tolerance``,
+    else the settings' ``targets.about_tolerance_points`` (% indicators) or
+    ``targets.about_tolerance_share`` × the target value (other units). Other targets as
+    they are. The band is then read from the target everywhere (verdict, tables, sentences)."""
+    if target.target_type != "about" or target.tolerance is not None:
+        return target
+    rules = settings.get("targets", {})
+    if target.unit == "%" and "about_tolerance_points" in rules:
+        return replace(target, tolerance=float(rules["about_tolerance_points"]))
+    if target.unit != "%" and "about_tolerance_share" in rules and target.target_value:
+        share = float(rules["about_tolerance_share"])
+        return replace(target, tolerance=abs(float(target.target_value)) * share)
+    return target
+
+
 def assess_target(
     target: Target,
     years,
@@ -286,6 +302,7 @@ def assess_target(
     Returns an :class:`IndicatorAssessment`; raises ``ValueError`` for two values in one year.
     The rules are in :mod:`planeval.assessment.rules` and docs/method.md.
     """
+    target = with_about_tolerance(target, settings)
     years, values, ignored = _clean_series(years, values, data_year, target.target_year)
     a = _new_result(target, years, values, data_year, period, settings, account, ignored)
     rule = rule_for(target.target_type)

@@ -49,6 +49,7 @@ _OPTIONAL = {
         "brief_chart_min_points",
         "brief_chart_max_band_share",
     ],
+    "targets": ["about_tolerance_points", "about_tolerance_share"],
     "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
     "overview": ["min_rank_denominator", "min_ranked_regions", "max_names_listed"],
     "intake": [
@@ -118,6 +119,18 @@ def _check_values(raw: dict, path) -> list[Problem]:
     count("overview", "min_rank_denominator", 1)
     count("overview", "min_ranked_regions", 1)
     count("overview", "max_names_listed", 1)
+    for key in ("about_tolerance_points", "about_tolerance_share"):
+        v = raw["targets"][key]
+        if not isinstance(v, int | float) or isinstance(v, bool) or not v > 0:
+            problems.append(
+                _problem(
+                    path,
+                    f"targets.{key} = {v!r} must be a positive number",
+                    f"targets.{key} = {v!r} 应为正数",
+                    "write e.g. about_tolerance_points: 2.0, about_tolerance_share: 0.05",
+                    "例如 about_tolerance_points: 2.0、about_tolerance_share: 0.05",
+                )
+            )
     st = raw["status"]
     if not problems and st["off_track_max_p"] > st["on_track_min_p"]:
         problems.append(

@@ -38,8 +38,10 @@ NEEDS_DECREASE = frozenset({"at_most", "maintain_at_most", "zero_events", "trend
 NEEDS_SIGN = frozenset({"direction", "maintain"})
 
 
-#: Default tolerance of an ``about`` (左右) target when the plan file gives none:
-#: ±2 percentage points for % indicators, otherwise ±5 % of the target value.
+#: Tolerance of an ``about`` (左右) target when neither the plan file nor the settings give
+#: one (the assessment takes the settings' ``targets.about_tolerance_points`` / ``_share``,
+#: :func:`planeval.assessment.assess.with_about_tolerance`): ±2 percentage points for %
+#: indicators, otherwise ±5 % of the target value.
 ABOUT_TOLERANCE_PP = 2.0
 ABOUT_TOLERANCE_REL = 0.05
 
