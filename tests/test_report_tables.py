@@ -207,7 +207,7 @@ def test_change_column_counts_from_the_base_year_the_body_uses():
     body = " ".join(
         s.text for g in build_findings(ctx).progress for f in g.findings for s in f.sentences
     )
-    assert "3岁以下儿童系统管理率为93.3%，比上年上升0.5个百分点，比2020年上升0.4个百分点" in body
+    assert "3岁以下儿童系统管理率为93.3%，比上年和2020年分别上升0.5和0.4个百分点" in body
     change = {
         row.key: row.cells[-1].text
         for s in document().domains
