@@ -272,8 +272,10 @@ def body_paragraphs(word) -> list:
 
 def test_word_body_reads_as_a_report_an_office_signs(docx_path):
     """Children's mid-term (national data, 2023): no item codes (T3, M6), no ≤/≥, no
-    probability or interval; no sentence twice; a headline sentence per domain; 工作开展情况;
-    the 落款 (office and date, right-aligned) just before the attachment."""
+    probability or interval; no sentence twice; no half-width punctuation; a headline sentence
+    per domain; 工作开展情况; 三 grouped by domain (健康, 教育) then 统计监测; 四 per department
+    (卫健委, 教育局) and the monitoring request naming 卫健委; the 落款 (office and date,
+    right-aligned) just before the attachment."""
     import re
     from collections import Counter
 
@@ -294,6 +296,22 @@ def test_word_body_reads_as_a_report_an_office_signs(docx_path):
     domains = [d for d in document().findings.progress]
     for group in domains:
         assert group.headline and group.headline.text in text
+    # no half-width punctuation beside Chinese text
+    assert not re.findall(r"[\u4e00-\u9fff][,;:()?!]|[,;:()?!][\u4e00-\u9fff]", text)
+    # 三、存在的问题 by domain in the plan's order, then 统计监测方面; 四、对策建议 per department
+    heads = [p.text for p in body if p.style.name.startswith("Heading")]
+    paras = [p.text for p in body]
+    problems = paras[paras.index("三、存在的问题") + 1 : paras.index("四、对策建议")]
+    advice = paras[paras.index("四、对策建议") + 1 :]
+    leads = [re.match(r"\d+\.(\S+?)领域", t).group(1) for t in problems if "领域" in t[:8]]
+    domains = [d for d in (h[3:] for h in heads if h.startswith("（")) if d in leads]
+    assert leads == domains and leads == ["健康", "教育"]
+    assert problems[-1].startswith(f"{len(leads) + 1}.统计监测方面")
+    assert [re.match(r"\d+\.(\S+?)：", t).group(1) for t in advice if "：针对" in t] == [
+        "卫健委",
+        "教育局",
+    ]
+    assert any("请卫健委补报" in t for t in advice)
     signature = [p for p in body[-4:] if p.text]
     assert signature[-2].text.endswith("妇女儿童工作委员会办公室")
     assert re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", signature[-1].text)

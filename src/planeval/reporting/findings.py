@@ -95,11 +95,6 @@ class Writer:
         special = f"{key}_{suffix}"
         return special if label("finding", special, self.lang) != special else key
 
-    def key(self, key: str, n: int) -> str:
-        """``key`` or, for one thing, ``key_one`` where the wording has it (English number)."""
-        one = f"{key}_one"
-        return one if n == 1 and label("finding", one, self.lang) != one else key
-
     def join(self, parts: list[str]) -> str:
         """``A、B和C`` / ``A, B and C``."""
         if len(parts) < 2:
@@ -108,7 +103,7 @@ class Writer:
 
     def count(self, n: int) -> str:
         """``3项指标`` / ``3 indicators`` (``1 indicator``)."""
-        return self("count_one" if n == 1 else "count_many", n=n)
+        return self("count", n=n)
 
     def noun(self, r: IndicatorAssessment, start: bool = False) -> str:
         """The indicator's name as a sentence uses it: in English lower-cased after its first
@@ -510,9 +505,9 @@ def department_advice(ctx: ReportContext, department: str, items: list) -> doc.F
     if close:
         years_left = any(ctx.verdict_of(r).years_left for r in close)
         key = "advice_close" if years_left else "advice_close_now"
-        texts.append(w(w.key(key, len(close)), names=w.names(close), year=ctx.target_year))
+        texts.append(w(key, names=w.names(close), n=len(close), year=ctx.target_year))
     if keep:
-        texts.append(w(w.key("advice_keep", len(keep)), names=w.names(keep)))
+        texts.append(w("advice_keep", names=w.names(keep), n=len(keep)))
     sentences = [doc.Sentence(text, kind="advice") for text in texts]
     unwritten = []
     for r in results:
