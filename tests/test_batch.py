@@ -492,16 +492,72 @@ def test_killed_worker_leaves_every_existing_report_whole(prebuilt, tmp_path):
             assert (out / name).read_bytes() == before[name]
 
 
+def _gone(pid: int) -> bool:
+    """True when process ``pid`` has ended (a zombie waiting for its parent counts as ended)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def test_interrupt_handlers_raise_once_then_record_even_when_sigint_was_ignored():
+    """A process started with SIGINT ignored (a script's ``cmd &``) still stops on Ctrl-C: the
+    first signal raises KeyboardInterrupt, a second one while the batch winds down is only
+    recorded, and the handlers the process had are back afterwards."""
+    from planeval.publish.batch import _interrupts
+
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        with _interrupts() as stop:
+            with pytest.raises(KeyboardInterrupt):
+                signal.raise_signal(signal.SIGINT)
+                for _ in range(1000):  # the handler runs at the next bytecode
+                    pass
+            signal.raise_signal(signal.SIGTERM)  # winding down: recorded, not raised
+            assert stop.interrupted and not stop.raising
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.slow
-def test_ctrl_c_stops_the_batch_and_leaves_reports_whole(prebuilt, tmp_path):
-    """SIGINT to the process group (what Ctrl-C in a terminal does) while geo_b's kernel runs."""
+@pytest.mark.parametrize(
+    "how",
+    [
+        # Ctrl-C in a terminal: SIGINT to the whole process group, to a batch that was started
+        # with SIGINT ignored (as `make test &` in a script starts it): it once ran to the end
+        # and exited 0
+        "sigint-to-group-inherited-ignored",
+        # a scheduler's timeout or `kill PID`: SIGTERM to the batch process alone, the workers
+        # are not signalled by anyone else
+        "sigterm-to-batch-only",
+    ],
+)
+def test_ctrl_c_stops_the_batch_and_leaves_reports_whole(prebuilt, tmp_path, how):
+    """The signal is sent once geo_b's cell has started (it writes a marker with its kernel's
+    and worker's pids, then would sleep 900 s and write ``finished``). The batch must end with
+    130 without waiting for that cell: ``finished`` is never written, the kernel and the worker
+    are gone, geo_b's last good report is untouched, the index lists whole reports only.
+    No duration is asserted; the waits are bounds that only catch a hang."""
     data, out, before = prebuilt
-    marker = tmp_path / "geo_b_started"
+    marker, finished = tmp_path / "geo_b_started", tmp_path / "geo_b_finished"
     slow = mini_notebook(
         tmp_path / "slow.ipynb",
         (
-            'import pathlib, time\nif geography == "geo_b":\n'
-            f'    pathlib.Path({str(marker)!r}).write_text("x")\n    time.sleep(120)'
+            'import os, pathlib, time\nif geography == "geo_b":\n'
+            f"    tmp = pathlib.Path({str(marker)!r} + '.tmp')\n"
+            "    tmp.write_text(f'{os.getpid()} {os.getppid()}')\n"
+            f"    tmp.replace({str(marker)!r})\n"
+            f"    time.sleep(900)\n    pathlib.Path({str(finished)!r}).write_text('x')"
         ),
     )
     runlist = write_runlist(tmp_path / "s.yaml", data, out, slow, stages=["annual"], years=[2023])
@@ -509,24 +565,34 @@ def test_ctrl_c_stops_the_batch_and_leaves_reports_whole(prebuilt, tmp_path):
         [sys.executable, "-m", "planeval.cli", "batch", str(runlist), "--workers", "2"],
         cwd=tmp_path,
         start_new_session=True,
+        preexec_fn=_ignore_sigint if how.startswith("sigint") else None,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     try:
-        # wait until geo_b's notebook is running (the bound only catches a hang: the loop ends
-        # when the marker appears, however loaded the machine)
+        # wait until geo_b's cell runs (the loop ends when the marker is written, however
+        # loaded the machine; 900 s only catches a hang)
         deadline = time.monotonic() + 900
         while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.1)
         assert marker.exists(), proc.communicate()[0].decode()
-        os.killpg(proc.pid, signal.SIGINT)
-        # the batch ends once its worker lets go of geo_b: at once, or (seen once on a loaded
-        # machine) when the 120 s cell ends; 600 s only catches a hang
+        if how.startswith("sigint"):
+            os.killpg(proc.pid, signal.SIGINT)
+        else:
+            os.kill(proc.pid, signal.SIGTERM)
+        # a batch that waited for the 900 s cell fails here; a batch that stops never comes near
         output = proc.communicate(timeout=600)[0].decode()
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
     assert proc.returncode == 130, output
+    assert "Traceback" not in output, output
+    assert not finished.exists()
+    kernel, worker = (int(pid) for pid in marker.read_text().split())
+    deadline = time.monotonic() + 120  # the kernel is shut down by its worker; only a hang fails
+    while not (_gone(kernel) and _gone(worker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _gone(kernel) and _gone(worker), output
     summary = json.loads((out / "batch_summary.json").read_text(encoding="utf-8"))
     assert summary["interrupted"] is True and summary["exit_code"] == 130
     assert statuses(summary)["geo_b_tiny_annual_2023.html"] in ("failed", "not run")

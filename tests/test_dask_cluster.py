@@ -17,6 +17,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import dask
 import pytest
 from test_batch import make_tiny_world, mini_notebook, temp_files, write_runlist
 
@@ -25,6 +26,8 @@ from planeval.publish.index import complete_reports
 from planeval.publish.kernel import ensure_kernel
 
 DASK = str(Path(sys.executable).with_name("dask"))
+#: The batch's connection to the scheduler: 300 s only catches a hang (default 30 s).
+CONNECT = {"distributed.comm.timeouts.connect": "300s"}
 
 
 def _free_port() -> int:
@@ -62,8 +65,10 @@ def cluster(tmp_path):
                     tmp_path / f"worker{i}.log",
                 )
             )  # fmt: skip
-        with Client(address, timeout=60) as client:
-            client.wait_for_workers(2, timeout=120)
+        # bounds that only catch a hang: on a loaded machine the three processes may take
+        # minutes to import distributed and connect
+        with Client(address, timeout=300) as client:
+            client.wait_for_workers(2, timeout=600)
         yield address, procs[1:]
     finally:
         for proc in reversed(procs):
@@ -94,7 +99,8 @@ def test_worker_killed_mid_run_leaves_no_partial_report_and_a_rerun_completes(cl
     )
     runlist = write_runlist(tmp_path / "runs.yaml", data, out, killer)  # 3 geos x 2 stages
 
-    result = run_batch(runlist, scheduler=address)
+    with dask.config.set(CONNECT):
+        result = run_batch(runlist, scheduler=address)
 
     assert marker.exists(), "the killing report never ran"
     killed = int(marker.read_text())
@@ -112,7 +118,8 @@ def test_worker_killed_mid_run_leaves_no_partial_report_and_a_rerun_completes(cl
     index = (out / "index.html").read_text(encoding="utf-8")
     assert all(name in index for name in complete)
 
-    again = run_batch(runlist, scheduler=address)  # the surviving worker finishes the rest
+    with dask.config.set(CONNECT):  # the surviving worker finishes the rest
+        again = run_batch(runlist, scheduler=address)
     assert again["counts"]["failed"] == 0 and again["exit_code"] == 0
     assert {r["status"] for r in again["runs"]} <= {"done", "skipped"}
     assert {m["file"] for m in complete_reports(out)} == set(statuses)

@@ -206,7 +206,7 @@ def test_the_kernels_own_log_goes_to_the_run_record_not_the_batch_log(world, tmp
         f"notebook={str(nb)!r})"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=os.environ
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=900, env=os.environ
     )
     assert proc.returncode == 0, proc.stderr
     assert "kernel-log-probe" not in proc.stderr + proc.stdout

@@ -159,7 +159,7 @@ def run_papermill(
         [str(PAPERMILL), str(NOTEBOOK), str(executed), "-k", "planeval", *args, *params],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=900,  # only catches a hang
         cwd=tmp_path,
     )
     nb = json.loads(executed.read_text(encoding="utf-8")) if executed.exists() else {}

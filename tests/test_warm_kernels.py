@@ -114,3 +114,55 @@ def test_a_failed_report_leaves_nothing_for_the_next(tmp_path, engine):
         engine_name=engine, progress_bar=False, cwd=str(tmp_path),
     )  # fmt: skip
     assert "half_done" not in _printed(nb)["names"]
+
+
+def test_stop_now_ends_a_long_cell_and_starts_no_other_even_without_its_exception(tmp_path, engine):
+    """What a batch worker's SIGTERM does when Python drops the KeyboardInterrupt raised with
+    it (seen in a batch: raised inside a weakref callback, "Exception ignored"): stop_now is
+    called from another thread here, so no exception reaches the engine at all. The kernel is
+    killed, the run ends as interrupted (KeyboardInterrupt, not a failed report) without the
+    next cell, and a new report starts once the flag is cleared. No duration is asserted; the
+    waits are bounds that only catch a hang."""
+    import threading
+    import time
+
+    from test_batch import _gone
+
+    from planeval.publish.engine import STOP, stop_now
+
+    started, after = tmp_path / "started", tmp_path / "after"
+    nb = _notebook(
+        tmp_path / "long.ipynb",
+        f"import os, pathlib, time\npathlib.Path({str(started)!r}).write_text(str(os.getpid()))\n"
+        "time.sleep(900)",
+    )
+    nb_obj = nbformat.read(nb, as_version=4)
+    nb_obj.cells.append(nbformat.v4.new_code_cell(f"open({str(after)!r}, 'w').write('x')"))
+    nbformat.write(nb_obj, nb)
+
+    def stop_once_running():
+        deadline = time.monotonic() + 600
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop_now()
+
+    stopper = threading.Thread(target=stop_once_running)
+    stopper.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            pm.execute_notebook(
+                str(nb), str(tmp_path / "long_out.ipynb"), kernel_name="planeval",
+                engine_name=engine, progress_bar=False, cwd=str(tmp_path),
+            )  # fmt: skip
+        stopper.join(600)
+        assert not after.exists() and not POOL.in_use()
+        kernel = int(started.read_text())
+        assert _gone(kernel)  # killed (and shut down by its manager)
+    finally:
+        STOP.clear()
+    good = _notebook(tmp_path / "good.ipynb", REPORT_2)
+    nb = pm.execute_notebook(
+        str(good), str(tmp_path / "good_out.ipynb"), kernel_name="planeval",
+        engine_name=engine, progress_bar=False, cwd=str(tmp_path),
+    )  # fmt: skip
+    assert _printed(nb)["pid"] != kernel

@@ -240,7 +240,7 @@ def batch(
 
     Unchanged reports are skipped. Exit code: 0 all built or skipped, 1 any failed, 130 stopped.
     """
-    from planeval.publish.batch import run_batch
+    from planeval.publish.batch import EXIT_INTERRUPTED, run_batch
     from planeval.publish.console import progress_printer, summary_table
 
     try:
@@ -257,6 +257,9 @@ def batch(
             )
     except InputError as exc:
         _fail(exc)
+    except KeyboardInterrupt:  # before the batch began: nothing was started or written
+        typer.echo("planeval batch: interrupted before any report started", err=True)
+        raise typer.Exit(code=EXIT_INTERRUPTED) from None
     summary_table(summary)
     raise typer.Exit(code=summary["exit_code"])
 

@@ -8,7 +8,10 @@ and writes the index and a JSON summary, with these properties:
 * a report whose inputs are unchanged is skipped unless ``force`` (see
   :func:`planeval.publish.fingerprint.input_fingerprint`);
 * reports and the index are written atomically; the index lists complete reports only;
-* one batch per output folder at a time (a lock); SIGTERM ends it like Ctrl-C (exit 130);
+* one batch per output folder at a time (a lock);
+* Ctrl-C (SIGINT) or SIGTERM at any moment stops it: the workers are told to stop, the reports
+  stay whole, the index and summary are written, exit 130 (even when the process was started
+  with SIGINT ignored, as a script's background job is);
 * the return value's ``exit_code`` is non-zero when any report failed.
 """
 
@@ -19,6 +22,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -62,18 +66,52 @@ def _batch_lock(out: Path):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+class _Interrupts:
+    """What :func:`_interrupts` saw: ``interrupted`` once SIGINT or SIGTERM came; ``raising``
+    while the first one should still raise :class:`KeyboardInterrupt`."""
+
+    def __init__(self) -> None:
+        self.interrupted = False
+        self.raising = True
+
+    def __call__(self, signum, frame) -> None:
+        self.interrupted = True
+        if self.raising:
+            self.raising = False
+            raise KeyboardInterrupt
+
+
 @contextlib.contextmanager
-def _sigterm_as_interrupt():
-    """Treat SIGTERM (``systemctl stop``, a scheduler's timeout) like Ctrl-C in this process."""
+def _interrupts():
+    """Ctrl-C (SIGINT) and SIGTERM (``systemctl stop``, a scheduler's timeout) stop the batch,
+    whatever this process inherited.
+
+    Python keeps SIGINT ignored when its process started with it ignored, and a command run in
+    the background of a script (``make test &``) starts so: such a batch ran through Ctrl-C to
+    the end and exited 0. While the batch runs both signals go to one :class:`_Interrupts`: the
+    first raises :class:`KeyboardInterrupt` in the main thread; later ones (and any once the
+    batch winds down, ``raising`` False) are only recorded, so that stopping the workers and
+    writing the index and summary are never cut short. Python drops an exception raised inside
+    a weakref callback or ``__del__``: the executor also looks at ``interrupted`` while it
+    waits, and the dropped exception is not printed (``sys.unraisablehook``). Outside the main
+    thread the caller's handlers stay.
+    """
+    from planeval.publish.executors import quiet_dropped_interrupts
+
+    state = _Interrupts()
+    signals = (signal.SIGINT, signal.SIGTERM)
     try:
-        previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+        previous = {s: signal.signal(s, state) for s in signals}
     except ValueError:  # not the main thread
-        yield
+        yield state
         return
+    hook, sys.unraisablehook = sys.unraisablehook, quiet_dropped_interrupts
     try:
-        yield
+        yield state
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        sys.unraisablehook = hook
+        for s, handler in previous.items():
+            signal.signal(s, handler)
 
 
 def write_catalogue_pages(plans: Iterable[str], data_dir: Path, out: Path) -> dict[str, str]:
@@ -130,27 +168,19 @@ def _check_options(workers: int | None, executor: str, scheduler: str | None) ->
 def _collect(
     spec: RunList,
     stream,
-    started: dt.datetime,
+    results: dict[ReportSpec, RunResult],
     on_result: Callable[[RunResult, int, int], None] | None,
-) -> tuple[dict[ReportSpec, RunResult], bool]:
-    """Every run's result from the executor's ``stream``, and whether the batch was
-    interrupted (Ctrl-C, SIGTERM); a run not heard back from is ``unfinished``."""
-    results: dict[ReportSpec, RunResult] = {}
-    interrupted = False
+) -> None:
+    """Put every run's result from the executor's ``stream`` into ``results`` as it comes
+    (an interrupt leaves the ones heard back from there)."""
     by_name = {run.name: run for run in spec.runs}
     try:
         for result in stream:
             results[by_name[result.report]] = result
             if on_result is not None:
                 on_result(result, len(results), len(spec.runs))
-    except KeyboardInterrupt:
-        interrupted = True
     finally:
-        stream.close()
-    for run in spec.runs:
-        if run not in results:
-            results[run] = unfinished(run, spec.out, started)
-    return results, interrupted
+        stream.close()  # on an interrupt: stops the workers (see the executors)
 
 
 def _overviews(spec: RunList, force: bool) -> list[dict]:
@@ -189,57 +219,70 @@ def run_batch(
     or when another batch holds the output folder; a failing report never raises.
     """
     workers, executor = _check_options(workers, executor, scheduler)
-    spec = load_runlist(runlist)
-    out = spec.out
-    check_can_create(out, "out")
-    started = dt.datetime.now()
-    t0 = time.perf_counter()
-    with _batch_lock(out), _sigterm_as_interrupt():
-        stale = remove_stale_temp_files(out)
-        args = (str(spec.data_dir), str(out), str(spec.notebook), force, cell_timeout)
-        if executor == "dask":
-            stream = dask_results(spec.runs, args, workers, out, scheduler)
-        else:
-            stream = local_results(spec.runs, args, workers, out)
-        results, interrupted = _collect(spec, stream, started, on_result)
-        stale += remove_stale_temp_files(out)  # left by workers killed mid-write
-        overviews = [] if interrupted else _overviews(spec, force)
-        catalogue = (
-            {}
-            if interrupted
-            else write_catalogue_pages(dict.fromkeys(r.plan for r in spec.runs), spec.data_dir, out)
-        )
-        try:
-            index = str(write_index(out))
-        except OSError as exc:  # full disk: the old index stays (atomic write)
-            index = f"failed: {WriteError(out / 'index.html', exc)}"
-    rows = [results[run] for run in spec.runs]
-    counts = {s: sum(r.status == s for r in rows) for s in ("done", "skipped", "failed", "not run")}
-    catalogue_failed = any(v.startswith("failed") for v in [*catalogue.values(), index])
-    catalogue_failed = catalogue_failed or any(o["status"] == "failed" for o in overviews)
-    exit_code = EXIT_INTERRUPTED if interrupted else int(bool(counts["failed"]) or catalogue_failed)
-    summary = {
-        "runlist": str(spec.path),
-        "data_dir": str(spec.data_dir),
-        "out": str(out),
-        "executor": executor,
-        "scheduler": scheduler,
-        "workers": workers,
-        "force": force,
-        "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now().isoformat(timespec="seconds"),
-        "seconds": round(time.perf_counter() - t0, 2),
-        "interrupted": interrupted,
-        "exit_code": exit_code,
-        "counts": counts,
-        "duplicates_ignored": spec.duplicates,
-        "stale_temp_files_removed": [str(p) for p in stale],
-        "index": index,
-        "catalogue_pages": catalogue,
-        "runs": [r.row() for r in rows],
-        "overviews": overviews,
-    }
-    target = Path(summary_json) if summary_json else out / "batch_summary.json"
-    atomic_write_text(target, json.dumps(summary, ensure_ascii=False, indent=1))
+    with _interrupts() as stop:
+        spec = load_runlist(runlist)
+        out = spec.out
+        check_can_create(out, "out")
+        started = dt.datetime.now()
+        t0 = time.perf_counter()
+        with _batch_lock(out):
+            results: dict[ReportSpec, RunResult] = {}
+            stale, overviews, catalogue = [], [], {}
+            try:
+                stale = remove_stale_temp_files(out)
+                args = (str(spec.data_dir), str(out), str(spec.notebook), force, cell_timeout)
+                if executor == "dask":
+                    stream = dask_results(spec.runs, args, workers, out, scheduler)
+                else:
+                    stream = local_results(spec.runs, args, workers, out, lambda: stop.interrupted)
+                _collect(spec, stream, results, on_result)
+                overviews = _overviews(spec, force)
+                plans = dict.fromkeys(r.plan for r in spec.runs)
+                catalogue = write_catalogue_pages(plans, spec.data_dir, out)
+            except KeyboardInterrupt:
+                pass  # stop.interrupted says so; what was finished is kept
+            stop.raising = False  # winding down: a signal from now on is only recorded
+            for run in spec.runs:
+                if run not in results:
+                    results[run] = unfinished(run, out, started)
+            stale += remove_stale_temp_files(out)  # left by workers killed mid-write
+            try:
+                index = str(write_index(out))
+            except OSError as exc:  # full disk: the old index stays (atomic write)
+                index = f"failed: {WriteError(out / 'index.html', exc)}"
+            rows = [results[run] for run in spec.runs]
+            summary = {
+                "runlist": str(spec.path),
+                "data_dir": str(spec.data_dir),
+                "out": str(out),
+                "executor": executor,
+                "scheduler": scheduler,
+                "workers": workers,
+                "force": force,
+                "started": started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now().isoformat(timespec="seconds"),
+                "seconds": round(time.perf_counter() - t0, 2),
+                **_outcome(rows, overviews, catalogue, index, stop.interrupted),
+                "duplicates_ignored": spec.duplicates,
+                "stale_temp_files_removed": [str(p) for p in stale],
+                "index": index,
+                "catalogue_pages": catalogue,
+                "runs": [r.row() for r in rows],
+                "overviews": overviews,
+            }
+            target = Path(summary_json) if summary_json else out / "batch_summary.json"
+            atomic_write_text(target, json.dumps(summary, ensure_ascii=False, indent=1))
     summary["summary_json"] = str(target)
     return summary
+
+
+def _outcome(
+    rows: list[RunResult], overviews: list[dict], catalogue: dict, index: str, interrupted: bool
+) -> dict:
+    """The summary's ``interrupted``, ``exit_code`` (130 interrupted, else 1 when a report, an
+    overview, a catalogue page or the index failed, else 0) and ``counts`` per status."""
+    counts = {s: sum(r.status == s for r in rows) for s in ("done", "skipped", "failed", "not run")}
+    pages_failed = any(v.startswith("failed") for v in [*catalogue.values(), index])
+    pages_failed = pages_failed or any(o["status"] == "failed" for o in overviews)
+    exit_code = EXIT_INTERRUPTED if interrupted else int(bool(counts["failed"]) or pages_failed)
+    return {"interrupted": interrupted, "exit_code": exit_code, "counts": counts}

@@ -17,7 +17,10 @@ the kernel once per worker process and runs each report's notebook on it:
   outside a cell the kernel is shut down and the next report starts a fresh one; after
   ``max_uses`` reports too (memory growth stays bounded);
 * **the kernel ends with its worker**: at process exit, and ipykernel also exits when its parent
-  process dies (it polls the parent), so a killed worker leaves no kernel behind.
+  process dies (it polls the parent), so a killed worker leaves no kernel behind;
+* **a report told to stop stops** (:func:`stop_now`, a batch worker's SIGTERM): the kernels in
+  use are killed and no further cell starts, even where the ``KeyboardInterrupt`` raised with
+  it is lost (Python drops one raised inside a weakref callback or ``__del__``).
 
 ``PLANEVAL_WARM_KERNELS=0`` in the environment turns reuse off (papermill's own engine, one
 kernel per report).
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +38,8 @@ from pathlib import Path
 ENGINE_NAME = "planeval-warm"
 #: Reports one kernel runs before it is replaced by a fresh one.
 MAX_USES = 200
+#: Set by :func:`stop_now`: the report running in this process stops (no cell starts after it).
+STOP = threading.Event()
 
 #: The cell run before each report on a reused kernel (``{workdir}`` filled in).
 RESET_CODE = """\
@@ -77,6 +83,7 @@ class KernelPool:
         # event loop of the thread that started it; used from another thread (two
         # build_report calls in threads) its messages went astray and later runs timed out
         self._kernels: dict[tuple[str, int], WarmKernel] = {}
+        self._in_use: dict[int, WarmKernel] = {}  # taken and not given back: running a report
         self._lock = threading.Lock()
 
     def take(self, kernel_name: str, manager_class=None) -> WarmKernel:
@@ -84,15 +91,27 @@ class KernelPool:
         manager, started by nbclient on first use, when there is none or it is worn out."""
         with self._lock:
             warm = self._kernels.pop((kernel_name, threading.get_ident()), None)
-        if warm is not None and warm.uses < self.max_uses and _alive(warm):
-            return warm
-        if warm is not None:
-            _shutdown(warm)
-        if manager_class is None:
-            from jupyter_client.manager import AsyncKernelManager as manager_class
-        return WarmKernel(km=manager_class(kernel_name=kernel_name))
+        if warm is None or warm.uses >= self.max_uses or not _alive(warm):
+            if warm is not None:
+                _shutdown(warm)
+            if manager_class is None:
+                from jupyter_client.manager import AsyncKernelManager as manager_class
+            warm = WarmKernel(km=manager_class(kernel_name=kernel_name))
+        with self._lock:
+            self._in_use[id(warm)] = warm
+        return warm
+
+    def release(self, warm: WarmKernel) -> None:
+        """``warm`` no longer runs a report (given back, or shut down)."""
+        with self._lock:
+            self._in_use.pop(id(warm), None)
+
+    def in_use(self) -> list[WarmKernel]:
+        with self._lock:
+            return list(self._in_use.values())
 
     def give_back(self, kernel_name: str, warm: WarmKernel) -> None:
+        self.release(warm)
         with self._lock:
             key = (kernel_name, threading.get_ident())
             old = self._kernels.pop(key, None)
@@ -117,9 +136,42 @@ def _alive(warm: WarmKernel) -> bool:
         return False
 
 
+def _kill(warm: WarmKernel) -> None:
+    """Kill ``warm``'s kernel process group at once (no message to the kernel, no event loop:
+    safe in a signal handler). jupyter_client starts each kernel in its own session."""
+    provisioner = getattr(warm.km, "provisioner", None)
+    pid = getattr(provisioner, "pid", None)
+    if not pid:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:  # already gone
+            pass
+
+
+def stop_now() -> None:
+    """Stop the report running in this process: :data:`STOP` is set (the engine starts no
+    further cell) and the kernels in use are killed, so a cell that runs for minutes ends now.
+    For a signal handler; the caller raises ``KeyboardInterrupt`` too, which unwinds at once
+    unless Python drops it, and then the dead kernel ends the report."""
+    STOP.set()
+    for warm in POOL.in_use():
+        _kill(warm)
+
+
+def _check_stop(**_) -> None:
+    """nbclient's ``on_cell_start`` hook: no cell starts once :func:`stop_now` was called."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
+
+
 def _shutdown(warm: WarmKernel) -> None:
     from jupyter_core.utils import ensure_async, run_sync
 
+    POOL.release(warm)
     try:
         if warm.kc is not None:
             warm.kc.stop_channels()
@@ -240,14 +292,18 @@ def _engine_class():
                 stderr_file=stderr_file,
             )
             workdir = kwargs.get("resources", {}).get("metadata", {}).get("path") or os.getcwd()
+            _check_stop()
             warm = POOL.take(kernel_name, manager_class)
             client = PapermillNotebookClient(nb_man, km=warm.km, **final_kwargs)
             client.kc = warm.kc
+            client.on_cell_start = _check_stop
             nb_man.nb.cells.insert(0, _reset_cell(str(Path(workdir).absolute())))
             try:
                 client.execute()
             except BaseException:
                 _shutdown(warm)  # timeout, dead kernel, interrupt: never reuse this kernel
+                if STOP.is_set():  # told to stop: its kernel was killed, not a failed report
+                    raise KeyboardInterrupt from None
                 raise
             finally:
                 reset = nb_man.nb.cells.pop(0)

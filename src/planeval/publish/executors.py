@@ -12,14 +12,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import signal
+import sys
 import time
 import uuid
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from planeval.core.errors import InputError, Problem
+from planeval.publish.engine import stop_now
 from planeval.publish.failures import failed_record_paths, record_failure
 from planeval.publish.fingerprint import is_complete, read_metadata
 from planeval.publish.index import write_index
@@ -167,10 +169,75 @@ def unfinished(run: ReportSpec, out: Path, started: dt.datetime) -> RunResult:
     )
 
 
+#: True while this worker process builds a report (see :func:`_worker_signal`).
+_BUILDING = False
+
+
+def _worker_signal(signum, frame) -> None:
+    """SIGTERM in a pool worker: the report being built stops (its kernel killed, no further
+    cell, see :func:`planeval.publish.engine.stop_now`) and unwinds like Ctrl-C (temporary
+    files removed); a worker between reports exits quietly (a KeyboardInterrupt there printed
+    a traceback)."""
+    if _BUILDING:
+        stop_now()
+        raise KeyboardInterrupt
+    raise SystemExit(0)
+
+
+def quiet_dropped_interrupts(unraisable) -> None:
+    """``sys.unraisablehook``: a KeyboardInterrupt that Python dropped (raised by a signal
+    handler inside a weakref callback or ``__del__``) is not printed as "Exception ignored";
+    the stop it carried is acted on anyway (the engine's :data:`~planeval.publish.engine.STOP`,
+    the batch's polling of its interrupt flag). Anything else goes to the default hook."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    sys.__unraisablehook__(unraisable)
+
+
 def _worker_init() -> None:
-    # a worker stopped with SIGTERM (systemd stop, pool shutdown) unwinds like Ctrl-C, so that
-    # temporary files are removed and the kernel is shut down
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    """Signals in a pool worker: the batch's process decides when its workers stop.
+
+    SIGINT (Ctrl-C reaches the whole process group) is ignored here: the batch process gets it
+    too and then sends each worker one SIGTERM (:func:`_stop_workers`), which also stops the
+    workers when only the batch process was signalled (``kill -INT <pid>``, a scheduler's
+    timeout). SIGTERM: :func:`_worker_signal`.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_signal)
+    sys.unraisablehook = quiet_dropped_interrupts
+
+
+def _run_in_worker(*args) -> RunResult:
+    """:func:`run_one` in a pool worker, with :data:`_BUILDING` set while it runs."""
+    global _BUILDING
+    _BUILDING = True
+    try:
+        return run_one(*args)
+    finally:
+        _BUILDING = False
+
+
+def _stop_workers(workers: set) -> None:
+    """Send each live worker process one SIGTERM: the report it builds unwinds (see
+    :func:`_worker_init`); a worker already gone is skipped."""
+    for proc in workers:
+        with contextlib.suppress(OSError, ValueError):  # exited, or already closed
+            if proc.is_alive():
+                proc.terminate()
+
+
+def _close_pool(pool, workers: Callable[[], set], stopping: bool) -> None:
+    """Shut ``pool`` down and wait for its workers; ``stopping`` (the batch was interrupted or
+    stopped reading): first tell the workers to stop, so that nobody waits for a running
+    report. An interrupt during the wait stops the workers and waits again, then propagates."""
+    try:
+        if stopping:
+            _stop_workers(workers())
+        pool.shutdown(wait=True, cancel_futures=True)
+    except KeyboardInterrupt:
+        _stop_workers(workers())
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
 
 
 def _broke(fut) -> bool:
@@ -195,22 +262,37 @@ def _outcome(fut, run: ReportSpec, submitted: dt.datetime, out: Path) -> RunResu
     )
 
 
+#: Seconds between two looks at the batch's interrupt flag while waiting for reports.
+POLL_SECONDS = 1.0
+
+
 def local_results(
-    runs: list[ReportSpec], args: tuple, workers: int, out: Path
+    runs: list[ReportSpec],
+    args: tuple,
+    workers: int,
+    out: Path,
+    stopping: Callable[[], bool] = lambda: False,
 ) -> Iterator[RunResult]:
     """Run on a :class:`ProcessPoolExecutor` (spawned processes), at most ``workers`` at a time.
 
     A worker that dies (killed, out of memory) breaks the pool: the reports it and the other
     workers were building are recorded as failed and a fresh pool takes the remaining ones.
+    An interrupt (``KeyboardInterrupt`` here, or ``stopping()`` true: the batch's flag, looked
+    at every :data:`POLL_SECONDS` in case Python dropped the exception) stops every worker and
+    ends the stream.
     """
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     ctx = multiprocessing.get_context("spawn")
     queue = deque(runs)
+    before = set(multiprocessing.active_children())
 
     def new_pool() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init)
+
+    def own_workers() -> set:
+        return set(multiprocessing.active_children()) - before
 
     pool = new_pool()
     inflight: dict = {}
@@ -218,8 +300,10 @@ def local_results(
         while queue or inflight:
             while queue and len(inflight) < workers:
                 run = queue.popleft()
-                inflight[pool.submit(run_one, run, *args)] = (run, dt.datetime.now())
-            done, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                inflight[pool.submit(_run_in_worker, run, *args)] = (run, dt.datetime.now())
+            done, _ = wait(inflight, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            if stopping():
+                raise KeyboardInterrupt
             if any(_broke(fut) for fut in done):
                 # the pool is gone and every future still on it fails. Shut it down first (its
                 # workers terminated and joined), so that whether a lost run's own worker still
@@ -235,8 +319,10 @@ def local_results(
             for fut in done:
                 run, submitted = inflight.pop(fut)
                 yield _outcome(fut, run, submitted, out)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    except BaseException:  # KeyboardInterrupt, or GeneratorExit: the batch stopped reading
+        _close_pool(pool, own_workers, stopping=True)
+        raise
+    _close_pool(pool, own_workers, stopping=False)
 
 
 def dask_results(
