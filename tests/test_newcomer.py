@@ -129,21 +129,22 @@ def test_stray_file_stops_loading_the_geography(base: Path):
 # 3. implausible years
 
 
-def test_years_outside_plans_and_after_this_year_are_refused(base: Path):
-    import datetime as dt
-
+def test_years_outside_plans_and_after_this_year_are_refused(base: Path, monkeypatch):
+    """On 6 December 2026 (frozen): the latest data year is 2025 (statistics of a year are
+    published the next year), so 2026.csv and 2027.csv are refused with 1925.csv."""
+    monkeypatch.setenv("PLANEVAL_TODAY", "2026-12-06")
     folder = base / "observations" / "baijiantan"
-    next_year = dt.date.today().year + 1
-    for year in (1925, next_year):
+    for year in (1925, 2026, 2027):
         shutil.copy(folder / "2020.csv", folder / f"{year}.csv")
     code, out = _validate("--data-dir", str(base), str(folder))
     assert code == 1
-    this_year = dt.date.today().year
     # one range, in one message (issue 22: it gave 2001–2030 and 2001–<this year>)
-    assert f"1925.csv: data year 1925 is outside 2001–{this_year}" in out
-    assert f"data years run from 2001 to {this_year}" in out and "2001–2030" not in out
-    assert f"{next_year}.csv: data year {next_year} is outside 2001–{this_year}" in out
-    assert f"{next_year} is not over yet (current year {this_year})" in out
+    assert "1925.csv: data year 1925 is outside 2001–2025" in out
+    assert "data years run from 2001 to 2025" in out and "2001–2030" not in out
+    assert "2026.csv: data year 2026 is outside 2001–2025" in out
+    assert "the statistics of 2026 are published in 2027 (today 2026-12-06)" in out
+    assert "2027.csv: data year 2027 is outside 2001–2025" in out
+    assert "2027 is not over yet (today 2026-12-06)" in out
 
 
 # 4. command-line flags contradicting a CSV's name or folder

@@ -153,12 +153,12 @@ def test_a_value_given_twice_with_different_numbers_names_both_files(tmp_path):
     assert planeval.load_observations("strelsau", data)["value"].tolist() == [5.6]
 
 
-def test_years_outside_every_plan_are_refused_with_the_range(tmp_path):
-    """The plan covers 2021-2030; data may reach 20 years back and never past the current
-    year: 2001 to min(2030, this year), one range in one message."""
-    import datetime as dt
-
-    last = min(2030, dt.date.today().year)
+def test_years_outside_every_plan_are_refused_with_the_range(tmp_path, monkeypatch):
+    """The plan covers 2021-2030; data may reach 20 years back and never past the latest data
+    year (today frozen at 6 December 2026: 2025, statistics being published the next year):
+    2001 to 2025, one range in one message."""
+    monkeypatch.setenv("PLANEVAL_TODAY", "2026-12-06")
+    last = 2025
     data = _new_region(tmp_path)
     folder = data / "observations" / "strelsau"
     for year in (2031, 1925):

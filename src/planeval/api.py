@@ -64,13 +64,16 @@ def load_observations(
     value in the indicator's unit, source, note, file, row, sha256). Indicators and units are
     checked against all plans of ``data_dir`` and its indicator register (``indicators.yaml``).
     Raises ``InputError`` listing every problem (a geography's display name, ``新疆维吾尔自治区``,
-    names its code). ``plan`` is accepted for symmetry and unused. ``data_dir``: see
-    :func:`default_data_dir`.
+    names its code; ``up_to_year`` as the command line's ``--year``: a whole number in the
+    data years, ``"2024"`` read as 2024). ``plan`` is accepted for symmetry and unused.
+    ``data_dir``: see :func:`default_data_dir`.
     """
-    from planeval.plans.requests import check_geography_code
+    from planeval.plans.requests import check_data_year, check_geography_code
 
     data_dir = default_data_dir(data_dir)
     geography = check_geography_code(geography, data_dir, PYTHON)
+    if up_to_year is not None:
+        up_to_year = check_data_year(up_to_year, data_dir, PYTHON, "up_to_year")
     return load_geography(data_dir, geography, up_to_year=up_to_year)
 
 
@@ -104,7 +107,7 @@ def assess(
 
     data_dir = default_data_dir(data_dir)
     p = plan if isinstance(plan, Plan) else load_plan(plan, data_dir, caller)
-    year = check_report_year(p, year, None, caller)
+    year = check_report_year(p, year, None, caller, data_dir=data_dir)
     if observations is None:  # (a frame given is assessed under whatever name it carries)
         geography = check_geography_code(geography, data_dir, caller)
         observations = load_geography(data_dir, geography, up_to_year=year)
@@ -170,14 +173,16 @@ def plot_indicator(
 
     ``result``: an ``IndicatorAssessment`` (``assessment["under5_mortality"]``), or an
     indicator id together with ``assessment``. ``reference``: another geography's values as a
-    Series indexed by year, or a geography name (read from the assessment's data folder up to
-    its data year), drawn dashed. Other keyword arguments go to
-    :func:`reporting.charts.plot_indicator`. Raises ``KeyError`` for an id not in the plan and
-    ``InputError`` for an id without ``assessment`` or a geography without data.
+    Series indexed by year, or a geography code (read from the assessment's data folder up to
+    its data year; a display name is refused naming its code, as everywhere), drawn dashed.
+    Other keyword arguments go to :func:`reporting.charts.plot_indicator`. Raises ``KeyError``
+    for an id not in the plan and ``InputError`` for an id without ``assessment`` or a
+    geography without data.
     """
     from planeval.core.errors import InputError, Problem
     from planeval.explore import reference_series
     from planeval.explore.display import _charts
+    from planeval.plans.requests import check_geography_code
 
     if isinstance(result, str):
         if assessment is None:
@@ -202,8 +207,8 @@ def plot_indicator(
                     "传入 assessment=...",
                 )
             )
-        geo = reference
         data_dir = getattr(assessment, "data_dir", None) or "data"
+        geo = check_geography_code(reference, data_dir, PYTHON, "reference")
         reference = reference_series(result.indicator_id, geo, data_dir, assessment.data_year)
         reference_label = reference_label or geo
     settings = getattr(result, "_settings", None) or default_settings()

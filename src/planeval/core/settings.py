@@ -53,6 +53,7 @@ _OPTIONAL = {
     "run": ["cell_timeout_seconds", "kernel_start_timeout_seconds"],
     "overview": ["min_rank_denominator", "min_ranked_regions", "max_names_listed"],
     "intake": [
+        "publication_lag_years",
         "max_problems_listed",
         "max_sheet_rows",
         "max_sheet_columns",
@@ -231,6 +232,10 @@ def _intake_problems(intake: dict, path) -> list[Problem]:
         for key in ("fraction_below", "fraction_reference_min")
         if not number(intake[key])
     ]
+    lag = intake["publication_lag_years"]
+    if not (isinstance(lag, int) and not isinstance(lag, bool) and 0 <= lag <= 5):
+        key = "intake.publication_lag_years"
+        bad.append((key, lag, "a whole number from 0 to 5", "0 至 5 的整数", "1"))
     ceilings = intake["percent_ceilings"]
     if not isinstance(ceilings, dict):
         bad.append(

@@ -105,8 +105,12 @@ def overlay(
 
     The other geographies are read from ``data_dir`` (default: the assessment's) up to the
     same data year and assessed with the same plan and settings (their baseline is their own
-    observation, not the plan's). Raises :class:`InputError` for a geography without data.
+    observation, not the plan's). Raises :class:`InputError` for a geography without data, or
+    one given by its display name (``新疆``: the message names its code, as every command's).
     """
+    from planeval.core.arguments import PYTHON
+    from planeval.plans.requests import check_geography_code
+
     main = IndicatorResult.of(assessment[indicator_id])
     if isinstance(geographies, str):
         geographies = [geographies]
@@ -115,6 +119,7 @@ def overlay(
     for geo in geographies:
         if not geo or geo == assessment.geography:
             continue
+        geo = check_geography_code(geo, data_dir, PYTHON, "geographies")
         obs = load_geography(data_dir, geo, up_to_year=assessment.data_year)
         others[geo] = _reassess(assessment, indicator_id, obs, geography=geo)
     return OverlayResult(main, assessment.geography, others)

@@ -746,27 +746,28 @@ def department_problems(check: SubmissionCheck, data_dir: str | Path) -> list[Pr
 def _year_problems(data_dir: str | Path, files: list[tuple[int, Path]]) -> list[Problem]:
     """Files of a year outside the one range of data years
     (:func:`planeval.plans.requests.data_years`: from 20 years before the earliest plan to the
-    latest plan's end, never after the current year): ``1925.csv``, ``2031.csv``, a year not
-    yet over."""
-    from planeval.plans.requests import current_year, data_years
+    latest plan's end, never after the latest data year): ``1925.csv``, ``2031.csv``, a year
+    whose statistics are not published yet (``2026.csv`` in 2026)."""
+    from planeval.plans.requests import data_years, unpublished
 
     span = data_years(data_dir) if files else None
     if span is None:
         return []
     first, last = span
     return [
-        _year_problem(path, year, first, last, current_year())
+        _year_problem(path, year, first, last, unpublished(year, data_dir))
         for year, path in files
         if not first <= year <= last
     ]
 
 
-def _year_problem(path: Path, year: int, first: int, last: int, now: int) -> Problem:
+def _year_problem(
+    path: Path, year: int, first: int, last: int, why: tuple[str, str] | None
+) -> Problem:
     en = f"data year {year} is outside {first}–{last}, the years data can be given for"
     zh = f"数据年份 {year} 不在可报送的年份范围 {first}—{last} 内"
-    if year > now:
-        en += f"; {year} is not over yet (current year {now})"
-        zh += f"；{year} 年尚未结束（当前为 {now} 年）"
+    if why is not None:
+        en, zh = f"{en}; {why[0]}", f"{zh}；{why[1]}"
     return Problem(
         str(path),
         en,

@@ -9,13 +9,16 @@ Python).
 * :func:`read_year`: ``2024`` or the text ``"2024"``; anything else (``True``, ``2024.5``,
   ``"二〇二四"``) is refused, never a bare ``TypeError``.
 * :func:`data_years`: the ONE range of data years of a data folder: :data:`HISTORY_YEARS`
-  before the earliest plan's start up to the latest plan's end, and never after the current
-  year (no data of a year not yet over can exist).
+  before the earliest plan's start up to the latest plan's end, and never after
+  :func:`latest_data_year`: yearly statistics of year Y are published in Y+1 (the settings'
+  ``intake.publication_lag_years``, 1), so in December 2026 the latest data year is 2025.
+* :func:`today`: the date taken as today, ``PLANEVAL_TODAY`` (``YYYY-MM-DD``) when set (tests
+  freeze the clock with it; an office re-checks files as of a past date), else the system's.
 * :func:`check_data_year`: a submission's year (``template``, ``status``) in that range.
 * :func:`check_report_year`: a report's data cut-off against its plan: the base year (the year
   before the period) through the target year for an annual report or an assessment; the plan
   period itself for a mid-term or final evaluation (a 2020 mid-term report of a 2021–2025 plan
-  evaluates nothing); never after the current year.
+  evaluates nothing); never after the latest data year.
 * :func:`check_geography_code`: a geography code listed in ``geographies.yaml`` (when the data
   folder has one); a display name (``新疆维吾尔自治区``, ``新疆``, ``Xinjiang``) is refused
   naming the code it matches.
@@ -24,6 +27,7 @@ Python).
 from __future__ import annotations
 
 import datetime as dt
+import os
 from numbers import Integral
 from pathlib import Path
 
@@ -37,8 +41,69 @@ from planeval.plans.registry import declares_geographies, load_geographies
 EVALUATION_STAGES = ("midterm", "final")
 
 
+#: Environment variable that sets the date planeval takes as today (``YYYY-MM-DD``).
+TODAY_VARIABLE = "PLANEVAL_TODAY"
+
+
+def today() -> dt.date:
+    """The date taken as today: ``PLANEVAL_TODAY`` when set, else the system date. Raises
+    :class:`InputError` for a ``PLANEVAL_TODAY`` that is not a date."""
+    text = os.environ.get(TODAY_VARIABLE, "").strip()
+    if not text:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            Problem(
+                TODAY_VARIABLE,
+                f"{TODAY_VARIABLE}={text!r} is not a date",
+                f"{TODAY_VARIABLE}={text!r} 不是日期",
+                f"write it as YYYY-MM-DD ({TODAY_VARIABLE}=2026-12-06), or unset it",
+                f"按 YYYY-MM-DD 填写（如 {TODAY_VARIABLE}=2026-12-06），或删除该变量",
+                code="parameter",
+            )
+        ) from None
+
+
 def current_year() -> int:
-    return dt.date.today().year
+    return today().year
+
+
+def publication_lag(data_dir: str | Path | None = None) -> int:
+    """Years from a data year to the publication of its statistics: the settings'
+    ``intake.publication_lag_years`` (``<data_dir>/config/assessment.yaml``, else the
+    package's copy), 1 by default."""
+    from planeval.core.settings import default_settings, load_settings
+
+    settings = load_settings(data_dir) if data_dir is not None else default_settings()
+    return int(settings["intake"].get("publication_lag_years", 1))
+
+
+def latest_data_year(data_dir: str | Path | None = None) -> int:
+    """The latest year whose yearly statistics can exist today: the current year minus
+    :func:`publication_lag` (in December 2026: 2025; a 2026 file is data of a year whose
+    figures are published in 2027)."""
+    return current_year() - publication_lag(data_dir)
+
+
+def unpublished(year: int, data_dir: str | Path | None = None) -> tuple[str, str] | None:
+    """``(en, zh)`` telling why ``year`` cannot have data yet, or None when it can: its
+    statistics are published in ``year + lag`` (the settings' key named, with today's date)."""
+    lag = publication_lag(data_dir)
+    if year <= current_year() - lag:
+        return None
+    now = today().isoformat()
+    if year > current_year():
+        en = f"{year} is not over yet (today {now})"
+        zh = f"{year} 年尚未结束（今天是 {now}）"
+    else:
+        en = f"the statistics of {year} are published in {year + lag} (today {now})"
+        zh = f"{year} 年的统计数据 {year + lag} 年才发布（今天是 {now}）"
+    key = "intake.publication_lag_years"
+    en += f"; the latest data year is {current_year() - lag} ({key}: {lag})"
+    zh += f"；最新数据年份为 {current_year() - lag} 年（{key}：{lag}）"
+    return en, zh
 
 
 def read_year(value: object, caller: Caller = CLI, param: str = "year") -> int:
@@ -63,7 +128,7 @@ def read_year(value: object, caller: Caller = CLI, param: str = "year") -> int:
 def data_years(data_dir: str | Path) -> tuple[int, int] | None:
     """``(first, last)``: the data years any submission of ``data_dir`` may hold, one range:
     :data:`HISTORY_YEARS` before the earliest plan's ``period_start`` up to the latest plan's
-    ``period_end``, capped at the current year. None without (valid) plans."""
+    ``period_end``, capped at :func:`latest_data_year`. None without (valid) plans."""
     try:
         plans = load_all_plans(data_dir)
     except InputError:
@@ -71,13 +136,15 @@ def data_years(data_dir: str | Path) -> tuple[int, int] | None:
     if not plans:
         return None
     first = min(p.period_start for p in plans) - HISTORY_YEARS
-    return first, min(max(p.period_end for p in plans), current_year())
+    return first, min(max(p.period_end for p in plans), latest_data_year(data_dir))
 
 
-def _year_problem(where: str, year: int, first: int, last: int, en: str, zh: str, caller, param):
-    if year > current_year():
-        en += f"; {year} is not over yet (current year {current_year()})"
-        zh += f"；{year} 年尚未结束（当前为 {current_year()} 年）"
+def _year_problem(
+    where: str, year: int, first: int, last: int, en: str, zh: str, caller, param, data_dir
+):
+    why = unpublished(year, data_dir)
+    if why is not None:
+        en, zh = f"{en}; {why[0]}", f"{zh}；{why[1]}"
     return Problem(
         where,
         en,
@@ -108,24 +175,33 @@ def check_data_year(
             f"数据年份 {year} 不在可报送的年份范围 {first}—{last} 内",
             caller,
             param,
+            data_dir,
         )
     )
 
 
-def report_years(plan, stage: str | None = None) -> tuple[int, int]:
+def report_years(
+    plan, stage: str | None = None, data_dir: str | Path | None = None
+) -> tuple[int, int]:
     """``(first, last)`` data cut-off years of a report of ``plan`` at ``stage`` (None: an
-    assessment): see the module's rules."""
+    assessment): see the module's rules (``data_dir``: whose settings give the publication
+    lag; None: the package's)."""
     first = plan.period_start if stage in EVALUATION_STAGES else plan.period_start - 1
-    return first, min(plan.period_end, current_year())
+    return first, min(plan.period_end, latest_data_year(data_dir))
 
 
 def check_report_year(
-    plan, year: object, stage: str | None = None, caller: Caller = CLI, param: str = "year"
+    plan,
+    year: object,
+    stage: str | None = None,
+    caller: Caller = CLI,
+    param: str = "year",
+    data_dir: str | Path | None = None,
 ) -> int:
     """``year`` read and checked as the data cut-off of a report of ``plan`` at ``stage``;
     raises :class:`InputError` naming the plan period and the one range of allowed years."""
     year = read_year(year, caller, param)
-    first, last = report_years(plan, stage)
+    first, last = report_years(plan, stage, data_dir)
     if first <= year <= last:
         return year
     en = f"data year {year} is outside plan '{plan.plan}' (period {plan.period_start}–"
@@ -138,7 +214,9 @@ def check_report_year(
     else:
         en += f"; base year {plan.period_start - 1})"
         zh += f"，基期 {plan.period_start - 1} 年）"
-    raise InputError(_year_problem(caller.name(param), year, first, last, en, zh, caller, param))
+    raise InputError(
+        _year_problem(caller.name(param), year, first, last, en, zh, caller, param, data_dir)
+    )
 
 
 def _matches(text: str, geographies) -> list:

@@ -80,11 +80,17 @@ def child_regions(parent: str, data_dir: str | Path) -> list[str]:
     return regions
 
 
-def check_overview(plan: str, stage: str, year: int, lang: str, data_dir) -> None:
-    """Stage and language among the allowed ones, the plan known and the year in its period;
-    raises :class:`InputError` (zh and en) naming each problem."""
+def check_overview(
+    plan: str, stage: str, year: int, lang: str, data_dir, parent: str | None = None
+) -> int:
+    """Stage and language among the allowed ones, then the requests a region's report makes
+    (:mod:`planeval.plans.requests`): the plan known, the year read and in the plan period
+    for a mid-term or final overview, the parent a geography code (a display name such as
+    ``新疆`` names its code). Returns the year; raises :class:`InputError` (zh and en) naming
+    each problem."""
     from planeval.plans.catalogue import load_plan
-    from planeval.publish.parameters import LANGS, STAGES, check_year
+    from planeval.plans.requests import check_geography_code, check_report_year
+    from planeval.publish.parameters import LANGS, STAGES
 
     problems = []
     for name, value, allowed in (("--stage", stage, STAGES), ("--lang", lang, LANGS)):
@@ -100,7 +106,10 @@ def check_overview(plan: str, stage: str, year: int, lang: str, data_dir) -> Non
             )
     if problems:
         raise InputError(problems)
-    check_year(load_plan(plan, data_dir), year)
+    year = check_report_year(load_plan(plan, data_dir), year, stage, data_dir=data_dir)
+    if parent is not None:
+        check_geography_code(parent, data_dir, param="parent")
+    return year
 
 
 def stored_record(
@@ -226,7 +235,7 @@ def build_overview_files(
 
     t0 = time.perf_counter()
     timings = {}
-    check_overview(plan, stage, year, lang, data_dir)
+    year = check_overview(plan, stage, year, lang, data_dir, parent)
     data_dir, out = Path(data_dir).absolute(), Path(out).absolute()
     out.mkdir(parents=True, exist_ok=True)
     if gathered is None:
@@ -341,7 +350,7 @@ def run_overviews(overviews, data_dir, out, notebook=NOTEBOOK, force: bool = Tru
         key = (run.plan, run.stage, run.year, run.geography)
         row = {"report": run.name, **run.fields()}
         try:
-            check_overview(run.plan, run.stage, run.year, run.lang, data_dir)
+            check_overview(run.plan, run.stage, run.year, run.lang, data_dir, run.geography)
             if key not in gathered:
                 gathered[key] = gather(*key, data_dir, out, notebook)
             result = build_overview_files(

@@ -204,7 +204,8 @@ def check_parameters(
     if problems:
         raise InputError(problems)
     plan_name = check_plan_name(plan_name, folder, caller)
-    year_int = check_report_year(load_plan(plan_name, folder, caller), year_int, stage_name, caller)
+    plan_obj = load_plan(plan_name, folder, caller)
+    year_int = check_report_year(plan_obj, year_int, stage_name, caller, data_dir=folder)
     geography_name = check_geography_code(geography_name, folder, caller)
     check_geography(folder, geography_name, year_int)
     spec = ReportSpec(
@@ -236,11 +237,11 @@ def check_spec(spec: ReportSpec, data_dir: str | Path, caller: Caller = CLI) -> 
     )
 
 
-def check_year(plan, year: int, stage: str | None = None) -> None:
+def check_year(plan, year: int, stage: str | None = None, data_dir=None) -> None:
     """Raise :class:`InputError` unless ``year`` may be the data cut-off of a report of
     ``plan`` at ``stage`` (None: an assessment); see
     :func:`~planeval.plans.requests.check_report_year`."""
-    check_report_year(plan, year, stage)
+    check_report_year(plan, year, stage, data_dir=data_dir)
 
 
 def check_geography(data_dir: str | Path, geography: str, year: int) -> None:
