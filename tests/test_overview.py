@@ -732,6 +732,8 @@ def test_index_row_shows_the_plan_display_name_in_the_page_language():
     row = index_row(meta)
     assert (row["plan"], row["plan_code"]) == ("Baijiantan Children's Plan", "children")
     assert index_row(meta | {"lang": "zh"})["plan"] == "白碱滩区儿童发展规划"
+    assert row["geography"] == "Yunnan Province [yunnan]"
+    assert index_row(meta | {"lang": "zh"})["geography"] == "云南省 [yunnan]"
     old = {k: v for k, v in meta.items() if k != "plan_title"}
     assert index_row(old)["plan"] == "children"
 

@@ -20,16 +20,17 @@ def plan_display_name(meta: dict) -> str:
 
 
 def index_row(meta: dict, failure: dict | None = None) -> dict:
-    """One report of the index as plain text fields, from its metadata: ``geography``,
-    ``plan`` (its display name in the page's language, the code in ``plan_code``), ``stage``,
-    ``year``, ``lang``, ``produced``, ``file``, ``fingerprint``; and the record of its last
-    failed rebuild (``{"failed": time, "record": path}``) or None."""
+    """One report of the index as plain text fields, from its metadata: ``geography`` (its
+    name in the page's language and its code), ``plan`` (its display name in the page's
+    language, the code in ``plan_code``), ``stage``, ``year``, ``lang``, ``produced``,
+    ``file``, ``fingerprint``; and the record of its last failed rebuild (``{"failed": time,
+    "record": path}``) or None."""
     geo = meta["geography"]
     stage = label("stage", meta["stage"], "zh") + " / " + label("stage", meta["stage"], "en")
     if meta.get("kind") == "overview":  # the overview of a parent geography's regions
         stage = f"{label('overview', 'kicker', 'zh')} · {stage}"
     return {
-        "geography": f"{geography_name(geo, 'zh')} [{geo}]",
+        "geography": f"{geography_name(geo, 'en' if meta.get('lang') == 'en' else 'zh')} [{geo}]",
         "plan": plan_display_name(meta),
         "plan_code": meta["plan"],
         "stage": stage,
