@@ -116,6 +116,9 @@ class Writer:
         bare = any(name.startswith(w) for w in self("no_article").split("|") if w)
         if len(name) > 1 and name[1].islower():
             name = name[0].lower() + name[1:]
+        for sex in ("female", "male"):  # "Life expectancy at birth, female": female life ...
+            if name.endswith(f", {sex}"):
+                name = f"{sex} {name[: -len(sex) - 2]}"
         phrase = name if bare else "the " + name
         return phrase[0].upper() + phrase[1:] if start else phrase
 
@@ -417,8 +420,13 @@ def problem_group(ctx: ReportContext, domain_zh: str, items: list) -> doc.Findin
     w = Writer(ctx)
     domain = ctx.plan.domain_name(domain_zh, ctx.lang)
     problems = [p for _, p in items]
-    title = w("problem_domain", domain=domain, count=w.count(len(items)),
-              kinds=_kinds_text(w, problems))  # fmt: skip
+    kinds = {p.kinds[0] for p in problems}
+    if len(kinds) == 1:  # 教育领域3项指标未达到目标 (no count in brackets repeating the title's)
+        phrase = w(f"phrase_{kinds.pop()}")
+        title = w("problem_domain_one", domain=domain, count=w.count(len(items)), phrase=phrase)
+    else:
+        title = w("problem_domain", domain=domain, count=w.count(len(items)),
+                  kinds=_kinds_text(w, problems))  # fmt: skip
     sentences, unexplained = [], []
     for r, p in items:
         sentences += problem_sentences(ctx, r, p)
