@@ -292,3 +292,32 @@ def test_about_band_comes_from_the_plan_or_the_settings_and_is_stated():
     assert target_words(wider, "zh") == "保持在45%左右（42%至48%）"
     persons = replace(open_band, unit="人", target_value=50)
     assert with_about_tolerance(persons, settings).tolerance == pytest.approx(2.5)
+
+
+def test_warning_mark_in_the_tables_is_the_early_warning_list():
+    """⚠ 预警 under a status marks exactly the targets of 预警指标 (the verdict's problems):
+    高中阶段学生近视率 (未达标) had no mark, because the table read the assessment's flag."""
+    ctx, d = context(), document()
+    marked = {
+        row.key
+        for s in d.domains
+        if s.table is not None
+        for row in s.table.rows
+        for c in row.cells
+        if c.column == "status" and "⚠" in c.warning
+    }
+    assert marked == {p.indicator_id for p in ctx.verdict.problems}
+    assert "myopia_senior" in marked
+
+
+def test_brief_annex_status_notes_carry_no_interval_figures(word_file, tmp_path):
+    """5岁以下儿童死亡率 (有望实现): the trust label's reason "95% 预测区间宽 1.54 …" is an
+    interval's figure: in the full annex and the HTML, not in Word's brief annex; the label
+    低可靠性 stays. A lagging row says its latest year once (not 数据滞后 twice)."""
+    cells = [c.text for t in word_file.tables for r in t.rows for c in r.cells]
+    assert any(c.startswith("有望实现\n低可靠性") for c in cells)
+    assert not any("区间宽" in c for c in cells)
+    assert not any(c.count("数据滞后") > 1 for c in cells)
+    full = docx.Document(str(write_docx(document("full"), tmp_path / "full.docx")))
+    cells = [c.text for t in full.tables for r in t.rows for c in r.cells]
+    assert any("低可靠性" in c and "区间宽" in c for c in cells)

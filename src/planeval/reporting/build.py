@@ -139,6 +139,11 @@ class ReportContext:
         by its tone (the assessment status family)."""
         return self.status_badge(self.verdict_of(r).status)
 
+    @cached_property
+    def warned(self) -> set[str]:
+        """Indicators of the early-warning list (预警指标): the verdict's problems."""
+        return {p.indicator_id for p in self.verdict.problems}
+
     def is_lagging(self, r: IndicatorAssessment) -> bool:
         """No value in the plan period but an earlier one (数据滞后, the verdict's): said with
         the latest year, and the gap is shown from it."""

@@ -84,14 +84,26 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
 
 # --------------------------------------------------------------------------- cells
 def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
-    """Status badge; under it the early warning and the trust label (低可靠性) with its reason."""
-    notes = ["⚠ " + ctx.t("early_warning")] if field_of(r, "early_warning") else []
+    """Status badge; under it ``⚠ 预警`` for a target of the early-warning list (the verdict's
+    problems), the latest year of lagging data, and the trust label (低可靠性) with its reason;
+    the reason's interval figures are technical (the HTML and the full annex only)."""
+    notes = ["⚠ " + ctx.t("early_warning")] if r.indicator_id in ctx.warned else []
     if ctx.is_lagging(r):
         notes.append(ctx.t("lag_status", year=r.latest_year))
+    technical = ""
     if field_of(r, "reliability") == "low" and ctx.verdict_of(r).basis == "forecast":
-        notes.append(reliability_text(r, ctx.lang, with_interval=ctx.stage != "annual"))
+        brief = reliability_text(r, ctx.lang, with_interval=False)
+        notes.append(brief)
+        if ctx.stage != "annual":
+            technical = reliability_text(r, ctx.lang, with_interval=True)[len(brief) :]
     warning = ("；" if ctx.lang != "en" else "; ").join(notes)
-    return Cell(badge=ctx.verdict_badge(r), warning=warning, column="status", role="status")
+    return Cell(
+        badge=ctx.verdict_badge(r),
+        warning=warning,
+        warning_technical=technical,
+        column="status",
+        role="status",
+    )
 
 
 def lead_cells(ctx: ReportContext, r: IndicatorAssessment) -> list[Cell]:

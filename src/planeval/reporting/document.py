@@ -62,6 +62,7 @@ class Cell:
     link_title: str = ""
     rowspan: int = 1
     technical: bool = False  # the cell of a technical column (see :class:`Column`)
+    warning_technical: str = ""  # the rest of the warning, technical (an interval's figures)
     sub_technical: bool = False  # the second line is technical (a 95 % interval)
 
 

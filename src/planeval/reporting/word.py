@@ -598,8 +598,8 @@ class WordWriter:
         text = cell.text
         if cell.badge:  # the word alone: no colour in print, and no icon glyph needed
             text = badge_word(cell.badge, self.lang)
-        if cell.warning:
-            text += f"\n{cell.warning}"
+        if cell.warning:  # its technical rest (an interval's figures) with the second lines
+            text += f"\n{cell.warning}" + (cell.warning_technical if subs else "")
         if cell.sub and (subs or cell.column in ("latest", "baseline")):
             text += f"\n{cell.sub}"
         return text
