@@ -638,3 +638,35 @@ def test_zh_status_paragraphs_read_as_prose(plan, geography, year, stage):
                 year_before = r.latest_year
                 checked += 1
     assert checked >= 5 or geography != "china"  # the district's own data: 2020 only
+
+
+def test_a_departments_own_recommendation_replaces_its_marked_place(tmp_path):
+    """narrative departments.卫健委.recommendation is placed in 卫健委's item of 四、对策建议 with
+    its author, instead of the marked place; 教育局's place stays marked. A department the plan
+    names for no target is an input error naming the key."""
+    import shutil
+
+    from planeval.core.errors import InputError
+    from planeval.reporting.narrative import check_narrative
+
+    data = tmp_path / "data"
+    shutil.copytree("data", data, ignore=shutil.ignore_patterns("raw", "processed", "runs"))
+    folder = data / "narrative" / "china"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "children_midterm_2023.yaml"
+    path.write_text(
+        "departments:\n  卫健委:\n"
+        "    recommendation: 开展近视防控专项行动。\n    author: 区卫健委\n",
+        encoding="utf-8",
+    )
+    a = planeval.assess("children", "china", 2023, data_dir=data)
+    advice = build_findings(build.context_for(a, "midterm", "zh", data)).advice
+    items = {f.title: f.sentences for f in advice if f.title}
+    office = [(s.text, s.author) for s in items["卫健委："] if s.origin == "office"]
+    assert office == [("开展近视防控专项行动。", "区卫健委")]
+    assert not any(s.placeholder for s in items["卫健委："])
+    assert any(s.placeholder and "教育局" in s.text for s in items["教育局："])
+    path.write_text("departments:\n  宣传部:\n    recommendation: 加强宣传。\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        check_narrative(data, "china", "children", "midterm", 2023)
+    assert "departments.宣传部" in str(info.value) and "卫健委" in str(info.value)

@@ -70,12 +70,14 @@ class Writer:
         word = label("verdict_status", t.status, self.lang)
         return word[:1].lower() + word[1:] if self.ctx.en else word
 
-    def department_or_none(self, r: IndicatorAssessment) -> str:
-        """The plan's responsible department of ``r`` in this language, '' when it names none."""
+    def department_or_none(self, r: IndicatorAssessment, lang: str | None = None) -> str:
+        """The plan's responsible department of ``r`` in ``lang`` (default this report's),
+        '' when it names none."""
         try:
-            return self.ctx.plan.target(r.indicator_id).department_name(self.lang) or ""
+            target = self.ctx.plan.target(r.indicator_id)
         except KeyError:
             return ""
+        return target.department_name(lang or self.lang) or ""
 
     def department(self, r: IndicatorAssessment) -> str:
         return self.department_or_none(r) or self("department_unknown")
@@ -500,12 +502,13 @@ def data_finding(ctx: ReportContext) -> doc.Finding | None:
     return doc.Finding(title + w("end"), sentences)
 
 
-def department_advice(ctx: ReportContext, department: str, items: list) -> doc.Finding:
+def department_advice(ctx: ReportContext, department_zh: str, items: list) -> doc.Finding:
     """The recommendation to one responsible department: the problem indicators it answers
-    for and what to do about them, then the office's measures (per indicator, from the
-    narrative) or one marked place for them. ``department`` '' when the plan names none:
-    the item then names no department."""
+    for and what to do about them, then the measures written in the narrative (per indicator,
+    and the department's own under ``departments``) or one marked place for them.
+    ``department_zh`` '' when the plan names none: the item then names no department."""
     w = Writer(ctx)
+    department = w.department_or_none(items[0][0]) if department_zh else ""
     results = [r for r, _ in items]
     keep = [r for r, p in items if p.kinds[0] == "falls_back"]
     close = [r for r in results if r not in keep]
@@ -524,7 +527,10 @@ def department_advice(ctx: ReportContext, department: str, items: list) -> doc.F
             sentences.append(office(written, "", r.indicator_id))
         else:
             unwritten.append(r)
-    if unwritten:
+    written = ctx.narrative.department(department_zh, "recommendation") if department_zh else None
+    if written is not None:
+        sentences.append(office(written, ""))
+    elif unwritten:
         who = w("department_the", department=department) if department else ""
         who = who or w("department_unknown")
         sentences.append(office(None, w("advice_placeholder", department=who)))
@@ -540,7 +546,7 @@ def advice_by_department(ctx: ReportContext) -> list[doc.Finding]:
     groups: dict[str, list] = {}
     for p in ctx.verdict.problems:
         r = results[p.indicator_id]
-        groups.setdefault(w.department_or_none(r), []).append((r, p))
+        groups.setdefault(w.department_or_none(r, "zh"), []).append((r, p))
     order = sorted(groups, key=lambda dept: dept == "")
     return [department_advice(ctx, dept, groups[dept]) for dept in order]
 

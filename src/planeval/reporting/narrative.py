@@ -21,6 +21,10 @@ no person-written text; every place for it stays marked in the report)::
         cause: ……                    # why the indicator is off track, under 存在的问题
         recommendation: ……           # the measure, under 对策建议
         author: 卫健委
+    departments:
+      卫健委:                        # a department the plan makes responsible (its targets)
+        recommendation: ……           # its measures and deadlines, under 对策建议
+        author: 卫健委
 
 Raises :class:`~planeval.core.errors.InputError` naming the file, the key and the fix for a
 file that is not valid YAML or has an unknown key or a non-text entry.
@@ -38,9 +42,10 @@ from planeval.core.errors import InputError, Problem
 
 #: Texts at the top of a file (besides ``author``, ``domains`` and ``indicators``).
 TOP_TEXTS = ("overall", "office", "date", "work", "background")
-TOP_KEYS = {"author", "domains", "indicators", *TOP_TEXTS}
+TOP_KEYS = {"author", "domains", "indicators", "departments", *TOP_TEXTS}
 DOMAIN_KEYS = {"progress", "causes", "measures", "author"}
 INDICATOR_KEYS = {"cause", "recommendation", "author"}
+DEPARTMENT_KEYS = {"recommendation", "author"}
 
 
 @dataclass
@@ -60,6 +65,10 @@ class Narrative:
     top: dict[str, Written] = field(default_factory=dict)  # office, date, work, background
     domains: dict[str, dict[str, Written]] = field(default_factory=dict)
     indicators: dict[str, dict[str, Written]] = field(default_factory=dict)
+    departments: dict[str, dict[str, Written]] = field(default_factory=dict)
+
+    def department(self, department_zh: str, key: str) -> Written | None:
+        return self.departments.get(department_zh, {}).get(key)
 
     def domain(self, domain_zh: str, key: str) -> Written | None:
         return self.domains.get(domain_zh, {}).get(key)
@@ -132,7 +141,7 @@ def _read(path: Path) -> dict:
 
 
 def _section(path: Path, raw: dict, name: str) -> dict:
-    """``domains`` or ``indicators`` of the file as a mapping (absent: empty)."""
+    """``domains``, ``indicators`` or ``departments`` of the file as a mapping (absent: empty)."""
     value = raw.get(name)
     if value is None:
         return {}
@@ -153,7 +162,8 @@ def _unknown_keys(path: Path, name: str, given, known: dict[str, str]) -> None:
         return
     listed = ", ".join(f"{k}{known[k]}" for k in list(known)[:30])
     more = f", ... ({len(known)} in all)" if len(known) > 30 else ""
-    what = ("domain", "领域") if name == "domains" else ("indicator id", "指标代码")
+    what = {"domains": ("domain", "领域"), "departments": ("responsible department", "责任部门")}
+    what = what.get(name, ("indicator id", "指标代码"))
     raise InputError(
         [
             _problem(path, f"{name}.{key}", f"unknown {what[0]} '{key}' of this plan: its text "
@@ -165,12 +175,14 @@ def _unknown_keys(path: Path, name: str, given, known: dict[str, str]) -> None:
     )  # fmt: skip
 
 
-def _plan_keys(plan) -> tuple[dict[str, str], dict[str, str]]:
-    """Allowed ``domains`` keys (the plan's domains in Chinese, English as hint) and
-    ``indicators`` keys (the ids of the plan's statistical targets)."""
+def _plan_keys(plan) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    """Allowed ``domains`` keys (the plan's domains in Chinese, English as hint),
+    ``indicators`` keys (the ids of the plan's statistical targets) and ``departments`` keys
+    (the departments the plan makes responsible for a target)."""
     domains = {str(d["zh"]): f" ({d.get('en', '')})" for d in plan.domains}
     ids = {t.indicator_id: "" for t in plan.targets if t.is_statistical}
-    return domains, ids
+    departments = {t.department: "" for t in plan.targets if t.department}
+    return domains, ids, departments
 
 
 def load_narrative(
@@ -191,10 +203,12 @@ def load_narrative(
                    | {k: None for k in raw if k not in TOP_KEYS}, TOP_KEYS, "")  # fmt: skip
     author = str(raw.get("author") or "")
     domains, indicators = _section(path, raw, "domains"), _section(path, raw, "indicators")
+    departments = _section(path, raw, "departments")
     if catalogue is not None:
-        known_domains, known_ids = _plan_keys(catalogue)
+        known_domains, known_ids, known_departments = _plan_keys(catalogue)
         _unknown_keys(path, "domains", domains, known_domains)
         _unknown_keys(path, "indicators", indicators, known_ids)
+        _unknown_keys(path, "departments", departments, known_departments)
     return Narrative(
         path=str(path),
         overall=top.get("overall"),
@@ -206,6 +220,10 @@ def load_narrative(
         indicators={
             str(i): _entries(path, f"indicators.{i}", v, INDICATOR_KEYS, author)
             for i, v in indicators.items()
+        },
+        departments={
+            str(d): _entries(path, f"departments.{d}", v, DEPARTMENT_KEYS, author)
+            for d, v in departments.items()
         },
     )
 
