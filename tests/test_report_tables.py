@@ -321,3 +321,16 @@ def test_brief_annex_status_notes_carry_no_interval_figures(word_file, tmp_path)
     full = docx.Document(str(write_docx(document("full"), tmp_path / "full.docx")))
     cells = [c.text for t in full.tables for r in t.rows for c in r.cells]
     assert any("低可靠性" in c and "区间宽" in c for c in cells)
+
+
+def test_workbench_explain_prints_the_slope_by_the_rule_and_the_verdicts_words():
+    """Infant mortality 2015–2023: 8.1, 7.5, 6.8, 6.1, 5.6, 5.4, 5.0, 4.9, 4.5 ‰. x̄ = 2019,
+    Sxx = 2 × (16 + 9 + 4 + 1) = 60, Sxy = −32.4 − 22.5 − 13.6 − 6.1 + 5.4 + 10.0 + 14.7 + 18.0
+    = −26.5: slope −26.5 / 60 = −0.4417 ‰ a year, printed −0.44 (one decimal more than the
+    data's 1; it was −0.442). Without 2020 the status is the verdict's 提前实现, not 已达标."""
+    r = planeval.assess("children", "china", 2023, data_dir="data")["infant_mortality"]
+    assert r.slope == pytest.approx(-26.5 / 60)
+    text = r.explain()
+    assert "线性趋势斜率 -0.44 ‰/年" in text
+    assert "剔除 2020 年后状态为 ✔ 提前实现（结论不变）" in text
+    assert "已达标" not in text.split("剔除")[1]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from planeval.assessment.assess import Assessment, IndicatorAssessment
 from planeval.assessment.verdict import COMMON, STAGE_STATUSES
-from planeval.core.labels import label, status_badge
+from planeval.core.labels import label, status_badge, verdict_badge
 from planeval.core.settings import default_settings
 from planeval.explore.display import (
     Heading,
@@ -40,6 +40,7 @@ from planeval.explore.text import (
 )
 from planeval.forecasting import ModelNotApplicable
 from planeval.plans.registry import geography_name
+from planeval.reporting.formatting import decimals_for, fmt_per_year
 
 if TYPE_CHECKING:  # the views import this module; they are imported where used
     from planeval.explore.comparison import ModelComparison
@@ -360,7 +361,8 @@ def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
     tested = t is None or t.trend_kind == "tested"
     if tested and r.change is not None and r.slope is not None:
         change = label("change", r.change, lang)
-        slope, p = f"{r.slope:+.3g}", _p(r.slope_p)
+        d = decimals_for(r.unit, list(r.values))  # a change per year: the reports' one rule
+        slope, p = fmt_per_year(r.slope, d, signed=True), _p(r.slope_p)
         out.append(_say("slope", lang, slope=slope, unit=u, p=p, change=change))
     elif t is not None and t.trend_kind == "first_last":
         out.append(_say("first_last", lang, change=_change_words(r, lang), n=r.n_obs))
@@ -379,7 +381,11 @@ def _explain_signals(r: IndicatorAssessment, lang: str) -> list[str]:
         )
     if r.volatile:
         out.append(_say("volatile", lang, rule=r.volatility_rule if lang == "en" else ""))
-    if r.sensitivity_year is not None and r.status_without_flagged:
+    if t is not None and t.status_without_flagged:  # in the verdict's words, as the reports
+        key = "without_changes" if t.status_without_flagged != t.status else "without_same"
+        other = verdict_badge(t.status_without_flagged, lang)
+        out.append(_say(key, lang, year=t.sensitivity_year, other=other))
+    elif r.sensitivity_year is not None and r.status_without_flagged:
         key = "without_changes" if r.sensitivity_changed else "without_same"
         other = status_badge(r.status_without_flagged, lang)
         out.append(_say(key, lang, year=r.sensitivity_year, other=other))
