@@ -33,6 +33,7 @@ CASES = [
     ("children", "china", 2024, "final"),
     ("women", "china", 2024, "final"),
     ("children", "baijiantan", 2025, "final"),
+    ("national_children", "china", 2024, "midterm"),  # no qualitative target, one domain
 ]
 
 
@@ -219,12 +220,17 @@ def test_every_count_in_the_findings_equals_the_verdict(plan, geography, year, s
     ctx = context(plan, geography, year, stage)
     v, findings = ctx.verdict, build_findings(ctx)
     overall = {s.kind: s.text for s in findings.overall}
-    items = overall["counts"].split("统计指标中，")[1].rstrip("。")
+    items = re.split(r"统计指标中，|均为统计指标。其中，", overall["counts"])[1].rstrip("。")
     words = {label("verdict_status", s, "zh"): s for s in v.counts}
     parsed = {words[w.strip("，")]: int(n) for w, n in COUNT.findall(items)}
     assert parsed == {s: n for s, n in v.counts.items() if n}
-    total, stat, qual = map(int, re.findall(r"(\d+)项", overall["counts"])[:3])
-    assert (total, stat, qual) == (len(v.targets), len(v.statistical), v.qualitative["total"])
+    if v.qualitative["total"]:
+        total, stat, qual = map(int, re.findall(r"(\d+)项", overall["counts"])[:3])
+        assert (total, stat, qual) == (len(v.targets), len(v.statistical), v.qualitative["total"])
+    else:  # 本期共评估8项目标，均为统计指标
+        assert int(re.search(r"评估(\d+)项目标，均为统计指标", overall["counts"]).group(1)) == len(
+            v.statistical
+        )
     if v.rate.counted:
         n, k, rate = RATE.search(overall["rate"]).groups()
         assert (int(n), int(k)) == (v.rate.counted, v.rate.achieved)

@@ -618,7 +618,7 @@ def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
         doc.Sentence(w(v.overall), kind="verdict"),
         doc.Sentence(
             w(
-                "counts",
+                "counts" if v.qualitative["total"] else w.variant("counts", "no_qualitative"),
                 total=len(v.targets),
                 stat=len(stat),
                 qual=len(v.targets) - len(stat),
@@ -740,7 +740,10 @@ def work_sentences(ctx: ReportContext) -> list[doc.Sentence]:
                      first=min(years), last=max(years), k=obs["source"].nunique())  # fmt: skip
             out.append(doc.Sentence(text, kind="work"))
     stat = v.statistical
-    text = w("work_scope", stat=len(stat), qual=len(v.targets) - len(stat))
+    qual = len(v.targets) - len(stat)
+    key = "work_scope" if qual else w.variant("work_scope", "no_qualitative")
+    plan_word = w("plan_word_outline" if "纲要" in ctx.plan.title_zh else "plan_word")
+    text = w(key, stat=len(stat), qual=qual, plan=plan_word)
     out.append(doc.Sentence(text, kind="work"))
     base = ctx.plan.period_start - 1
     out.append(doc.Sentence(w("work_method", base=base, year=ctx.year,
