@@ -123,6 +123,9 @@ SECT_AFTER_PGNUM = ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titleP
 WHOLE = {"num", "unit", "item", "status", "year", "path"}
 #: Chart widths by kind; any other chart at its own size, at most the text block's width.
 FIGURE_WIDTH = {"panel": Mm(108), "heatmap": Mm(150), "sex": Mm(150)}
+#: A domain's charts three to a row of the landscape attachment (two a row took 5 of the
+#: children's mid-term's 23 attachment pages).
+PANELS_PER_ROW = 3
 
 
 def badge_word(badge: doc.Badge, lang: str) -> str:
@@ -638,23 +641,24 @@ class WordWriter:
             text += f"（{status}）" if self.lang != "en" else f" ({status})"
         return text
 
-    def figures_two_up(self, figures: list[doc.Figure]) -> None:
-        """Charts two to a row (a borderless layout table), each with its caption."""
-        for k in range(0, len(figures), 2):
-            pair = figures[k : k + 2]
-            grid = self.docx.add_table(rows=1, cols=2)
+    def figures_in_rows(self, figures: list[doc.Figure], per_row: int = PANELS_PER_ROW) -> None:
+        """Charts ``per_row`` to a row of the landscape attachment (a borderless layout
+        table), each as wide as its share of the text block, with its caption."""
+        share = self.usable_width() / per_row
+        for k in range(0, len(figures), per_row):
+            grid = self.docx.add_table(rows=1, cols=per_row)
             grid.alignment = WD_TABLE_ALIGNMENT.CENTER
             _cant_split(grid.rows[0])
-            for cell, figure in zip(grid.rows[0].cells, pair, strict=False):
+            for cell, figure in zip(grid.rows[0].cells, figures[k : k + per_row], strict=False):
                 self.figures += 1
                 p = cell.paragraphs[0]
                 p.style = self.docx.styles["Caption"]
-                p.add_run().add_picture(io.BytesIO(figure.png), width=FIGURE_WIDTH["panel"])
+                p.add_run().add_picture(io.BytesIO(figure.png), width=Pt(share - 8))
                 cap = cell.add_paragraph(style="Caption")
                 cap.add_run(self._word("figure"))
                 _field(cap, f"SEQ {self._word('figure').strip()} \\* ARABIC", str(self.figures))
                 cap.add_run(f" {self.figure_title(figure)}")
-            self._widths(grid, [self.usable_width() / 2] * 2)
+            self._widths(grid, [share] * per_row)
 
     def _word(self, key: str) -> str:
         return label("word", key, self.lang)
@@ -863,7 +867,7 @@ def write_domain(w: WordWriter, section: doc.DomainSection, full: bool) -> None:
             w.paragraph(section.table_note_technical, "note")
     figures = [f for f in section.figures if full or f.brief]
     if figures:
-        w.figures_two_up(figures)
+        w.figures_in_rows(figures)
     write_accounts(w, section.accounts)
 
 
