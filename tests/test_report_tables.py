@@ -334,3 +334,15 @@ def test_workbench_explain_prints_the_slope_by_the_rule_and_the_verdicts_words()
     assert "线性趋势斜率 -0.44 ‰/年" in text
     assert "剔除 2020 年后状态为 ✔ 提前实现（结论不变）" in text
     assert "已达标" not in text.split("剔除")[1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("stage", ["annual", "midterm", "final"])
+def test_each_stage_status_has_its_own_word(stage, lang):
+    """The summary counts every status of the stage by its word: two statuses with one word
+    read as one status counted twice (the women's final in English listed "Not met 0" and
+    "Not met 3": 未实现 missed and 未达标 not met)."""
+    from planeval.assessment.verdict import COMMON, STAGE_STATUSES
+
+    words = [label("verdict_status", s, lang) for s in (*STAGE_STATUSES[stage], *COMMON)]
+    assert len(set(words)) == len(words), words
