@@ -346,3 +346,11 @@ def test_each_stage_status_has_its_own_word(stage, lang):
 
     words = [label("verdict_status", s, lang) for s in (*STAGE_STATUSES[stage], *COMMON)]
     assert len(set(words)) == len(words), words
+
+
+def test_gender_section_asks_for_rows_by_sex_in_chinese():
+    """The national data hold no values by sex: the zh note asked to fill rows "按 female、male"
+    (the data codes as words); it says 女性、男性 and names the codes as what the sex column
+    takes."""
+    intro = document().gender.intro.text
+    assert "按女性、男性分行填写（sex 列分别填 female、male）" in intro
