@@ -354,3 +354,13 @@ def test_gender_section_asks_for_rows_by_sex_in_chinese():
     takes."""
     intro = document().gender.intro.text
     assert "按女性、男性分行填写（sex 列分别填 female、male）" in intro
+
+
+def test_no_assessment_status_word_left_in_the_html_tables():
+    """Every table of the HTML report (the technical annex included): none of the assessment's
+    words 已达标/有望达标/难以达标 (the UNICEF class 'achieved' said 已达标 beside the verdict's
+    提前实现; it now reads 已实现目标 like Eurostat's)."""
+    soup = BeautifulSoup(render_report(document("full")), "html.parser")
+    text = " ".join(t.get_text(" ") for t in soup.select("table"))
+    for word in ASSESSMENT_WORDS:
+        assert word not in text, word
