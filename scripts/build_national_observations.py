@@ -22,6 +22,13 @@ Resolution rule, applied in order per indicator:
    first row in the file. When they agree, the first row is kept and the others are logged as
    confirmations.
 
+5. **Another measure, another indicator.** A raw row whose own name describes a different
+   measure from the plan indicator its key points at is filed under the register indicator of
+   that measure (``ANOTHER_MEASURE`` below; logged with both names). The national series
+   ``未成年人犯罪人数占同期犯罪总人数比重`` (minors' share of all offenders, 1.94 % in 2022) is not
+   the district plan's ``未成年人犯罪人数占未成年人人口数量比重`` (offenders per minor population,
+   about 0.01 %): filed under the plan's key it made the plan's target look achieved.
+
 Run: ``python scripts/build_national_observations.py`` (idempotent; rewrites the china folder).
 """
 
@@ -38,6 +45,10 @@ ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw" / "china_national_observations.csv"
 OUT = ROOT / "data" / "observations" / "china"
 _YEAR = re.compile(r"(20\d\d)")
+# (raw key, the raw row's own name) -> the register indicator of that measure (rule 5)
+ANOTHER_MEASURE = {
+    ("juvenile_crime_share", "未成年人犯罪人数占同期犯罪总人数比重"): "juvenile_offenders_share",
+}
 
 
 def catalogue_units() -> dict[str, str]:
@@ -61,6 +72,9 @@ def main() -> None:
         rows = list(csv.DictReader(fh))
     for i, r in enumerate(rows, start=2):
         r["raw_row"] = i
+        r["filed_as"] = ANOTHER_MEASURE.get((r["indicator_key"], r["name_zh"]))
+        if r["filed_as"]:
+            r["filed_as"], r["indicator_key"] = r["indicator_key"], r["filed_as"]
     cat_units = catalogue_units()
     by_key: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -78,7 +92,13 @@ def main() -> None:
                 "value": r["value"],
                 "unit": r["unit"],
                 "decision": decision,
-                "reason": reason,
+                "reason": reason
+                + (
+                    f"; filed as {r['indicator_key']} ({r['name_zh']}), not under the raw key "
+                    f"{r['filed_as']} (another measure, rule 5)"
+                    if r["filed_as"]
+                    else ""
+                ),
                 "source": r["source"],
                 "note": r["note"],
             }
