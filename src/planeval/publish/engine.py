@@ -162,6 +162,45 @@ def stop_now() -> None:
         _kill(warm)
 
 
+#: Kernels tried for one report when a kernel dies before running any cell (see
+#: :func:`_never_started`).
+START_ATTEMPTS = 2
+
+
+class _NeverStarted(Exception):
+    """The kernel failed before the notebook's first cell (the reset cell) began; the
+    kernel's error is the ``__cause__``."""
+
+
+def _run_on(warm: WarmKernel, nb_man, workdir: str, client_kwargs: dict):
+    """Run ``nb_man``'s notebook on ``warm`` behind the reset cell; returns ``(client, reset
+    cell)``. A kernel that fails before the reset cell starts (its start-up port taken by
+    another process between jupyter_client choosing it and the kernel binding it: "Address
+    already in use", seen on a busy machine) raises :class:`_NeverStarted` from the error, so
+    that the report is tried once more on a fresh kernel; any later failure propagates."""
+    from papermill.clientwrap import PapermillNotebookClient
+
+    client = PapermillNotebookClient(nb_man, km=warm.km, **client_kwargs)
+    client.kc = warm.kc
+    client.on_cell_start = _check_stop
+    reset = _reset_cell(workdir)
+    nb_man.nb.cells.insert(0, reset)
+    try:
+        client.execute()
+    except BaseException as exc:
+        _shutdown(warm)  # timeout, dead kernel, interrupt: never reuse this kernel
+        if STOP.is_set():  # told to stop: its kernel was killed, not a failed report
+            raise KeyboardInterrupt from None
+        if isinstance(exc, Exception) and reset.metadata["papermill"]["status"] == "pending":
+            raise _NeverStarted(str(exc)) from exc
+        raise
+    finally:
+        nb_man.nb.cells.pop(0)
+        seconds = reset.metadata.get("papermill", {}).get("duration") or 0.0
+        nb_man.nb.metadata.setdefault("planeval", {})["reset_seconds"] = seconds
+    return client, reset
+
+
 def _check_stop(**_) -> None:
     """nbclient's ``on_cell_start`` hook: no cell starts once :func:`stop_now` was called."""
     if STOP.is_set():
@@ -243,7 +282,6 @@ def register() -> str:
 
 
 def _engine_class():
-    from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine
     from papermill.iorw import write_ipynb
     from papermill.log import logger
@@ -292,23 +330,17 @@ def _engine_class():
                 stderr_file=stderr_file,
             )
             workdir = kwargs.get("resources", {}).get("metadata", {}).get("path") or os.getcwd()
-            _check_stop()
-            warm = POOL.take(kernel_name, manager_class)
-            client = PapermillNotebookClient(nb_man, km=warm.km, **final_kwargs)
-            client.kc = warm.kc
-            client.on_cell_start = _check_stop
-            nb_man.nb.cells.insert(0, _reset_cell(str(Path(workdir).absolute())))
-            try:
-                client.execute()
-            except BaseException:
-                _shutdown(warm)  # timeout, dead kernel, interrupt: never reuse this kernel
-                if STOP.is_set():  # told to stop: its kernel was killed, not a failed report
-                    raise KeyboardInterrupt from None
-                raise
-            finally:
-                reset = nb_man.nb.cells.pop(0)
-                seconds = reset.metadata.get("papermill", {}).get("duration") or 0.0
-                nb_man.nb.metadata.setdefault("planeval", {})["reset_seconds"] = seconds
+            workdir = str(Path(workdir).absolute())
+            for attempt in range(1, START_ATTEMPTS + 1):
+                _check_stop()
+                warm = POOL.take(kernel_name, manager_class)
+                try:
+                    client, reset = _run_on(warm, nb_man, workdir, final_kwargs)
+                    break
+                except _NeverStarted as exc:
+                    if attempt == START_ATTEMPTS:
+                        raise exc.__cause__ from None  # the kernel's own error
+                    logger.warning(f"kernel did not start ({exc}); starting another one")
             warm.kc, warm.uses = client.kc, warm.uses + 1
             if reset.metadata.get("papermill", {}).get("exception"):
                 # papermill stops at a failed cell: not one cell of the report ran. Without
