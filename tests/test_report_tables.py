@@ -94,7 +94,7 @@ def test_body_sentences_and_lists_say_the_same_word():
     ctx, d = context(), document()
     sentences = [s for g in build_findings(ctx).progress for f in g.findings for s in f.sentences]
     progress = [s for s in sentences if s.kind == "progress"]
-    assert len(progress) == 16  # 14 with a numeric level and data, 2 trend targets
+    assert len(progress) == 15  # 14 with a numeric level and data, 1 trend target (托位数量)
     for s in progress:
         assert word_of(ctx, s.indicator) in s.text, s.text
     badges = [c.badge for c in d.summary.counts]
@@ -145,6 +145,7 @@ def test_early_warnings_are_the_verdicts_problems_in_words():
         assert not set("≤≥") & set(line) and "概率" not in line, line
     lines = " ".join(s.lines) + " ".join(a.text for a in s.achieved)
     assert not ITEM_CODE.search(lines), lines
+    assert "5岁以下儿童贫血率（2016年）；12岁儿童龋患率（2016年）" in " ".join(s.lines)
 
 
 def test_english_early_warnings_use_the_verdicts_words():

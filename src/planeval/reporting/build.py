@@ -441,7 +441,7 @@ def summary(ctx: ReportContext) -> doc.Summary:
         lines.append(annual_sentence(ctx))
     if ctx.lagging:
         names = ("; " if ctx.en else "；").join(
-            f"{name_of(r, ctx.lang)} ({r.latest_year})" for r in ctx.lagging
+            ctx.t("lag_item", name=name_of(r, ctx.lang), year=r.latest_year) for r in ctx.lagging
         )
         lines.append(ctx.t("lag_summary", n=len(ctx.lagging), names=names))
     by_id = {r.indicator_id: r for r in res}
