@@ -98,9 +98,10 @@ def small_overview():
     Ranks (min denominator 3): r1 1 (100 %), r4 2 (66.7 %), r2 3 (33.3 %), r3 not ranked.
     Counts: neonatal met 2, off 1, no data 1; infant met 2, off 1, lagging 1; under-5 met 2,
     on track 1, no data 1. Regions with data: neonatal 3, infant 4, under-5 3.
-    Missing the target (value on the wrong side or off track), largest gap first: neonatal r2
-    (3.6 − 3) / 3 = 0.20; infant r3 (5.5 − 5) / 5 = 0.10 (lagging, 2019) before r4 0.04;
-    under-5 r2 (6.2 − 6) / 6 = 0.033 (on track, but above the target today)."""
+    Missing the target (off track, or a plan-period value on the wrong side), largest gap
+    first: neonatal r2 (3.6 − 3) / 3 = 0.20; infant r4 (5.2 − 5) / 5 = 0.04 (r3's 5.5 is from
+    2019, lagging: named apart, above the target); under-5 r2 (6.2 − 6) / 6 = 0.033 (on track,
+    but above the target today)."""
     T = _target
     records = [
         _record(
@@ -175,12 +176,16 @@ def _text(doc) -> str:
 
 
 def test_small_fixture_regions_missing_each_target(small_overview):
-    """Who misses a target, by gap (see the fixture's docstring), and who has lagging data."""
+    """Who misses a target, by gap (see the fixture's docstring), and who has lagging data
+    (with its value and, on the wrong side, 高于目标: in the lagging column, not among the
+    misses, so the table's counts and names agree)."""
     tc = {t.column.indicator_id: t for t in small_overview.counts}
-    assert [e.region for e in tc["infant_mortality"].misses] == ["R3", "R4"]
-    assert tc["infant_mortality"].misses_text == "R3（5.5‰，2019年，数据滞后）、R4（5.2‰，2023年）"
-    assert tc["infant_mortality"].lagging_text == "R3（2019年）"
+    assert [e.region for e in tc["infant_mortality"].misses] == ["R4"]
+    assert tc["infant_mortality"].misses_text == "R4（5.2‰，2023年）"
+    assert tc["infant_mortality"].lagging_text == "R3（5.5‰，2019年，高于目标）"
+    assert (tc["infant_mortality"].lagging_inside, tc["infant_mortality"].lagging_outside) == (0, 1)
     assert [e.region for e in tc["under5_mortality"].misses] == ["R2"]  # on track, above 6
+    assert tc["under5_mortality"].misses_text == "R2（6.2‰，2023年，有望实现）"
     assert [e.region for e in tc["neonatal_mortality"].misses] == ["R2"]
     assert tc["neonatal_mortality"].lagging_text == "无"
     assert (tc["neonatal_mortality"].with_data, tc["infant_mortality"].with_data) == (3, 4)
@@ -188,19 +193,20 @@ def test_small_fixture_regions_missing_each_target(small_overview):
 
 def test_small_fixture_findings(small_overview):
     """Counts over the regions with data; regions ordered by targets missed, then gap: R2 (2:
-    0.20, 0.033), R3 (1: 0.10), R4 (1: 0.04); 3 rankable regions: ranked."""
+    0.20, 0.033), R4 (1: 0.04); R3's lagging 5.5 (2019) named apart; 3 rankable regions:
+    ranked. Every target is missed by some region and R2 misses two: 二 部分, 三 较多."""
     text = _text(small_overview)
     assert "婴儿死亡率（目标：2030年降至5‰以下）：有数据的4个地区中2个已实现" in text
     assert "，1个未实现或存在困难，1个数据滞后。" in text
-    assert "未达到目标的有2个地区（差距由大到小）：R3（5.5‰，2019年，数据滞后）、R4" in text
+    assert "规划期内有数据的3个地区中，未达到目标的有1个：R4（5.2‰，2023年）" in text
     assert (
-        "：R2（2项：新生儿死亡率3.6‰（2023年）、5岁以下儿童死亡率6.2‰（2023年））、R3（1项" in text
+        "：R2（2项：新生儿死亡率3.6‰（2023年）、5岁以下儿童死亡率6.2‰（2023年））、R4（1项" in text
     )
-    assert text.index("R3（1项") < text.index("R4（1项")
+    assert "R3（1项" not in text and "R3（婴儿死亡率5.5‰，2019年，高于目标）" in text
     assert "纳入计算的目标不少于3项的3个地区按达标率排名，最高的是R1（3/3 (100.0%)）" in text
     assert "另有1个地区纳入计算的目标不足3项，不排名" in text
     heads = [h for h, _ in small_overview.findings]
-    assert heads[1] == "二、部分地区未达到的目标"  # at most half of a target's regions miss it
+    assert heads[1:3] == ["二、部分地区未达到的目标", "三、未达到目标较多的地区"]
 
 
 def _one_target_overview(cells, lang="zh", **kw):
@@ -223,8 +229,9 @@ def _one_target_overview(cells, lang="zh", **kw):
 
 def test_headings_follow_the_counts_in_every_branch():
     """二 says 多数 only when more than half of the regions with data miss a target (2 of 3),
-    部分 when fewer do (1 of 3), neither when none does; 三 names regions only when some miss;
-    四 says 数据缺口 only when data are lagging or missing. The text under each heading agrees."""
+    部分 when fewer do (1 of 3), neither when none does; 三 names regions only when some miss
+    (较多 only when one misses two or more targets: not with one target); 四 says 数据缺口 only
+    when data are lagging or missing. The text under each heading agrees."""
     most = _one_target_overview([("off_track", 5.6, 2023), ("off_track", 5.2, 2023),
                                  ("met", 4.0, 2023)])  # fmt: skip
     some = _one_target_overview([("off_track", 5.6, 2023), ("met", 4.2, 2023),
@@ -236,10 +243,10 @@ def test_headings_follow_the_counts_in_every_branch():
     heads = {k: [h for h, _ in d.findings] for k, d in docs.items()}
     assert heads["most"][1:] == [
         "二、多数地区未达到的目标",
-        "三、未达到目标较多的地区",
+        "三、未达到目标的地区",
         "四、数据情况",
     ]
-    assert heads["some"][1:3] == ["二、部分地区未达到的目标", "三、未达到目标较多的地区"]
+    assert heads["some"][1:3] == ["二、部分地区未达到的目标", "三、未达到目标的地区"]
     assert heads["none"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据情况"]
     assert heads["gaps"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据缺口"]
     assert heads["empty"][1:] == ["二、各目标实现情况", "三、各地区情况", "四、数据缺口"]
@@ -248,23 +255,29 @@ def test_headings_follow_the_counts_in_every_branch():
     assert "G1（5.6‰，2023年）、G2（5.2‰，2023年）" in _text(most)  # largest gap first
     for doc in (none, gaps):
         assert "有数据的地区中没有未达到目标的" in _text(doc) and "未达到目标的有" not in _text(doc)
-    # none misses: the smallest margin among plan-period values is G1's 4.6 (G2 4.9 is 2019)
-    assert "离目标最近（余量最小）的是G1（4.6‰，2023年）" in _text(gaps)
-    assert "数据滞后（最新数据早于规划期）：G2（2019年）" in _text(gaps)
+    # none misses: the highest value is G2's lagging 4.9 (2019), among plan-period G1's 4.6
+    assert "最新值最高为G24.9‰（2019年，数据滞后）；规划期内数据中最高为G14.6‰（2023年）" in _text(
+        gaps
+    )
+    assert "离目标最近" not in _text(gaps)
+    assert "数据滞后（最新数据早于规划期）：G2（4.9‰，2019年）" in _text(gaps)
     assert "1个地区没有本规划任何目标的数据：G3" in _text(gaps)
     assert "各地区各目标均有规划期内的数据" in _text(none)
     assert "各目标均无地区数据，无法判断" in _text(empty)
     assert "2个地区没有本规划任何目标的数据：G1、G2" in _text(empty)
 
 
-def test_lagging_value_on_the_wrong_side_misses_the_target():
-    """A value from before the plan period above the target (5.3 in 2019 against ≤ 5) misses
-    it and says so in its cell; a lagging value inside it (4.9) does not."""
+def test_lagging_value_on_the_wrong_side_is_a_note_not_a_miss():
+    """A value from before the plan period above the target (5.3 in 2019 against ≤ 5) is not
+    counted as a miss (a lagging value inside it is not counted as met either): its cell keeps
+    the one status 数据滞后 with the plain note 高于目标, and it is named under the lagging
+    regions with that note; a lagging value inside the target (4.9) has no note."""
     doc = _one_target_overview([("lagging", 5.3, 2019), ("lagging", 4.9, 2018)])
     (tc,) = doc.counts
-    assert [e.region for e in tc.misses] == ["G1"] and tc.nearest is None
-    assert [c.note for r in doc.rows for c in r.cells] == ["未达到目标", ""]
-    assert "未达到目标的有1个地区：G1（5.3‰，2019年，数据滞后）" in _text(doc)
+    assert tc.misses == [] and tc.misses_text == "无"
+    assert tc.lagging_text == "G2（4.9‰，2018年）、G1（5.3‰，2019年，高于目标）"
+    assert [c.note for r in doc.rows for c in r.cells] == ["高于目标", ""]
+    assert "未达到目标的有" not in _text(doc)
 
 
 def test_no_ranking_below_the_minimum_of_rankable_regions(small_overview):
@@ -306,7 +319,7 @@ def test_english_plurals():
         "1 of 3 regions with data has met it, 1 off track, 1 with lagging data; 1 without data."
         in text
     )
-    assert "1 region misses it: G2 (5.2‰, 2023)." in text
+    assert "1 of the 2 regions with plan-period data misses it: G2 (5.2‰, 2023)." in text
     assert "G2 (1 target: Infant mortality rate 5.2‰ (2023))" in text
     assert "1 region has targets whose latest data predate the plan period" in text
     assert "1 region has no data on any of the plan's targets: G4." in text
@@ -353,31 +366,44 @@ def test_each_region_status_equals_its_own_assessment(real):
             assert got["latest_year"] == r.latest_year
 
 
-def _page(out: Path, lang: str = "zh") -> BeautifulSoup:
-    result = build_overview_files(PLAN, "midterm", 2024, "china", DATA, out, lang)
-    return BeautifulSoup(result["path"].read_text(encoding="utf-8"), "html.parser")
+def _page(out: Path, lang: str = "zh") -> tuple[BeautifulSoup, str]:
+    """The page written by ``planeval overview`` (no region reports in ``out``) and the
+    command's output."""
+    args = ["overview", "--plan", PLAN, "--stage", "midterm", "--year", "2024", "--parent",
+            "china", "--data-dir", str(DATA), "--out", str(out), "--lang", lang]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    name = "china_national_children_overview_midterm_2024" + ("_en" if lang == "en" else "")
+    page = (out / f"{name}.html").read_text(encoding="utf-8")
+    return BeautifulSoup(page, "html.parser"), result.output
 
 
 def test_page_answers_the_reviewers_questions(tmp_path):
     """Infant mortality (≤ 5 ‰ by 2030): no region misses it. Every latest value is below 5:
     the highest is Yunnan's 4.73 ‰, from 2020 (before the plan period: lagging, not a miss);
-    among plan-period values Shandong's 2.61 (2023) is nearest the target. Lagging: Chongqing
-    2016, Anhui 2018, Hubei 2018, Gansu 2020, Yunnan 2020. Under-5 mortality (≤ 6 ‰): met by
-    Guangdong 3.46 (2022), Guangxi 3.82 (2023) and Shandong 3.76 (2023), the regions with a
-    value in the plan period: 3 of the 7 regions with data; Hubei 6.49 (2018) is the one value
-    above its target (a miss, from lagging data); Beijing 2.69, Anhui 4.60 (2018) and Gansu
-    4.57 (2020) are below 6 but lagging. Only Guangdong has 3 judged targets: 1 rankable region,
-    fewer than 3: no ranking."""
-    soup = _page(tmp_path)
+    among plan-period values Shandong's 2.61 (2023) is the highest. Lagging: Chongqing 2016,
+    Anhui 2018, Hubei 2018, Gansu 2020, Yunnan 2020, all 5 below the target. Under-5 mortality
+    (≤ 6 ‰): met by Guangdong 3.46 (2022), Guangxi 3.82 (2023) and Shandong 3.76 (2023), the
+    regions with a value in the plan period: 3 of the 7 regions with data; the 4 lagging: Beijing
+    2.69, Anhui 4.60 (2018) and Gansu 4.57 (2020) below 6, Hubei 6.49 (2018) above (a note, not
+    a miss: lagging values are counted neither as met nor as missing). Only Guangdong has 3
+    judged targets: 1 rankable region, fewer than 3: no ranking; the other 15: 6 lagging, 4 no
+    data, 5 with 1–2 judged targets (6 + 4 + 5 = 15). No region report built: the command says
+    so and the page claims no agreement with them."""
+    soup, output = _page(tmp_path)
+    assert "16个地区（共16个）的本地区报告" in output and "未与报告核对" in output
     infant = soup.find(id="count-infant_mortality")
     assert infant.find("td", class_="c-misses").get_text() == "无"
     assert infant.find("td", class_="c-lagging").get_text() == (
-        "重庆市（2016年）、安徽省（2018年）、湖北省（2018年）、甘肃省（2020年）、云南省（2020年）"
+        "重庆市（4.30‰，2016年）、安徽省（3.37‰，2018年）、湖北省（4.54‰，2018年）、"
+        "甘肃省（3.37‰，2020年）、云南省（4.73‰，2020年）"
     )
     under5 = soup.find(id="count-under5_mortality")
     assert under5.find("td", attrs={"data-category": "met"}).get_text() == "3"
     assert under5.find("td", attrs={"data-category": "lagging"}).get_text() == "4"
-    assert under5.find("td", class_="c-misses").get_text() == "湖北省（6.49‰，2018年，数据滞后）"
+    assert under5.find("td", attrs={"data-category": "off_track"}).get_text() == "0"
+    assert under5.find("td", class_="c-misses").get_text() == "无"
+    assert "湖北省（6.49‰，2018年，高于目标）" in under5.find("td", class_="c-lagging").get_text()
     neonatal = soup.find(id="count-neonatal_mortality")
     assert neonatal.find("td", class_="c-misses").get_text() == "无"
     findings = soup.find("section", class_="findings").get_text()
@@ -385,22 +411,32 @@ def test_page_answers_the_reviewers_questions(tmp_path):
         "婴儿死亡率（目标：2030年降至5‰以下）：有数据的12个地区中7个已实现，5个数据滞后" in findings
     )
     assert (
-        "没有地区未达到目标；有规划期内数据的地区中离目标最近（余量最小）的是山东省（2.61‰，2023年）"
+        "最新值最高为云南省4.73‰（2020年，数据滞后）；规划期内数据中最高为山东省2.61‰（2023年）"
         in findings
     )
+    assert "离目标最近" not in findings
     assert "5岁以下儿童死亡率（目标：2030年降至6‰以下）：有数据的7个地区中3个已实现" in findings
-    assert "云南省（4.73" not in findings and "北京市（1.45" not in findings
-    assert "二、部分地区未达到的目标" in findings and "多数地区" not in findings
+    assert "另有3个地区最新数据已低于目标，但早于规划期；1个地区高于目标" in findings
+    assert "最新值最高为湖北省6.49‰（2018年，数据滞后）" in findings
+    assert "二、各目标实现情况" in findings and "三、各地区情况" in findings
+    assert "部分地区未达到" not in findings and "较多" not in findings
     assert "达标率暂不能排名：纳入计算的目标不少于3项的地区只有1个" in findings
+    assert (
+        "其余15个地区纳入计算的目标不足3项（原因：6个地区有数据早于规划期的目标；"
+        "4个地区没有任何目标的数据；5个地区纳入计算的目标只有1–2项）" in findings
+    )
     assert "达标率最高" not in findings
+    page = soup.get_text()
+    assert "overview." not in page and "min_rank" not in page  # settings keys: rules in words
+    assert "一致" not in page and "未与报告核对" in page
     matrix_heads = [th.get_text() for th in soup.find("table", class_="matrix").find_all("th")]
     assert "排名" not in matrix_heads
     hubei = soup.find(id="region-hubei").find_all("td", class_="cell")
-    assert "6.49 (2018) ✖ 未达到目标" in hubei[2].get_text()
+    assert hubei[2].get_text() == "○ 数据滞后6.49 (2018)，高于目标"
     beijing = soup.find(id="region-beijing")
     cells = beijing.find_all("td", class_="cell")
     assert [c["data-category"] for c in cells] == ["lagging", "met", "lagging"]
-    assert "◷ 数据滞后" in cells[0].get_text() and "1.45 (2017)" in cells[0].get_text()
+    assert "○ 数据滞后" in cells[0].get_text() and "1.45 (2017)" in cells[0].get_text()
     meta = json.loads(
         (
             tmp_path / (result_name := "china_national_children_overview_midterm_2024.html.json")
@@ -410,15 +446,19 @@ def test_page_answers_the_reviewers_questions(tmp_path):
 
 
 def test_english_page_same_numbers(tmp_path):
-    soup = _page(tmp_path, "en")
+    soup, output = _page(tmp_path, "en")
+    assert "16 of 16 regions' own reports are missing" in output
     assert soup.html["lang"] == "en"
     infant = soup.find(id="count-infant_mortality")
     assert infant.find("td", class_="c-misses").get_text() == "none"
-    assert "Yunnan Province (2020)" in infant.find("td", class_="c-lagging").get_text()
+    assert "Yunnan Province (4.73‰, 2020)" in infant.find("td", class_="c-lagging").get_text()
     findings = soup.find("section", class_="findings").get_text()
     assert "3 of 7 regions with data have met it, 4 with lagging data; 9 without data." in findings
     assert "1 of 2 regions with data has met it" in findings  # neonatal: Guangdong; Beijing 2017
-    assert "1 region misses it: Hubei Province (6.49‰, 2018, lagging data)." in findings
+    assert "Highest latest value: Yunnan Province 4.73‰ (2020, lagging data)" in findings
+    assert "below the target but from before the plan period: 3, above it: 1" in findings
+    assert "Hubei Province (Under-five mortality rate 6.49‰, 2018, above the target)" in findings
+    assert "overview." not in soup.get_text()
     assert "Achievement rates cannot be ranked yet" in findings and "highest:" not in findings
     assert not re.search(r"\b1 (regions|targets) ", findings)
     assert (tmp_path / "china_national_children_overview_midterm_2024_en.html").is_file()
@@ -661,7 +701,12 @@ def test_word_file_holds_the_matrix_and_the_counts(tmp_path):
     assert len(matrix.rows) == 1 + 16
     under5 = next(r for r in counts.rows if r.cells[0].text == "5岁以下儿童死亡率")
     assert under5.cells[1].text == "3"  # ✔ 已实现
-    assert under5.cells[6].text == "湖北省（6.49‰，2018年，数据滞后）"  # misses the target
+    assert under5.cells[3].text == "0" and under5.cells[6].text == "无"  # ✖ 0, none named
+    assert "湖北省（6.49‰，2018年，高于目标）" in under5.cells[7].text  # lagging, with its note
+    hubei = next(r for r in matrix.rows if r.cells[0].text == "湖北省")
+    assert "✖" not in hubei.cells[-1].text and "高于目标" in hubei.cells[-1].text
+    assert "overview." not in text and "min_rank" not in text  # the rule in words
+    assert "未与报告核对" in text and "一致" not in text
     assert "排名" not in [c.text for c in matrix.rows[0].cells]  # 1 rankable region: no rank
 
 
@@ -752,16 +797,127 @@ def test_report_metadata_records_the_plan_titles():
 def test_no_ranking_says_why_when_no_region_can_be_ranked():
     """One target with data (infant mortality) cannot give any region 3 judged targets: nobody
     is rankable, the text says all regions fall short and why (the plan's targets with data,
-    lagging data in G2, no data in G3), in zh and en."""
+    lagging data in G2, no data in G3, G1 only 1 judged target), every region in one reason:
+    1 + 1 + 1 = 3, in zh and en."""
     cells = [("met", 4.0, 2023), ("lagging", 4.8, 2019), (None, None, None)]
     zh = _text(_one_target_overview(cells))
     assert "纳入计算的目标不少于3项的地区只有0个" in zh
     assert (
         "全部3个地区纳入计算的目标均不足3项（原因：本规划有地区数据的目标只有1个；"
-        "1个地区有数据早于规划期的目标；1个地区没有任何目标的数据）" in zh
+        "1个地区有数据早于规划期的目标；1个地区没有任何目标的数据；"
+        "1个地区纳入计算的目标只有1项）" in zh
     )
     en = _text(_one_target_overview(cells, lang="en"))
     assert (
         "All 3 regions have fewer than 3 judged targets (targets with data in any region: "
-        "only 1, lagging data in 1, no data at all in 1)." in en
+        "only 1, lagging data in 1, no data at all in 1, only 1 judged in 1)." in en
     )
+
+
+def test_worst_latest_value_is_named_with_its_year_and_lagging():
+    """ "Which region lags most": the highest latest value against ≤ 5 ‰ is G2's 4.73 (2020,
+    lagging), ahead of G3's 4.54 (2018, lagging) and the plan-period values G1 2.61 (2023) and
+    G4 2.0 (2022); none is above 5, so nobody misses, and the finding names G2 with its year
+    and 数据滞后, then the highest plan-period value (G1 2.61), never a lone 离目标最近."""
+    doc = _one_target_overview(
+        [("met", 2.61, 2023), ("lagging", 4.73, 2020), ("lagging", 4.54, 2018), ("met", 2.0, 2022)]
+    )
+    (tc,) = doc.counts
+    assert (tc.worst.region, tc.worst.lagging, tc.worst_current.region) == ("G2", True, "G1")
+    text = _text(doc)
+    assert (
+        "最新值最高为G24.73‰（2020年，数据滞后）；规划期内数据中最高为G12.61‰（2023年）。" in text
+    )
+    assert "离目标最近" not in text
+    en = _text(_one_target_overview([("met", 2.61, 2023), ("met", 3.1, 2022)], lang="en"))
+    assert "Highest latest value: G2 3.10‰ (2022)." in en and "among plan-period" not in en
+
+
+def test_lagging_regions_counted_on_both_sides_of_the_target():
+    """Under ≤ 5 ‰: G1 met 4.0 (2023); lagging G2 2.69 (2020), G3 4.60 (2018), G4 4.57 (2020)
+    below 5 and G5 5.49 (2018) above. Met 1 of the 5 with data, 4 lagging: 3 of them already
+    below the target, 1 above, both said; G5 is not counted as a miss (nor G2–G4 as met):
+    nobody with plan-period data misses the target."""
+    doc = _one_target_overview([("met", 4.0, 2023), ("lagging", 2.69, 2020),
+                                ("lagging", 4.60, 2018), ("lagging", 4.57, 2020),
+                                ("lagging", 5.49, 2018)])  # fmt: skip
+    (tc,) = doc.counts
+    assert (tc.lagging_inside, tc.lagging_outside, tc.misses) == (3, 1, [])
+    text = _text(doc)
+    assert "有数据的5个地区中1个已实现，4个数据滞后。" in text
+    assert "另有3个地区最新数据已低于目标，但早于规划期；1个地区高于目标" in text
+    assert "规划期内有数据的地区中没有未达到目标的" in text
+    en = _text(_one_target_overview([("met", 4.0, 2023), ("lagging", 2.69, 2020),
+                                     ("lagging", 5.49, 2018)], lang="en"))  # fmt: skip
+    assert (
+        "Regions with lagging data: 2; latest value already below the target but from before "
+        "the plan period: 1, above it: 1" in en
+    )
+
+
+def test_one_status_per_cell_in_the_reports_symbols():
+    """A lagging value above the target: the cell shows the verdict's one status word with the
+    region reports' symbol (labels verdict_status: ○ 数据滞后) and 高于目标 as a plain note, no
+    second status (no ✖); the counts table names the region under the lagging column, not
+    under the misses, so ✖ 0 and 无 agree; the legend uses the same symbols."""
+    from planeval.core.labels import group
+    from planeval.reporting.overview_page import render_overview
+
+    icons = group("verdict_status")
+    record = _record("g1", [_target("infant_mortality", "lagging", "lagging", 5.49, 2018, 5.0,
+                                    False, False)])  # fmt: skip
+    doc = build_overview(
+        load_plan(PLAN, DATA), [record], parent="p", names={"g1": "G1"}, stage="midterm",
+        year=2024, charts=False,
+    )  # fmt: skip
+    (cell,) = doc.rows[0].cells
+    assert (cell.icon, cell.word, cell.note) == (icons["lagging"]["icon"], "无", "高于目标")
+    assert dict((c, i) for c, i, _ in doc.categories) == {
+        "met": icons["met"]["icon"], "on_track": icons["expected"]["icon"],
+        "off_track": icons["difficult"]["icon"], "lagging": icons["lagging"]["icon"],
+        "no_data": icons["no_data"]["icon"],
+    }  # fmt: skip
+    soup = BeautifulSoup(render_overview(doc), "html.parser")
+    td = soup.find("td", class_="cell")
+    assert "✖" not in td.get_text() and td.get_text().endswith("5.49 (2018)，高于目标")
+    row = soup.find(id="count-infant_mortality")
+    assert row.find("td", attrs={"data-category": "off_track"}).get_text() == "0"
+    assert row.find("td", class_="c-misses").get_text() == "无"
+    assert row.find("td", class_="c-lagging").get_text() == "G1（5.49‰，2018年，高于目标）"
+
+
+def test_targets_heading_only_when_every_target_is_missed():
+    """Two targets: neonatal ≤ 3 missed by A (3.6, off track), infant ≤ 5 missed by nobody. 二
+    does not call both 'targets regions miss' (各目标实现情况); A misses one target: 三 says
+    未达到目标的地区, not 较多."""
+    T = _target
+    records = [
+        _record("a", [T("neonatal_mortality", "off_track", "off_track", 3.6, 2023, 3.0, True,
+                        False),
+                      T("infant_mortality", "achieved", "met", 4.0, 2023, 5.0, True, True)]),
+        _record("b", [T("neonatal_mortality", "achieved", "met", 2.0, 2023, 3.0, True, True),
+                      T("infant_mortality", "achieved", "met", 4.5, 2023, 5.0, True, True)]),
+    ]  # fmt: skip
+    doc = build_overview(
+        load_plan(PLAN, DATA), records, parent="p", names={"a": "A", "b": "B"}, stage="midterm",
+        year=2024, charts=False,
+    )  # fmt: skip
+    heads = [h for h, _ in doc.findings]
+    assert heads[1:3] == ["二、各目标实现情况", "三、未达到目标的地区"]
+    assert "新生儿死亡率（规划期内有数据的2个地区中1个未达到）" in _text(doc)
+
+
+def test_source_note_claims_agreement_only_when_read_back(small_overview):
+    """No region read back from its report: the note says the reports were not built and
+    nothing was compared (no 一致); all read back: 一致; some: both counts."""
+    from dataclasses import replace
+
+    from planeval.reporting.overview_page import source_note
+
+    rows = small_overview.rows
+    none = source_note(replace(small_overview, rows=[replace(r, source="assessed") for r in rows]))
+    assert "未生成" in none and "未与报告核对" in none and "一致" not in none
+    every = source_note(replace(small_overview, rows=[replace(r, source="stored") for r in rows]))
+    assert "与本地区报告一致" in every and "4个地区" in every
+    mixed = [replace(r, source="stored" if i < 1 else "assessed") for i, r in enumerate(rows)]
+    assert "其余3个地区的本地区报告未生成" in source_note(replace(small_overview, rows=mixed))

@@ -152,6 +152,12 @@ def overview(
     write_index(out)
     for f in result["files"].values():
         typer.echo(f"wrote {out / f}")
+    assessed = sum(v == "assessed" for v in result["sources"].values())
+    if assessed:  # the region reports were not built: the overview compared nothing with them
+        from planeval.reporting.overview import w
+
+        n = len(result["sources"])
+        typer.echo(w("notice_assessed", "zh" if lang != "en" else "en", k=assessed, n=n, out=out))
 
 
 @app.command()

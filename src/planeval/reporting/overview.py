@@ -17,17 +17,24 @@ denominator is below ``overview.min_rank_denominator`` (settings file) is not ra
 row says so. With fewer than ``overview.min_ranked_regions`` rankable regions nothing is ranked
 (one or two regions make no ranking): the rank column is left out and the findings say why.
 
-A region *misses* a target when its latest value is on the wrong side of it (the verdict's gap,
-``gap_share`` > 0, also for data older than the plan period) or its verdict is off track / not
-met (:func:`misses`); regions that miss are listed per target by gap, largest first, and the
-regions whose latest data predate the plan period are named apart (数据滞后, with the year).
+A region *misses* a target when its verdict is off track / not met, or its plan-period latest
+value is on the wrong side of it (the verdict's gap, ``gap_share`` > 0) (:func:`misses`);
+regions that miss are listed per target by gap, largest first. Regions whose latest data
+predate the plan period (数据滞后) are never counted as missing or meeting a target: they are
+named apart, each with its value, year and, on the wrong side, a note (高于目标), and counted
+apart on both sides (how many lagging values are inside the target, how many outside). Per
+target the region with the worst latest value is named (with its year, 数据滞后 said), and the
+worst among plan-period values when that one is lagging.
+
+One symbol set: a cell's and a category's icon are the verdict status's icon in ``labels.yaml``
+(``verdict_status``), the one the region's own report shows.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from planeval.core.labels import label
+from planeval.core.labels import group, label
 from planeval.reporting.formatting import decimals_for, fmt_num, fmt_value, unit_text
 from planeval.reporting.overview_verdicts import CATEGORIES
 from planeval.reporting.wording import target_text, target_words
@@ -75,14 +82,15 @@ class Column:
     target: str  # the target as the tables say it, with its unit and year: ≤ 5‰ (2030)
     decimals: int
     words: str = ""  # the target as the findings say it: 2030年降至5‰以下
+    sense: str | None = None  # "<=" (lower is better), ">=", or None (band, qualitative)
 
 
 @dataclass
 class Cell:
     """One region's verdict on one target: ``icon`` + ``word`` (never colour alone),
     ``value`` and ``year`` of the latest observation, ``category`` (CSS class / counts);
-    ``note``: said after the value when the verdict's word alone does not say the value misses
-    the target (a lagging value on the wrong side)."""
+    ``note``: a plain note after the value (高于目标) when the value is on the wrong side of the
+    target and the verdict's word does not say so (lagging, on track): never a second status."""
 
     icon: str
     word: str
@@ -113,30 +121,45 @@ class Row:
 @dataclass
 class Entry:
     """One region named under a target: its name, latest value (with unit) and year, whether
-    the data are lagging, and the verdict's gap as a share of the target (0: met)."""
+    the data are lagging, the verdict's gap as a share of the target (0: met), the signed
+    position (:func:`~planeval.reporting.overview_verdicts.position`, positive: wrong side),
+    ``note`` (高于目标 on the wrong side) and ``status``: the verdict's word when the region is
+    named as missing the target without being off track (有望实现)."""
 
     region: str
     value: str
     year: int | None
     lagging: bool
     gap_share: float | None
+    position: float | None = None
+    note: str = ""
+    status: str = ""
 
 
 @dataclass
 class TargetCounts:
     """Per target: number of regions in each category (over all regions), the regions with
-    data, those that miss the target (largest gap first), those with lagging data (oldest
-    first), and, when none misses it, the one with the smallest margin among the regions with
-    plan-period data (``nearest``)."""
+    data, those with plan-period data that miss the target (largest gap first), those with
+    lagging data (oldest first) and how many of their values are inside / outside the target;
+    the region with the worst latest value (``worst``, lagging or not) and the worst among
+    plan-period values (``worst_current``)."""
 
     column: Column
     counts: dict[str, int]
     with_data: int
     misses: list[Entry]
     lagging: list[Entry]
-    nearest: Entry | None
-    misses_text: str  # the table's cell: "湖北省（6.49‰，2018年，数据滞后）" or "无"
-    lagging_text: str  # "云南省（2020年）、…" or "无"
+    worst: Entry | None
+    worst_current: Entry | None
+    lagging_inside: int
+    lagging_outside: int
+    misses_text: str  # the table's cell: "山东省（6.20‰，2023年，有望实现）" or "无"
+    lagging_text: str  # "云南省（4.73‰，2020年）、湖北省（6.49‰，2018年，高于目标）" or "无"
+
+    @property
+    def current(self) -> int:
+        """Regions with plan-period data on the target (with data, not lagging)."""
+        return self.with_data - self.counts["lagging"]
 
 
 @dataclass
@@ -194,13 +217,43 @@ def rank_regions(
     return ranks
 
 
-def misses(t: dict) -> bool:
-    """Whether a region misses the target: its latest value is on the wrong side (the verdict's
-    gap, ``gap_share`` > 0, whatever the data's age), or its verdict is off track / not met
-    (category ``off_track``). A met target, one expected to be met with the latest value inside
-    it, and a target without data do not miss."""
+def wrong_side(t: dict) -> bool:
+    """Whether the latest value is on the wrong side of the target (the verdict's gap,
+    ``gap_share`` > 0), whatever the data's age."""
     gap = t.get("gap_share")
-    return t.get("category") == "off_track" or (gap is not None and gap > 0)
+    return gap is not None and gap > 0
+
+
+def misses(t: dict) -> bool:
+    """Whether a region misses the target: its verdict is off track / not met (category
+    ``off_track``), or its plan-period latest value is on the wrong side (:func:`wrong_side`:
+    on track but not there yet). Lagging data (before the plan period) neither miss nor meet
+    a target: they are counted apart on both sides (:class:`TargetCounts`)."""
+    if t.get("category") == "lagging":
+        return False
+    return t.get("category") == "off_track" or wrong_side(t)
+
+
+#: The overview's category → the verdict status whose icon (``labels.yaml`` verdict_status)
+#: the legend and the counts table show: one symbol set with the regions' own reports.
+CATEGORY_STATUS = {
+    "met": "met",
+    "on_track": "expected",
+    "off_track": "difficult",
+    "lagging": "lagging",
+    "no_data": "no_data",
+}
+
+
+def status_icon(status: str | None, fallback: str = "") -> str:
+    """The icon of a verdict status (``labels.yaml`` verdict_status), the reports' symbol."""
+    return (group("verdict_status").get(status or "") or {}).get("icon", fallback)
+
+
+def side_note(sense: str | None, lang: str) -> str:
+    """The plain note of a value on the wrong side: 高于目标 (≤ target), 低于目标 (≥ target),
+    未达到目标 (otherwise)."""
+    return w({"<=": "note_above", ">=": "note_below"}.get(sense or "", "note_outside"), lang)
 
 
 def _columns(plan, records: list[dict], lang: str) -> list[Column]:
@@ -232,9 +285,19 @@ def _columns(plan, records: list[dict], lang: str) -> list[Column]:
                 target_text(target, lang, with_unit=True, with_year=True),
                 decimals_for(target.unit, values),
                 _target_words(target, lang),
+                _sense(records, target.indicator_id),
             )
         )
     return cols
+
+
+def _sense(records: list[dict], indicator_id: str) -> str | None:
+    """The target's sense as the regions' records give it (``<=``, ``>=``, or None)."""
+    for rec in records:
+        for t in rec["targets"]:
+            if t["indicator_id"] == indicator_id and t.get("target_sense") in ("<=", ">="):
+                return t["target_sense"]
+    return None
 
 
 def _target_words(target, lang: str) -> str:
@@ -248,8 +311,9 @@ def _cell(t: dict | None, col: Column, lang: str) -> Cell:
         return Cell("", "—", "", "", "no_data")
     value = "" if t["latest_value"] is None else fmt_num(t["latest_value"], col.decimals)
     year = "" if t["latest_year"] is None else str(t["latest_year"])
-    note = w("cell_misses", lang) if t["category"] != "off_track" and misses(t) else ""
-    return Cell(t["icon"], t[f"status_{lang}"], value, year, t["category"], note)
+    note = side_note(col.sense, lang) if t["category"] != "off_track" and wrong_side(t) else ""
+    icon = status_icon(t.get("status"), t.get("icon", ""))
+    return Cell(icon, t[f"status_{lang}"], value, year, t["category"], note)
 
 
 def _rate_text(achieved: int, counted: int, lang: str) -> tuple[float | None, str]:
@@ -261,21 +325,30 @@ def _rate_text(achieved: int, counted: int, lang: str) -> tuple[float | None, st
 
 def _entry(t: dict, col: Column, name: str, lang: str) -> Entry:
     value = fmt_value(t["latest_value"], col.unit, col.decimals, lang)
-    return Entry(name, value, t["latest_year"], t["category"] == "lagging", t.get("gap_share"))
+    lagging = t["category"] == "lagging"
+    note = side_note(col.sense, lang) if wrong_side(t) and t["category"] != "off_track" else ""
+    status = t[f"status_{lang}"] if note and not lagging else ""
+    return Entry(
+        name, value, t["latest_year"], lagging, t.get("gap_share"), t.get("position"), note,
+        status,
+    )  # fmt: skip
 
 
-def entry_text(e: Entry, lang: str, value: bool = True) -> str:
-    """``湖北省（6.49‰，2018年，数据滞后）``, ``云南省（2020年）`` (``value`` False)."""
-    if not value:
-        return w("entry_year", lang, region=e.region, year=e.year)
-    key = "entry_lagging" if e.lagging else "entry"
-    return w(key, lang, region=e.region, value=e.value, year=e.year)
+def entry_text(e: Entry, lang: str, lagging: bool = True) -> str:
+    """``湖北省（6.49‰，2018年，数据滞后，高于目标）``; with ``lagging`` False (a list of
+    lagging regions) without 数据滞后: ``湖北省（6.49‰，2018年，高于目标）``; a region
+    missing the target while on track: ``山东省（6.20‰，2023年，有望实现）``."""
+    extra = [x for x in (w("lagging_word", lang) if e.lagging and lagging else "", e.status) if x]
+    extra += [e.note] if e.lagging and e.note else []
+    key = "entry" if not extra else "entry_more"
+    more = w("sep", lang).join(extra)
+    return w(key, lang, region=e.region, value=e.value, year=e.year, more=more)
 
 
 def _target_counts(col: Column, i: int, rows: list[Row], by_geo: dict, lang: str, limit: int):
     """The regions per target (:class:`TargetCounts`) of column ``i``."""
     tally = dict.fromkeys(CATEGORIES, 0)
-    missed, late, inside = [], [], []
+    missed, late, placed = [], [], []
     for row in rows:
         tally[row.cells[i].category] += 1
         t = by_geo[row.geography].get(col.indicator_id)
@@ -286,11 +359,13 @@ def _target_counts(col: Column, i: int, rows: list[Row], by_geo: dict, lang: str
             missed.append(e)
         if e.lagging:
             late.append(e)
-        elif not misses(t) and t.get("position") is not None:
-            inside.append((t["position"], -(t["latest_year"] or 0), e))
-    missed.sort(key=lambda e: (-(e.gap_share or 0.0), e.lagging, -(e.year or 0)))
+        if e.position is not None:
+            placed.append(e)
+    missed.sort(key=lambda e: (-(e.gap_share or 0.0), -(e.year or 0)))
     late.sort(key=lambda e: e.year or 0)
-    nearest = max(inside, key=lambda x: x[:2])[2] if inside and not missed else None
+    worst = _worst(placed)
+    current = _worst([e for e in placed if not e.lagging])
+    outside = sum(e.gap_share is not None and e.gap_share > 0 for e in late)
     none = w("none", lang)
     return TargetCounts(
         col,
@@ -298,10 +373,21 @@ def _target_counts(col: Column, i: int, rows: list[Row], by_geo: dict, lang: str
         sum(v for k, v in tally.items() if k != "no_data"),
         missed,
         late,
-        nearest,
+        worst,
+        current,
+        len(late) - outside,
+        outside,
         capped([entry_text(e, lang) for e in missed], lang, limit) or none,
-        capped([entry_text(e, lang, value=False) for e in late], lang, limit) or none,
+        capped([entry_text(e, lang, lagging=False) for e in late], lang, limit) or none,
     )
+
+
+def _worst(entries: list[Entry]) -> Entry | None:
+    """The entry furthest on the wrong side (largest position; the latest year first among
+    equals), None without any."""
+    if not entries:
+        return None
+    return max(entries, key=lambda e: (e.position, e.year or 0))
 
 
 def build_overview(
@@ -367,9 +453,7 @@ def build_overview(
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, -(r.counted or 0), r.geography))
     by_geo = {rec["geography"]: {t["indicator_id"]: t for t in rec["targets"]} for rec in records}
     counts = [_target_counts(col, i, rows, by_geo, lang, max_names) for i, col in enumerate(cols)]
-    categories = [
-        (c, label("overview", f"icon_{c}", "zh"), w(f"cat_{c}", lang)) for c in CATEGORIES
-    ]
+    categories = [(c, status_icon(CATEGORY_STATUS[c]), w(f"cat_{c}", lang)) for c in CATEGORIES]
     parent_name = names.get(parent, parent)
     stage_name = label("stage", stage, lang)
     title = w("title", lang, parent=parent_name, plan=plan.title(lang), stage=stage_name, year=year)

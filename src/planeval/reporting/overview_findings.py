@@ -48,13 +48,9 @@ def _no_ranking(doc, lang: str) -> str:
     m = doc.min_rank_denominator
     text = w("f_no_ranking", lang, k=doc.rankable, m=m, r=doc.min_ranked_regions)
     others = [r for r in doc.rows if r.counted < m]
-    late = sum(any(c.category == "lagging" for c in r.cells) for r in others)
-    empty = sum(all(c.category == "no_data" for c in r.cells) for r in others)
     if others:
-        reasons = [("why_late", late), ("why_empty", empty)]
-        if len(doc.columns) < m:  # the plan itself has too few targets with data
-            reasons.insert(0, ("why_columns", len(doc.columns)))
-        parts = [w(key, lang, n=n) for key, n in reasons if n]
+        parts = [w("why_columns", lang, n=len(doc.columns))] if len(doc.columns) < m else []
+        parts += _why_parts(others, lang)
         why = w("why_sep", lang).join(parts)
         why = w("why_open", lang) + why + w("why_close", lang) if parts else ""
         key = "f_no_ranking_all" if len(others) == len(doc.rows) else "f_no_ranking_why"
@@ -62,14 +58,32 @@ def _no_ranking(doc, lang: str) -> str:
     return text
 
 
+def _why_parts(others: list, lang: str) -> list[str]:
+    """Why each unranked region has too few judged targets, every region in exactly one part
+    (so the parts add up to the whole): no data at all, else lagging data on some target,
+    else only 0–2 targets with plan-period data (the range said)."""
+    empty = [r for r in others if all(c.category == "no_data" for c in r.cells)]
+    late = [r for r in others if r not in empty and any(c.category == "lagging" for c in r.cells)]
+    few = [r.counted for r in others if r not in empty and r not in late]
+    parts = [w("why_late", lang, n=len(late))] if late else []
+    parts += [w("why_empty", lang, n=len(empty))] if empty else []
+    if few:
+        lo, hi = min(few), max(few)
+        k = str(lo) if lo == hi else w("range", lang, lo=lo, hi=hi)
+        parts.append(w("why_few", lang, n=len(few), k=k))
+    return parts
+
+
 def _most_missed(doc) -> bool:
-    """Some target is missed by more than half of the regions with data on it."""
-    return any(2 * len(tc.misses) > tc.with_data for tc in doc.counts if tc.misses)
+    """Some target is missed by more than half of the regions with plan-period data on it."""
+    return any(2 * len(tc.misses) > tc.current for tc in doc.counts if tc.misses)
 
 
 def _target_line(tc, doc, lang: str) -> str:
-    """One target: met of the regions with data, the other categories, no data; who misses it
-    (largest gap first) or, when none does, the smallest margin; who has lagging data."""
+    """One target: met of the regions with data, the other categories, no data; how many
+    lagging values are inside / outside the target; who misses it (largest gap first); the
+    worst latest value (and the worst plan-period one when that is lagging); who has lagging
+    data."""
     c = tc.counts
     rest = "".join(
         w(f"f_part_{cat}", lang, k=c[cat]) for cat in ("on_track", "off_track", "lagging") if c[cat]
@@ -80,19 +94,53 @@ def _target_line(tc, doc, lang: str) -> str:
     )  # fmt: skip
     if c["no_data"]:
         text += w("f_part_no_data", lang, k=c["no_data"])
-    text += w("f_end", lang)
+    text += w("f_end", lang) + _lagging_split(tc, lang)
     limit = doc.max_names
     if tc.misses:
         names = capped([entry_text(e, lang) for e in tc.misses], lang, limit)
-        text += w_n("f_target_misses", lang, len(tc.misses), names=names)
-    elif tc.nearest is not None:
-        text += w("f_target_nearest", lang, entry=entry_text(tc.nearest, lang))
-    elif tc.with_data:
-        text += w("f_target_no_miss", lang)
+        text += w_n("f_target_misses", lang, len(tc.misses), n_current=tc.current, names=names)
+    elif tc.current:
+        text += w("f_target_no_miss", lang, n_current=tc.current)
+    text += _worst(tc, lang)
     if tc.lagging:
-        names = capped([entry_text(e, lang, value=False) for e in tc.lagging], lang, limit)
+        names = capped([entry_text(e, lang, lagging=False) for e in tc.lagging], lang, limit)
         text += w("f_target_lagging", lang, names=names)
     return text
+
+
+def _sides(tc, lang: str) -> tuple[str, str]:
+    """(inside, outside) words of the target's sense: 低于/高于 for ≤, 高于/低于 for ≥."""
+    key = {"<=": "below", ">=": "above"}.get(tc.column.sense or "", "inside")
+    other = {"below": "above", "above": "below"}.get(key, "outside")
+    return w("side_" + key, lang), w("side_" + other, lang)
+
+
+def _lagging_split(tc, lang: str) -> str:
+    """How many lagging regions' latest values already meet the target and how many miss it
+    (both counted, so neither side is counted alone)."""
+    if not tc.lagging:
+        return ""
+    inside, outside = _sides(tc, lang)
+    return w(
+        "f_lagging_split", lang, n=len(tc.lagging), k_in=tc.lagging_inside,
+        k_out=tc.lagging_outside, inside=inside, outside=outside,
+    )  # fmt: skip
+
+
+def _worst(tc, lang: str) -> str:
+    """最新值最高为云南省4.73‰（2020年，数据滞后）；规划期内数据中最高为山东省2.61‰（2023年）."""
+    if tc.worst is None or tc.column.sense not in ("<=", ">="):
+        return ""
+    word = w("worst_high" if tc.column.sense == "<=" else "worst_low", lang)
+    text = w("f_target_worst", lang, word=word, who=_who(tc.worst, lang))
+    if tc.worst.lagging and tc.worst_current is not None:
+        text += w("f_target_worst_current", lang, word=word, who=_who(tc.worst_current, lang))
+    return text + w("f_end", lang)
+
+
+def _who(e, lang: str) -> str:
+    key = "who_lagging" if e.lagging else "who"
+    return w(key, lang, region=e.region, value=e.value, year=e.year)
 
 
 def _targets(doc, lang: str) -> list[str]:
@@ -101,7 +149,7 @@ def _targets(doc, lang: str) -> list[str]:
     missed = sorted((tc for tc in doc.counts if tc.misses), key=lambda tc: -len(tc.misses))
     if missed:
         items = [
-            w("f_missed_item", lang, name=tc.column.name, k=len(tc.misses), n=tc.with_data)
+            w("f_missed_item", lang, name=tc.column.name, k=len(tc.misses), n=tc.current)
             for tc in missed
         ]
         head = w("f_missed", lang, items=join(items, lang))
@@ -110,6 +158,11 @@ def _targets(doc, lang: str) -> list[str]:
     else:
         head = w("f_no_target_data", lang)
     return [head] + [_target_line(tc, doc, lang) for tc in doc.counts]
+
+
+def _lagging_outside(doc) -> list[tuple]:
+    """``(column, entry)`` of every lagging value on the wrong side of its target."""
+    return [(tc.column, e) for tc in doc.counts for e in tc.lagging if e.note]
 
 
 def _region_misses(doc) -> list[tuple]:
@@ -126,8 +179,13 @@ def _region_misses(doc) -> list[tuple]:
 
 def _regions(doc, lang: str) -> str:
     scored = _region_misses(doc)
+    late = _lagging_outside(doc)
+    tail = ""
+    if late:
+        items = [_lagging_item(c, e, lang) for c, e in late]
+        tail = w("f_regions_lagging", lang, items=capped(items, lang, doc.max_names))
     if not scored:
-        return w("f_no_region_behind", lang)
+        return w("f_no_region_behind", lang) + tail
     parts = []
     for name, got in scored[: doc.max_names]:
         targets = join(
@@ -138,7 +196,14 @@ def _regions(doc, lang: str) -> str:
     items = join(parts, lang)
     if len(scored) > doc.max_names:
         items += w("more_names", lang, k=len(scored) - doc.max_names)
-    return w("f_regions", lang, items=items)
+    return w("f_regions", lang, items=items) + tail
+
+
+def _lagging_item(c, e, lang: str) -> str:
+    return w(
+        "lagging_item", lang, region=e.region, name=c.name, value=e.value, year=e.year,
+        note=e.note,
+    )  # fmt: skip
 
 
 def _value_year(e, lang: str) -> str:
@@ -171,18 +236,24 @@ def _gaps(doc, lang: str) -> str:
 
 
 def headings(doc, lang: str) -> dict[str, str]:
-    """The four headings, each chosen from the counts its section words: 二 says 多数 only when
-    a target is missed by more than half of its regions with data, 部分 when some region misses
-    one, neither when none does; 三 names regions only when some miss; 四 says 数据缺口 only
-    when data are lagging or missing."""
-    any_miss = any(tc.misses for tc in doc.counts)
+    """The four headings, each chosen from the counts its section words: 二 names the targets
+    regions miss only when every target with data is missed by some region (多数 when one is
+    missed by more than half of its regions with plan-period data), else 各目标实现情况; 三
+    says 较多 only when a region misses two or more targets, names 未达到 only when some region
+    misses one; 四 says 数据缺口 only when data are lagging or missing."""
+    judged = [tc for tc in doc.counts if tc.current]
+    every = bool(judged) and all(tc.misses for tc in judged)
     cells = (c.category for r in doc.rows for c in r.cells)
     gaps = any(c in ("lagging", "no_data") for c in cells) or bool(_no_data_rows(doc))
     targets = "h_targets_most" if _most_missed(doc) else "h_targets_some"
+    scored = _region_misses(doc)
+    regions = "h_regions_none"
+    if scored:
+        regions = "h_regions" if max(len(got) for _, got in scored) >= 2 else "h_regions_some"
     return {
         "overall": w("h_overall", lang),
-        "targets": w(targets if any_miss else "h_targets_none", lang),
-        "regions": w("h_regions" if any_miss else "h_regions_none", lang),
+        "targets": w(targets if every else "h_targets_none", lang),
+        "regions": w(regions, lang),
         "gaps": w("h_gaps" if gaps else "h_gaps_none", lang),
     }
 

@@ -27,19 +27,25 @@ def render_overview(doc: OverviewDocument) -> str:
     """The overview document as one HTML page (a string)."""
     from planeval.reporting.html import render_page
 
-    stored = sum(r.source == "stored" for r in doc.rows)
     return render_page(
         "overview.html.j2",
         doc.title,
         doc.lang,
         d=doc,
         t=words(doc.lang),
-        rank_rule=w("rank_rule", doc.lang, n=doc.min_rank_denominator),
+        rank_rule=w("rank_rule", doc.lang, n=doc.min_rank_denominator, r=doc.min_ranked_regions),
         no_ranking=no_ranking(doc),
-        source_note=w(
-            "source_note",
-            doc.lang,
-            stored=regions_n(stored, doc.lang),
-            assessed=regions_n(len(doc.rows) - stored, doc.lang),
-        ),  # fmt: skip
+        source_note=source_note(doc),
+    )
+
+
+def source_note(doc: OverviewDocument) -> str:
+    """Where the regions' verdicts come from: all read back from their own reports (then, and
+    only then, the overview says they agree), some, or none (the reports not built: nothing was
+    compared, said so)."""
+    stored = sum(r.source == "stored" for r in doc.rows)
+    assessed = len(doc.rows) - stored
+    key = "source_all_stored" if not assessed else ("source_mixed" if stored else "source_none")
+    return w(
+        key, doc.lang, stored=regions_n(stored, doc.lang), assessed=regions_n(assessed, doc.lang)
     )

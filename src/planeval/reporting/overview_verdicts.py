@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from planeval.core.labels import group, label
+from planeval.core.labels import group
 
 #: Schema version of a stored record (a record of another version is not read back).
 SCHEMA = 1
@@ -66,7 +66,7 @@ def target_verdicts(assessment, stage: str) -> list[dict]:
     for r in assessment.results:
         t = verdict[r.indicator_id]
         category = LAGGING if t.lagging else CATEGORY_OF_TONE.get(t.tone)
-        icon = label("overview", "lagging_icon", "zh") if t.lagging else icons[t.status]["icon"]
+        icon = icons[t.status]["icon"]  # the report's symbol (○ 数据滞后 too)
         out.append(
             {
                 "indicator_id": r.indicator_id,

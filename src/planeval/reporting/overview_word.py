@@ -13,7 +13,7 @@ import io
 
 from planeval.reporting import document as doc
 from planeval.reporting.overview import OverviewDocument
-from planeval.reporting.overview_page import no_ranking, words
+from planeval.reporting.overview_page import no_ranking, source_note, words
 from planeval.reporting.word import WordWriter, long_date
 
 
@@ -26,7 +26,8 @@ def _table(header: list[str], rows: list[list[doc.Cell]]) -> doc.Table:
 def matrix_table(ov: OverviewDocument) -> doc.Table:
     """Region × target: the region's latest data year, 达标率 and rank (when regions are
     ranked), then per target the verdict (symbol and word, kept whole) over its latest value
-    and year (and ✖ 未达到目标 when a lagging value misses the target)."""
+    and year (and a plain note, 高于目标, when the value is on the wrong side of the target
+    and the verdict's word does not say so)."""
     t = words(ov.lang)
     paren = "（{}）" if ov.lang != "en" else " ({})"
     header = [t["region"], t["latest_year"], t["rate"]] + ([t["rank"]] if ov.ranked else [])
@@ -36,7 +37,7 @@ def matrix_table(ov: OverviewDocument) -> doc.Table:
         cells = [doc.Cell(r.name), doc.Cell(str(r.latest_data_year), role="num")]
         cells += [doc.Cell(r.rate_text)] + ([doc.Cell(r.rank_text)] if ov.ranked else [])
         for c in r.cells:
-            sub = f"{c.value} ({c.year})" + (f" ✖ {c.note}" if c.note else "") if c.value else ""
+            sub = f"{c.value} ({c.year})" + (t["sep"] + c.note if c.note else "") if c.value else ""
             cells.append(doc.Cell(f"{c.icon} {c.word}".strip(), sub=sub, role="status"))
         rows.append(cells)
     return _table(header, rows)
@@ -89,6 +90,7 @@ def write_annex(w: WordWriter, ov: OverviewDocument) -> None:
     w.table(matrix_table(ov), t["h_matrix"])
     if not ov.ranked:
         w.paragraph(no_ranking(ov), "note")
+    w.paragraph(source_note(ov), "note")
     w.heading(t["h_counts"], 1)
     w.table(counts_table(ov), t["h_counts"])
     if ov.figures:
