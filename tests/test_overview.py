@@ -921,3 +921,25 @@ def test_source_note_claims_agreement_only_when_read_back(small_overview):
     assert "与本地区报告一致" in every and "4个地区" in every
     mixed = [replace(r, source="stored" if i < 1 else "assessed") for i, r in enumerate(rows)]
     assert "其余3个地区的本地区报告未生成" in source_note(replace(small_overview, rows=mixed))
+
+
+def test_at_least_target_names_the_lowest_value_and_words_the_sides():
+    """A target to reach (eye checks ≥ 90 %): the worst latest value is the lowest, G2's 85.0
+    (2020, lagging, below 90: a note, not a miss); among plan-period values the lowest is G1's
+    91.0 (2023). Lagging: 1 of 1 below the target, none above it already."""
+    T = _target
+    records = []
+    for geo, cat, value, year in (("g1", "met", 91.0, 2023), ("g2", "lagging", 85.0, 2020)):
+        t = T("child_eye_check_coverage", cat, cat, value, year, 90.0, cat == "met", cat == "met")
+        t |= {"target_sense": ">=", "position": (90.0 - value) / 90.0,
+              "gap_share": max(0.0, (90.0 - value) / 90.0)}  # fmt: skip
+        records.append(_record(geo, [t]))
+    doc = build_overview(
+        load_plan(PLAN, DATA), records, parent="p", names={"g1": "G1", "g2": "G2"},
+        stage="midterm", year=2024, charts=False,
+    )  # fmt: skip
+    text = _text(doc)
+    assert "最新值最低为G285.0%（2020年，数据滞后）；规划期内数据中最低为G191.0%（2023年）" in text
+    assert "没有地区最新数据已高于目标，但早于规划期" in text and "另有没有" not in text
+    assert "；1个地区低于目标（均为数据滞后" in text
+    assert [c.note for r in doc.rows for c in r.cells] == ["", "低于目标"]

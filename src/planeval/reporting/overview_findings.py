@@ -121,9 +121,12 @@ def _lagging_split(tc, lang: str) -> str:
     if not tc.lagging:
         return ""
     inside, outside = _sides(tc, lang)
+    k_in, k_out = tc.lagging_inside, tc.lagging_outside
+    r_in = w("also_regions", lang, n=k_in) if k_in else w("no_region", lang)
+    r_out = regions_n(k_out, lang) if k_out else w("no_region", lang)
     return w(
         "f_lagging_split", lang, n=len(tc.lagging), k_in=tc.lagging_inside,
-        k_out=tc.lagging_outside, inside=inside, outside=outside,
+        k_out=tc.lagging_outside, r_in=r_in, r_out=r_out, inside=inside, outside=outside,
     )  # fmt: skip
 
 
