@@ -309,6 +309,7 @@ class FindingGroup:
     findings: list[Finding]
     note: Sentence | None = None
     headline: Sentence | None = None  # the domain in one sentence (健康领域目标总体进展顺利。)
+    domains: list[str] = field(default_factory=list)  # the plan's domains (zh) it is about
 
 
 @dataclass

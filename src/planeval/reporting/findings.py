@@ -648,21 +648,86 @@ GOOD = {"met", "met_early", "reached", "expected", "basically_met", "expect_met"
 BAD = {"difficult", "not_met", "missed", "expect_miss", "expect_risk", "not_reached"}
 
 
+def _move(r: IndicatorAssessment) -> tuple[int, int | None]:
+    """What the indicator did lately: the sign of its change (+1, -1, 0) on the year before
+    the latest, else on the baseline, at the row's decimals, and that year (None: no value
+    to compare with)."""
+    d = row_decimals(r)
+    year = r.latest_year - 1 if value_in(r, r.latest_year - 1) is not None else r.baseline_year
+    if r.latest_value is None or year is None or year >= r.latest_year:
+        return 0, None
+    delta = _delta(r, value_in(r, year) if year != r.baseline_year else r.baseline_value, d)
+    if delta is None:
+        return 0, None
+    return (delta > 0) - (delta < 0), year
+
+
+def _better(r: IndicatorAssessment) -> int:
+    """+1 when a higher value is better for the target, -1 when lower, 0 when neither."""
+    if r.target_sense == ">=" or r.direction == "increase":
+        return 1
+    if r.target_sense == "<=" or r.direction == "decrease":
+        return -1
+    return 0
+
+
+def _head_tone(ctx: ReportContext, judged: list[TargetVerdict], good: int, bad: int) -> str:
+    """``smooth`` (none off course and most indicators improved on the year before), ``mixed``
+    (on course at least as many as off course), ``behind`` (more off course)."""
+    if bad == 0:
+        results = [ctx.assessment[t.indicator_id] for t in judged]
+        improved = sum(_move(r)[0] * _better(r) > 0 for r in results)
+        return "smooth" if improved * 2 > len(results) else "mixed"
+    return "mixed" if good >= bad else "behind"
+
+
+def _head_count(w: Writer, judged: list[TargetVerdict], good: int, bad: int) -> str:
+    """The count behind a headline: ``3项指标均未达标`` / ``11项指标中4项仍有差距``."""
+    n = len(judged)
+    same = {t.status for t in judged}
+    if (good == n or bad == n) and len(same) == 1:
+        t = judged[0]
+        return w("head_count_same", n=n, word=w.status(t), count=w.count(n))
+    key = "head_count_good" if bad == 0 else "head_count_bad" if good == 0 else "head_count_mixed"
+    return w(key, n=n, b=bad, count=w.count(n))
+
+
+def _head_single(ctx: ReportContext, t: TargetVerdict, name: str) -> str:
+    """A domain judged on one indicator: what that indicator did, no broad trend."""
+    w, r = Writer(ctx), ctx.assessment[t.indicator_id]
+    sign, year = _move(r)
+    ref = "" if year is None else w("head_ref_prev") if year == r.latest_year - 1 else (
+        w("head_ref_year", year=year))  # fmt: skip
+    key = {1: "head_rose", -1: "head_fell", 0: "head_same"}[sign]
+    move = "" if year is None else w(key, ref=ref)
+    domain = name[:1].lower() + name[1:] if ctx.en else name
+    return w("head_single", domain=domain, indicator=w.noun(r), word=w.status(t), move=move)
+
+
 def headline(ctx: ReportContext, domain_zh: str) -> doc.Sentence:
-    """The domain in one sentence, from its verdicts: on course, mixed, behind, or too few
-    data (``健康领域目标总体进展顺利。``)."""
-    statuses = [t.status for t in ctx.verdict.statistical if t.domain == domain_zh]
-    good = sum(s in GOOD for s in statuses)
-    bad = sum(s in BAD for s in statuses)
-    key = "head_no_data" if good + bad == 0 else "head_smooth" if bad == 0 else (
-        "head_mixed" if good >= bad else "head_behind")  # fmt: skip
+    """The domain in one sentence, from its verdicts: the theme worded by the status mix and
+    by what the indicators did (持续提高 only when none is off course and most improved on the
+    year before), then the count it rests on (``儿童受教育水平提升仍需加力，3项指标均未达标。``);
+    a domain judged on one indicator says what that one did; too few data: says so."""
+    judged = [t for t in ctx.verdict.statistical
+              if t.domain == domain_zh and (t.status in GOOD or t.status in BAD)]  # fmt: skip
+    good = sum(t.status in GOOD for t in judged)
+    bad = len(judged) - good
     name = ctx.plan.domain_name(domain_zh, ctx.lang)
-    who = label("plan_subject", _subject(ctx.plan.title_zh), ctx.lang)
-    themed = f"{domain_zh}_{key.removeprefix('head_')}"
-    text = label("domain_headline", themed, ctx.lang)
-    if text == themed:  # a domain this plan names but the wording does not know: generic form
-        text = label("finding", key, ctx.lang)
-    text = text.format(name=name, who=who)
+    w = Writer(ctx)
+    if not judged:
+        text = label("finding", "head_no_data", ctx.lang).format(name=name)
+    elif len(judged) == 1:
+        text = _head_single(ctx, judged[0], name)
+    else:
+        key = _head_tone(ctx, judged, good, bad)
+        who = label("plan_subject", _subject(ctx.plan.title_zh), ctx.lang)
+        themed = f"{domain_zh}_{key}"
+        text = label("domain_headline", themed, ctx.lang)
+        if text == themed:  # a domain this plan names but the wording does not know
+            text = label("finding", f"head_{key}", ctx.lang)
+        text = text.format(name=name, who=who)
+        text = w("head_join", theme=text, count=_head_count(w, judged, good, bad))
     return doc.Sentence(text[:1].upper() + text[1:], kind="headline")
 
 
@@ -714,7 +779,35 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
     has_rate = ctx.verdict.domain_rate(domain_zh).counted > 0
     rate = rate_sentence(ctx, domain_zh, "rate_domain") if has_rate else None
     # a domain without data says so in its headline (one sentence per domain, none repeated)
-    return doc.FindingGroup(title, rate, findings, None, headline=headline(ctx, domain_zh))
+    head = headline(ctx, domain_zh)
+    return doc.FindingGroup(title, rate, findings, None, headline=head, domains=[domain_zh])
+
+
+def _without_data(ctx: ReportContext, domain_zh: str) -> bool:
+    """True for a domain with no judged indicator and nothing written by the office."""
+    judged = [t for t in ctx.verdict.statistical
+              if t.domain == domain_zh and (t.status in GOOD or t.status in BAD)]  # fmt: skip
+    written = [ctx.narrative.domain(domain_zh, k) for k in ("progress", "measures")]
+    return not judged and all(x is None for x in written)
+
+
+def progress_groups(ctx: ReportContext) -> list[doc.FindingGroup]:
+    """二、主要进展: one group per domain with data, numbered in the plan's order; the domains
+    without any data in the plan period together in one last group, named in one sentence
+    (not one repeated sentence per domain)."""
+    w = Writer(ctx)
+    empty = [dz for dz in ctx.domains if _without_data(ctx, dz)]
+    groups = [progress_group(ctx, i, dz) for i, dz in
+              enumerate([dz for dz in ctx.domains if dz not in empty], start=1)]  # fmt: skip
+    if empty:
+        names = [ctx.plan.domain_name(dz, ctx.lang) for dz in empty]
+        names = [n[:1].lower() + n[1:] for n in names] if ctx.en else names
+        listed = w.join(names) if ctx.en else w("list_sep").join(names)
+        title = w("domain", n=section_number(len(groups) + 1, ctx.lang), name=w("domains_other"))
+        text = w("head_no_data_domains", names=listed, n=len(empty))
+        head = doc.Sentence(text, kind="headline")
+        groups.append(doc.FindingGroup(title, None, [], None, headline=head, domains=empty))
+    return groups
 
 
 def work_sentences(ctx: ReportContext) -> list[doc.Sentence]:
@@ -812,7 +905,7 @@ def build_findings(ctx: ReportContext) -> doc.Findings:
         verdict_title=w("verdict_title"),
         rates=rates_table(ctx),
         progress_title=w("progress"),
-        progress=[progress_group(ctx, i, dz) for i, dz in enumerate(ctx.domains, start=1)],
+        progress=progress_groups(ctx),
         problems_title=w("problems"),
         problems=problems,
         advice_title=w("advice"),
