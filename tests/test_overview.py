@@ -432,11 +432,11 @@ def test_page_answers_the_reviewers_questions(tmp_path):
     matrix_heads = [th.get_text() for th in soup.find("table", class_="matrix").find_all("th")]
     assert "排名" not in matrix_heads
     hubei = soup.find(id="region-hubei").find_all("td", class_="cell")
-    assert hubei[2].get_text() == "○ 数据滞后6.49 (2018)，高于目标"
+    assert hubei[2].get_text() == "◷ 数据滞后6.49 (2018)，高于目标"
     beijing = soup.find(id="region-beijing")
     cells = beijing.find_all("td", class_="cell")
     assert [c["data-category"] for c in cells] == ["lagging", "met", "lagging"]
-    assert "○ 数据滞后" in cells[0].get_text() and "1.45 (2017)" in cells[0].get_text()
+    assert "◷ 数据滞后" in cells[0].get_text() and "1.45 (2017)" in cells[0].get_text()
     meta = json.loads(
         (
             tmp_path / (result_name := "china_national_children_overview_midterm_2024.html.json")
@@ -857,7 +857,7 @@ def test_lagging_regions_counted_on_both_sides_of_the_target():
 
 def test_one_status_per_cell_in_the_reports_symbols():
     """A lagging value above the target: the cell shows the verdict's one status word with the
-    region reports' symbol (labels verdict_status: ○ 数据滞后) and 高于目标 as a plain note, no
+    region reports' symbol (labels verdict_status: ◷ 数据滞后) and 高于目标 as a plain note, no
     second status (no ✖); the counts table names the region under the lagging column, not
     under the misses, so ✖ 0 and 无 agree; the legend uses the same symbols."""
     from planeval.core.labels import group

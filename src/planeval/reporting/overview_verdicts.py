@@ -66,7 +66,7 @@ def target_verdicts(assessment, stage: str) -> list[dict]:
     for r in assessment.results:
         t = verdict[r.indicator_id]
         category = LAGGING if t.lagging else CATEGORY_OF_TONE.get(t.tone)
-        icon = icons[t.status]["icon"]  # the report's symbol (○ 数据滞后 too)
+        icon = icons[t.status]["icon"]  # the report's symbol (◷ 数据滞后 too)
         out.append(
             {
                 "indicator_id": r.indicator_id,
