@@ -135,7 +135,7 @@ def test_early_warnings_are_the_verdicts_problems_in_words():
     ids = [p.indicator_id for p in ctx.verdict.problems]
     assert len(ids) == 7 and {"myopia_senior", "student_fitness_good_rate"} <= set(ids)
     assert [w.link for w in s.warnings] == [f"ind-{i}" for i in ids]
-    assert s.warnings_title == "预警指标 (7)" and "存在的问题" in s.warnings_rule
+    assert s.warnings_title == "预警指标（7）" and "存在的问题" in s.warnings_rule
     senior = s.warnings[ids.index("myopia_senior")]
     assert senior.text == "高中阶段学生近视率" and senior.badge.word == "未达标"
     assert senior.detail == "2022年为81.2%，距“降至70%以下”的目标尚差11.2个百分点"
@@ -146,6 +146,23 @@ def test_early_warnings_are_the_verdicts_problems_in_words():
     lines = " ".join(s.lines) + " ".join(a.text for a in s.achieved)
     assert not ITEM_CODE.search(lines), lines
     assert "5岁以下儿童贫血率（2016年）；12岁儿童龋患率（2016年）" in " ".join(s.lines)
+
+
+def test_early_warning_order_is_the_one_its_rule_states():
+    """The list says it is ordered by the relative gap (gap as a share of the target), and
+    the gaps and targets read back out of its lines fall in that order: e.g. 优良率 差4.9 of
+    60 (8.2%) before 高中阶段毛入学率 差7.2 of 99 (7.3%) and 学前 差6.9 of 98 (7.0%), which an
+    order by the absolute gap would put last."""
+    s = document().summary
+    assert "按相对差距" in s.warnings_rule and "按距目标差距从大到小" not in s.warnings_rule
+    shares = []
+    for w in s.warnings:
+        m = re.search(r"“\D*?(\d+(?:\.\d+)?)[^”]*”的目标尚差(\d+(?:\.\d+)?)", w.detail)
+        if m:
+            shares.append(float(m.group(2)) / float(m.group(1)))
+    assert len(shares) >= 5
+    assert shares == sorted(shares, reverse=True)
+    assert s.achieved_title.startswith("已达到目标的指标（")
 
 
 def test_english_early_warnings_use_the_verdicts_words():

@@ -455,7 +455,7 @@ def summary(ctx: ReportContext) -> doc.Summary:
         lines=lines,
         counts_title=ctx.t("counts"),
         heatmap=heatmap(ctx),
-        warnings_title=f"{ctx.t('warnings')} ({len(warn)})",
+        warnings_title=ctx.t("titled_count", title=ctx.t("warnings"), n=len(warn)),
         warnings_rule=ctx.t("warn_rule"),
         warnings=[
             doc.ListItem(
@@ -463,7 +463,7 @@ def summary(ctx: ReportContext) -> doc.Summary:
             )
             for r, k in warn
         ],
-        achieved_title=f"{ctx.t('achieved')} ({len(ach)})",
+        achieved_title=ctx.t("titled_count", title=ctx.t("achieved"), n=len(ach)),
         achieved=[
             doc.ListItem(name_of(r, ctx.lang), link(r), None, achieved_value(ctx, r)) for r in ach
         ],
