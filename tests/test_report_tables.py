@@ -382,3 +382,20 @@ def test_no_assessment_status_word_left_in_the_html_tables():
     text = " ".join(t.get_text(" ") for t in soup.select("table"))
     for word in ASSESSMENT_WORDS:
         assert word not in text, word
+
+
+def test_workbench_names_the_rule_that_chose_the_model():
+    """The reports forecast every series with the default drift model (settings
+    ``forecast.rule: default``); the workbench said 按向前滚动预测误差选定 (chosen per series by
+    forecast error) for it, which the README contradicts. With ``rule: selection`` it says so."""
+    import copy
+
+    from planeval.core.settings import default_settings
+
+    r = planeval.assess("children", "china", 2023, data_dir="data")["infant_mortality"]
+    assert "统一采用的默认预测模型" in r.explain()
+    assert "按向前滚动预测误差选定" not in r.explain()
+    settings = copy.deepcopy(default_settings())
+    settings["forecast"]["rule"] = "selection"
+    r.__dict__["_settings"] = settings
+    assert "按向前滚动预测误差选定" in r.explain()

@@ -327,6 +327,13 @@ def _explain_maintain(r: IndicatorAssessment, lang: str) -> list[str]:
     return [_say("maintain_failed", lang, where=where, years=", ".join(map(str, failing)))]
 
 
+def _model_rule(r: IndicatorAssessment) -> str:
+    """The label of the rule that chose the model: the default forecast (settings
+    ``forecast.rule: default``, what the reports use) or per-series selection."""
+    st = getattr(r, "_settings", None) or _settings(None, None)
+    return "model_default" if st["forecast"].get("rule", "default") == "default" else "model_chosen"
+
+
 def _explain_forecast(r: IndicatorAssessment, lang: str) -> list[str]:
     """The trend model, its forecast and interval, and the probability of attainment."""
     u = r.unit
@@ -337,7 +344,7 @@ def _explain_forecast(r: IndicatorAssessment, lang: str) -> list[str]:
                 "model",
                 lang,
                 model=label("model", r.model, lang),
-                reason=r.model_reason if lang == "en" else _say("model_chosen", lang),
+                reason=r.model_reason if lang == "en" else _say(_model_rule(r), lang),
                 year=r.forecast_year,
                 forecast=_num(r.forecast, u),
                 interval=_interval(r.pi_low, r.pi_high, u),
