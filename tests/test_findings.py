@@ -128,6 +128,16 @@ def report_values(ctx) -> list[float]:
     missing = [t for t in stat if t.status in ("no_data", "insufficient")]
     values += [len(missing), len({ctx.plan.target(t.indicator_id).department for t in missing})]
     values += [ctx.plan.period_start]
+    # the overall verdict's count: judged targets, those off course, their share, the
+    # settings' threshold; the achieved targets beside the 达标率 (recounted here)
+    judged = [t for t in stat if t.status not in ("lagging", "no_data", "insufficient")]
+    off = [t for t in judged if t.status in ("not_met", "not_reached", "missed", "expect_miss")
+           or t.outlook == "off_track"]  # fmt: skip
+    values += [len(judged), len(off), 100 * len(off) / len(judged) if judged else None]
+    values += [100 * ctx.assessment.settings["report"]["verdict_lagging_off_share"]]
+    achieved = [t for t in stat if t.achieved]
+    values += [len(achieved), sum(t.kind == "trend" for t in judged)]
+    values += [sum(t.kind == "trend" and not t.counted for t in achieved)]
     return [float(x) for x in values if x is not None]
 
 
@@ -721,3 +731,55 @@ def test_a_departments_own_recommendation_replaces_its_marked_place(tmp_path):
     with pytest.raises(InputError) as info:
         check_narrative(data, "china", "children", "midterm", 2023)
     assert "departments.宣传部" in str(info.value) and "卫健委" in str(info.value)
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_the_overall_verdict_states_its_count_and_the_achieved_counts_add_up(
+    plan, geography, year, stage
+):
+    """The overall verdict is followed by the count its rule compares, read back equal to the
+    verdict's (children mid-term 2023: 15 judged = 14 in the 达标率 + 1 trend target, 6 off
+    course, 6/15 = 40.0% ≥ 30% → 总体进展滞后); where the counts list more targets achieved
+    (已实现4项，提前实现4项 = 8) than the 达标率 counts (7), one sentence adds them up:
+    8 = 7 + 1 trend target."""
+    ctx = context(plan, geography, year, stage)
+    v = ctx.verdict
+    overall = {s.kind: s.text for s in build_findings(ctx).overall}
+    if v.overall in ("verdict_lagging", "verdict_mostly", "verdict_expect_short"):
+        m = re.search(
+            r"可判断进展的(\d+)项统计指标.*?中，(\d+)项未达标.*?占(\d+\.\d)%",
+            overall["verdict_basis"],
+        )
+        off, judged = v.overall_basis
+        assert (int(m.group(1)), int(m.group(2))) == (judged, off)
+        assert float(m.group(3)) == pytest.approx(100 * off / judged, abs=0.05)
+        inside = re.search(r"计入达标率的(\d+)项和趋势类目标(\d+)项", overall["verdict_basis"])
+        if inside:
+            assert int(inside.group(1)) == v.rate.counted
+            assert int(inside.group(1)) + int(inside.group(2)) == judged
+        if v.overall == "verdict_lagging":
+            assert "达到30%即判为总体进展滞后" in overall["verdict_basis"]
+            assert off / judged >= 0.3
+    achieved = sum(v.counts.get(s, 0) for s in ("met", "met_early", "reached"))
+    if achieved != v.rate.achieved:
+        a, k, m = map(int, re.search(r"的(\d+)项指标中，(\d+)项计入达标率，另(\d+)项",
+                                     overall["rate_reconcile"]).groups())  # fmt: skip
+        assert (a, k) == (achieved, v.rate.achieved) and a == k + m
+    else:
+        assert "rate_reconcile" not in overall
+
+
+def test_children_midterm_verdict_names_six_of_fifteen():
+    """Children mid-term 2023 by hand: off course 初中近视 (difficult), 高中近视, 优良率, 学前,
+    义务教育巩固, 高中毛入学 (not_met) = 6 of 15 judged → 40.0%."""
+    overall = {
+        s.kind: s.text
+        for s in build_findings(context("children", "china", 2023, "midterm")).overall
+    }
+    assert overall["verdict_basis"].startswith(
+        "可判断进展的15项统计指标（计入达标率的14项和趋势类目标1项）中，6项"
+    )
+    assert "占40.0%" in overall["verdict_basis"]
+    assert overall["rate_reconcile"] == (
+        "已实现和提前实现的8项指标中，7项计入达标率，另1项为趋势类目标（无具体数值，不计入达标率）。"
+    )

@@ -249,6 +249,12 @@ class Verdict:
         return Rate(domain, 0, 0)
 
     @property
+    def overall_basis(self) -> tuple[int, int]:
+        """(off course, judged): the counts the overall verdict's share rule compares."""
+        judged, off = judged_and_off(self.targets)
+        return len(off), len(judged)
+
+    @property
     def statistical(self) -> list[TargetVerdict]:
         return [t for t in self.targets if t.kind != "qualitative"]
 
@@ -564,11 +570,17 @@ def _problem_kinds(t: TargetVerdict, r: IndicatorAssessment) -> list[str]:
     return kinds
 
 
-def _overall(targets: list[TargetVerdict], stage: str, rate: Rate, report: dict):
+def judged_and_off(targets: list[TargetVerdict]) -> tuple[list, list]:
+    """The statistical targets the overall verdict judges, and those of them off course (not
+    met, or forecast off track): the denominator and numerator of its share rule."""
     judged = [t for t in targets if t.kind != "qualitative" and t.status not in NOT_JUDGED]
+    return judged, [t for t in judged if t.status in OFF or t.outlook == "off_track"]
+
+
+def _overall(targets: list[TargetVerdict], stage: str, rate: Rate, report: dict):
+    judged, off = judged_and_off(targets)
     if not judged:
         return "verdict_no_data", "no judged statistical target"
-    off = [t for t in judged if t.status in OFF or t.outlook == "off_track"]
     worried = [t for t in judged if t.status in OFF or t.outlook in ("off_track", "at_risk")]
     if stage == "final" and all(t.basis == "target_year" for t in judged if t.counted):
         if rate.rate is None:

@@ -23,7 +23,13 @@ from __future__ import annotations
 from collections import Counter
 
 from planeval.assessment.assess import IndicatorAssessment
-from planeval.assessment.verdict import ACHIEVED, STAGE_STATUSES, Problem, TargetVerdict
+from planeval.assessment.verdict import (
+    ACHIEVED,
+    NOT_JUDGED,
+    STAGE_STATUSES,
+    Problem,
+    TargetVerdict,
+)
 from planeval.core.labels import fill, label
 from planeval.reporting import document as doc
 from planeval.reporting.build import ReportContext
@@ -610,12 +616,58 @@ def counts_text(ctx: ReportContext) -> str:
     return w.join(parts) if ctx.en else "，".join(parts)
 
 
+#: Overall verdicts decided by the share of judged targets off course, and the rule's words.
+SHARE_RULED = {"verdict_lagging": "verdict_rule_lagging", "verdict_mostly": "verdict_rule_mostly",
+               "verdict_expect_short": ""}  # fmt: skip
+
+
+def basis_sentence(ctx: ReportContext) -> list[doc.Sentence]:
+    """The count behind the overall verdict, the verdict's own numerator and denominator:
+    ``可判断进展的15项统计指标（计入达标率的14项和趋势类目标1项）中，6项未达标或按目前趋势难以如期
+    实现，占40.0%，达到30%即判为总体进展滞后。`` ([] for a verdict not decided by that share)."""
+    v, w = ctx.verdict, Writer(ctx)
+    if v.overall not in SHARE_RULED:
+        return []
+    off, judged = v.overall_basis
+    if not judged:
+        return []
+    trend = sum(t.kind == "trend" for t in v.statistical if t.status not in NOT_JUDGED)
+    counted = v.rate.counted
+    parts = w("verdict_basis_parts", counted=counted, trend=trend) if (
+        trend and counted + trend == judged) else ""  # fmt: skip
+    limit = ctx.assessment.settings.get("report", {}).get("verdict_lagging_off_share")
+    rule_key = SHARE_RULED[v.overall]
+    rule = w(rule_key, limit=fmt_num(100 * limit, 0)) if rule_key and limit is not None else ""
+    text = w("verdict_basis", judged=judged, parts=parts, off=off,
+             share=fmt_num(100 * off / judged, 1), rule=rule)  # fmt: skip
+    return [doc.Sentence(text, kind="verdict_basis")]
+
+
+def reconcile_sentence(ctx: ReportContext) -> doc.Sentence | None:
+    """When the counts say more targets achieved (已实现5项，提前实现4项) than the 达标率 counts
+    (7项已达到目标): the sum a reader can check, ``已实现和提前实现的9项指标中，7项计入达标率，
+    另2项为趋势类目标（无具体数值，不计入达标率）``. None when the two agree or the rest are not
+    all trend targets."""
+    v, w = ctx.verdict, Writer(ctx)
+    achieved = [t for t in v.statistical if t.achieved]
+    k = v.rate.achieved
+    trend = sum(t.kind == "trend" and not t.counted for t in achieved)
+    if len(achieved) == k or len(achieved) != k + trend:
+        return None
+    statuses = [s for s in ACHIEVED if any(t.status == s for t in achieved)]
+    words = [label("verdict_status", s, ctx.lang) for s in statuses]
+    words = w.join([x.lower() for x in words]) if ctx.en else "和".join(words)
+    text = w("rate_reconcile", words=words, a=len(achieved), k=k, m=trend)
+    return doc.Sentence(text, kind="rate_reconcile")
+
+
 def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
     w, v = Writer(ctx), ctx.verdict
     stat = v.statistical
     trend = [t for t in stat if t.kind == "trend" and t.status not in ("no_data", "lagging")]
     sentences = [
         doc.Sentence(w(v.overall), kind="verdict"),
+        *basis_sentence(ctx),
         doc.Sentence(
             w(
                 "counts" if v.qualitative["total"] else w.variant("counts", "no_qualitative"),
@@ -628,7 +680,10 @@ def overall_sentences(ctx: ReportContext) -> list[doc.Sentence]:
         ),
         rate_sentence(ctx, None, "rate"),
     ]
-    if trend:
+    reconcile = reconcile_sentence(ctx)
+    if reconcile is not None:
+        sentences.append(reconcile)
+    if trend and (reconcile is None or not all(t.achieved for t in trend)):
         met = sum(t.achieved for t in trend)
         key = w.variant("rate_trend", "all") if met == len(trend) else "rate_trend"
         text = w(key, n=len(trend), k=met)
