@@ -243,6 +243,8 @@ def test_chromium_prints_the_html_to_pdf_with_the_chinese_names(tmp_path):
     for name in NAMES + ("0至6岁儿童眼保健和视力检查覆盖率",):
         assert name in text, name
     assert "二、主要进展" in text
+    # the contents list adds no numbers of its own before the headings' 一、 (was "a.一、")
+    assert re.search(r"[a-z0-9]\.一、", text) is None
     pages = [re.sub(r"\s+", "", p) for p in text.split("\f")]
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", str(len(pages)), str(pdf)],
                           capture_output=True, text=True, check=True).stdout  # fmt: skip
