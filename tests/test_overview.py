@@ -943,3 +943,26 @@ def test_at_least_target_names_the_lowest_value_and_words_the_sides():
     assert "没有地区最新数据已高于目标，但早于规划期" in text and "另有没有" not in text
     assert "；1个地区低于目标（均为数据滞后" in text
     assert [c.note for r in doc.rows for c in r.cells] == ["", "低于目标"]
+
+
+def test_district_plan_over_the_provinces_boxes_the_stand_in_caveat(tmp_path):
+    """The district's children plan over the provinces under china: the regions are not the
+    district, so the page and the Word file box 本汇总以全国各地区数据试算… under the title, as
+    a district report on national data does; the national outline over the same provinces (its
+    own area) has no box."""
+    import docx
+
+    result = build_overview_files(
+        "children", "midterm", 2023, "china", DATA, tmp_path, "zh", ("html", "docx")
+    )
+    page = BeautifulSoup((tmp_path / result["files"]["html"]).read_text(encoding="utf-8"),
+                         "html.parser")  # fmt: skip
+    box = page.find("p", class_="caveat")
+    assert box is not None and box.get_text().startswith("本汇总以全国各地区数据试算")
+    assert "白碱滩区" in box.get_text()
+    word = docx.Document(str(tmp_path / result["files"]["docx"]))
+    boxed = [p.text for p in word.paragraphs if p.style.name == "Caveat"]
+    assert boxed == [box.get_text()]
+    national = build_overview_files(PLAN, "midterm", 2024, "china", DATA, tmp_path, "zh", ("html",))
+    own = (tmp_path / national["files"]["html"]).read_text(encoding="utf-8")
+    assert 'class="caveat"' not in own

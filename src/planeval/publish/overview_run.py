@@ -229,7 +229,7 @@ def build_overview_files(
     gathering serves both languages).
     """
     from planeval.core.settings import load_settings
-    from planeval.plans.registry import load_geographies
+    from planeval.plans.registry import load_geographies, within
     from planeval.reporting.overview import build_overview
     from planeval.reporting.overview_page import render_overview
 
@@ -268,6 +268,7 @@ def build_overview_files(
         parent_series=parent_series(parent, data_dir, year, p.indicator_ids) if charts else {},
         charts=charts,
         plan_name=plan,
+        stand_in=not within(parent, p.geography, data_dir),
     )
     doc.notes += [f"{names.get(g, g)}: {msg}" for g, msg in problems]
     timings["build"] = time.perf_counter() - t

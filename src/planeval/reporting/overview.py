@@ -196,6 +196,9 @@ class OverviewDocument:
     ranked: bool = True  # False: too few rankable regions, no rank column, findings say why
     rankable: int = 0  # regions with at least min_rank_denominator judged targets
     max_names: int = 10
+    #: boxed under the title when the regions lie outside the plan's own area (a district's
+    #: plan over the provinces): not that district's results
+    caveat: str = ""
 
 
 def rank_regions(
@@ -408,6 +411,7 @@ def build_overview(
     plan_name: str | None = None,
     min_ranked_regions: int = 3,
     max_names: int = 10,
+    stand_in: bool = False,
 ) -> OverviewDocument:
     """The overview document of ``records`` (one per region, from
     :func:`~planeval.reporting.overview_verdicts.region_record`) for ``plan`` (a
@@ -416,7 +420,8 @@ def build_overview(
     ``sources``: ``stored`` or ``assessed`` per region; ``parent_series``: the parent's
     observed series by indicator (drawn in every panel); ``charts``: draw the small multiples;
     ``min_ranked_regions``: fewer rankable regions rank nobody; ``max_names``: names listed in a
-    sentence or cell before "and N more"."""
+    sentence or cell before "and N more"; ``stand_in``: the regions lie outside the plan's area
+    (a district's plan over the provinces), worded as the boxed caveat."""
     from planeval.reporting.overview_findings import findings
 
     links, sources = links or {}, sources or {}
@@ -496,6 +501,8 @@ def build_overview(
         rankable=rankable,
         max_names=max_names,
     )
+    if stand_in:
+        doc.caveat = w("stand_in_caveat", lang, parent=parent_name, region=plan.region(lang))
     doc.findings = findings(doc, lang)
     if charts:
         doc.figures = _figures(doc, records, names, parent_series or {})

@@ -61,6 +61,8 @@ def counts_table(ov: OverviewDocument) -> doc.Table:
 def write_head(w: WordWriter, ov: OverviewDocument) -> None:
     """Title (style Title), the date (Subtitle), the facts and the notes (Note)."""
     w.docx.add_paragraph(ov.title, style="Title")
+    if ov.caveat:
+        w.docx.add_paragraph(ov.caveat, style="Caveat")
     try:
         date = long_date(dt.date.fromisoformat(ov.produced[:10]), ov.lang)
     except ValueError:  # not a date: shown as given
