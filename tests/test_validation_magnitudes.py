@@ -240,3 +240,151 @@ def test_shipped_national_mortality_is_nested(real_units):
         <= set(c.frame["indicator_id"])
     }
     assert years_with_all_three >= {2020, 2021, 2022, 2023, 2024}
+
+
+# ---- a value ten times off its own series (unit or decimal slip): intake.history_ratio 5
+
+
+def _series(tmp_path, indicator, unit, values, notes=None):
+    """observations/demo/<year>.csv, one row per year (header row 1, the value in row 2)."""
+    folder = tmp_path / "observations" / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    for year, value in values.items():
+        note = (notes or {}).get(year, "")
+        text = f"{H}{indicator},{value},{unit},total,,{note}\n"
+        (folder / f"{year}.csv").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _history(checks, problems):
+    found = problems + [p for c in checks for p in c.problems]
+    return [p for p in found if "nearest other years" in p.message_en]
+
+
+def test_unit_slip_against_own_history_is_an_error_in_validate_and_report(tmp_path, real_units):
+    """maternal_mortality 15.1, 14.8, 14.5, 14.0 per 10万 in 2019-2022, then 143 (a per-100万
+    figure) in 2023. The 4 nearest other years' median is (14.8 + 14.5) / 2 = 14.65;
+    143 / 14.65 = 9.76 > 5; with 143 itself the median is 14.8 (143 / 14.8 = 9.66 > 5)."""
+    from planeval.core.errors import InputError
+    from planeval.intake.observations import check_paths, load_observations
+
+    values = {2019: 15.1, 2020: 14.8, 2021: 14.5, 2022: 14.0, 2023: 143}
+    folder = _series(tmp_path, "maternal_mortality", "1/10万", values)
+    # validate one file: its folder's other years are read for the comparison
+    checks, problems = check_paths([folder / "2023.csv"], tmp_path, real_units)
+    (p,) = _history(checks, problems)
+    assert (p.file, p.row, p.column) == (str(folder / "2023.csv"), 2, "value")
+    assert p.message_en == (
+        "143 1/10万 is 9.8 times the median 14.65 1/10万 of maternal_mortality (total) in "
+        "this geography's nearest other years (2019–2022, 4 values)"
+    )
+    assert p.message_zh == (
+        "143 1/10万 是本地区 maternal_mortality（合计）相邻其他年份（2019—2022 年，4 个数值）"
+        "中位数 14.65 1/10万 的 9.8 倍"
+    )
+    assert p.fix.startswith("check the unit (1/10万 vs 1/100万, % vs ‰) or the decimal point")
+    assert p.fix_zh.startswith("检查单位（1/10万 与 1/100万、% 与 ‰）或小数点")
+    # validate the folder: the same one problem, on 2023 only (its neighbours stay clean)
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    assert [str(q) for q in _history(checks, problems)] == [str(p)]
+    assert [c.ok for c in checks] == [True, True, True, True, False]
+    # the report's loader refuses with the same message
+    with pytest.raises(InputError) as info:
+        load_observations(tmp_path, "demo", real_units)
+    assert [str(q) for q in info.value.problems] == [str(p)]
+
+
+def test_decimal_slip_of_a_percentage_is_an_error(tmp_path, real_units):
+    """compulsory_education_retention 95.1, 95.5, 95.3 % then 9.59 (95.9 with the point one
+    place left): nearest other years' median 95.3; 9.59 / 95.3 = 1/9.94 < 1/5."""
+    from planeval.intake.observations import check_paths
+
+    values = {2020: 95.1, 2021: 95.5, 2022: 95.3, 2023: 9.59}
+    folder = _series(tmp_path, "compulsory_education_retention", "%", values)
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    (p,) = _history(checks, problems)
+    assert (p.file, p.row, p.column) == (str(folder / "2023.csv"), 2, "value")
+    assert "9.59 % is 1/9.9 of the median 95.3 %" in p.message_en
+    assert "中位数 95.3 % 的 1/9.9" in p.message_zh
+
+
+def test_a_slip_in_a_three_year_series_does_not_flag_its_neighbours(tmp_path, real_units):
+    """14, 15, 143: for 14 the other years' median is (15 + 143) / 2 = 79 (14 / 79 = 0.18 <
+    1/5), but with 14 itself the median is 15 (14 / 15 = 0.93): only 143 is flagged."""
+    from planeval.intake.observations import check_paths
+
+    values = {2021: 14, 2022: 15, 2023: 143}
+    folder = _series(tmp_path, "maternal_mortality", "1/10万", values)
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    assert [(Path(p.file).name, p.row) for p in _history(checks, problems)] == [("2023.csv", 2)]
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        # a count doubling every year: 160 against its 4 nearest years (10, 20, 40, 80) is
+        # 160 / 30 = 5.3 ... and against those and itself 160 / 40 = 4 <= 5: not flagged
+        {2018: 5, 2019: 10, 2020: 20, 2021: 40, 2022: 80, 2023: 160},
+        # a rate growing 50 % a year for 9 years (10 -> 256): compared with its neighbours
+        {y: round(10 * 1.5 ** (y - 2015), 2) for y in range(2015, 2024)},
+        # only one other year: nothing to compare with
+        {2022: 14.5, 2023: 143},
+    ],
+)
+def test_steady_growth_and_short_series_are_not_flagged(tmp_path, real_units, values):
+    from planeval.intake.observations import check_paths
+
+    folder = _series(tmp_path, "maternal_mortality", "1/10万", values)
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    assert _history(checks, problems) == []
+
+
+def test_revision_or_confirmation_clears_the_slip(tmp_path, real_units):
+    """A slip corrected in 2023_rev1.csv, or a note '已核实', is no longer a problem."""
+    from planeval.intake.observations import check_paths, load_observations
+
+    values = {2020: 15.1, 2021: 14.8, 2022: 14.5, 2023: 143}
+    folder = _series(tmp_path, "maternal_mortality", "1/10万", values)
+    (folder / "2023_rev1.csv").write_text(H + "maternal_mortality,14.3,1/10万,total,,\n")
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    assert _history(checks, problems) == []
+    assert load_observations(tmp_path, "demo", real_units)["value"].tolist()[-1] == 14.3
+    (folder / "2023_rev1.csv").unlink()
+    _series(tmp_path, "maternal_mortality", "1/10万", {2023: 143}, {2023: "已核实"})
+    checks, problems = check_paths([folder], tmp_path, real_units)
+    assert _history(checks, problems) == []
+
+
+@pytest.mark.parametrize("geography", sorted(p.name for p in (DATA / "observations").iterdir()))
+def test_shipped_data_has_no_history_slip(geography, real_units):
+    """Every shipped series passes the rule (the largest ratio in them is about 3.2:
+    Beijing's maternal mortality 2.72 per 10万 in 2021 against a median of 8.69)."""
+    from planeval.intake.observations import check_paths
+
+    folder = DATA / "observations" / geography
+    checks, problems = check_paths([folder], DATA, real_units)
+    assert _history(checks, problems) == []
+
+
+def test_history_ratio_comes_from_the_settings_file(tmp_path, real_units):
+    """intake.history_ratio 0 switches the rule off; 0.5 (a ratio must be above 1) is refused
+    naming the key."""
+    import yaml
+
+    from planeval.core.errors import InputError
+    from planeval.core.settings import load_settings
+    from planeval.intake.observations import check_paths
+
+    folder = _series(tmp_path, "maternal_mortality", "1/10万", {2021: 14, 2022: 15, 2023: 143})
+    settings = yaml.safe_load((DATA / "config" / "assessment.yaml").read_text(encoding="utf-8"))
+    (tmp_path / "config").mkdir()
+    for ratio, found in ((0, 0), (20, 0), (5, 1)):  # 143 / 14.5 = 9.9: flagged at 5, not 20
+        settings["intake"]["history_ratio"] = ratio
+        text = yaml.safe_dump(settings, allow_unicode=True)
+        (tmp_path / "config" / "assessment.yaml").write_text(text, encoding="utf-8")
+        assert len(_history(*check_paths([folder], tmp_path, real_units))) == found, ratio
+    settings["intake"]["history_ratio"] = 0.5
+    (tmp_path / "config" / "assessment.yaml").write_text(yaml.safe_dump(settings))
+    with pytest.raises(InputError) as info:
+        load_settings(tmp_path)
+    assert "intake.history_ratio = 0.5 must be 0 (off) or a number above 1" in str(info.value)

@@ -60,6 +60,8 @@ _OPTIONAL = {
         "fraction_below",
         "fraction_reference_min",
         "percent_ceilings",
+        "history_ratio",
+        "history_years",
     ],
 }
 PACKAGE_DEFAULT = Path(__file__).with_name("assessment_default.yaml")
@@ -224,7 +226,7 @@ def _intake_problems(intake: dict, path) -> list[Problem]:
 
     bad = [
         (f"intake.{key}", intake[key], "a whole number above 0", "大于 0 的整数", "50000")
-        for key in ("max_sheet_rows", "max_sheet_columns", "max_problems_listed")
+        for key in ("max_sheet_rows", "max_sheet_columns", "max_problems_listed", "history_years")
         if not (number(intake[key]) and isinstance(intake[key], int))
     ]
     bad += [
@@ -232,6 +234,10 @@ def _intake_problems(intake: dict, path) -> list[Problem]:
         for key in ("fraction_below", "fraction_reference_min")
         if not number(intake[key])
     ]
+    ratio = intake["history_ratio"]
+    if not (number(ratio) and ratio > 1) and not (ratio == 0 and not isinstance(ratio, bool)):
+        what, what_zh = "0 (off) or a number above 1", "0（关闭）或大于 1 的数"
+        bad.append(("intake.history_ratio", ratio, what, what_zh, "5"))
     lag = intake["publication_lag_years"]
     if not (isinstance(lag, int) and not isinstance(lag, bool) and 0 <= lag <= 5):
         key = "intake.publication_lag_years"

@@ -30,6 +30,7 @@ import pandas as pd
 
 from planeval.core.codes import check_code, code_problem, is_safe_code
 from planeval.core.errors import InputError, Problem
+from planeval.intake.history import history_problems
 from planeval.intake.reading import read_grid
 from planeval.intake.rules import IntakeRules, default_rules, load_rules
 from planeval.intake.schema import SEXES, validate_frame
@@ -390,6 +391,7 @@ def load_observations(
     problems += [p for c in checks for p in c.problems] + _same_vintage_problems(checks)
     problems += [p for c in checks for p in department_problems(c, data_dir)]
     problems += _orphan_revision_problems(checks) + _conflicts(checks)
+    problems += history_problems([c.frame for c in checks], rules)
     if problems:  # every problem at once, as planeval validate lists them
         raise InputError(problems)
     frames = [c.frame for c in checks if not c.frame.empty]
@@ -607,7 +609,32 @@ def check_paths(
     problems += _year_problems(data_dir, [(c.year, c.path) for c in checks if c.year])
     problems += _conflicts(checks)
     problems += [p for c in checks for p in department_problems(c, data_dir)]
+    problems += _history(checks, units, qualitative, rules)
     return checks, _attach(checks, problems)
+
+
+def _history(
+    checks: list[SubmissionCheck], units, qualitative, rules: IntakeRules
+) -> list[Problem]:
+    """:func:`~planeval.intake.history.history_problems` for the checked yearly files, each
+    compared with every yearly file of its folder (the ones not checked are read for it)."""
+    problems = []
+    folders: dict[tuple[Path, str], list[SubmissionCheck]] = {}
+    for c in checks:
+        if c.geography and c.year is not None and parse_submission_parts(c.path.name):
+            folders.setdefault((c.path.parent, c.geography), []).append(c)
+    for (folder, geography), mine in folders.items():
+        seen = {c.path.resolve() for c in mine}
+        frames = [c.frame for c in mine]
+        for path in sorted(folder.iterdir()):
+            parts = parse_submission_parts(path.name)
+            if parts and path.is_file() and path.resolve() not in seen:
+                other = check_submission(
+                    path, geography, parts[0], units, parts[2], qualitative, rules
+                )
+                frames.append(other.frame)
+        problems += history_problems(frames, rules, {str(c.path) for c in mine})
+    return problems
 
 
 def _attach(checks: list[SubmissionCheck], problems: list[Problem]) -> list[Problem]:

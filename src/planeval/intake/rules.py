@@ -32,6 +32,8 @@ class IntakeRules:
     percent_ceilings: dict[str, float] = field(default_factory=dict)
     target_levels: dict[str, tuple[float, ...]] = field(default_factory=dict)
     indicator_names: dict[str, str] = field(default_factory=dict)
+    history_ratio: float = 0.0  # 0: the history rule is off (rules_from reads the settings)
+    history_years: int = 4
 
     def percent_ceiling(self, indicator_id: str) -> float:
         """Highest plausible percentage of ``indicator_id``: 100 unless a ceiling's key is part
@@ -53,6 +55,8 @@ def rules_from(
         {str(k): float(v) for k, v in intake["percent_ceilings"].items()},
         dict(target_levels or {}),
         dict(indicator_names or {}),
+        float(intake["history_ratio"]),
+        int(intake["history_years"]),
     )
 
 
