@@ -91,6 +91,27 @@ def indicator_values(ctx, r) -> list[float]:
     return [float(v) for v in values if v is not None]
 
 
+def body_years(ctx) -> tuple[int, int]:
+    """The first and last year written in the findings outside 工作开展情况 (years up to the
+    data year: the target year and plan titles are not data years)."""
+    f = build_findings(ctx)
+    texts = [s.text for s in drafted(f) if s.kind not in ("work", "advice_data")]  # 2021年以来
+    titles = [p.title(lang) for v in ctx.other_targets.values() for p, _ in v for lang in LANGS]
+    for name in titles + [ctx.plan.title(lang) for lang in LANGS]:
+        texts = [t.replace(name, " ") for t in texts]
+    years = [int(y) for t in texts for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", t)]
+    years = [y for y in years if y <= ctx.year]
+    return min(years), max(years)
+
+
+def plan_sources(ctx, first: int, last: int) -> set:
+    """The distinct sources of this plan's statistical indicators' values first..last."""
+    obs = ctx.assessment.observations
+    ids = {r.indicator_id for r in ctx.statistical}
+    mine = obs[obs["indicator_id"].isin(ids) & (obs["year"] >= first) & (obs["year"] <= last)]
+    return {str(x) for x in mine["source"].dropna() if str(x).strip()}
+
+
 def report_values(ctx) -> list[float]:
     """Counts and rates of the whole report and of each domain, recounted here from the
     verdict's per-target statuses (not from its totals)."""
@@ -110,11 +131,11 @@ def report_values(ctx) -> list[float]:
     values += [sum(t.status == "no_data" for t in stat)]
     # 工作开展情况: departments that reported, years of the data, sources, base, data and
     # target years (recounted from the assessment and the plan)
-    with_data = [r for r in ctx.statistical if r.years]
+    with_data = [r for r in ctx.statistical if r.latest_value is not None]
     depts = {ctx.plan.target(r.indicator_id).department_name(ctx.lang) for r in with_data}
-    years = [int(y) for r in with_data for y in r.years if int(y) >= ctx.plan.period_start - 1]
-    values += [len(depts - {""}), ctx.assessment.observations["source"].nunique()]
-    values += [min(years, default=None), max(years, default=None), ctx.plan.period_start - 1]
+    first, last = body_years(ctx)
+    values += [len(depts - {""}), len(plan_sources(ctx, first, last)), first, last]
+    values += [ctx.plan.period_start - 1]
     values += [ctx.year, ctx.target_year]
     # 统筹协调: problem indicators and the domains they fall in
     domain = {r.indicator_id: r.domain for r in ctx.assessment.results}
@@ -783,3 +804,26 @@ def test_children_midterm_verdict_names_six_of_fifteen():
     assert overall["rate_reconcile"] == (
         "已实现和提前实现的8项指标中，7项计入达标率，另1项为趋势类目标（无具体数值，不计入达标率）。"
     )
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_work_section_states_the_years_and_sources_the_report_uses(
+    plan, geography, year, stage, lang
+):
+    """工作开展情况: the data years read back equal the first and last year the findings write
+    (children mid-term 2023: 2016, the lagging 贫血率/龋患率/母乳喂养率, to 2023 — not
+    2020—2023); the source count is that of this plan's indicators over those years (not
+    every source of the geography, the other plan's too); published statistics are not
+    said to be 报送/reported by departments."""
+    ctx = context(plan, geography, year, stage, lang)
+    work = next(s.text for s in build_findings(ctx).work if s.kind == "work")
+    first, last = body_years(ctx)
+    pattern = r"所用(\d{4})(?:—(\d{4}))?年" if lang == "zh" else r"for (\d{4})(?:–(\d{4}))? "
+    a, b = re.search(pattern, work).groups()
+    assert (int(a), int(b or a)) == (first, last), work
+    k = re.search(r"数据来源(\d+)项" if lang == "zh" else r"from (\d+) sources?", work)
+    sources = plan_sources(ctx, first, last)
+    assert int(k.group(1)) == len(sources), work
+    if not any("报送" in x or "填报" in x for x in sources):
+        assert "报送" not in work and "reported by" not in work, work

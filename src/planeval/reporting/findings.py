@@ -865,27 +865,74 @@ def progress_groups(ctx: ReportContext) -> list[doc.FindingGroup]:
     return groups
 
 
+#: Words of a source field that mark data a department submitted (not published statistics).
+SUBMITTED = ("报送", "填报", "submitted", "reported by")
+
+
+def data_years(ctx: ReportContext) -> tuple[int, int] | None:
+    """The first and last year of the values the findings use: each indicator's latest value
+    (a lagging one's too, e.g. 2016), the base year beside a plan-period value, the first year
+    of a change per year or a trend, the years of a volatile series; None without values."""
+    years = []
+    problems = {p.indicator_id: p for p in ctx.verdict.problems}
+    for r in ctx.statistical:
+        if r.latest_value is None or r.latest_year is None:
+            continue
+        years.append(r.latest_year)
+        if r.latest_year >= ctx.plan.period_start and r.baseline_year is not None:
+            years.append(r.baseline_year)
+        t = ctx.verdict_of(r)
+        p = problems.get(r.indicator_id)
+        if p is None:
+            continue
+        need = bool(t.gap and t.required_per_year is not None and t.years_left)
+        if need and "falls_back" not in p.kinds and t.actual_from_year is not None:
+            years.append(t.actual_from_year)  # 2020—2023年年均上升
+        if "worsening" in p.kinds and not need and trend_part(ctx, r) and t.trend_first:
+            years.append(t.trend_first)  # 2015—2023年线性趋势
+        if "volatile" in p.kinds and r.years:
+            years.append(int(min(r.years)))
+    years = [int(y) for y in years if int(y) <= ctx.year]
+    return (min(years), max(years)) if years else None
+
+
+def used_sources(ctx: ReportContext, first: int, last: int) -> list[str]:
+    """The sources of this plan's indicators' values from ``first`` to ``last``."""
+    obs = ctx.assessment.observations
+    ids = {r.indicator_id for r in ctx.statistical}
+    mine = obs[obs["indicator_id"].isin(ids) & obs["year"].between(first, last)]
+    return sorted({str(x) for x in mine["source"].dropna() if str(x).strip()})
+
+
 def work_sentences(ctx: ReportContext) -> list[doc.Sentence]:
-    """工作开展情况 drafted from what planeval knows — which departments reported, the years
-    and sources of the data, what the report covers, the method in one paragraph — then the
-    office's own account (narrative ``work`` and ``background``) or the marked place for it."""
+    """工作开展情况 drafted from what planeval knows — where the data come from (published
+    statistics or submitted by departments, from the observations' source field), the years
+    the findings use, the sources of this plan's indicators, the departments responsible,
+    what the report covers, the method in one paragraph — then the office's own account
+    (narrative ``work`` and ``background``) or the marked place for it."""
     w, v, sep = Writer(ctx), ctx.verdict, ", " if ctx.en else "、"
     out = []
-    with_data = [r for r in ctx.statistical if r.years]
+    with_data = [r for r in ctx.statistical if r.latest_value is not None]
     obs = ctx.assessment.observations
-    if with_data and obs is not None and len(obs):
+    span = data_years(ctx)
+    if with_data and obs is not None and len(obs) and span:
         depts = []
         for r in with_data:
             name = w.department(r)
             if name not in depts and name != w("department_unknown"):
                 depts.append(name)
-        years = [int(y) for r in with_data for y in r.years if int(y) >= ctx.plan.period_start - 1]
-        if depts and years:
+        sources = used_sources(ctx, *span)
+        submitted = [x for x in sources if any(m in x.lower() for m in SUBMITTED)]
+        key = "work_reported" if submitted and len(submitted) == len(sources) else (
+            "work_mixed" if submitted else "work_published")  # fmt: skip
+        if depts and sources:
             named = depts[:5]
             listed = w.join([w("department_the", department=x) for x in named]) if ctx.en else (
                 sep.join(named))  # fmt: skip
-            text = w("work_reported", departments=listed, n=len(depts),
-                     first=min(years), last=max(years), k=obs["source"].nunique())  # fmt: skip
+            years = str(span[0]) if span[0] == span[1] else w("year_span", first=span[0],
+                                                              last=span[1])  # fmt: skip
+            text = w(key, departments=listed, n=len(depts), years=years,
+                     k=len(sources), p=len(sources) - len(submitted), q=len(submitted))  # fmt: skip
             out.append(doc.Sentence(text, kind="work"))
     stat = v.statistical
     qual = len(v.targets) - len(stat)
