@@ -418,6 +418,7 @@ def validate(
     from planeval.intake.observations import check_paths, require_catalogue
     from planeval.plans.catalogue import known_units
     from planeval.plans.requests import check_data_year, check_geography_code
+    from planeval.reporting.narrative import check_narrative_files
     from planeval.reporting.validation_page import check_output_path, write_validation_report
     from planeval.store.database import build_store
 
@@ -445,6 +446,14 @@ def validate(
             f"{status} {c.path}: {len(c.frame)} values, {len(c.notes)} normalised, "
             f"{len(c.problems)} problem(s)"
         )
+    # the office's narrative files of the geographies checked, as the reports check them
+    narratives, found = check_narrative_files(
+        data_dir, None if whole else {c.geography for c in checks if c.geography}
+    )
+    for path in narratives:
+        own = [p for p in found if p.file == str(path)]
+        typer.echo(f"{'FAIL' if own else 'ok  '} {path}: narrative, {len(own)} problem(s)")
+    problems += found
     every = problems + [p for c in checks for p in c.problems]
     if html is not None:
         try:

@@ -32,6 +32,8 @@ file that is not valid YAML or has an unknown key or a non-text entry.
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +48,7 @@ TOP_KEYS = {"author", "domains", "indicators", "departments", *TOP_TEXTS}
 DOMAIN_KEYS = {"progress", "causes", "measures", "author"}
 INDICATOR_KEYS = {"cause", "recommendation", "author"}
 DEPARTMENT_KEYS = {"recommendation", "author"}
+SECTIONS = ("domains", "indicators", "departments")
 
 
 @dataclass
@@ -89,30 +92,50 @@ def _problem(path: Path, where: str, en: str, zh: str, fix: str, fix_zh: str) ->
     return Problem(str(path), f"{where}: {en}", f"{where}：{zh}", fix, fix_zh, code="narrative")
 
 
-def _entries(path: Path, where: str, raw, keys: set[str], author: str) -> dict[str, Written]:
-    """``{key: Written}`` of one mapping of texts (``author`` may be overridden in it)."""
+def closest(key: str, known) -> str | None:
+    """The allowed key nearest to ``key`` (difflib ratio at least 0.6), else ``None``:
+    ``overal`` -> ``overall``, ``preschool_gross_enrolment`` -> ``preschool_gross_enrollment``."""
+    found = difflib.get_close_matches(str(key), [str(k) for k in known], n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _unknown(path: Path, where: str, en: str, zh: str, key: str, known, listed: str) -> Problem:
+    """An unknown key: "did you mean ..." for a near miss, else the allowed keys."""
+    match = closest(key, known)
+    if match is not None:
+        return _problem(path, where, f"{en}; did you mean {match}?", f"{zh}；是否应为 {match}？",
+                        f"write {match}", f"改为 {match}")  # fmt: skip
+    return _problem(path, where, en, zh, f"use one of {listed}", f"请使用以下之一：{listed}")
+
+
+def _entries(
+    path: Path, where: str, raw, keys: set[str], author: str, problems: list[Problem]
+) -> dict[str, Written]:
+    """``{key: Written}`` of one mapping of texts (``author`` may be overridden in it); its
+    faults are added to ``problems`` (every one, not the first)."""
     names = ", ".join(sorted(keys))
     if not isinstance(raw, dict):
-        raise InputError(
+        problems.append(
             _problem(path, where, "expected keys with texts", "应为若干键及其文字",
                      f"write {names} under it", f"在其下填写 {names}")
         )  # fmt: skip
-    unknown = sorted(set(raw) - keys)
-    if unknown:
-        raise InputError(
-            _problem(path, where, f"unknown key {unknown[0]}", f"未知的键 {unknown[0]}",
-                     f"use one of {', '.join(sorted(keys))}", f"请使用 {', '.join(sorted(keys))}")
-        )  # fmt: skip
+        return {}
+    problems += [
+        _unknown(path, where, f"unknown key {k}", f"未知的键 {k}", str(k), keys, names)
+        for k in raw
+        if k not in keys
+    ]
     author = str(raw.get("author") or author)
     out = {}
     for key, value in raw.items():
-        if key == "author" or value in (None, ""):
+        if key == "author" or key not in keys or value in (None, ""):
             continue
         if not isinstance(value, str):
-            raise InputError(
+            problems.append(
                 _problem(path, f"{where}.{key}", "is not a text", "不是文字",
                          "write the text after the colon (quote it if needed)", "在冒号后填写文字")
             )  # fmt: skip
+            continue
         out[key] = Written(value.strip(), author)
     return out
 
@@ -140,39 +163,40 @@ def _read(path: Path) -> dict:
     return raw
 
 
-def _section(path: Path, raw: dict, name: str) -> dict:
-    """``domains``, ``indicators`` or ``departments`` of the file as a mapping (absent: empty)."""
+def _section(path: Path, raw: dict, name: str, problems: list[Problem]) -> dict:
+    """``domains``, ``indicators`` or ``departments`` of the file as a mapping (absent or not a
+    mapping: empty, the latter a problem added to ``problems``)."""
     value = raw.get(name)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InputError(
+        problems.append(
             _problem(path, name, f"is a {type(value).__name__}, not keys with texts",
                      "应为若干键及其文字", f"write one key per line under {name}: "
                      "(see data/narrative/example/)", f"在 {name}: 下每行写一个键")
         )  # fmt: skip
+        return {}
     return value
 
 
-def _unknown_keys(path: Path, name: str, given, known: dict[str, str]) -> None:
-    """Raise for a key of ``domains``/``indicators`` that the plan does not have (its text
-    would never reach the report); ``known`` maps each allowed key to a hint."""
-    unknown = [str(k) for k in given if str(k) not in known]
-    if not unknown:
-        return
+def _unknown_keys(path: Path, name: str, given, known: dict[str, str]) -> list[Problem]:
+    """A key of ``domains``/``indicators``/``departments`` that the plan does not have (its
+    text would never reach the report): "did you mean ..." for a near miss, else the plan's
+    keys (``known`` maps each to a hint); the unknown keys are taken out of ``given``."""
+    unknown = [k for k in given if str(k) not in known]
     listed = ", ".join(f"{k}{known[k]}" for k in list(known)[:30])
-    more = f", ... ({len(known)} in all)" if len(known) > 30 else ""
+    listed += f", ... ({len(known)} in all)" if len(known) > 30 else ""
     what = {"domains": ("domain", "领域"), "departments": ("responsible department", "责任部门")}
     what = what.get(name, ("indicator id", "指标代码"))
-    raise InputError(
-        [
-            _problem(path, f"{name}.{key}", f"unknown {what[0]} '{key}' of this plan: its text "
-                     "would not appear in the report", f"本规划没有{what[1]} '{key}'，其文字不会"
-                     "出现在报告中", f"use one of {listed}{more}",
-                     f"请使用以下之一：{listed}{more}")
-            for key in unknown
-        ]
-    )  # fmt: skip
+    problems = [
+        _unknown(path, f"{name}.{key}", f"unknown {what[0]} '{key}' of this plan: its text "
+                 "would not appear in the report", f"本规划没有{what[1]} '{key}'，其文字不会"
+                 "出现在报告中", str(key), known, listed)
+        for key in unknown
+    ]  # fmt: skip
+    for key in unknown:
+        del given[key]
+    return problems
 
 
 def _plan_keys(plan) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
@@ -199,32 +223,32 @@ def load_narrative(
     if not path.is_file():
         return Narrative()
     raw = _read(path)
-    top = _entries(path, path.name, {k: v for k, v in raw.items() if k in ("author", *TOP_TEXTS)}
-                   | {k: None for k in raw if k not in TOP_KEYS}, TOP_KEYS, "")  # fmt: skip
+    problems: list[Problem] = []
+    given = {k: v for k, v in raw.items() if k in ("author", *TOP_TEXTS)}
+    given |= {k: None for k in raw if k not in TOP_KEYS}  # unknown keys: named, not read
+    top = _entries(path, path.name, given, TOP_KEYS, "", problems)
     author = str(raw.get("author") or "")
-    domains, indicators = _section(path, raw, "domains"), _section(path, raw, "indicators")
-    departments = _section(path, raw, "departments")
+    sections = {n: dict(_section(path, raw, n, problems)) for n in SECTIONS}
     if catalogue is not None:
-        known_domains, known_ids, known_departments = _plan_keys(catalogue)
-        _unknown_keys(path, "domains", domains, known_domains)
-        _unknown_keys(path, "indicators", indicators, known_ids)
-        _unknown_keys(path, "departments", departments, known_departments)
+        for name, known in zip(SECTIONS, _plan_keys(catalogue), strict=True):
+            problems += _unknown_keys(path, name, sections[name], known)
+    keys = dict(zip(SECTIONS, (DOMAIN_KEYS, INDICATOR_KEYS, DEPARTMENT_KEYS), strict=True))
+    texts = {
+        name: {
+            str(k): _entries(path, f"{name}.{k}", v, keys[name], author, problems)
+            for k, v in sections[name].items()
+        }
+        for name in SECTIONS
+    }
+    if problems:  # every problem of the file at once
+        raise InputError(problems)
     return Narrative(
         path=str(path),
         overall=top.get("overall"),
         top=top,
-        domains={
-            str(d): _entries(path, f"domains.{d}", v, DOMAIN_KEYS, author)
-            for d, v in domains.items()
-        },
-        indicators={
-            str(i): _entries(path, f"indicators.{i}", v, INDICATOR_KEYS, author)
-            for i, v in indicators.items()
-        },
-        departments={
-            str(d): _entries(path, f"departments.{d}", v, DEPARTMENT_KEYS, author)
-            for d, v in departments.items()
-        },
+        domains=texts["domains"],
+        indicators=texts["indicators"],
+        departments=texts["departments"],
     )
 
 
@@ -236,3 +260,52 @@ def check_narrative(data_dir, geography: str, plan: str, stage: str, year: int) 
 
     catalogue = load_plan(plan, data_dir)
     return load_narrative(data_dir, geography, catalogue.short_name, stage, year, catalogue)
+
+
+_FILE_NAME = re.compile(r"^(?P<plan>.+)_(?P<stage>[a-z]+)_(?P<year>\d{4})\.yaml$")
+
+
+def check_narrative_files(
+    data_dir, geographies: set[str] | None = None
+) -> tuple[list[Path], list[Problem]]:
+    """``planeval validate``'s check of the narrative files: every ``*.yaml`` under
+    ``<data_dir>/narrative/<geography>/`` (only ``geographies`` when given) through
+    :func:`check_narrative`, the function the reports run. Returns ``(files, problems)``: a
+    name the reports never read or a plan that does not exist is a problem too."""
+    root = Path(data_dir) / "narrative"
+    folders = sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+    files, problems = [], []
+    for folder in folders:
+        if geographies is not None and folder.name not in geographies:
+            continue
+        for path in sorted(folder.glob("*.y*ml")):
+            files.append(path)
+            problems += _file_problems(data_dir, folder.name, path)
+    return files, problems
+
+
+def _file_problems(data_dir, geography: str, path: Path) -> list[Problem]:
+    from planeval.plans.loading import plan_files, plan_names
+    from planeval.reporting.spec import STAGES
+
+    match = _FILE_NAME.match(path.name)
+    if match is None or match["stage"] not in STAGES:
+        return [_problem(path, path.name, "the reports read <plan>_<stage>_<year>.yaml "
+                         f"(stage {'/'.join(STAGES)}): this file is never read",
+                         f"报告只读取 <规划>_<阶段>_<年份>.yaml（阶段为 {'/'.join(STAGES)}），"
+                         "此文件不会被读取", "rename it, e.g. children_midterm_2023.yaml",
+                         "重命名，例如 children_midterm_2023.yaml")]  # fmt: skip
+    plan = match["plan"]
+    try:
+        names = [n for f in plan_files(data_dir) for n in plan_names(f)]
+    except InputError:  # a broken plan file: named by the catalogue checks
+        return []
+    if plan not in names:
+        return [_unknown(path, path.name, f"no plan '{plan}' under plans/: the file is never "
+                         "read", f"plans/ 中没有规划 '{plan}'，此文件不会被读取", plan, names,
+                         ", ".join(names))]  # fmt: skip
+    try:
+        check_narrative(data_dir, geography, plan, match["stage"], int(match["year"]))
+    except InputError as exc:
+        return exc.problems
+    return []
