@@ -250,6 +250,36 @@ def test_runlist_problems_are_all_reported_with_their_place(world, tmp_path):
     assert len(info.value.problems) == 7
 
 
+def test_runlist_block_lists_every_problem_with_did_you_mean(tmp_path):
+    """newcomer2: 'stage:' for 'stages:' and a plan typo in the same block gave two problems
+    (unknown key, missing stages), the plan typo only on the next run; a geography typo got
+    the list of folders. Now all three faults, each near miss with "did you mean"."""
+    world = make_tiny_world(tmp_path)
+    runlist = tmp_path / "typo.yaml"
+    runlist.write_text(
+        f"data_dir: {world}\nout: {tmp_path / 'o'}\nruns:\n"
+        "  - geographies: [geo_a, geo_bb]\n    plans: [tiny, tinny]\n"
+        "    stage: [annual]\n    years: [2023]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as info:
+        load_runlist(runlist)
+    found = [(p.column, p.message_en, p.fix) for p in info.value.problems]
+    assert found == [
+        ("runs[1].stage", "runs[1]: unknown key 'stage'; did you mean stages?", "write stages"),
+        ("runs[1].stages", "runs[1]: missing 'stages'", "add stages: [...]"),
+        (
+            "runs[1].geographies",
+            f"runs[1]: geography 'geo_bb' matches no folder under {world / 'observations'}; "
+            "did you mean geo_b?",
+            "write geo_b",
+        ),
+        ("runs[1].plans", "runs[1]: unknown plan 'tinny'; did you mean tiny?", "write tiny"),
+    ]
+    assert info.value.problems[3].message_zh == "第1个运行块：未知规划 'tinny'；是否应为 tiny？"
+    assert info.value.problems[3].fix_zh == "改为 tiny"
+
+
 def test_runlist_missing_data_dir_and_yaml_error(tmp_path):
     bad = tmp_path / "r.yaml"
     bad.write_text(f"data_dir: {tmp_path / 'nothing'}\nruns: []\n", encoding="utf-8")

@@ -15,6 +15,7 @@ dots, spaces and formula starts out of them.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from planeval.core.errors import InputError, Problem
@@ -90,3 +91,11 @@ def department_problem(name: object, file: str, **at) -> Problem | None:
         "填写部门的中文简称，如 卫健委",
         **at,
     )
+
+
+def closest(name: object, known) -> str | None:
+    """The name of ``known`` nearest to ``name`` (difflib ratio at least 0.6), else ``None``,
+    for "did you mean ...": ``chidren`` -> ``children``, ``gansuu`` -> ``gansu``,
+    ``overal`` -> ``overall``."""
+    found = difflib.get_close_matches(str(name), [str(k) for k in known], n=1, cutoff=0.6)
+    return found[0] if found else None

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import yaml
 
-from planeval.core.codes import is_safe_code
+from planeval.core.codes import closest, is_safe_code
 from planeval.core.errors import InputError, Problem
 from planeval.core.yamlfiles import read_yaml
 from planeval.publish.fingerprint import NOTEBOOK
@@ -193,13 +193,13 @@ def _key_problems(block: dict, name: str, i: int) -> tuple[list[Problem], bool]:
     required key is missing (the block cannot be read further)."""
     where = f"runs[{i}]"
     problems = [
-        Problem(
+        _unknown(
             name,
-            f"{where}: unknown key '{key}'",
-            f"第{i}个运行块：未知字段 '{key}'",
-            f"use only {', '.join(BLOCK_KEYS)}",
-            f"只能使用 {', '.join(BLOCK_KEYS)}",
-            column=f"{where}.{key}",
+            (f"{where}: unknown key '{key}'", f"第{i}个运行块：未知字段 '{key}'"),
+            str(key),
+            BLOCK_KEYS,
+            (f"use only {', '.join(BLOCK_KEYS)}", f"只能使用 {', '.join(BLOCK_KEYS)}"),
+            f"{where}.{key}",
         )
         for key in block
         if key not in BLOCK_KEYS
@@ -220,6 +220,19 @@ def _key_problems(block: dict, name: str, i: int) -> tuple[list[Problem], bool]:
     return problems, bool(missing)
 
 
+def _unknown(
+    name: str, message: tuple[str, str], value: str, known, fix: tuple[str, str], column: str
+) -> Problem:
+    """A value not among ``known``: "did you mean ..." for a near miss (difflib), else
+    ``message`` with the general ``fix`` (en, zh)."""
+    match = closest(value, known)
+    if match is not None:
+        en, zh = message[0].split(" (found:")[0], message[1]
+        message = (f"{en}; did you mean {match}?", f"{zh}；是否应为 {match}？")
+        fix = (f"write {match}", f"改为 {match}")
+    return Problem(name, message[0], message[1], fix[0], fix[1], column=column)
+
+
 def _unknown_names(
     values: list[str], known, name: str, i: int, what: tuple[str, str], column: str
 ) -> list[Problem]:
@@ -227,13 +240,13 @@ def _unknown_names(
     the kind of value (en, zh), e.g. ``("plan", "规划")``."""
     found = f" (found: {', '.join(known) or 'none'})" if column == "plans" else ""
     return [
-        Problem(
+        _unknown(
             name,
-            f"runs[{i}]: unknown {what[0]} '{v}'{found}",
-            f"第{i}个运行块：未知{what[1]} '{v}'",
-            f"use one of {', '.join(known)}",
-            f"使用 {', '.join(known)} 之一",
-            column=f"runs[{i}].{column}",
+            (f"runs[{i}]: unknown {what[0]} '{v}'{found}", f"第{i}个运行块：未知{what[1]} '{v}'"),
+            v,
+            known,
+            (f"use one of {', '.join(known)}", f"使用 {', '.join(known)} 之一"),
+            f"runs[{i}].{column}",
         )
         for v in values
         if v not in known
@@ -251,14 +264,20 @@ def _match_geographies(
         hits = fnmatch.filter(geographies, pattern)
         if not hits:
             problems.append(
-                Problem(
+                _unknown(
                     name,
-                    f"runs[{i}]: geography '{pattern}' matches no folder under "
-                    f"{data_dir / 'observations'} (found: {_few(geographies)})",
-                    f"第{i}个运行块：地区 '{pattern}' 没有对应的数据文件夹",
-                    "use a folder name (globs allowed) of observations/",
-                    "使用 observations/ 下的文件夹名（可用通配符）",
-                    column=f"runs[{i}].geographies",
+                    (
+                        f"runs[{i}]: geography '{pattern}' matches no folder under "
+                        f"{data_dir / 'observations'} (found: {_few(geographies)})",
+                        f"第{i}个运行块：地区 '{pattern}' 没有对应的数据文件夹",
+                    ),
+                    pattern,
+                    [] if any(c in pattern for c in "*?[") else geographies,
+                    (
+                        "use a folder name (globs allowed) of observations/",
+                        "使用 observations/ 下的文件夹名（可用通配符）",
+                    ),
+                    f"runs[{i}].geographies",
                 )
             )
         matched += [g for g in hits if g not in matched]
@@ -332,17 +351,18 @@ def _block_runs(
             )
         ]
     problems, missing = _key_problems(block, name, i)
-    if missing:
-        return [], problems
-    block_plans = [str(p) for p in _as_list(block["plans"])]
-    stages = [str(s) for s in _as_list(block["stages"])]
+    # a missing key does not hide the others' faults: every value given is checked
+    block_plans = [str(p) for p in _as_list(block.get("plans") or [])]
+    stages = [str(s) for s in _as_list(block.get("stages") or [])]
     langs = [str(x) for x in _as_list(block.get("langs", ["zh"]))]
     formats = [str(x).lower() for x in _as_list(block.get("formats", ["html"]))]
     annex = str(block.get("annex", "brief"))  # one per block: both would share a file name
     patterns = [str(g) for g in _as_list(block.get("geographies") or [])]
     parents = [str(g) for g in _as_list(block.get("overviews") or [])]
     matched, geo_problems = _match_geographies(patterns, geographies, data_dir, name, i)
-    years, year_problems = _years(_as_list(block["years"]), len(stages), name, i)
+    years, year_problems = [], []
+    if not missing:  # years pair with stages: only when both are given
+        years, year_problems = _years(_as_list(block["years"]), len(stages), name, i)
     problems += geo_problems
     problems += _unknown_names(block_plans, plans, name, i, ("plan", "规划"), "plans")
     problems += _unknown_names(stages, STAGES, name, i, ("stage", "报告类型"), "stages")

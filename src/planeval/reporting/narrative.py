@@ -32,14 +32,13 @@ file that is not valid YAML or has an unknown key or a non-text entry.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-from planeval.core.codes import check_code
+from planeval.core.codes import check_code, closest
 from planeval.core.errors import InputError, Problem
 
 #: Texts at the top of a file (besides ``author``, ``domains`` and ``indicators``).
@@ -90,13 +89,6 @@ def narrative_path(data_dir, geography: str, plan: str, stage: str, year: int) -
 
 def _problem(path: Path, where: str, en: str, zh: str, fix: str, fix_zh: str) -> Problem:
     return Problem(str(path), f"{where}: {en}", f"{where}：{zh}", fix, fix_zh, code="narrative")
-
-
-def closest(key: str, known) -> str | None:
-    """The allowed key nearest to ``key`` (difflib ratio at least 0.6), else ``None``:
-    ``overal`` -> ``overall``, ``preschool_gross_enrolment`` -> ``preschool_gross_enrollment``."""
-    found = difflib.get_close_matches(str(key), [str(k) for k in known], n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 def _unknown(path: Path, where: str, en: str, zh: str, key: str, known, listed: str) -> Problem:
