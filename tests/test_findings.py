@@ -827,3 +827,23 @@ def test_work_section_states_the_years_and_sources_the_report_uses(
     assert int(k.group(1)) == len(sources), work
     if not any("报送" in x or "填报" in x for x in sources):
         assert "报送" not in work and "reported by" not in work, work
+
+
+@pytest.mark.parametrize("plan,geography,year,stage", CASES)
+def test_english_titles_are_sentences_not_labels(plan, geography, year, stage):
+    """English paragraph titles of 二 and 三 read as sentences of a report ("In health, 2
+    indicators are met"; was "Health: met (2 indicators)"), the count read back equal to
+    the paragraph's sentences; no "on old data"; an about-target inside a sentence without a
+    bracketed label ("about 40%, no lower than 38%", was "about 40% (at least 38%)")."""
+    f = build_findings(context(plan, geography, year, stage, "en"))
+    titled = [item for g in f.progress for item in g.findings if item.title]
+    titled += [item for item in f.problems if item.title and item.sentences]
+    assert titled
+    for item in titled:
+        assert not re.match(r"^[A-Z][\w ,'-]*: ", item.title), item.title
+        m = re.match(r"In [a-z][\w ,'-]*, (\d+) indicators? ", item.title)
+        if m and item in titled[: sum(len(g.findings) for g in f.progress)]:
+            assert int(m.group(1)) == len(item.sentences), item.title
+    text = " ".join(s.text for s in drafted(f)) + " ".join(i.title for i in titled)
+    assert "old data" not in text
+    assert not re.search(r"about [\d.]+%? \((at least|at most|[\d.]+%? to)", text), text

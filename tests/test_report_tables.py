@@ -282,7 +282,7 @@ def test_english_report_has_no_plural_after_one(plan, year, stage):
 
 def test_about_band_comes_from_the_plan_or_the_settings_and_is_stated():
     """ "约45%" (women employed, %): the plan file sets tolerance 2, so 43–47, and the findings
-    say so ("about 45% (43% to 47%)"). A 左右 target whose plan file leaves the tolerance
+    say so ("about 45%, within 43% to 47%"). A 左右 target whose plan file leaves the tolerance
     open takes the settings' targets.about_tolerance_points (% units; shipped 2.0) or
     about_tolerance_share × the target (other units): with 3.0 in the settings 45 ± 3 is
     42–48, and the words follow; 50 persons ± 5 % is 47.5–52.5."""
@@ -299,7 +299,7 @@ def test_about_band_comes_from_the_plan_or_the_settings_and_is_stated():
     a = planeval.assess("women", "china", 2024, data_dir="data")
     r = a["female_share_employed"]
     assert (r.band_low, r.band_high) == pytest.approx((43, 47))
-    assert target_words(r, "en") == "about 45% (43% to 47%)"
+    assert target_words(r, "en") == "about 45%, within 43% to 47%"
     settings = load_settings("data")
     assert settings["targets"]["about_tolerance_points"] == 2.0
     open_band = replace(target, tolerance=None)

@@ -138,6 +138,11 @@ class Writer:
         return self.join(parts)
 
 
+def in_sentence(ctx: ReportContext, name: str) -> str:
+    """A domain's name inside an English sentence (``In health, ...``); Chinese unchanged."""
+    return name[:1].lower() + name[1:] if ctx.en else name
+
+
 def target_in_words(ctx: ReportContext, r: IndicatorAssessment) -> str:
     """The target as a sentence says it (``降至6‰以下``: no symbols)."""
     return target_words(r, ctx.lang)
@@ -426,15 +431,16 @@ def problem_group(ctx: ReportContext, domain_zh: str, items: list) -> doc.Findin
     with their number and kinds, each problem's numbers, the causes the office wrote (per
     indicator, per domain) or one marked place naming the departments concerned."""
     w = Writer(ctx)
-    domain = ctx.plan.domain_name(domain_zh, ctx.lang)
+    domain = in_sentence(ctx, ctx.plan.domain_name(domain_zh, ctx.lang))
     problems = [p for _, p in items]
     kinds = {p.kinds[0] for p in problems}
     if len(kinds) == 1:  # 教育领域3项指标未达到目标 (no count in brackets repeating the title's)
-        phrase = w(f"phrase_{kinds.pop()}")
-        title = w("problem_domain_one", domain=domain, count=w.count(len(items)), phrase=phrase)
+        phrase = w(f"phrase_{kinds.pop()}", n=len(items))
+        title = w("problem_domain_one", domain=domain, count=w.count(len(items)), phrase=phrase,
+                  n=len(items))  # fmt: skip
     else:
         title = w("problem_domain", domain=domain, count=w.count(len(items)),
-                  kinds=_kinds_text(w, problems))  # fmt: skip
+                  kinds=_kinds_text(w, problems), n=len(items))  # fmt: skip
     sentences, unexplained = [], []
     for r, p in items:
         sentences += problem_sentences(ctx, r, p)
@@ -822,7 +828,7 @@ def progress_group(ctx: ReportContext, n: int, domain_zh: str) -> doc.FindingGro
         domain = ctx.plan.domain_name(domain_zh, ctx.lang)
         k = len(groups[status])
         word_cap = word[:1].upper() + word[1:]
-        title = w("group_lead", domain=domain, n=k, word=word, word_cap=word_cap,
+        title = w("group_lead", domain=in_sentence(ctx, domain), n=k, word=word, word_cap=word_cap,
                   count=w.count(k)) + w("end")  # fmt: skip
         findings.append(doc.Finding(title, groups[status]))
     for key in ("progress", "measures"):
