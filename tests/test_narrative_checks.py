@@ -48,6 +48,8 @@ def test_every_problem_of_a_narrative_file_in_one_pass_with_did_you_mean(world):
     assert f"did you mean {ids[0]}?" in found[1].message_en
     assert found[1].fix == f"write {ids[0]}"  # not the plan's whole list
     assert all(p.file == str(path) and p.code == "narrative" for p in found)
+    # each at its key's line (overal: line 1; the indicator id: line 3), the key as column
+    assert [(p.row, p.column) for p in found] == [(1, "overal"), (3, f"indicators.{typo}")]
 
 
 def test_a_far_miss_lists_the_plan_keys(world):

@@ -102,3 +102,22 @@ def clear_cache() -> None:
     """Forget every parsed file (tests; a long-lived process after bulk edits)."""
     with _LOCK:
         _CACHE.clear()
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """``{("indicators", "x"): 25, ...}``: the 1-based line of every mapping key, by its path
+    of keys from the top (for messages that name a row); empty for text that is not YAML."""
+    try:
+        node = yaml.compose(text, Loader=LOADER)
+    except yaml.YAMLError:
+        return {}
+    lines: dict[tuple[str, ...], int] = {}
+    todo = [((), node)]
+    while todo:
+        path, current = todo.pop()
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                here = (*path, str(key.value))
+                lines.setdefault(here, key.start_mark.line + 1)
+                todo.append((here, value))
+    return lines

@@ -33,13 +33,14 @@ file that is not valid YAML or has an unknown key or a non-text entry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from planeval.core.codes import check_code, closest
 from planeval.core.errors import InputError, Problem
+from planeval.core.yamlfiles import key_lines
 
 #: Texts at the top of a file (besides ``author``, ``domains`` and ``indicators``).
 TOP_TEXTS = ("overall", "office", "date", "work", "background")
@@ -87,17 +88,27 @@ def narrative_path(data_dir, geography: str, plan: str, stage: str, year: int) -
     return Path(data_dir) / "narrative" / geography / f"{plan}_{stage}_{year}.yaml"
 
 
-def _problem(path: Path, where: str, en: str, zh: str, fix: str, fix_zh: str) -> Problem:
-    return Problem(str(path), f"{where}: {en}", f"{where}：{zh}", fix, fix_zh, code="narrative")
+def _problem(
+    path: Path, where: str, en: str, zh: str, fix: str, fix_zh: str, column: str | None = None
+) -> Problem:
+    """A problem at key ``column`` (dotted key path; default ``where`` unless it is the file
+    name); :func:`load_narrative` adds the key's line as the row."""
+    column = column or (where if where != path.name else None)
+    return Problem(
+        str(path), f"{where}: {en}", f"{where}：{zh}", fix, fix_zh, column=column, code="narrative"
+    )
 
 
-def _unknown(path: Path, where: str, en: str, zh: str, key: str, known, listed: str) -> Problem:
+def _unknown(
+    path: Path, where: str, en: str, zh: str, key: str, known, listed: str, column=None
+) -> Problem:
     """An unknown key: "did you mean ..." for a near miss, else the allowed keys."""
     match = closest(key, known)
     if match is not None:
         return _problem(path, where, f"{en}; did you mean {match}?", f"{zh}；是否应为 {match}？",
-                        f"write {match}", f"改为 {match}")  # fmt: skip
-    return _problem(path, where, en, zh, f"use one of {listed}", f"请使用以下之一：{listed}")
+                        f"write {match}", f"改为 {match}", column)  # fmt: skip
+    return _problem(path, where, en, zh, f"use one of {listed}", f"请使用以下之一：{listed}",
+                    column)  # fmt: skip
 
 
 def _entries(
@@ -113,7 +124,16 @@ def _entries(
         )  # fmt: skip
         return {}
     problems += [
-        _unknown(path, where, f"unknown key {k}", f"未知的键 {k}", str(k), keys, names)
+        _unknown(
+            path,
+            where,
+            f"unknown key {k}",
+            f"未知的键 {k}",
+            str(k),
+            keys,
+            names,
+            str(k) if where == path.name else f"{where}.{k}",
+        )  # fmt: skip
         for k in raw
         if k not in keys
     ]
@@ -232,8 +252,12 @@ def load_narrative(
         }
         for name in SECTIONS
     }
-    if problems:  # every problem of the file at once
-        raise InputError(problems)
+    if problems:  # every problem of the file at once, each at its key's line
+        lines = key_lines(path.read_text(encoding="utf-8"))
+        raise InputError(
+            [replace(p, row=lines.get(tuple(p.column.split(".")))) if p.column else p
+             for p in problems]
+        )  # fmt: skip
     return Narrative(
         path=str(path),
         overall=top.get("overall"),
