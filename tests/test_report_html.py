@@ -641,16 +641,17 @@ def test_final_notice_counts_only_indicators_with_a_forecast():
 
 
 def test_final_notice_before_target_year_splits_forecasts_from_insufficient_data():
-    """Children, national, final 2024: 13 indicators have a 2025 forecast (forecast column
-    filled) and 23 are not judged: 20 without any value, 3 lagging (latest 2016, no forecast);
-    39 statistical in all. The forecast sentence and the not-judged sentence both appear."""
+    """Children, national, final 2024: 12 indicators have a 2025 forecast (forecast column
+    filled) and 24 are not judged: 21 without any value (juvenile_crime_share has none since
+    f89f4b6 moved the minors' share of offenders to its own indicator), 3 lagging (latest 2016,
+    no forecast); 39 statistical in all. Both sentences appear."""
     a = assessed("children", "china", 2024)
     ctx = build.ReportContext(a, stage="final")
     forecasts = [r for r in ctx.statistical if r.forecast is not None]
-    assert (len(ctx.statistical), len(forecasts)) == (39, 13)
+    assert (len(ctx.statistical), len(forecasts)) == (39, 12)
     notices = build.notices(ctx)
     assert any("基于截至2024年数据的预测评估" in n for n in notices)
-    said = NOT_JUDGED.format(n=23)
+    said = NOT_JUDGED.format(n=24)
     assert said in notices
 
 
