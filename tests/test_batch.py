@@ -278,6 +278,8 @@ def test_runlist_block_lists_every_problem_with_did_you_mean(tmp_path):
     ]
     assert info.value.problems[3].message_zh == "第1个运行块：未知规划 'tinny'；是否应为 tiny？"
     assert info.value.problems[3].fix_zh == "改为 tiny"
+    # each at its key's line (a missing key: its block's first line, 4)
+    assert [p.row for p in info.value.problems] == [6, 4, 4, 5]
 
 
 def test_runlist_missing_data_dir_and_yaml_error(tmp_path):

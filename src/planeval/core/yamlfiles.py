@@ -104,14 +104,15 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def key_lines(text: str) -> dict[tuple[str, ...], int]:
-    """``{("indicators", "x"): 25, ...}``: the 1-based line of every mapping key, by its path
-    of keys from the top (for messages that name a row); empty for text that is not YAML."""
+def key_lines(text: str) -> dict[tuple, int]:
+    """``{("indicators", "x"): 25, ("runs", 0): 5, ...}``: the 1-based line of every mapping
+    key and list item, by its path from the top (keys as text, list items by 0-based index),
+    for messages that name a row; empty for text that is not YAML."""
     try:
         node = yaml.compose(text, Loader=LOADER)
     except yaml.YAMLError:
         return {}
-    lines: dict[tuple[str, ...], int] = {}
+    lines: dict[tuple, int] = {}
     todo = [((), node)]
     while todo:
         path, current = todo.pop()
@@ -120,4 +121,8 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
                 here = (*path, str(key.value))
                 lines.setdefault(here, key.start_mark.line + 1)
                 todo.append((here, value))
+        elif isinstance(current, yaml.SequenceNode):
+            for i, item in enumerate(current.value):
+                lines.setdefault((*path, i), item.start_mark.line + 1)
+                todo.append(((*path, i), item))
     return lines

@@ -24,14 +24,15 @@ list to one :class:`~planeval.reporting.spec.ReportSpec` per report.
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from planeval.core.codes import closest, is_safe_code
 from planeval.core.errors import InputError, Problem
-from planeval.core.yamlfiles import read_yaml
+from planeval.core.yamlfiles import key_lines, read_yaml
 from planeval.publish.fingerprint import NOTEBOOK
 from planeval.reporting.overview_spec import OverviewSpec
 from planeval.reporting.spec import ANNEXES, FORMATS, LANGS, STAGES, ReportSpec
@@ -391,6 +392,26 @@ def _block_runs(
     return runs, []
 
 
+_BLOCK_COLUMN = re.compile(r"runs\[(\d+)\](?:\.(.+))?")
+
+
+def _with_rows(problems: list[Problem], path: Path) -> list[Problem]:
+    """Each problem at the line of its key (``runs[2].plans`` -> the line of the second
+    block's ``plans:``; a missing key: its block's first line)."""
+    lines = key_lines(path.read_text(encoding="utf-8"))
+    out = []
+    for p in problems:
+        keys: tuple = ()
+        block = _BLOCK_COLUMN.fullmatch(p.column or "")
+        if block:
+            keys = ("runs", int(block[1]) - 1, *([block[2]] if block[2] else []))
+        elif p.column:
+            keys = (p.column,)
+        row = lines.get(keys) or lines.get(keys[:2]) if keys else None
+        out.append(replace(p, row=row) if row and p.row is None else p)
+    return out
+
+
 def load_runlist(path: str | Path) -> RunList:
     """Read and validate a run list; expand it to one :class:`ReportSpec` per report and one
     :class:`~planeval.reporting.overview_spec.OverviewSpec` per overview (key ``overviews``).
@@ -409,7 +430,7 @@ def load_runlist(path: str | Path) -> RunList:
     raw = _read_runlist(path)
     data_dir, out, notebook, problems = _folders(raw, name)
     if not (data_dir / "observations").is_dir():
-        raise InputError(problems)
+        raise InputError(_with_rows(problems, path))
     geographies = list_geographies(data_dir)
     plans = _plan_names(data_dir)
     blocks = raw.get("runs")
@@ -431,7 +452,7 @@ def load_runlist(path: str | Path) -> RunList:
         runs += block_runs
         problems += block_problems
     if problems:
-        raise InputError(problems)
+        raise InputError(_with_rows(problems, path))
     overviews = list(dict.fromkeys(r for r in runs if isinstance(r, OverviewSpec)))
     runs = [r for r in runs if not isinstance(r, OverviewSpec)]
     unique = list(dict.fromkeys(runs))
