@@ -329,16 +329,19 @@ def test_warning_mark_in_the_tables_is_the_early_warning_list():
 
 
 def test_brief_annex_status_notes_carry_no_interval_figures(word_file, tmp_path):
-    """5岁以下儿童死亡率 (有望实现): the trust label's reason "95% 预测区间宽 1.54 …" is an
-    interval's figure: in the full annex and the HTML, not in Word's brief annex; the label
-    低可靠性 stays. A lagging row says its latest year once (not 数据滞后 twice)."""
+    """5岁以下儿童死亡率 (有望实现): the trust label and its reason ("低可靠性：仅有3个观测值…",
+    "95% 预测区间宽 1.54 …") are technical: in the full annex and the HTML, not in the status
+    cells of Word's brief annex, whose forecast heading says 2025年预测 without （95%区间）
+    (no interval is printed there). A lagging row says its latest year once."""
     cells = [c.text for t in word_file.tables for r in t.rows for c in r.cells]
-    assert any(c.startswith("有望实现\n低可靠性") for c in cells)
-    assert not any("区间宽" in c for c in cells)
+    assert any(c.startswith("有望实现") for c in cells)
+    assert not any("低可靠性" in c or "区间宽" in c for c in cells)
+    assert "2025年预测" in cells and not any("95%区间" in c for c in cells)
     assert not any(c.count("数据滞后") > 1 for c in cells)
     full = docx.Document(str(write_docx(document("full"), tmp_path / "full.docx")))
     cells = [c.text for t in full.tables for r in t.rows for c in r.cells]
     assert any("低可靠性" in c and "区间宽" in c for c in cells)
+    assert "2025年预测（95%区间）" in cells
 
 
 def test_workbench_explain_prints_the_slope_by_the_rule_and_the_verdicts_words():

@@ -85,18 +85,18 @@ def account(ctx: ReportContext, r: IndicatorAssessment) -> doc.Account:
 # --------------------------------------------------------------------------- cells
 def status_cell(ctx: ReportContext, r: IndicatorAssessment) -> Cell:
     """Status badge; under it ``⚠ 预警`` for a target of the early-warning list (the verdict's
-    problems), the latest year of lagging data, and the trust label (低可靠性) with its reason;
-    the reason's interval figures are technical (the HTML and the full annex only)."""
+    problems), the latest year of lagging data; the trust label (低可靠性) with its reason is
+    technical (the HTML and the full annex only)."""
     notes = ["⚠ " + ctx.t("early_warning")] if r.indicator_id in ctx.warned else []
     if ctx.is_lagging(r):
         notes.append(ctx.t("lag_status", year=r.latest_year))
-    technical = ""
+    technical, sep = "", "；" if ctx.lang != "en" else "; "
     if field_of(r, "reliability") == "low" and ctx.verdict_of(r).basis == "forecast":
-        brief = reliability_text(r, ctx.lang, with_interval=False)
-        notes.append(brief)
-        if ctx.stage != "annual":
-            technical = reliability_text(r, ctx.lang, with_interval=True)[len(brief) :]
-    warning = ("；" if ctx.lang != "en" else "; ").join(notes)
+        # the trust label and its reason: the HTML and the full annex only (the brief annex
+        # of Word and PDF keeps the status word, 预警 and 数据滞后)
+        technical = reliability_text(r, ctx.lang, with_interval=ctx.stage != "annual")
+        technical = (sep if notes else "") + technical
+    warning = sep.join(notes)
     return Cell(
         badge=ctx.verdict_badge(r),
         warning=warning,
@@ -197,7 +197,7 @@ def indicator_columns(ctx: ReportContext) -> list[Column]:
     if ctx.reference_series:
         columns.append(Column(t("col_reference", geo=ctx.reference_name), "num"))
     columns += [
-        Column(t("col_forecast", year=ctx.target_year), "num"),
+        Column(t("col_forecast", year=ctx.target_year), "num", technical_text=t("col_forecast_pi")),
         Column(t("col_p"), "num", technical=True),
     ]
     if ctx.stage == "midterm":

@@ -84,6 +84,7 @@ class Column:
     text: str
     role: str = ""
     technical: bool = False
+    technical_text: str = ""  # the heading's technical rest (（95%区间）): not in the brief annex
 
 
 @dataclass

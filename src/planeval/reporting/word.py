@@ -564,14 +564,16 @@ class WordWriter:
         grid = self.docx.add_table(rows=1, cols=len(keep))
         grid.style, grid.alignment = "Table Grid", WD_TABLE_ALIGNMENT.CENTER
         grid.autofit = False
-        texts = [[(table.columns[c].text, False)] for c in keep]
+        heads = [table.columns[c].text + (table.columns[c].technical_text if subs else "")
+                 for c in keep]  # fmt: skip
+        texts = [[(head, False)] for head in heads]
         header = grid.rows[0]
         _repeat_header(header)
         heading_style = self.docx.styles["Table Heading"].style_id
         text_style = self.docx.styles["Table Text"].style_id
         for i, cell in enumerate(header.cells):  # row.cells is slow: read once per row
             cell.paragraphs[0]._p.get_or_add_pPr().style = heading_style  # (fast: by id)
-            cell.paragraphs[0].add_run(table.columns[keep[i]].text)
+            cell.paragraphs[0].add_run(heads[i])
         merges = []
         for row in table.rows:
             added = grid.add_row()
@@ -601,8 +603,9 @@ class WordWriter:
         text = cell.text
         if cell.badge:  # the word alone: no colour in print, and no icon glyph needed
             text = badge_word(cell.badge, self.lang)
-        if cell.warning:  # its technical rest (an interval's figures) with the second lines
-            text += f"\n{cell.warning}" + (cell.warning_technical if subs else "")
+        rest = cell.warning_technical if subs else ""  # technical: with the second lines
+        if cell.warning or rest:
+            text += f"\n{cell.warning}{rest.lstrip('；; ') if not cell.warning else rest}"
         if cell.sub and (subs or cell.column in ("latest", "baseline")):
             text += f"\n{cell.sub}"
         return text
