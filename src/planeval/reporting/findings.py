@@ -748,8 +748,10 @@ def _head_count(w: Writer, judged: list[TargetVerdict], good: int, bad: int) -> 
     same = {t.status for t in judged}
     if (good == n or bad == n) and len(same) == 1:
         t = judged[0]
-        return w("head_count_same", n=n, word=w.status(t), count=w.count(n))
+        key = w.variant("head_count_same", "two") if n == 2 else "head_count_same"
+        return w(key, n=n, word=w.status(t), count=w.count(n))
     key = "head_count_good" if bad == 0 else "head_count_bad" if good == 0 else "head_count_mixed"
+    key = w.variant(key, "two") if n == 2 and key != "head_count_mixed" else key
     return w(key, n=n, b=bad, count=w.count(n))
 
 
