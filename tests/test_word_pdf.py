@@ -344,6 +344,14 @@ def test_office_text_and_signature_come_from_the_narrative_file(tmp_path):
     assert "（区妇儿工委办公室撰写）" in work.text
     signature = [p.text for p in body if p.text][-2:]
     assert signature == ["白碱滩区妇女儿童工作委员会办公室", "2024年3月1日"]
+    # the 落款 never stands alone on a page (GB/T 9704 7.3.5): from the last body paragraph
+    # down to the office every line is kept with the next, the date ends the chain
+    note = next(i for i, p in enumerate(body) if p.text.startswith("附件："))
+    date = next(i for i, p in enumerate(body) if p.text == "2024年3月1日")
+    last_text = max(i for i, p in enumerate(body[: note - 1]) if p.text)
+    chain = body[last_text : date + 1]
+    assert [p.paragraph_format.keep_with_next for p in chain[:-1]] == [True] * (len(chain) - 1)
+    assert chain[-1].text == "2024年3月1日" and not chain[-1].paragraph_format.keep_with_next
     assert word.core_properties.author == "白碱滩区妇女儿童工作委员会办公室"
 
 

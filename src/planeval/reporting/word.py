@@ -800,11 +800,14 @@ def _numbered(w: WordWriter, findings: list[doc.Finding]) -> None:
 
 
 def write_signature(w: WordWriter) -> None:
-    """The note on the attachment, then the 落款: office and date, right-aligned."""
-    w.paragraph(indent=False)
-    w.paragraph(f"{w._word('annex_label')}{'：' if w.lang != 'en' else ': '}"
-                f"{w._word('annex_title')}")  # fmt: skip
-    w.paragraph(indent=False)
+    """The note on the attachment, then the 落款: office and date, right-aligned. The last
+    body paragraph and every line down to the date are kept with the next one, so the 落款
+    never stands alone on a page (GB/T 9704-2012 7.3.5)."""
+    block = [w.docx.paragraphs[-1]] if w.docx.paragraphs else []
+    block.append(w.paragraph(indent=False))
+    block.append(w.paragraph(f"{w._word('annex_label')}{'：' if w.lang != 'en' else ': '}"
+                             f"{w._word('annex_title')}"))  # fmt: skip
+    block.append(w.paragraph(indent=False))
     date = getattr(w.report, "date", "") or long_date(report_date(w.report), w.lang)
     for text in (w.report.office, date):
         if not text:
@@ -812,6 +815,9 @@ def write_signature(w: WordWriter) -> None:
         p = w.paragraph(text, indent=False)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         p.paragraph_format.right_indent = Pt(4 * w.layout.body_size)
+        block.append(p)
+    for p in block[:-1]:
+        p.paragraph_format.keep_with_next = True
 
 
 def write_summary(w: WordWriter, s: doc.Summary) -> None:
