@@ -800,7 +800,8 @@ def _numbered(w: WordWriter, findings: list[doc.Finding]) -> None:
 
 
 def write_signature(w: WordWriter) -> None:
-    """The note on the attachment, then the 落款: office and date, right-aligned. The last
+    """The note on the attachment, then the 落款: office and date, right-aligned two characters
+    from the margin (右空二字; flush right when a long office name would wrap). The last
     body paragraph and every line down to the date are kept with the next one, so the 落款
     never stands alone on a page (GB/T 9704-2012 7.3.5)."""
     block = [w.docx.paragraphs[-1]] if w.docx.paragraphs else []
@@ -809,12 +810,18 @@ def write_signature(w: WordWriter) -> None:
                              f"{w._word('annex_title')}"))  # fmt: skip
     block.append(w.paragraph(indent=False))
     date = getattr(w.report, "date", "") or long_date(report_date(w.report), w.lang)
+    section = w.docx.sections[-1]
+    per_line = (section.page_width - section.left_margin - section.right_margin) / Pt(
+        w.layout.body_size
+    )
     for text in (w.report.office, date):
         if not text:
             continue
         p = w.paragraph(text, indent=False)
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(4 * w.layout.body_size)
+        # 右空二字 (GB/T 9704 7.3.5.2); flush right when the name would not fit on one line
+        spare = 2 if len(text) + 3 <= per_line else 0
+        p.paragraph_format.right_indent = Pt(spare * w.layout.body_size)
         block.append(p)
     for p in block[:-1]:
         p.paragraph_format.keep_with_next = True
