@@ -402,3 +402,13 @@ def test_workbench_names_the_rule_that_chose_the_model():
     settings["forecast"]["rule"] = "selection"
     r.__dict__["_settings"] = settings
     assert "按向前滚动预测误差选定" in r.explain()
+
+
+def test_workbench_probability_line_uses_the_verdicts_words():
+    """explain()'s probability line words its thresholds with the mid-term verdict's statuses
+    (有望实现 / 实现存在困难), not the assessment's old 有望达标 / 难以达标, which the reports no
+    longer print anywhere (junior myopia 2020–2022: a forecast exists, so the line is there)."""
+    r = planeval.assess("children", "china", 2023, data_dir="data")["myopia_junior"]
+    line = next(x for x in r.explain().splitlines() if x.startswith("达标概率为"))
+    assert "为有望实现" in line and "为实现存在困难" in line
+    assert "有望达标" not in line and "难以达标" not in line
